@@ -1,0 +1,5 @@
+"""``python -m kzbudget_graph`` runs the ``kzbudget`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,75 @@
+"""Kazakh date phrases: ``1999 жылғы 23 шілдедегі`` → 1999-07-23.
+
+Month words are inflected (шілдедегі, ақпанындағы, қаңтардан, қыркүйектегі);
+a month matches by its stem, the longest stem first. Amendment notes write
+dates with dots: ``2007.04.18.``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from . import lexicon
+
+# "1999 жылғы 23 шілдедегі", "2007 жылғы 1 қаңтардан"
+DATE_PHRASE = re.compile(
+    r"(?<!\d)(?P<year>\d{4})\s*ж(?:ылғы|\.)\s+(?P<day>\d{1,2})\s+(?P<month>[^\W\d_]+)"
+)
+DOTTED_DATE = re.compile(
+    r"(?<![\d.])(?:(?P<y1>\d{4})\.(?P<m1>\d{1,2})\.(?P<d1>\d{1,2})|(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>\d{4}))(?!\d)"
+)
+_STEMS = sorted(lexicon.MONTHS, key=len, reverse=True)
+
+
+@dataclass(frozen=True, slots=True)
+class DateReading:
+    """A date found in text, or why it could not be read."""
+
+    date: dt.date | None
+    start: int
+    end: int
+    problem: str | None = None
+
+
+def month_number(word: str) -> int | None:
+    """Month number of an inflected month word, or None.
+
+    >>> month_number("ақпанындағы"), month_number("шілдедегі"), month_number("үкімет")
+    (2, 7, None)
+    """
+    w = lexicon.fold(word)
+    for stem in _STEMS:
+        if w.startswith(stem):
+            return lexicon.MONTHS[stem]
+    return None
+
+
+def find_date(text: str, start: int = 0, end: int | None = None) -> DateReading | None:
+    """The first date phrase (or dotted date) in ``text[start:end]``."""
+    end = len(text) if end is None else end
+    phrase = DATE_PHRASE.search(text, start, end)
+    dotted = DOTTED_DATE.search(text, start, end)
+    if phrase and (not dotted or phrase.start() <= dotted.start()):
+        month = month_number(phrase.group("month"))
+        if month is None:
+            return DateReading(
+                None, phrase.start(), phrase.end(), f"unknown month word {phrase.group('month')!r}"
+            )
+        return _make(int(phrase.group("year")), month, int(phrase.group("day")), phrase)
+    if dotted:
+        y = dotted.group("y1") or dotted.group("y2")
+        m = dotted.group("m1") or dotted.group("m2")
+        d = dotted.group("d1") or dotted.group("d2")
+        return _make(int(y), int(m), int(d), dotted)
+    return None
+
+
+def _make(year: int, month: int, day: int, m: re.Match[str]) -> DateReading:
+    try:
+        return DateReading(dt.date(year, month, day), m.start(), m.end())
+    except ValueError:
+        return DateReading(
+            None, m.start(), m.end(), f"no such date: {m.group(0)!r} ({year}-{month:02}-{day:02})"
+        )

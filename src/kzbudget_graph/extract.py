@@ -1,0 +1,307 @@
+"""Step 4 — extract: every field of the resolution header and of each passport.
+
+The public entry points::
+
+    >>> from kzbudget_graph.extract import extract_file
+    >>> doc = extract_file("corpus/decree-2006-1220-annexes-423-429.kk.txt")  # doctest: +SKIP
+    >>> doc.passports[0].cost.thousand_kzt  # doctest: +SKIP
+    419926
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from . import lexicon
+from .amendments import parse_amendments
+from .dates import find_date
+from .errors import InputError
+from .indicators import find_indicators
+from .legal_basis import parse_legal_basis
+from .model import (
+    RESULT_KINDS,
+    Administrator,
+    Cost,
+    Document,
+    Passport,
+    Program,
+    Resolution,
+    SourceDocument,
+    Span,
+    Warning,
+)
+from .numbers import parse_decimal, parse_number_words
+from .plan import parse_plan
+from .read import SourceText, decode_source, read_source
+from .repair import repair
+from .segment import PassportSegment, result_parts, segment
+from .values import Cutter, trim
+
+_ADMINISTRATOR = re.compile(
+    r"(?m)^[^\S\n]*(?P<code>\d{3})[^\S\n]*[-–][^\S\n]*(?P<name>[^\n]*[^\W\d_][^\n]*?)[^\S\n]*$"
+)
+_YEAR = re.compile(r"(?P<year>\d{4})\s*жылға\s+арналған", re.IGNORECASE)
+_PROGRAM = re.compile(
+    r"(?s)[\"«“](?P<name>[^\"«»“”]+?)[\"»”]\s*деген\s+(?P<code>\d{3})(?!\d)", re.IGNORECASE
+)
+_ACT_LINE = re.compile(
+    r"(?i)Қазақстан\s+Республикасы(?:ның)?\s+(?P<who>[^\W\d_]+)\s+"
+    r"(?P<date>\d{4}\s+жылғы\s+\d{1,2}\s+[^\W\d_]+)\s+(?:N|№)\s*(?P<num>\d+)\s+"
+    r"(?P<act>" + "|".join(lexicon.ACT_TYPE_WORDS) + r")(?![^\W\d_])"
+)
+_IN_FORCE = re.compile(r"(?i)(?P<date>\d{4}\s+жылғы\s+\d{1,2}\s+[^\W\d_]+)\s+бастап\s+қолданысқа")
+_COST = re.compile(r"(?i)(?P<digits>\d[\d\s]*?)\s*мың\s+теңге\s*(?:\((?P<words>[^()]*)\))?")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_KAZAKH = re.compile("[әғқңөұүһі]")
+# Item 1 of the resolution: "423, 424, 425-қосымшаларға сәйкес ... бекітілсін".
+_ANNEX_LIST = re.compile(r"(?i)(?P<list>\d+(?:\s*,\s*\d+)*)\s*-\s*қосымшалар[^\W\d_]*")
+
+_FIELD_KEYS = {n: key for n, (key, _) in lexicon.FIELD_LABELS.items()}
+
+
+def extract_file(path: str | Path) -> Document:
+    """Read, repair, segment and extract one source file."""
+    return extract_source(read_source(path))
+
+
+def extract_files(paths: Sequence[str | Path], jobs: int = 1) -> list[Document]:
+    """Extract several files, in order; ``jobs`` > 1 spreads them over processes.
+
+    Files are independent, so extraction scales with cores. The first error
+    raised (in file order) is raised here.
+    """
+    if jobs <= 1 or len(paths) < 2:
+        return [extract_file(p) for p in paths]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+        return list(pool.map(extract_file, paths, chunksize=max(1, len(paths) // (jobs * 4))))
+
+
+def extract_sources(sources: Sequence[SourceText], jobs: int = 1) -> list[Document]:
+    """Like :func:`extract_files` for texts already read."""
+    if jobs <= 1 or len(sources) < 2:
+        return [extract_source(s) for s in sources]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(sources))) as pool:
+        chunk = max(1, len(sources) // (jobs * 4))
+        return list(pool.map(extract_source, sources, chunksize=chunk))
+
+
+def extract_bytes(data: bytes, name: str) -> Document:
+    return extract_source(decode_source(data, name=name))
+
+
+def extract_source(source: SourceText) -> Document:
+    """Extract a decoded source text; raise :class:`InputError` if it holds no passport."""
+    repaired = repair(source.text)
+    seg = segment(repaired.text)
+    if not seg.passports:
+        raise InputError(source.name, "no budget-programme passport found (no 'NNN-ҚОСЫМША' annex)")
+    cut = Cutter(repaired, seg.text)
+    doc = Document(
+        source=SourceDocument(
+            name=Path(source.name).name,
+            sha256=source.sha256,
+            byte_size=source.byte_size,
+            encoding=source.encoding,
+            language=_language(source.text),
+        ),
+        resolution=_resolution(cut, seg.header),
+        passports=[],
+    )
+    seen: set[str] = set()
+    for ps in seg.passports:
+        passport = _passport(cut, ps, doc.resolution)
+        if ps.annex in seen:
+            passport.warnings.append(
+                Warning("annex number printed more than once", ps.annex, "annex")
+            )
+        seen.add(ps.annex)
+        doc.passports.append(passport)
+    doc.resolution.annexes = _annex_list(cut, seg.header, doc)
+    return doc
+
+
+def _language(text: str) -> str:
+    sample = text[:6000].lower()
+    cyrillic = len(_CYRILLIC.findall(sample))
+    kazakh = len(_KAZAKH.findall(sample))
+    return "kk" if cyrillic and kazakh / cyrillic > 0.01 else "ru"
+
+
+def _annex_list(cut: Cutter, header: tuple[int, int], doc: Document) -> list[str]:
+    """The annexes the resolution approves: its item 1 if printed, else the headings."""
+    printed = [p.annex for p in doc.passports]
+    m = _ANNEX_LIST.search(cut.text, *header)
+    if not m:
+        return list(dict.fromkeys(printed))
+    doc.resolution.spans["annexes"] = cut.span(*m.span("list"))
+    listed = re.findall(r"\d+", m.group("list"))
+    for annex in printed:
+        if annex not in listed:
+            doc.warnings.append(
+                Warning("annex is not among those the resolution approves", annex, "annex")
+            )
+    return listed
+
+
+def _resolution(cut: Cutter, region: tuple[int, int]) -> Resolution:
+    text = cut.text
+    start, end = region
+    res = Resolution(None, None, None, None, None, None, [])
+    m = _ACT_LINE.search(text, start, end)
+    if m:
+        res.act_type = lexicon.ACT_TYPE_WORDS[m.group("act").lower()]
+        res.issuer = _issuer_word(m.group("who")) or lexicon.ISSUER_BY_ACT_TYPE[res.act_type]
+        reading = find_date(text, m.start("date"), m.end("date"))
+        res.date = reading.date if reading else None
+        res.number = m.group("num")
+        res.spans["date"] = cut.span(*m.span("date"))
+        res.spans["number"] = cut.span(*m.span("num"))
+        res.spans["act_type"] = cut.span(*m.span("act"))
+        res.spans["issuer"] = cut.span(*m.span("who"))
+        title_start, title_end = trim(text, start, m.start())
+        if title_end > title_start:
+            res.title, res.spans["title"] = cut.value(title_start, title_end)
+    force = _IN_FORCE.search(text, start, end)
+    if force:
+        reading = find_date(text, *force.span("date"))
+        res.in_force_from = reading.date if reading else None
+        res.spans["in_force_from"] = cut.span(*force.span("date"))
+    return res
+
+
+def _issuer_word(word: str) -> str | None:
+    folded = lexicon.fold(word)
+    return next((who for stem, who in lexicon.ISSUER_WORDS.items() if stem in folded), None)
+
+
+def _passport(cut: Cutter, ps: PassportSegment, resolution: Resolution) -> Passport:
+    text = cut.text
+    annex = ps.annex
+    warnings: list[Warning] = []
+    spans: dict[str, Span] = {"annex": cut.span(*ps.heading)}
+    h_start, h_end = ps.header
+
+    administrator = None
+    m = _ADMINISTRATOR.search(text, ps.heading[1], h_end)
+    if m:
+        name, name_span = cut.value(*m.span("name"))
+        administrator = Administrator(
+            m.group("code"), name, {"code": cut.span(*m.span("code")), "name": name_span}
+        )
+    year = None
+    y = _YEAR.search(text, h_start, h_end)
+    if y:
+        year = int(y.group("year"))
+        spans["year"] = cut.span(*y.span("year"))
+    elif resolution.in_force_from:
+        year = resolution.in_force_from.year
+    program = None
+    p = _PROGRAM.search(text, ps.heading[1], h_end)
+    if p:
+        name, name_span = cut.value(*p.span("name"))
+        program = Program(
+            p.group("code"), name, {"code": cut.span(*p.span("code")), "name": name_span}
+        )
+    for key, value in (("administrator", administrator), ("program", program), ("year", year)):
+        if value is None:
+            warnings.append(Warning(f"no {key} found in the passport header", annex, key))
+
+    passport = Passport(
+        annex=annex,
+        year=year,
+        administrator=administrator,
+        program=program,
+        cost=None,
+        legal_basis=[],
+        funding_source=None,
+        goal=None,
+        tasks=None,
+        plan=[],
+        results=dict.fromkeys(RESULT_KINDS),
+        indicators=[],
+        amendments=[],
+        span=cut.span(ps.start, ps.end),
+        spans=spans,
+        warnings=warnings,
+    )
+    for number, key in _FIELD_KEYS.items():
+        region = ps.fields.get(number)
+        if region is None or trim(text, *region)[0] >= trim(text, *region)[1]:
+            if number != 6 or region is None:
+                warnings.append(Warning("field is missing", annex, key))
+            if region is None:
+                continue
+        _read_field(cut, passport, number, region)
+    amendments, more = parse_amendments(cut, ps.notes, annex)
+    passport.amendments = amendments
+    warnings.extend(more)
+    return passport
+
+
+def _read_field(cut: Cutter, passport: Passport, number: int, region: tuple[int, int]) -> None:
+    annex = passport.annex
+    if number == 1:
+        passport.cost = _cost(cut, region, annex, passport.warnings)
+    elif number == 2:
+        passport.legal_basis, warnings = parse_legal_basis(cut, region, annex)
+        passport.warnings.extend(warnings)
+    elif number in (3, 4, 5):
+        key = _FIELD_KEYS[number]
+        value, span = cut.value(*region)
+        setattr(passport, key, value or None)
+        if value:
+            passport.spans[key] = span
+    elif number == 6:
+        program = passport.program
+        passport.plan, warnings = parse_plan(
+            cut,
+            region,
+            annex,
+            program.code if program else None,
+            program.name if program else None,
+        )
+        passport.warnings.extend(warnings)
+    elif number == 7:
+        parts = result_parts(cut.text, region)
+        if not parts:
+            passport.warnings.append(Warning("no result kind labelled", annex, "results"))
+        for kind, part in parts:
+            value, span = cut.value(*part)
+            if passport.results.get(kind):
+                value = f"{passport.results[kind]} {value}"
+            passport.results[kind] = value or None
+            passport.spans[f"results.{kind}"] = span
+            passport.indicators.extend(find_indicators(cut, kind, part))
+
+
+def _cost(cut: Cutter, region: tuple[int, int], annex: str, warnings: list[Warning]) -> Cost:
+    text = cut.text
+    m = _COST.search(text, *region)
+    if not m:
+        _value, span = cut.value(*region)
+        warnings.append(Warning("no amount in thousand tenge", annex, "cost"))
+        return Cost(None, None, None, span)
+    digits = int(parse_decimal(m.group("digits")))
+    spans = {"thousand_kzt": cut.span(*m.span("digits"))}
+    words = None
+    words_value = None
+    if m.group("words") is not None:
+        words, spans["in_words"] = cut.value(*m.span("words"))
+        words_value = parse_number_words(words)
+        if words_value is None:
+            warnings.append(Warning(f"cannot read the amount in words {words!r}", annex, "cost"))
+        elif words_value != digits * 1000:
+            warnings.append(
+                Warning(
+                    f"amount in words ({words_value} tenge) disagrees with the digits "
+                    f"({digits} thousand tenge)",
+                    annex,
+                    "cost",
+                )
+            )
+    else:
+        warnings.append(Warning("no amount in words", annex, "cost"))
+    return Cost(digits, words, words_value, cut.span(*m.span()), spans)

@@ -1,0 +1,206 @@
+"""Field 2 — the legal basis: a list of references to laws, decrees and resolutions.
+
+One reference, as printed::
+
+    Қазақстан Республикасы Президентінің 1999 жылғы 3 желтоқсандағы
+    "Қазақстан Республикасы мемлекеттік қызмет істері жөніндегі агенттігі
+    мәселелері" N 280 Жарлығы;
+
+gives act type ``decree`` (from the closing word), issuer text
+``Қазақстан Республикасы Президентінің``, date 1999-12-03, number ``280`` and
+the quoted title. Parts come in any order (title before or after the date);
+a missing opening quote is tolerated. References are separated by ``;`` and
+the list ends with ``.``; repair has already put displaced act words back.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import lexicon
+from .dates import find_date
+from .model import LegalAct, Span, Warning
+from .values import Cutter, clean, trim
+
+_ACT_WORD = re.compile(
+    r"(?i)(?<![^\W\d_])(?P<word>" + "|".join(lexicon.ACT_TYPE_WORDS) + r")(?![^\W\d_])"
+)
+_NUMBER = re.compile(r"(?:N|№)\s*(?P<num>\d+(?:[-/]\d+)*)")
+_QUOTES = {'"': '"', "«": "»", "“": "”", "„": "“"}
+_ISSUER_NOISE = re.compile(r"[\s.,;:]+")
+
+
+def parse_legal_basis(
+    cut: Cutter, region: tuple[int, int], annex: str
+) -> tuple[list[LegalAct], list[Warning]]:
+    """All references of a legal-basis field, in printed order."""
+    text = cut.text
+    start, end = trim(text, *region)
+    acts: list[LegalAct] = []
+    warnings: list[Warning] = []
+    for a, b in _split(text, start, end):
+        act = _parse_reference(cut, a, b, annex, warnings)
+        if act:
+            acts.append(act)
+    if not acts:
+        warnings.append(Warning("no legal reference found", annex, "legal_basis"))
+    return acts, warnings
+
+
+def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Reference regions: split at every ``;`` and drop the final ``.``.
+
+    Quotes are no guide here: the conversion loses some of them.
+    """
+    bounds = [start, *(i for i in range(start, end) if text[i] == ";"), end]
+    out = []
+    for k in range(len(bounds) - 1):
+        a = bounds[k] + (1 if k else 0)
+        a, b = trim(text, a, bounds[k + 1], ".;")
+        if b > a and re.search(r"[^\W\d_]{3}", text[a:b]):
+            out.append((a, b))
+    return out
+
+
+def _parse_reference(
+    cut: Cutter, a: int, b: int, annex: str, warnings: list[Warning]
+) -> LegalAct | None:
+    text = cut.text
+    spans: dict[str, Span] = {}
+    where = f"legal_basis: {clean(text[a:b])[:60]!r}"
+
+    title_region = _title_region(text, a, b)
+    outside = [(a, b)] if title_region is None else [(a, title_region[0]), (title_region[1], b)]
+
+    def search(pattern: re.Pattern[str]) -> re.Match[str] | None:
+        found = [m for lo, hi in outside if (m := pattern.search(text, lo, hi))]
+        return found[-1] if pattern is _ACT_WORD and found else (found[0] if found else None)
+
+    act_match = search(_ACT_WORD)
+    act_type = lexicon.ACT_TYPE_WORDS[act_match.group("word").lower()] if act_match else None
+    if act_match:
+        spans["act_type"] = cut.span(*act_match.span())
+    else:
+        warnings.append(Warning(f"no act-type word in {where}", annex, "legal_basis"))
+
+    date = None
+    date_reading = None
+    for lo, hi in outside:
+        date_reading = find_date(text, lo, hi)
+        if date_reading:
+            break
+    if date_reading:
+        spans["date"] = cut.span(date_reading.start, date_reading.end)
+        date = date_reading.date
+        if date_reading.problem:
+            warnings.append(Warning(f"{date_reading.problem} in {where}", annex, "legal_basis"))
+    else:
+        warnings.append(Warning(f"no date in {where}", annex, "legal_basis"))
+
+    number_match = search(_NUMBER)
+    number = number_match.group("num") if number_match else None
+    if number_match:
+        spans["number"] = cut.span(*number_match.span("num"))
+
+    title = ""
+    if title_region:
+        title, spans["title"] = cut.value(*title_region, strip='"«»“”„')
+    else:
+        warnings.append(Warning(f"no quoted title in {where}", annex, "legal_basis"))
+
+    # The issuer phrase is what is left outside the title once date, number and
+    # act word are taken out: "Қазақстан Республикасы Президентінің".
+    taken = [m.span() for m in (act_match, number_match) if m]
+    if date_reading:
+        taken.append((date_reading.start, date_reading.end))
+    issuer_parts = []
+    issuer_span = None
+    for lo, hi in outside:
+        pos = lo
+        for t0, t1 in sorted(s for s in taken if lo <= s[0] < hi):
+            issuer_parts.append((pos, t0))
+            pos = t1
+        issuer_parts.append((pos, hi))
+    words = []
+    for lo, hi in issuer_parts:
+        piece = _ISSUER_NOISE.sub(" ", text[lo:hi]).strip()
+        if piece:
+            words.append(piece)
+            lo2, hi2 = trim(text, lo, hi, ".,;:")
+            s = cut.span(lo2, hi2)
+            issuer_span = s if issuer_span is None else issuer_span.cover(s)
+    issuer_text = clean(" ".join(words))
+    if issuer_span:
+        spans["issuer_text"] = issuer_span
+
+    issuer = lexicon.ISSUER_BY_ACT_TYPE.get(act_type) if act_type else None
+    printed_issuer = _issuer_of(issuer_text)
+    if issuer and printed_issuer and printed_issuer != issuer:
+        warnings.append(
+            Warning(
+                f"act type {act_type} is passed by the {issuer}, but the issuer is printed as "
+                f"{issuer_text!r} in {where}",
+                annex,
+                "legal_basis",
+            )
+        )
+    return LegalAct(
+        act_type=act_type,
+        issuer=issuer,
+        issuer_text=issuer_text,
+        date=date,
+        number=number,
+        title=title,
+        text=clean(text[a:b]),
+        span=cut.span(a, b),
+        spans=spans,
+    )
+
+
+def _issuer_of(issuer_text: str) -> str | None:
+    folded = lexicon.fold(issuer_text)
+    for stem, issuer in lexicon.ISSUER_WORDS.items():
+        if stem in folded:
+            return issuer
+    if folded.strip():
+        return "Parliament"  # "Қазақстан Республикасының ... Заңы": the Republic's own law
+    return None
+
+
+def _title_region(text: str, a: int, b: int) -> tuple[int, int] | None:
+    """The quoted title, including its quotes; tolerate a lost opening quote."""
+    for i in range(a, b):
+        ch = text[i]
+        if ch in _QUOTES:
+            close = text.find(_QUOTES[ch], i + 1, b)
+            if close != -1:
+                if ch == '"' and _looks_like_lost_opening(text, a, i):
+                    return (a, i + 1)
+                return (i, close + 1)
+            # A single quote: it closes a title whose opening quote was lost
+            # when the text before it is not an issuer/date/number.
+            if _looks_like_lost_opening(text, a, i):
+                return (a, i + 1)
+            return (i, _title_end(text, i + 1, b))
+    return None
+
+
+def _looks_like_lost_opening(text: str, a: int, quote: int) -> bool:
+    """True if ``text[a:quote]`` reads as a title (no date, no number, no issuer word)."""
+    before = text[a:quote]
+    if find_date(before) or _NUMBER.search(before):
+        return False
+    words = before.split()
+    if len(words) <= 3:
+        return False  # "Қазақстан Республикасы Президентінің" and the like
+    folded = lexicon.fold(" ".join(words[:4]))
+    return not any(stem in folded for stem in lexicon.ISSUER_WORDS)
+
+
+def _title_end(text: str, start: int, b: int) -> int:
+    """Without a closing quote, the title runs to the date, the number or the act word."""
+    stops = [m.start() for p in (_NUMBER, _ACT_WORD) if (m := p.search(text, start, b))]
+    d = find_date(text, start, b)
+    if d:
+        stops.append(d.start)
+    return min(stops, default=b)

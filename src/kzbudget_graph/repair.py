@@ -1,0 +1,402 @@
+"""Step 2 — repair: undo the systematic damage of PDF-to-text conversion.
+
+Each repair rewrites the text while keeping, for every character of the
+result, the offset of the character of the *original* text it came from
+(:attr:`RepairedText.origin`). A value cut from the repaired text therefore
+always knows its source span, even where the repair moved words around.
+
+Repairs, in order (each is idempotent, and so is the whole):
+
+1. letter-spaced words and numbers joined:
+   ``Қ а з а қ с т а н  Р е с п у б л и к а с ы`` → ``Қазақстан Республикасы``,
+   ``N  1 2 2 0`` → ``N 1220``, ``асыру  жөніндег і`` → ``асыру жөніндегі``;
+2. Latin look-alikes inside Cyrillic words made Cyrillic
+   (``мемлекеттiк`` with Latin ``i`` → ``мемлекеттік``);
+3. words hyphenated across a line break re-joined (``тыныс-\\nтіршілігі``);
+4. field labels moved back in front of their value:
+   ``   : 419926 мың теңге (...) 1. Құны`` → ``1. Құны: 419926 мың теңге (...)``;
+5. annex numbers of item 1 put back into their comma slots:
+   ``, , сәйкес ... 423 424 425-қосымшаларға`` →
+   ``423, 424, 425-қосымшаларға сәйкес ...``;
+6. the act-type word of a legal reference (``Заңы``, ``Жарлығы``, ``Қаулысы``
+   ...) that the conversion printed after the next ``;`` moved back in front of
+   that ``;``;
+7. page breaks (runs of blank lines) inside running text closed; inside the
+   action-plan table they are kept, because there they separate the
+   fragments of the table's cells (see :mod:`kzbudget_graph.plan`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from . import lexicon
+from .model import Span
+
+# A page break in converted text: three or more consecutive blank lines.
+PAGE_BREAK = re.compile(r"\n(?:[^\S\n]*\n){3,}")
+
+
+@dataclass(slots=True)
+class RepairedText:
+    """Repaired text with, per character, the offset it came from in ``original``."""
+
+    original: str
+    text: str
+    origin: list[int]
+
+    def span(self, start: int, end: int) -> Span:
+        """The original-text span of ``text[start:end]`` (ignoring white space)."""
+        text = self.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            at = self.origin[start] if start < len(self.origin) else len(self.original)
+            return Span(at, at)
+        # Inner white space may be an inserted separator; it always points at a
+        # neighbouring character of the same value, so min/max stay inside.
+        piece = self.origin[start:end]
+        return Span(min(piece), max(piece) + 1)
+
+
+class _Out:
+    """Builds a new text piece by piece, carrying origins along."""
+
+    __slots__ = ("chars", "origins", "src", "src_origin")
+
+    def __init__(self, src: str, src_origin: list[int]) -> None:
+        self.src, self.src_origin = src, src_origin
+        self.chars: list[str] = []
+        self.origins: list[int] = []
+
+    def keep(self, start: int, end: int) -> None:
+        """Copy ``src[start:end]`` with its origins."""
+        if end > start:
+            self.chars.append(self.src[start:end])
+            self.origins.extend(self.src_origin[start:end])
+
+    def put(self, text: str, origin: int) -> None:
+        """Insert ``text``; all its characters point at ``origin``."""
+        if text:
+            self.chars.append(text)
+            self.origins.extend([origin] * len(text))
+
+    def result(self) -> tuple[str, list[int]]:
+        return "".join(self.chars), self.origins
+
+
+_Rewriter = Callable[[re.Match[str], _Out], None]
+
+
+def _rewrite(
+    text: str, origin: list[int], matches: Iterable[re.Match[str]], fn: _Rewriter
+) -> tuple[str, list[int]]:
+    """Apply ``fn`` to every (non-overlapping, ordered) match; keep the rest as is."""
+    out = _Out(text, origin)
+    pos = 0
+    matched = False
+    for m in matches:
+        out.keep(pos, m.start())
+        fn(m, out)
+        pos = m.end()
+        matched = True
+    if not matched:
+        return text, origin
+    out.keep(pos, len(text))
+    return out.result()
+
+
+def repair(original: str) -> RepairedText:
+    """Repair a whole source text. See the module docstring for what is repaired."""
+    text, origin = original, list(range(len(original)))
+    for step in (
+        _join_letter_spacing,
+        _latin_lookalikes,
+        _join_hyphenation,
+        _move_labels,
+        _restore_annex_list,
+        _relocate_act_words,
+        _close_page_breaks,
+    ):
+        text, origin = step(text, origin)
+    return RepairedText(original=original, text=text, origin=origin)
+
+
+# --- 1. letter spacing -------------------------------------------------------
+
+_LINE_TOKENS = re.compile(r"\S+")
+# Lines worth a closer look: two one-character tokens in a row, or a lone
+# letter after a word ("жөніндег і").
+_SPACED_LINE = re.compile(
+    r"(?m)^[^\n]*(?:(?<!\S)\S[^\S\n]{1,3}\S(?!\S)|\S\S[^\S\n][^\W\d_](?!\S))[^\n]*$"
+)
+_LONE_LETTER_GLUE = re.compile(r"[^\W\d_]")
+
+
+def _join_letter_spacing(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """Join runs of single characters: one space inside a word, two or more between words."""
+    out = _Out(text, origin)
+    pos = 0
+    changed = False
+    for candidate in _SPACED_LINE.finditer(text):
+        line_start, line_end = candidate.start(), candidate.end()
+        tokens = [(m.start(), m.end()) for m in _LINE_TOKENS.finditer(text, line_start, line_end)]
+        i = 0
+        while i < len(tokens):
+            run = _single_run(text, tokens, i)
+            if run - i >= 3:
+                out.keep(pos, tokens[i][0])
+                _emit_spaced_run(text, tokens[i:run], out)
+                pos = tokens[run - 1][1]
+                changed = True
+                i = run
+                continue
+            if _is_lone_tail_letter(text, tokens, i):
+                # "жөніндег і" → "жөніндегі": drop the space before the letter.
+                out.keep(pos, tokens[i - 1][1])
+                out.keep(tokens[i][0], tokens[i][1])
+                pos = tokens[i][1]
+                changed = True
+            i += 1
+    if not changed:
+        return text, origin
+    out.keep(pos, len(text))
+    return out.result()
+
+
+def _single_run(text: str, tokens: list[tuple[int, int]], i: int) -> int:
+    """End index (exclusive) of the run of one-character tokens starting at ``i``."""
+    j = i
+    while j < len(tokens) and tokens[j][1] - tokens[j][0] == 1:
+        if j > i and tokens[j][0] - tokens[j - 1][1] > 3:
+            break
+        j += 1
+    return j
+
+
+def _emit_spaced_run(text: str, run: list[tuple[int, int]], out: _Out) -> None:
+    words: list[list[tuple[int, int]]] = [[run[0]]]
+    for prev, tok in itertools.pairwise(run):
+        # two or more spaces part words; so does a leading dash ("- 4 5 , 6")
+        if tok[0] - prev[1] >= 2 or (prev == run[0] and text[prev[0]] in "-–"):
+            words.append([tok])
+        else:
+            words[-1].append(tok)
+    # A one-letter "word" inside a spaced run is the tail of the previous word
+    # ("ж ө н і н д е г  і") unless it is a letter that stands alone (N, и, в).
+    merged: list[list[tuple[int, int]]] = []
+    for w in words:
+        ch = text[w[0][0]]
+        if merged and len(w) == 1 and _LONE_LETTER_GLUE.match(ch) and _gluable(ch):
+            merged[-1].extend(w)
+        else:
+            merged.append(w)
+    for k, word in enumerate(merged):
+        if k:
+            out.put(" ", out.src_origin[word[0][0] - 1])
+        for a, b in word:
+            out.keep(a, b)
+
+
+def _gluable(ch: str) -> bool:
+    return ch.islower() and ch not in lexicon.STANDALONE_LETTERS
+
+
+def _is_lone_tail_letter(text: str, tokens: list[tuple[int, int]], i: int) -> bool:
+    if i == 0 or tokens[i][1] - tokens[i][0] != 1:
+        return False
+    ch = text[tokens[i][0]]
+    prev_a, prev_b = tokens[i - 1]
+    return (
+        _gluable(ch)
+        and "\u0400" <= ch <= "\u04ff"
+        and tokens[i][0] - prev_b == 1
+        and prev_b - prev_a > 1
+        and text[prev_b - 1].isalpha()
+        and (i + 1 == len(tokens) or tokens[i + 1][1] - tokens[i + 1][0] > 1)
+    )
+
+
+# --- 2. Latin look-alikes ----------------------------------------------------
+
+_LATIN_CLASS = "[" + "".join(lexicon.LATIN_TO_CYRILLIC) + "]"
+# A word holding both a Latin look-alike and a Cyrillic letter, in either order.
+_MIXED_WORD = re.compile(
+    rf"(?<![^\W\d_])(?=[^\W\d_]*{_LATIN_CLASS})(?=[^\W\d_]*[\u0400-\u04ff])[^\W\d_]+"
+)
+_TO_CYRILLIC = str.maketrans(lexicon.LATIN_TO_CYRILLIC)
+_OTHER_LATIN = re.compile(
+    "["
+    + "".join(
+        c for c in map(chr, range(65, 123)) if c.isalpha() and c not in lexicon.LATIN_TO_CYRILLIC
+    )
+    + "]"
+)
+
+
+def _latin_lookalikes(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """Make Latin look-alike letters Cyrillic in words that are otherwise Cyrillic."""
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group()
+        if _OTHER_LATIN.search(word):
+            return word  # a genuinely mixed word ("1С", "WEBсайт"); leave it alone
+        return word.translate(_TO_CYRILLIC)
+
+    return _MIXED_WORD.sub(fix, text), origin  # one-for-one: origins unchanged
+
+
+# --- 3. hyphenation ------------------------------------------------------------
+
+_HYPHENATED = re.compile(r"(?<=[^\W\d_])-[^\S\n]*\n[^\S\n]*(?=[^\W\d_A-ZА-ЯӘҒҚҢӨҰҮҺІЁ])")
+
+
+def _join_hyphenation(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    def fn(m: re.Match[str], out: _Out) -> None:
+        out.keep(m.start(), m.start() + 1)  # the hyphen itself
+
+    return _rewrite(text, origin, _HYPHENATED.finditer(text), fn)
+
+
+# --- 4. labels moved into values ---------------------------------------------
+
+
+_FIELD_LABEL = lexicon.FIELD_LABEL_PATTERN
+# "       : value 1. Құны" — a line that starts with the colon and ends with the label.
+_MOVED_LABEL = re.compile(
+    r"(?im)^[^\S\n]*:[^\S\n]*(?P<value>[^\n]*?)[^\S\n]*"
+    rf"(?P<label>\d\.[^\S\n]*{_FIELD_LABEL})[^\S\n]*$"
+)
+
+
+def _move_labels(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    def fn(m: re.Match[str], out: _Out) -> None:
+        colon = m.start() + m.group(0).index(":")
+        out.keep(*m.span("label"))
+        out.put(":", origin[colon])
+        if m.group("value"):
+            out.put(" ", origin[colon])
+            out.keep(*m.span("value"))
+
+    return _rewrite(text, origin, _MOVED_LABEL.finditer(text), fn)
+
+
+# --- 5. the annex list of item 1 ---------------------------------------------
+
+_ANNEX_SLOTS = re.compile(
+    r"(?m)^(?P<indent>[^\S\n]*)(?P<commas>,(?:[^\S\n]*,)*)[^\S\n]*(?P<middle>[^\n]*?)[^\S\n]*"
+    r"(?P<numbers>\d+(?:[^\S\n]+\d+)+)(?P<suffix>-[^\W\d_]+)[^\S\n]*$"
+)
+
+
+def _restore_annex_list(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """``, , сәйкес 1 2 3-қосымшаларға`` → ``1, 2, 3-қосымшаларға сәйкес``."""
+
+    def fn(m: re.Match[str], out: _Out) -> None:
+        numbers = list(re.finditer(r"\d+", m.group("numbers")))
+        commas = [m.start("commas") + i for i, c in enumerate(m.group("commas")) if c == ","]
+        if len(numbers) != len(commas) + 1:
+            out.keep(m.start(), m.end())
+            return
+        base = m.start("numbers")
+        out.keep(*m.span("indent"))
+        for k, num in enumerate(numbers):
+            out.keep(base + num.start(), base + num.end())
+            if k < len(commas):
+                out.keep(commas[k], commas[k] + 1)
+                out.put(" ", origin[commas[k]])
+        out.keep(*m.span("suffix"))
+        if m.group("middle"):
+            out.put(" ", origin[m.start("suffix")])
+            out.keep(*m.span("middle"))
+
+    return _rewrite(text, origin, _ANNEX_SLOTS.finditer(text), fn)
+
+
+# --- 6. act-type words of legal references -------------------------------------
+
+_ACT_WORD = re.compile(
+    r"(?i)(?<![^\W\d_])(?:" + "|".join(lexicon.ACT_TYPE_WORDS) + r")(?![^\W\d_])"
+)
+_LABEL_LINE = re.compile(rf"(?im)^[^\S\n]*(?P<num>\d)\.[^\S\n]*{_FIELD_LABEL}")
+
+
+def field_regions(text: str, number: int) -> list[tuple[int, int]]:
+    """Regions of field ``number`` (from its label to the next numbered label)."""
+    labels = list(_LABEL_LINE.finditer(text))
+    regions = []
+    for k, m in enumerate(labels):
+        if int(m.group("num")) == number:
+            end = labels[k + 1].start() if k + 1 < len(labels) else len(text)
+            regions.append((m.end(), end))
+    return regions
+
+
+def _relocate_act_words(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """Move an act word printed after a ``;`` back in front of it (field 2 only).
+
+    An act word in its place is followed by a separator (``Заңы;``) or ends the
+    field. One that is not was moved by the conversion: it belongs to the
+    reference before the nearest separator preceding it.
+    """
+    edits: list[tuple[int, int, int, int]] = []  # (insert_at, word_start, word_end, cut_from)
+    for start, end in field_regions(text, 2):
+        region = text[start:end]
+        seps = [
+            start + m.start() for m in re.finditer(r";|\.(?=\s*(?:\n|$|[^\W\d_]+\s*$))", region)
+        ]
+        for m in _ACT_WORD.finditer(text, start, end):
+            after = text[m.end() : end].lstrip()
+            right_after_sep = text[start : m.start()].rstrip()[-1:] in (";", ".")
+            if (not after or after[0] in ";.") and not right_after_sep:
+                continue
+            before = [s for s in seps if s < m.start()]
+            if not before:
+                continue
+            sep = before[-1]
+            prev_sep = max((s for s in seps if s < sep), default=start)
+            if _ACT_WORD.search(text[prev_sep:sep].rstrip()[-12:]):
+                continue  # that reference has its word already
+            cut = m.start()
+            while cut > sep + 1 and text[cut - 1] in " \t":
+                cut -= 1
+            edits.append((sep, m.start(), m.end(), cut))
+    if not edits:
+        return text, origin
+    out = _Out(text, origin)
+    pos = 0
+    for sep, w_start, w_end, cut in sorted(edits):
+        trim = sep
+        while trim > pos and text[trim - 1] in " \t":
+            trim -= 1
+        out.keep(pos, trim)
+        out.put(" ", origin[w_start])
+        out.keep(w_start, w_end)
+        out.keep(trim, cut)
+        pos = w_end
+    out.keep(pos, len(text))
+    return out.result()
+
+
+# --- 7. page breaks in running text ---------------------------------------------
+
+
+def _close_page_breaks(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """Replace a page break outside the action-plan table by a single line break."""
+    tables = field_regions(text, 6)
+
+    def in_table(pos: int) -> bool:
+        return any(a <= pos < b for a, b in tables)
+
+    def fn(m: re.Match[str], out: _Out) -> None:
+        if in_table(m.start()):
+            out.keep(m.start(), m.end())
+        else:
+            out.keep(m.start(), m.start() + 1)
+
+    return _rewrite(text, origin, PAGE_BREAK.finditer(text), fn)

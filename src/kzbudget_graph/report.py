@@ -1,0 +1,70 @@
+"""Human-readable summaries of an extraction (the ``--format table`` output)."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+
+from .model import Document, Passport
+
+
+def print_document(doc: Document, console: Console) -> None:
+    r = doc.resolution
+    console.print(
+        f"[bold]{doc.source.name}[/bold] ({doc.source.language}, {doc.source.encoding}): "
+        f"{r.issuer} {r.act_type} No. {r.number} of {r.date}, in force from {r.in_force_from}; "
+        f"{len(doc.passports)} passport(s)"
+    )
+    for passport in doc.passports:
+        console.print(_passport_panel(passport))
+    for w in doc.warnings:
+        console.print(f"[yellow]warning:[/yellow] {w}")
+
+
+def _passport_panel(p: Passport) -> Panel:
+    head = Table.grid(padding=(0, 1))
+    head.add_column(style="bold")
+    head.add_column()
+    if p.administrator:
+        head.add_row("Administrator", f"{p.administrator.code} — {p.administrator.name}")
+    if p.program:
+        head.add_row("Programme", f"{p.program.code} — {p.program.name}")
+    if p.cost and p.cost.thousand_kzt is not None:
+        head.add_row("Cost", f"{p.cost.thousand_kzt:,} thousand KZT".replace(",", " "))
+    head.add_row("Funding", p.funding_source or "—")
+    parts: list[Table] = [head]
+
+    acts = Table("Legal basis", "type", "date", "No.", title=None, expand=True)
+    for a in p.legal_basis:
+        acts.add_row(a.title, a.act_type or "?", str(a.date or "?"), a.number or "—")
+    parts.append(acts)
+
+    plan = Table("#", "prog", "sub", "name", "period", "executors", expand=True)
+    for row in p.plan:
+        plan.add_row(
+            str(row.row),
+            row.program_code,
+            row.subprogram_code or "",
+            row.name,
+            row.period,
+            "; ".join(row.executors),
+        )
+    parts.append(plan)
+
+    inds = Table("kind", "value", "unit", "cmp", "text", expand=True)
+    for i in p.indicators:
+        inds.add_row(i.kind, str(i.value), i.unit, i.comparator, i.text)
+    parts.append(inds)
+    for am in p.amendments:
+        by = am.by
+        parts.append(_line(f"amended ({am.target}) by {by.act_type} No. {by.number} of {by.date}"))
+    for w in p.warnings:
+        parts.append(_line(f"[yellow]warning:[/yellow] {w}"))
+    return Panel(Group(*parts), title=f"Annex {p.annex}, {p.year}")
+
+
+def _line(text: str) -> Table:
+    t = Table.grid()
+    t.add_row(text)
+    return t

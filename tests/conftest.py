@@ -1,0 +1,52 @@
+"""Shared fixtures: the bundled corpus, the gold file and their extraction."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kzbudget_graph.export import document_json
+from kzbudget_graph.extract import extract_file
+from kzbudget_graph.model import Document
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus" / "decree-2006-1220-annexes-423-429.kk.txt"
+DATA = Path(__file__).resolve().parent / "data"
+GOLD = DATA / "decree-2006-1220-annexes-423-425.gold.json"
+CLEAN = DATA / "decree-2006-1220-annexes-423-425.clean.kk.txt"
+
+
+@pytest.fixture(scope="session")
+def corpus_text() -> str:
+    return CORPUS.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def gold() -> dict:
+    return json.loads(GOLD.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def corpus_doc() -> Document:
+    return extract_file(CORPUS)
+
+
+@pytest.fixture(scope="session")
+def corpus_json(corpus_doc: Document) -> dict:
+    return document_json(corpus_doc)
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
+    """Run the real ``kzbudget`` command in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "kzbudget_graph", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=env,
+        timeout=600,
+    )

@@ -1,0 +1,125 @@
+"""Extraction against the hand-checked gold file, field by field (issue #2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kzbudget_graph.export import document_json
+from kzbudget_graph.extract import extract_file
+
+from conftest import CLEAN, CORPUS
+from goldcompare import TEXT_THRESHOLD, differences, similarity
+
+
+def _compare(gold: dict, got: dict) -> list[str]:
+    gold_ann = {p["annex"] for p in gold["passports"]}
+    got = dict(got, passports=[p for p in got["passports"] if p["annex"] in gold_ann])
+    return list(differences({k: v for k, v in gold.items() if k != "source"}, got))
+
+
+@pytest.mark.parametrize("path", [CORPUS, CLEAN], ids=["converted-pdf", "clean-layout"])
+def test_every_gold_field_matches(path, gold):
+    got = document_json(extract_file(path))
+    assert _compare(gold, got) == []
+
+
+def test_comparison_is_strict_enough_to_fail(gold, corpus_json):
+    """The comparison itself catches a wrong code, a short list and a changed text."""
+    import copy
+
+    broken = copy.deepcopy(corpus_json)
+    broken["passports"][0]["program"]["code"] = "002"
+    broken["passports"][1]["legal_basis"].append(broken["passports"][1]["legal_basis"][0])
+    broken["passports"][2]["goal"] = broken["passports"][2]["goal"][:-12]
+    found = _compare(gold, broken)
+    assert any(d.startswith("passports[0].program.code") for d in found)
+    assert any(d.startswith("passports[1].legal_basis: expected 1 items") for d in found)
+    assert any(d.startswith("passports[2].goal: similarity") for d in found)
+
+
+def test_text_fields_are_near_verbatim(gold, corpus_json):
+    """Beyond the threshold: most text fields equal the gold after normalisation."""
+    pairs = []
+    for g, o in zip(gold["passports"], corpus_json["passports"], strict=False):
+        pairs += [(g["goal"], o["goal"]), (g["tasks"], o["tasks"])]
+        pairs += [
+            (a["title"], b["title"])
+            for a, b in zip(g["legal_basis"], o["legal_basis"], strict=True)
+        ]
+        pairs += [
+            (a["activities"], b["activities"]) for a, b in zip(g["plan"], o["plan"], strict=True)
+        ]
+    ratios = [similarity(a, b) for a, b in pairs]
+    assert min(ratios) >= TEXT_THRESHOLD
+    assert sum(r == 1.0 for r in ratios) / len(ratios) > 0.9
+
+
+def test_resolution_header(corpus_json):
+    decree = corpus_json["decree"]
+    assert (decree["issuer"], decree["act_type"]) == ("Government", "resolution")
+    assert (decree["date"], decree["number"], decree["in_force_from"]) == (
+        "2006-12-15",
+        "1220",
+        "2007-01-01",
+    )
+    assert decree["annexes"] == ["423", "424", "425", "426", "427", "428", "429"]
+    assert decree["title"].endswith(
+        "(Қазақстан Республикасының Мемлекеттік қызмет істері агенттігі)"
+    )
+
+
+def test_annexes_beyond_gold(corpus_json):
+    """Passports 426–429 (no gold): values read straight off the corpus text."""
+    by_annex = {p["annex"]: p for p in corpus_json["passports"]}
+    assert [p["program"]["code"] for p in corpus_json["passports"]] == [
+        "001", "002", "003", "004", "005", "006", "007"
+    ]  # fmt: skip
+    assert by_annex["427"]["cost"]["thousand_kzt"] == 1108200
+    assert by_annex["429"]["cost"]["thousand_kzt"] == 1783674
+    assert by_annex["426"]["amendments"] == [
+        {
+            "target": "annex",
+            "by": {"issuer": "Government", "act_type": "resolution", "date": "2007-04-18",
+                   "number": "308"},
+        }
+    ]  # fmt: skip
+    amended_427 = [
+        (a["target"], a["by"]["number"], a["by"]["date"]) for a in by_annex["427"]["amendments"]
+    ]
+    assert amended_427 == [("item 6", "1070", "2007-11-12"), ("item 7", "1070", "2007-11-12")]
+    assert [(a["target"], a["by"]["number"]) for a in by_annex["429"]["amendments"]] == [
+        ("item 6", "597"),
+        ("item 7", "597"),
+    ]
+    # executors of 426: two organisations, the second split by a page break
+    assert by_annex["426"]["plan"][0]["executors"] == [
+        "Қазақстан Республикасы мемлекеттік қызмет істері агенттігі",
+        "Қазақстан Республикасы Президенті жанындағы мемлекеттік басқару академиясы",
+    ]
+    # the amendment notes do not leak into the fields they sit between
+    assert "Ескерту" not in by_annex["429"]["plan"][0]["executors"][-1]
+    assert not any("Ескерту" in (v or "") for v in by_annex["427"]["results"].values())
+    # a range gives two indicators; durations and year spans give none
+    finals = [
+        (i["value"], i["comparator"]) for i in by_annex["426"]["indicators"] if i["kind"] == "final"
+    ]
+    assert finals == [(50, ">="), (70, "<="), (65, ">="), (75, "<=")]
+    assert all(i["value"] not in (2, 3) for i in by_annex["427"]["indicators"])
+
+
+def test_missing_date_is_a_warning_naming_annex_and_field(corpus_json):
+    by_annex = {p["annex"]: p for p in corpus_json["passports"]}
+    act = by_annex["428"]["legal_basis"][2]
+    assert (act["number"], act["date"], act["act_type"]) == ("1457", None, "decree")
+    assert any(w.startswith("annex 428, legal_basis: no date") for w in by_annex["428"]["warnings"])
+
+
+def test_government_issued_decree_is_reported(corpus_json):
+    p423 = corpus_json["passports"][0]
+    mismatched = [
+        a
+        for a in p423["legal_basis"]
+        if a["act_type"] == "decree" and "Үкіметінің" in a["issuer_text"]
+    ]
+    assert [a["number"] for a in mismatched] == ["327", "357"]
+    assert sum("issuer is printed as" in w for w in p423["warnings"]) == 2
