@@ -50,3 +50,24 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
         env=env,
         timeout=600,
     )
+
+
+@pytest.fixture(scope="session")
+def corpus_graph(corpus_doc):
+    from kzbudget_graph.rdf import document_graph
+
+    return document_graph(corpus_doc)
+
+
+@pytest.fixture(scope="session")
+def ontology():
+    from kzbudget_graph.validate import load_ontology
+
+    return load_ontology()
+
+
+@pytest.fixture(scope="session")
+def shapes():
+    from kzbudget_graph.validate import load_shapes
+
+    return load_shapes()

@@ -15,13 +15,18 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 
 from .errors import KzbudgetError
 from .export import document_json
 from .extract import extract_file
+from .identifiers import DEFAULT_BASE, Identifiers
 from .model import Document
 from .output import write_atomic
-from .report import print_document
+from .rdf import build_dataset
+from .report import print_document, print_validation
+from .serialize import read_graph, serialize, union, write_graph
+from .validate import load_shapes, validate_documents, validate_graph
 
 app = typer.Typer(
     help="Kazakhstan budget-programme passports as a legal knowledge graph.",
@@ -51,7 +56,15 @@ FilesArg = Annotated[
 
 
 def _extract_all(files: list[Path]) -> list[Document]:
-    docs = [extract_file(f) for f in files]
+    if len(files) > 1:
+        docs = []
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("extracting", total=len(files))
+            for f in files:
+                docs.append(extract_file(f))
+                progress.advance(task)
+    else:
+        docs = [extract_file(f) for f in files]
     for f, doc in zip(files, docs, strict=True):
         for p in doc.passports:
             for w in p.warnings:
@@ -83,6 +96,55 @@ def extract(
         sys.stdout.write(payload + "\n")
 
 
+class GraphFormat(StrEnum):
+    ttl = "ttl"
+    nt = "nt"
+    jsonld = "jsonld"
+    trig = "trig"
+
+
+@app.command()
+def build(
+    files: FilesArg,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
+    format: Annotated[GraphFormat | None, typer.Option("--format", "-f")] = None,
+    validate: Annotated[
+        bool, typer.Option("--validate/--no-validate", help="Check the SHACL shapes first.")
+    ] = True,
+    base: Annotated[str, typer.Option(help="Base IRI of the identifiers.")] = DEFAULT_BASE,
+) -> None:
+    """Extract, map to RDF, validate and write the graph (one named graph per file)."""
+    docs = _extract_all(files)
+    dataset = build_dataset(docs, Identifiers(base))
+    if validate:
+        report = validate_documents(dataset)
+        print_validation(report, err)
+        if not report.conforms:
+            raise typer.Exit(1)
+    fmt = format.value if format else ("ttl" if output is None else None)
+    if output is None:
+        sys.stdout.write(serialize(dataset, fmt or "ttl"))
+    else:
+        write_graph(dataset, output, fmt)
+        n = sum(len(g) for g in dataset.graphs())
+        err.print(f"wrote {output} ({n} triples in {len(docs)} named graph(s))")
+
+
+@app.command("validate")
+def validate_cmd(
+    graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, .jsonld, .trig).")],
+    shapes: Annotated[
+        Path | None, typer.Option("--shapes", help="Directory of SHACL shapes (*.ttl).")
+    ] = None,
+) -> None:
+    """Validate a graph against the SHACL shapes; exit 1 on any violation."""
+    data = union(read_graph(graph))
+    report = validate_graph(data, load_shapes(shapes))
+    print_validation(report, Console(highlight=False, width=160))
+    if not report.conforms:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Console-script entry point: map user errors to one line and exit code 2.
 
@@ -94,5 +156,6 @@ def main() -> None:
     except KzbudgetError as exc:
         if _state["debug"]:
             raise
-        err.print(f"kzbudget: error: {exc}", soft_wrap=True, markup=False)
+        one_line = " ".join(str(exc).split())  # parser messages span lines
+        err.print(f"kzbudget: error: {one_line}", soft_wrap=True, markup=False)
         sys.exit(exc.exit_code)

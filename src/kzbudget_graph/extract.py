@@ -109,6 +109,7 @@ def extract_source(source: SourceText) -> Document:
         ),
         resolution=_resolution(cut, seg.header),
         passports=[],
+        text=source.text,
     )
     seen: set[str] = set()
     for ps in seg.passports:

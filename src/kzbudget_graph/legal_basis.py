@@ -134,7 +134,7 @@ def _parse_reference(
         spans["issuer_text"] = issuer_span
 
     issuer = lexicon.ISSUER_BY_ACT_TYPE.get(act_type) if act_type else None
-    printed_issuer = _issuer_of(issuer_text)
+    printed_issuer = printed_issuer_of(issuer_text)
     if issuer and printed_issuer and printed_issuer != issuer:
         warnings.append(
             Warning(
@@ -148,6 +148,7 @@ def _parse_reference(
         act_type=act_type,
         issuer=issuer,
         issuer_text=issuer_text,
+        printed_issuer=printed_issuer,
         date=date,
         number=number,
         title=title,
@@ -157,7 +158,8 @@ def _parse_reference(
     )
 
 
-def _issuer_of(issuer_text: str) -> str | None:
+def printed_issuer_of(issuer_text: str) -> str | None:
+    """Who an issuer phrase names: ``Қазақстан Республикасы Үкіметінің`` → Government."""
     folded = lexicon.fold(issuer_text)
     for stem, issuer in lexicon.ISSUER_WORDS.items():
         if stem in folded:

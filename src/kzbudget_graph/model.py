@@ -63,6 +63,7 @@ class LegalAct:
     act_type: str | None  # law | code | decree | resolution | order
     issuer: str | None  # follows from act_type (GOLD_SCHEMA)
     issuer_text: str  # the issuer phrase as printed
+    printed_issuer: str | None  # who that phrase names (may disagree with issuer)
     date: dt.date | None
     number: str | None
     title: str
@@ -193,3 +194,4 @@ class Document:
     resolution: Resolution
     passports: list[Passport]
     warnings: list[Warning] = field(default_factory=list)
+    text: str = field(default="", repr=False)  # the original decoded text (for quotes)

@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from .model import Document, Passport
+from .validate import Report
 
 
 def print_document(doc: Document, console: Console) -> None:
@@ -68,3 +69,23 @@ def _line(text: str) -> Table:
     t = Table.grid()
     t.add_row(text)
     return t
+
+
+def print_validation(report: Report, console: Console) -> None:
+    """The SHACL findings, one block per finding, with the source words if known."""
+    for f in report.findings:
+        colour = "red" if f.severity == "Violation" else "yellow"
+        shape = f.shape.rsplit("#", 1)[-1]
+        console.print(f"[{colour}]{f.severity}[/{colour}] {shape}: {f.message}", soft_wrap=True)
+        label = f" ({f.label})" if f.label else ""
+        console.print(f"  focus: {f.focus}{label}", soft_wrap=True, markup=False)
+        if f.path:
+            console.print(f"  path:  {f.path}", markup=False)
+        if f.span:
+            quote = " ".join((f.quote or "").split())
+            console.print(
+                f"  source: [{f.span[0]}, {f.span[1]}) {quote[:160]}", markup=False, soft_wrap=True
+            )
+    v, w = len(report.violations), len(report.warnings)
+    verdict = "conforms" if report.conforms else "does not conform"
+    console.print(f"SHACL: {verdict} — {v} violation(s), {w} warning(s)")

@@ -1,0 +1,106 @@
+"""``kzbudget build`` and ``kzbudget validate`` (issue #3)."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, Namespace
+from rdflib.namespace import SKOS
+
+from conftest import CLEAN, CORPUS, run_cli
+
+ID = Namespace("https://w3id.org/kzbudget/id/")
+
+
+def test_build_writes_a_valid_graph_and_validate_accepts_it(tmp_path):
+    out = tmp_path / "graph.ttl"
+    result = run_cli(
+        "build",
+        str(CORPUS),
+        "-o",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "SHACL: conforms — 0 violation(s), 4 warning(s)" in result.stderr
+    g = Graph().parse(out)
+    assert len(g) > 2000
+    check = run_cli("validate", str(out))
+    assert check.returncode == 0, check.stdout
+    assert "Warning ActTypeMatchesIssuerShape" in check.stdout
+    assert "source: [1666, 1904)" in check.stdout  # the words of the Government-issued decree
+
+
+def test_validate_exits_1_on_a_violation_and_names_focus_and_source(tmp_path):
+    out = tmp_path / "graph.nt"
+    assert (
+        run_cli(
+            "build",
+            str(CORPUS),
+            "-o",
+            str(out),
+        ).returncode
+        == 0
+    )
+    g = Graph().parse(out)
+    g.set((ID["administrator/608"], SKOS.notation, Literal("6O8")))
+    broken = tmp_path / "broken.nt"
+    g.serialize(broken, format="nt")
+    result = run_cli("validate", str(broken))
+    assert result.returncode == 1
+    assert (
+        "Violation AdministratorShape: An administrator has one three-digit code." in result.stdout
+    )
+    assert "focus: https://w3id.org/kzbudget/id/administrator/608" in result.stdout
+    assert "does not conform — 1 violation(s)" in result.stdout
+
+
+def test_trig_has_one_named_graph_per_source(tmp_path):
+    out = tmp_path / "graph.trig"
+    result = run_cli(
+        "build",
+        str(CORPUS),
+        str(CLEAN),
+        "-o",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "in 2 named graph(s)" in result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.count("<https://w3id.org/kzbudget/id/source/") >= 2
+
+
+def test_validate_bad_arguments(tmp_path):
+    missing = run_cli("validate", str(tmp_path / "nope.ttl"))
+    assert missing.returncode == 2 and "no such graph file" in missing.stderr
+    garbage = tmp_path / "bad.ttl"
+    garbage.write_text("this is not turtle", encoding="utf-8")
+    bad = run_cli("validate", str(garbage))
+    assert bad.returncode == 2 and "cannot parse as turtle" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("", encoding="utf-8")
+    no_shapes = run_cli("validate", str(empty), "--shapes", str(tmp_path / "noshapes"))
+    assert no_shapes.returncode == 2 and "no SHACL shapes" in no_shapes.stderr
+
+
+def test_build_refuses_to_write_an_invalid_graph(tmp_path):
+    # a cost whose words disagree with its digits is a violation: exit 1, no file
+    text = CORPUS.read_text(encoding="utf-8").replace("74089 мың теңге", "74090 мың теңге")
+    src = tmp_path / "wrongcost.txt"
+    src.write_text(text, encoding="utf-8")
+    out = tmp_path / "graph.ttl"
+    result = run_cli(
+        "build",
+        str(src),
+        "-o",
+        str(out),
+    )
+    assert result.returncode == 1
+    assert "CostWordsMatchDigitsShape" in result.stderr
+    assert not out.exists()
+    forced = run_cli(
+        "build",
+        str(src),
+        "-o",
+        str(out),
+        "--no-validate",
+    )
+    assert forced.returncode == 0 and out.exists()

@@ -1,0 +1,151 @@
+"""The RDF graph: identifiers, provenance, Data Cube, formats (issue #3)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from rdflib import RDF, XSD, Dataset, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, PROV, SKOS
+
+from kzbudget_graph.extract import extract_file
+from kzbudget_graph.identifiers import KZB
+from kzbudget_graph.rdf import build_dataset, document_graph
+from kzbudget_graph.serialize import read_graph, serialize, union, write_graph
+
+from conftest import CLEAN, CORPUS
+
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+QB = Namespace("http://purl.org/linked-data/cube#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
+ID = Namespace("https://w3id.org/kzbudget/id/")
+LAW_1999 = ID["act/law/1999-07-23"]
+
+
+def test_building_twice_gives_isomorphic_graphs(corpus_graph):
+    again = document_graph(extract_file(CORPUS))
+    assert isomorphic(corpus_graph, again)
+    assert len(corpus_graph) > 2000
+
+
+def test_deterministic_iris_of_design(corpus_graph):
+    passport = ID["passport/2007/608/001"]
+    assert (passport, RDF.type, KZB.Passport) in corpus_graph
+    assert (passport, KZB.budgetProgram, ID["program/2007/608/001"]) in corpus_graph
+    sub = ID["program/2007/608/001/sub/009"]
+    assert (sub, DCTERMS.isPartOf, ID["program/2007/608/001"]) in corpus_graph
+    assert (ID["program/2007/608/001"], KZB.administeredBy, ID["administrator/608"]) in corpus_graph
+    assert (passport, ELI.is_part_of, ID["act/resolution/2006-12-15/1220"]) in corpus_graph
+    assert (passport, ELI.based_on, ID["act/decree/1999-12-03/280"]) in corpus_graph
+
+
+def test_one_node_per_act_however_often_cited(corpus_graph):
+    citing = set(corpus_graph.subjects(ELI.based_on, LAW_1999))
+    assert len(citing) == 6  # every passport but 424
+    refs = set(corpus_graph.subjects(KZB.refersTo, LAW_1999))
+    assert len(refs) == 6
+    assert len(set(corpus_graph.objects(LAW_1999, ELI.date_document))) == 1
+
+
+def test_the_same_act_from_two_source_files_is_one_node():
+    ds = build_dataset([extract_file(CORPUS), extract_file(CLEAN)])
+    graphs = [g for g in ds.graphs() if len(g)]
+    assert len(graphs) == 2
+    for g in graphs:  # each named graph describes the act itself ...
+        assert (LAW_1999, RDF.type, ELI.LegalResource) in g
+    merged = union(ds)  # ... and in the union it is one node cited from both files
+    citing = set(merged.subjects(ELI.based_on, LAW_1999))
+    sources = {
+        s
+        for p in citing
+        for s in merged.objects(p, PROV.wasDerivedFrom)
+        if (s, RDF.type, KZB.SourceDocument) in merged
+    }
+    assert len(sources) == 2  # the same passports, read from both files
+
+
+def test_source_document_provenance(corpus_graph, corpus_doc):
+    source = ID[f"source/{corpus_doc.source.sha256}"]
+    assert (source, RDF.type, KZB.SourceDocument) in corpus_graph
+    assert corpus_graph.value(source, DCTERMS.title) == Literal(CORPUS.name)
+    assert int(corpus_graph.value(source, DCAT.byteSize)) == CORPUS.stat().st_size
+    checksum = corpus_graph.value(source, DCAT.checksum)
+    assert str(corpus_graph.value(checksum, SPDX.checksumValue)) == corpus_doc.source.sha256
+    for passport in corpus_graph.subjects(RDF.type, KZB.Passport):
+        assert (passport, PROV.wasDerivedFrom, source) in corpus_graph
+
+
+def test_selectors_quote_the_exact_source_words(corpus_graph, corpus_text):
+    kinds = [KZB.LegalReference, KZB.ActionPlanRow, KZB.Indicator, KZB.Amendment, QB.Observation]
+    for kind in kinds:
+        nodes = list(corpus_graph.subjects(RDF.type, kind))
+        assert nodes, kind
+        for node in nodes:
+            where = corpus_graph.value(node, PROV.wasDerivedFrom)
+            selectors = list(corpus_graph.objects(where, OA.hasSelector))
+            position = next(
+                s for s in selectors if (s, RDF.type, OA.TextPositionSelector) in corpus_graph
+            )
+            quote = next(
+                s for s in selectors if (s, RDF.type, OA.TextQuoteSelector) in corpus_graph
+            )
+            start = int(corpus_graph.value(position, OA.start))
+            end = int(corpus_graph.value(position, OA.end))
+            assert str(corpus_graph.value(quote, OA.exact)) == corpus_text[start:end]
+    # no selector on plain literals: lean provenance
+    assert len(list(corpus_graph.subjects(RDF.type, OA.TextPositionSelector))) < 150
+
+
+def test_cost_as_data_cube_observation(corpus_graph):
+    obs = ID["observation/program-cost/2007/608/001"]
+    assert (ID["passport/2007/608/001"], KZB.cost, obs) in corpus_graph
+    assert (obs, RDF.type, QB.Observation) in corpus_graph
+    assert corpus_graph.value(obs, SDMX_MEASURE.obsValue).toPython() == Decimal(419926)
+    assert corpus_graph.value(obs, KZB.costInWordsValue) == Literal(419926000, datatype=XSD.integer)
+    assert corpus_graph.value(obs, QB.dataSet) == ID["dataset/program-cost"]
+
+
+def test_literals_are_typed_and_tagged(corpus_graph):
+    assert corpus_graph.value(LAW_1999, ELI.date_document) == Literal(
+        "1999-07-23", datatype=XSD.date
+    )
+    name = corpus_graph.value(ID["program/2007/608/001"], SKOS.prefLabel)
+    assert name.language == "kk"
+    year = corpus_graph.value(ID["passport/2007/608/001"], KZB.fiscalYear)
+    assert year.datatype == XSD.integer and int(year) == 2007
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "trig"])
+def test_formats_read_back_isomorphic(fmt, tmp_path):
+    ds = build_dataset([extract_file(CORPUS), extract_file(CLEAN)])
+    path = tmp_path / f"graph.{fmt}"
+    write_graph(ds, path)
+    back = read_graph(path)
+    if fmt == "trig":
+        names = {g.identifier for g in ds.graphs() if len(g)}
+        assert {g.identifier for g in back.graphs() if len(g)} == names
+        for name in names:
+            assert isomorphic(back.graph(name), ds.graph(name))
+    else:
+        assert isomorphic(union(back), union(ds))
+
+
+def test_unknown_format_is_refused():
+    from kzbudget_graph.errors import KzbudgetError
+
+    with pytest.raises(KzbudgetError, match="unknown graph format"):
+        serialize(Dataset(), "rdfxml")
+
+
+def test_amendments_link_act_and_passport(corpus_graph):
+    passport = ID["passport/2007/608/004"]
+    act = ID["act/resolution/2007-04-18/308"]
+    assert (act, ELI.amends, passport) in corpus_graph
+    amendment = corpus_graph.value(passport, KZB.amendment)
+    assert corpus_graph.value(amendment, KZB.amendingAct) == act
+    assert str(corpus_graph.value(amendment, KZB.amendedItem)) == "annex"
+    assert isinstance(URIRef(act), URIRef)

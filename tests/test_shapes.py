@@ -1,0 +1,187 @@
+"""SHACL shapes: the corpus conforms, and every shape catches its own defect (issue #3)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from rdflib import RDF, XSD, Graph, Literal, Namespace
+from rdflib.namespace import DCTERMS, PROV, SH, SKOS
+
+from kzbudget_graph.identifiers import KZB
+from kzbudget_graph.validate import validate_graph
+
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+SDMX_ATTR = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
+ID = Namespace("https://w3id.org/kzbudget/id/")
+KZBSH = Namespace("https://w3id.org/kzbudget/shapes#")
+VOCAB = Namespace("https://w3id.org/kzbudget/vocab/")
+P001 = ID["passport/2007/608/001"]
+PROGRAM_001 = ID["program/2007/608/001"]
+
+
+@pytest.fixture(scope="module")
+def baseline(corpus_graph, shapes, ontology):
+    return validate_graph(corpus_graph, shapes, ontology)
+
+
+def _key(f):
+    return (f.shape, f.focus, f.path, f.message)
+
+
+def test_corpus_graph_conforms_with_the_expected_warnings(baseline):
+    assert baseline.conforms
+    assert baseline.violations == []
+    warned = sorted(
+        (f.shape.rsplit("#", 1)[1], f.focus.rsplit("/id/", 1)[1]) for f in baseline.warnings
+    )
+    assert warned == [
+        (
+            "ActTypeMatchesIssuerShape",
+            "passport/2007/608/001/legal-basis/3",
+        ),  # Үкіметінің ... Жарлығы
+        (
+            "ActTypeMatchesIssuerShape",
+            "passport/2007/608/001/legal-basis/4",
+        ),  # Үкіметінің ... Жарлығы
+        (
+            "ActTypeMatchesIssuerShape",
+            "passport/2007/608/003/legal-basis/3",
+        ),  # Президентінің ... Қаулысы
+        ("UndatedActShape", "act/decree/undated/1457"),
+    ]
+    decree_by_government = baseline.warnings[0]
+    assert decree_by_government.span is not None and "Үкiметiнің" in decree_by_government.quote
+
+
+def _one(graph: Graph, s, p):
+    value = graph.value(s, p)
+    assert value is not None, (s, p)
+    return value
+
+
+def _set(graph: Graph, s, p, o) -> None:
+    graph.remove((s, p, None))
+    graph.add((s, p, o))
+
+
+def _executor(g: Graph):
+    return next(o for o in g.objects(None, KZB.responsibleExecutor) if "aqparat" in str(o))
+
+
+def _passage(g: Graph, part: str):
+    """The source passage (or its position / quote selector) of row 2 of passport 001."""
+    where = _one(g, P001 + "/plan/2", PROV.wasDerivedFrom)
+    if part == "source":
+        return where
+    cls = OA.TextPositionSelector if part == "position" else OA.TextQuoteSelector
+    return next(s for s in g.objects(where, OA.hasSelector) if (s, RDF.type, cls) in g)
+
+
+def _first(g: Graph, cls):
+    return sorted(g.subjects(RDF.type, cls))[0]
+
+
+DEFECTS: dict[str, Callable[[Graph], None]] = {
+    "PassportShape": lambda g: g.remove((P001, KZB.annexNumber, None)),
+    "AdministratorShape": lambda g: _set(g, ID["administrator/608"], SKOS.notation, Literal("6O8")),
+    "ProgramShape": lambda g: g.remove((PROGRAM_001, KZB.administeredBy, None)),
+    "SubProgramShape": lambda g: g.remove(
+        (ID["program/2007/608/001/sub/009"], DCTERMS.isPartOf, None)
+    ),
+    "LegalActShape": lambda g: _set(
+        g, ID["act/law/1999-07-23"], ELI.type_document, VOCAB["act-type/edict"]
+    ),
+    "UndatedActShape": lambda g: g.remove((ID["act/law/2001-07-09"], ELI.date_document, None)),
+    "ExpressionShape": lambda g: g.remove((ID["act/law/2001-07-09/kk"], ELI.title, None)),
+    "LegalReferenceShape": lambda g: g.remove((P001 + "/legal-basis/1", KZB.refersTo, None)),
+    "ActionPlanRowShape": lambda g: _set(
+        g, P001 + "/plan/2", KZB.rowNumber, Literal(0, datatype=XSD.integer)
+    ),
+    "OrganizationShape": lambda g: g.remove((_executor(g), SKOS.prefLabel, None)),
+    "ExpectedResultShape": lambda g: _set(
+        g, P001 + "/result/direct", KZB.resultKind, VOCAB["unit/person"]
+    ),
+    "IndicatorShape": lambda g: _set(
+        g, P001 + "/indicator/1", KZB.targetValue, Literal("-5.0", datatype=XSD.decimal)
+    ),
+    "AmendmentShape": lambda g: g.remove(
+        (ID["passport/2007/608/004/amendment/1"], KZB.amendingAct, None)
+    ),
+    "SourceDocumentShape": lambda g: g.remove((_first(g, KZB.SourceDocument), DCAT.byteSize, None)),
+    "ChecksumShape": lambda g: _set(
+        g, _first(g, SPDX.Checksum), SPDX.checksumValue, Literal("abcd", datatype=XSD.hexBinary)
+    ),
+    "SpecificResourceShape": lambda g: g.remove((_passage(g, "source"), OA.hasSource, None)),
+    "PositionSelectorShape": lambda g: _set(
+        g, _passage(g, "position"), OA.start, Literal(99999999, datatype=XSD.nonNegativeInteger)
+    ),
+    "QuoteSelectorShape": lambda g: _set(g, _passage(g, "quote"), OA.exact, Literal("")),
+    "ObservationShape": lambda g: _set(
+        g, ID["observation/program-cost/2007/608/001"], SDMX_ATTR.unitMeasure, VOCAB["unit/person"]
+    ),
+    "UniqueSubProgramCodesShape": lambda g: [
+        g.add((ID["program/2007/608/001/sub/x"], RDF.type, KZB.SubProgram)),
+        g.add((ID["program/2007/608/001/sub/x"], SKOS.notation, Literal("009"))),
+        g.add((ID["program/2007/608/001/sub/x"], DCTERMS.isPartOf, PROGRAM_001)),
+    ],
+    "CostWordsMatchDigitsShape": lambda g: _set(
+        g,
+        ID["observation/program-cost/2007/608/001"],
+        KZB.costInWordsValue,
+        Literal(419926001, datatype=XSD.integer),
+    ),
+    "LegalBasisPrecedesResolutionShape": lambda g: _set(
+        g,
+        ID["act/decree/1999-12-03/280"],
+        ELI.date_document,
+        Literal("2007-05-05", datatype=XSD.date),
+    ),
+    "ActTypeMatchesIssuerShape": lambda g: _set(
+        g, P001 + "/legal-basis/1", KZB.printedIssuer, ID["organization/government"]
+    ),
+}
+
+
+def test_every_node_shape_has_a_defect_test(shapes):
+    node_shapes = {str(s).rsplit("#", 1)[1] for s in shapes.subjects(RDF.type, SH.NodeShape)}
+    assert node_shapes == set(DEFECTS)
+
+
+@pytest.mark.parametrize("shape", sorted(DEFECTS))
+def test_one_defect_is_reported_by_exactly_its_shape(
+    shape, corpus_graph, shapes, ontology, baseline
+):
+    broken = Graph()
+    broken += corpus_graph
+    DEFECTS[shape](broken)
+    report = validate_graph(broken, shapes, ontology)
+    before = {_key(f) for f in baseline.findings}
+    new = [f for f in report.findings if _key(f) not in before]
+    assert new, f"{shape} did not report the defect"
+    assert {f.shape.rsplit("#", 1)[1] for f in new} == {shape}
+    expected = (
+        "Warning" if shape in {"UndatedActShape", "ActTypeMatchesIssuerShape"} else "Violation"
+    )
+    assert {f.severity for f in new} == {expected}
+
+
+@pytest.mark.parametrize("shape", [None, *sorted(DEFECTS)])
+def test_whole_graph_sparql_engine_reports_what_pyshacl_reports(
+    shape, corpus_graph, shapes, ontology
+):
+    """The faster evaluation of SHACL-SPARQL gives exactly pyshacl's findings."""
+    graph = Graph()
+    graph += corpus_graph
+    if shape:
+        DEFECTS[shape](graph)
+
+    def keys(report):
+        return sorted((f.severity, f.shape, f.focus) for f in report.findings)
+
+    fast = validate_graph(graph, shapes, ontology)
+    reference = validate_graph(graph, shapes, ontology, engine_sparql=False)
+    assert keys(fast) == keys(reference)
