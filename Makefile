@@ -14,10 +14,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+CORPUS := corpus/decree-2006-1220-annexes-423-429.kk.txt
+
 demo: $(STAMP)
-	$(BIN)/kzbudget extract corpus/decree-2006-1220-annexes-423-429.kk.txt --format table
-	$(BIN)/kzbudget extract corpus/decree-2006-1220-annexes-423-429.kk.txt -o out/extract.json
-	@echo "wrote out/extract.json"
+	$(BIN)/kzbudget extract $(CORPUS) --format table
+	$(BIN)/kzbudget extract $(CORPUS) -o out/extract.json
+	$(BIN)/kzbudget build $(CORPUS) -o out/graph.trig
+	$(BIN)/kzbudget query programs-by-legal-act
+	$(BIN)/kzbudget query program-costs
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -23,10 +23,20 @@ from .extract import extract_file
 from .identifiers import DEFAULT_BASE, Identifiers
 from .model import Document
 from .output import write_atomic
+from .queries import bindings, get_query, load_queries, parse_params
 from .rdf import build_dataset
 from .report import print_document, print_validation
+from .results import print_table, to_csv, to_json
 from .serialize import read_graph, serialize, union, write_graph
-from .validate import load_shapes, validate_documents, validate_graph
+from .store import (
+    DEFAULT_STORE,
+    ONTOLOGY_GRAPH,
+    EmbeddedStore,
+    RemoteEndpoint,
+    load_graphs,
+    run_query,
+)
+from .validate import load_ontology, load_shapes, validate_documents, validate_graph
 
 app = typer.Typer(
     help="Kazakhstan budget-programme passports as a legal knowledge graph.",
@@ -112,8 +122,15 @@ def build(
         bool, typer.Option("--validate/--no-validate", help="Check the SHACL shapes first.")
     ] = True,
     base: Annotated[str, typer.Option(help="Base IRI of the identifiers.")] = DEFAULT_BASE,
+    store: Annotated[
+        Path, typer.Option(help="Embedded store to load the graph into.")
+    ] = DEFAULT_STORE,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Do not load the store.")] = False,
 ) -> None:
-    """Extract, map to RDF, validate and write the graph (one named graph per file)."""
+    """Extract, map to RDF, validate, write the graph and load the embedded store.
+
+    One named graph per source file; each is replaced whole in the store.
+    """
     docs = _extract_all(files)
     dataset = build_dataset(docs, Identifiers(base))
     if validate:
@@ -128,6 +145,12 @@ def build(
         write_graph(dataset, output, fmt)
         n = sum(len(g) for g in dataset.graphs())
         err.print(f"wrote {output} ({n} triples in {len(docs)} named graph(s))")
+    if not no_store:
+        graphs = [(str(g.identifier), g) for g in dataset.graphs() if len(g)]
+        with EmbeddedStore(store) as embedded:
+            load_graphs(embedded, [*graphs, (ONTOLOGY_GRAPH, load_ontology())])
+            total = embedded.triple_count()
+        err.print(f"loaded {len(graphs)} graph(s) into {store} ({total} triples in the store)")
 
 
 @app.command("validate")
@@ -143,6 +166,122 @@ def validate_cmd(
     print_validation(report, Console(highlight=False, width=160))
     if not report.conforms:
         raise typer.Exit(1)
+
+
+class ResultFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@app.command("queries")
+def queries_cmd() -> None:
+    """List the canned queries and their parameters."""
+    console = Console(highlight=False)
+    for q in load_queries().values():
+        console.print(f"[bold]{q.name}[/bold] — {q.title}")
+        console.print(f"  {q.description}", soft_wrap=True)
+        for p in q.params:
+            default = p.default if p.default is not None else "(all)"
+            console.print(
+                f"  --param {p.name}=<{p.type}>  default {default}  {p.description}", soft_wrap=True
+            )
+
+
+@app.command()
+def query(
+    name: Annotated[str, typer.Argument(help="A canned query (see `kzbudget queries`).")],
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="name=value, repeatable.")
+    ] = None,
+    format: Annotated[ResultFormat, typer.Option("--format", "-f")] = ResultFormat.table,
+    store: Annotated[Path, typer.Option(help="Embedded store to query.")] = DEFAULT_STORE,
+    endpoint: Annotated[
+        str | None, typer.Option(help="Query a SPARQL endpoint instead of the embedded store.")
+    ] = None,
+    auth: Annotated[str, typer.Option(help="basic or digest, with credentials.")] = "basic",
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for a server.")] = 60.0,
+) -> None:
+    """Run a canned query on the embedded store or on a SPARQL endpoint."""
+    canned = get_query(name)
+    bound = bindings(canned, parse_params(param or []))
+    if endpoint:
+        result = run_query(RemoteEndpoint(endpoint, timeout=timeout, auth=auth), canned, bound)
+    else:
+        if not (store / "CURRENT").exists() and not store.is_dir():
+            raise KzbudgetError(f"{store}: no store here (run `kzbudget build` first)")
+        with EmbeddedStore(store) as embedded:
+            result = run_query(embedded, canned, bound)
+    if format is ResultFormat.json:
+        sys.stdout.write(to_json(result) + "\n")
+    elif format is ResultFormat.csv:
+        sys.stdout.write(to_csv(result))
+    else:
+        print_table(result, Console(width=200), title=canned.title)
+
+
+@app.command()
+def load(
+    graph: Annotated[Path, typer.Argument(help="A graph file (.trig keeps its named graphs).")],
+    endpoint: Annotated[str, typer.Option(help="The server's Graph Store endpoint.")],
+    graph_name: Annotated[
+        str | None, typer.Option("--graph", help="Named graph for a .ttl/.nt/.jsonld file.")
+    ] = None,
+    update_endpoint: Annotated[
+        str | None,
+        typer.Option(help="Use SPARQL Update at this URL (server without Graph Store)."),
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the server.")] = 60.0,
+) -> None:
+    """Load a graph into a SPARQL 1.1 server, replacing each named graph whole."""
+    dataset = read_graph(graph)
+    graphs = _named_graphs(dataset, graph_name, graph)
+    target = RemoteEndpoint(update_endpoint or endpoint, timeout=timeout)
+    n = load_graphs(target, graphs, use_update=update_endpoint is not None)
+    triples = sum(len(g) for _, g in graphs)
+    err.print(f"loaded {n} named graph(s), {triples} triples, into {target.url}")
+
+
+def _named_graphs(dataset, graph_name: str | None, path: Path) -> list[tuple[str, object]]:
+    named = [(str(g.identifier), g) for g in dataset.graphs() if len(g)]
+    default = dataset.default_graph
+    if graph_name:
+        if len(named) > 1:
+            raise KzbudgetError(f"{path}: holds {len(named)} named graphs; --graph names one")
+        return [(graph_name, union(dataset))]
+    if len(default) and not any(name != str(default.identifier) for name, _ in named):
+        sources = sorted(
+            {
+                str(s)
+                for s in default.subjects(None, None)
+                if "/id/source/" in str(s) and "#" not in str(s)
+            }
+        )
+        if len(sources) != 1:
+            raise KzbudgetError(f"{path}: no named graphs in the file; give one with --graph IRI")
+        return [(sources[0], default)]
+    return [(n, g) for n, g in named if n != str(default.identifier)]
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 7878,
+    store: Annotated[Path, typer.Option(help="The embedded store to serve.")] = DEFAULT_STORE,
+) -> None:
+    """Serve the embedded store with an Oxigraph server (SPARQL endpoint and query page)."""
+    import os
+    import shutil
+
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(binary).exists():
+        raise KzbudgetError("the Oxigraph server is not installed (pip install oxigraph)")
+    if not store.is_dir():
+        raise KzbudgetError(f"{store}: no store here (run `kzbudget build` first)")
+    url = f"http://127.0.0.1:{port}"
+    err.print(f"query page: {url}/  (SPARQL endpoint {url}/query, Graph Store {url}/store)")
+    sys.stderr.flush()
+    # Become the server: Ctrl-C and signals then reach Oxigraph itself.
+    os.execv(binary, [binary, "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}"])
 
 
 def main() -> None:

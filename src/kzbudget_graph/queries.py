@@ -1,0 +1,173 @@
+"""Step 6c — query: the canned SPARQL queries of ``queries/*.rq`` and their parameters.
+
+Each file starts with a comment block::
+
+    # title: Programmes grounded in a legal act
+    # description: ... (may continue on lines indented after the '#')
+    # param: act iri https://w3id.org/kzbudget/id/act/law/1999-07-23 -- the legal act
+
+A parameter line gives name, type (``iri``, ``string``, ``integer``,
+``decimal``, ``date``), default (``-`` for none: the variable stays unbound,
+meaning "all") and a description. The parameter binds the query variable of
+the same name.
+
+Each parameter has a slot in the query, ``VALUES ?name { UNDEF }``, placed
+after the patterns that bind the variable (so it filters on every SPARQL 1.1
+server: Virtuoso 7 ignores a trailing VALUES for variables bound by OPTIONAL
+or BIND). Values are turned into typed RDF terms and only the ``UNDEF`` of
+their slot is replaced by the term's N-Triples form: a value is data, never
+syntax, and the same text runs on the embedded store and on any server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from rdflib import XSD, Literal, URIRef
+
+from .errors import KzbudgetError
+from .resources import project_dir
+
+TYPES = ("iri", "string", "integer", "decimal", "date")
+_PARAM = re.compile(r"^(?P<name>\w+)\s+(?P<type>\w+)\s+(?P<default>\S+)(?:\s+--\s*(?P<doc>.*))?$")
+# Characters RFC 3987 / N-Triples forbid in an IRI: an IRI holding them is refused.
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    type: str
+    default: str | None
+    description: str
+
+
+@dataclass(slots=True)
+class CannedQuery:
+    name: str
+    title: str
+    description: str
+    params: list[Param] = field(default_factory=list)
+    text: str = ""
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        known = ", ".join(p.name for p in self.params) or "none"
+        raise KzbudgetError(f"query {self.name}: unknown parameter {name!r} (parameters: {known})")
+
+
+def load_queries(directory: str | Path | None = None) -> dict[str, CannedQuery]:
+    """Every ``*.rq`` file of the queries directory, by name."""
+    directory = Path(directory) if directory else project_dir("queries")
+    return {q.name: q for q in (parse_query_file(p) for p in sorted(directory.glob("*.rq")))}
+
+
+def get_query(name: str, directory: str | Path | None = None) -> CannedQuery:
+    queries = load_queries(directory)
+    if name not in queries:
+        raise KzbudgetError(f"unknown query {name!r} (known: {', '.join(queries)})")
+    return queries[name]
+
+
+def parse_query_file(path: Path) -> CannedQuery:
+    text = path.read_text(encoding="utf-8")
+    query = CannedQuery(name=path.stem, title=path.stem, description="", text=text)
+    key = None
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        body = line[1:].strip()
+        m = re.match(r"^(title|description|param):\s*(.*)$", body)
+        if m:
+            key, value = m.groups()
+            if key == "title":
+                query.title = value
+            elif key == "description":
+                query.description = value
+            else:
+                query.params.append(_param(path, value))
+        elif key == "description" and body:
+            query.description += " " + body
+    return query
+
+
+def _param(path: Path, spec: str) -> Param:
+    m = _PARAM.match(spec)
+    if not m or m.group("type") not in TYPES:
+        raise KzbudgetError(f"{path}: bad parameter line {spec!r} (name type default -- doc)")
+    default = None if m.group("default") == "-" else m.group("default")
+    return Param(m.group("name"), m.group("type"), default, m.group("doc") or "")
+
+
+def term(param: Param, value: str) -> URIRef | Literal:
+    """The typed RDF term for a parameter value; a bad value is a clear error."""
+    where = f"parameter {param.name} ({param.type})"
+    if param.type == "iri":
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value) or _BAD_IRI.search(value):
+            raise KzbudgetError(f"{where}: {value!r} is not an absolute IRI")
+        return URIRef(value)
+    if param.type == "integer":
+        if not re.fullmatch(r"[+-]?\d+", value.strip()):
+            raise KzbudgetError(f"{where}: {value!r} is not an integer")
+        return Literal(int(value), datatype=XSD.integer)
+    if param.type == "decimal":
+        try:
+            return Literal(Decimal(value), datatype=XSD.decimal)
+        except InvalidOperation:
+            raise KzbudgetError(f"{where}: {value!r} is not a decimal number") from None
+    if param.type == "date":
+        try:
+            return Literal(dt.date.fromisoformat(value), datatype=XSD.date)
+        except ValueError:
+            raise KzbudgetError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+    return Literal(value)
+
+
+def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, URIRef | Literal]:
+    """Typed terms for the given values and the defaults of the others."""
+    for name in given:
+        query.param(name)  # unknown names are an error
+    out: dict[str, URIRef | Literal] = {}
+    for p in query.params:
+        value = given.get(p.name, p.default)
+        if value is not None:
+            out[p.name] = term(p, value)
+    return out
+
+
+def slot(name: str) -> re.Pattern[str]:
+    """The parameter slot of a query: ``VALUES ?name { UNDEF }`` inside its WHERE."""
+    return re.compile(rf"VALUES \?{re.escape(name)} \{{ UNDEF \}}")
+
+
+def bind(query: CannedQuery, bound: dict[str, URIRef | Literal]) -> str:
+    """The query text with each bound parameter's ``UNDEF`` replaced by its term.
+
+    Only the slot changes, and only to the N-Triples form of a typed term, so
+    a value is data, never syntax. Unbound parameters keep ``UNDEF``: all.
+    """
+    text = query.text
+    for name, value in bound.items():
+        pattern = slot(name)
+        if len(pattern.findall(text)) != 1:
+            raise KzbudgetError(f"query {query.name}: no single slot 'VALUES ?{name} {{ UNDEF }}'")
+        filled = f"VALUES ?{name} {{ {value.n3()} }}"
+        text = pattern.sub(lambda _m, filled=filled: filled, text)
+    return text
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    """``["act=https://...", "year=2007"]`` → dict; a pair without ``=`` is an error."""
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise KzbudgetError(f"--param {pair!r}: expected name=value")
+        out[name.strip()] = value
+    return out

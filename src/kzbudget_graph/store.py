@@ -1,0 +1,226 @@
+"""Step 6b — store: the embedded Oxigraph store and remote SPARQL 1.1 servers.
+
+Both keep one named graph per source document and replace it whole:
+
+* embedded (pyoxigraph, on disk, default ``./kzbudget-store``): the new graph
+  is loaded into a scratch graph in one transaction, then ``MOVE``d onto the
+  old one in a second (a single SPARQL update is atomic), so a reader sees
+  the old graph or the new one, never a mix;
+* remote: the SPARQL 1.1 Graph Store HTTP Protocol (``PUT`` replaces the
+  graph; a failed request leaves it as it was), or, for servers without one,
+  a single SPARQL Update request ``DROP SILENT GRAPH …; INSERT DATA …``.
+
+Credentials come only from ``KZBUDGET_ENDPOINT_USER`` and
+``KZBUDGET_ENDPOINT_PASSWORD``; HTTP Basic and Digest are both answered
+(Virtuoso's authenticated Graph Store endpoint uses Digest).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+from SPARQLWrapper import BASIC, DIGEST, JSON, POST, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+from .errors import KzbudgetError
+from .results import Result, Term
+
+DEFAULT_STORE = Path("kzbudget-store")
+ONTOLOGY_GRAPH = "https://w3id.org/kzbudget/ontology"
+USER_ENV, PASSWORD_ENV = "KZBUDGET_ENDPOINT_USER", "KZBUDGET_ENDPOINT_PASSWORD"
+
+
+class EmbeddedStore:
+    """A pyoxigraph store on disk (or in memory with ``path=None``)."""
+
+    def __init__(self, path: str | Path | None = DEFAULT_STORE) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            self.store = ox.Store(str(self.path)) if self.path else ox.Store()
+        except OSError as exc:
+            raise KzbudgetError(f"{path}: cannot open the store ({exc})") from exc
+
+    def close(self) -> None:
+        self.store.flush()
+        del self.store
+
+    def __enter__(self) -> EmbeddedStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def replace_graph(self, name: str, graph: Graph) -> None:
+        """Replace named graph ``name`` by ``graph``, atomically."""
+        scratch = ox.NamedNode(_scratch_name(name))
+        data = graph.serialize(format="nt", encoding="utf-8")
+        self.store.remove_graph(scratch)
+        self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=scratch)
+        self.store.update(f"MOVE SILENT GRAPH <{scratch.value}> TO GRAPH <{name}>")
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def triple_count(self, name: str | None = None) -> int:
+        if name is None:
+            return len(self.store)
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+
+    def query(self, text: str) -> Result:
+        """Run a SELECT query over the store (named graphs available to GRAPH ?g)."""
+        try:
+            solutions = self.store.query(text)
+        except SyntaxError as exc:
+            raise KzbudgetError(f"SPARQL syntax error: {' '.join(str(exc).split())}") from exc
+        variables = [v.value for v in solutions.variables]
+        rows = [{v: _from_ox(s[v]) for v in variables} for s in solutions]
+        return Result(variables, rows)
+
+
+def _scratch_name(name: str) -> str:
+    return "urn:kzbudget:loading:" + hashlib.sha256(name.encode()).hexdigest()[:16]
+
+
+def _from_ox(term) -> Term | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return Term("uri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    datatype = term.datatype.value if term.datatype else None
+    if term.language:
+        return Term("literal", term.value, None, term.language)
+    return Term("literal", term.value, datatype)
+
+
+class RemoteEndpoint:
+    """A SPARQL 1.1 server: queries with SPARQLWrapper, loads over HTTP."""
+
+    def __init__(self, url: str, *, timeout: float = 60.0, auth: str = "basic") -> None:
+        if urllib.parse.urlparse(url).scheme not in ("http", "https"):
+            raise KzbudgetError(f"{url}: not an http(s) URL")
+        self.url = url
+        self.timeout = timeout
+        self.auth = auth
+        self.user = os.environ.get(USER_ENV)
+        self.password = os.environ.get(PASSWORD_ENV, "")
+
+    # -- loading -------------------------------------------------------------------
+
+    def put_graph(self, name: str, graph: Graph) -> None:
+        """Graph Store Protocol: replace graph ``name`` with ``graph`` (HTTP PUT)."""
+        target = f"{self.url}?{urllib.parse.urlencode({'graph': name})}"
+        body = graph.serialize(format="nt", encoding="utf-8")
+        self._send("PUT", target, body, "application/n-triples")
+
+    def update_graph(self, name: str, graph: Graph) -> None:
+        """SPARQL Update fallback: drop and insert the graph in one request."""
+        triples = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+        update = f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{triples}\n}} }}"
+        body = urllib.parse.urlencode({"update": update}).encode("utf-8")
+        self._send("POST", self.url, body, "application/x-www-form-urlencoded")
+
+    def _send(self, method: str, url: str, body: bytes, content_type: str) -> None:
+        request = urllib.request.Request(url, data=body, method=method)
+        request.add_header("Content-Type", content_type)
+        try:
+            with self._opener().open(request, timeout=self.timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as exc:
+            raise KzbudgetError(_http_message(self.url, exc.code, exc.read())) from exc
+        except (urllib.error.URLError, OSError) as exc:
+            raise KzbudgetError(_connection_message(self.url, exc, self.timeout)) from exc
+
+    def _opener(self) -> urllib.request.OpenerDirector:
+        handlers: list[urllib.request.BaseHandler] = []
+        if self.user:
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(None, self.url, self.user, self.password)
+            handlers += [
+                urllib.request.HTTPDigestAuthHandler(passwords),
+                urllib.request.HTTPBasicAuthHandler(passwords),
+            ]
+        return urllib.request.build_opener(*handlers)
+
+    # -- querying ------------------------------------------------------------------
+
+    def query(self, text: str) -> Result:
+        client = SPARQLWrapper(self.url)
+        client.setMethod(POST)
+        client.setReturnFormat(JSON)
+        client.setQuery(text)
+        client.setTimeout(int(self.timeout))
+        if self.user:
+            client.setHTTPAuth(DIGEST if self.auth == "digest" else BASIC)
+            client.setCredentials(self.user, self.password)
+        try:
+            data = client.queryAndConvert()
+        except urllib.error.HTTPError as exc:
+            raise KzbudgetError(_http_message(self.url, exc.code, exc.read())) from exc
+        except SPARQLWrapperException as exc:
+            raise KzbudgetError(f"{self.url}: {' '.join(str(exc).split())[:300]}") from exc
+        except (urllib.error.URLError, OSError) as exc:
+            raise KzbudgetError(_connection_message(self.url, exc, self.timeout)) from exc
+        variables = data["head"]["vars"]
+        rows = [{v: _from_json(b.get(v)) for v in variables} for b in data["results"]["bindings"]]
+        return Result(variables, rows)
+
+
+def _from_json(cell: dict | None) -> Term | None:
+    if cell is None:
+        return None
+    kind = {"typed-literal": "literal"}.get(cell["type"], cell["type"])
+    return Term(kind, cell["value"], cell.get("datatype"), cell.get("xml:lang"))
+
+
+def _http_message(url: str, code: int, body: bytes) -> str:
+    text = " ".join(body.decode("utf-8", "replace").split())[:300]
+    if code in (401, 403):
+        who = "credentials refused" if os.environ.get(USER_ENV) else f"no credentials ({USER_ENV})"
+        return f"{url}: HTTP {code}, not authorised: {who}"
+    return f"{url}: HTTP {code}: {text or 'no message from the server'}"
+
+
+def _connection_message(url: str, exc: Exception, timeout: float) -> str:
+    reason = getattr(exc, "reason", exc)
+    if isinstance(reason, ConnectionRefusedError):
+        return f"{url}: connection refused (is the server running?)"
+    if isinstance(reason, socket.timeout | TimeoutError):
+        return f"{url}: no answer within {timeout:g} s"
+    return f"{url}: cannot connect ({reason})"
+
+
+def run_query(target: EmbeddedStore | RemoteEndpoint, query, bound: dict) -> Result:
+    """Run a canned query with its parameters bound in their slots."""
+    from .queries import bind
+
+    return target.query(bind(query, bound))
+
+
+def load_graphs(
+    target: EmbeddedStore | RemoteEndpoint,
+    graphs: Iterable[tuple[str, Graph]],
+    *,
+    use_update: bool = False,
+) -> int:
+    """Replace each named graph in ``target``; returns how many were loaded."""
+    count = 0
+    for name, graph in graphs:
+        if isinstance(target, EmbeddedStore):
+            target.replace_graph(name, graph)
+        elif use_update:
+            target.update_graph(name, graph)
+        else:
+            target.put_graph(name, graph)
+        count += 1
+    return count

@@ -1,0 +1,435 @@
+"""Canned queries on the embedded store, a real Oxigraph server and Virtuoso (issue #4).
+
+The same answers everywhere, and the answers the gold file implies.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import signal
+import urllib.parse
+import urllib.request
+
+import pytest
+from rdflib import Graph, Literal, Namespace
+
+from kzbudget_graph.errors import KzbudgetError
+from kzbudget_graph.queries import bindings, get_query, load_queries
+from kzbudget_graph.results import Result
+from kzbudget_graph.store import EmbeddedStore, RemoteEndpoint, run_query
+from servers import start_oxigraph, start_virtuoso, virtuoso_missing
+
+from conftest import CORPUS, run_cli
+
+ID = Namespace("https://w3id.org/kzbudget/id/")
+LAW_1999 = str(ID["act/law/1999-07-23"])
+
+# every canned query, with its defaults and with parameters set
+CASES = [
+    ("programs-by-legal-act", {}),
+    ("programs-by-legal-act", {"act": str(ID["act/law/2001-07-09"])}),
+    ("program-costs", {}),
+    ("program-costs", {"year": "2007"}),
+    ("legal-basis-frequency", {}),
+    ("legal-basis-frequency", {"type": "https://w3id.org/kzbudget/vocab/act-type/law"}),
+    ("subprograms", {}),
+    ("subprograms", {"program": "002", "administrator": "608"}),
+    ("indicators", {}),
+    ("indicators", {"program": "001", "kind": "quality"}),
+    ("amendments", {}),
+    ("amendments", {"number": "1070"}),
+    ("executors", {}),
+    ("acts-by-type-and-year", {}),
+    ("fact-provenance", {}),
+    ("fact-provenance", {"node": str(ID["observation/program-cost/2007/608/004"])}),
+]
+
+
+def test_every_canned_query_is_covered():
+    assert {name for name, _ in CASES} == set(load_queries())
+
+
+def test_every_parameter_has_exactly_one_slot():
+    from kzbudget_graph.queries import slot
+
+    for query in load_queries().values():
+        for p in query.params:
+            assert len(slot(p.name).findall(query.text)) == 1, f"{query.name}: ?{p.name}"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The corpus built by the real command: a TriG file and an embedded store."""
+    root = tmp_path_factory.mktemp("built")
+    trig, store = root / "graph.trig", root / "store"
+    result = run_cli("build", str(CORPUS), "-o", str(trig), "--store", str(store))
+    assert result.returncode == 0, result.stderr
+    return trig, store
+
+
+def ask(target, name: str, params: dict[str, str]) -> Result:
+    canned = get_query(name)
+    return run_query(target, canned, bindings(canned, params))
+
+
+def answers(target) -> dict:
+    """Every case's rows as a multiset: servers collate text differently, so
+    ORDER BY on names may differ; rankings are checked on their own."""
+    out = {}
+    for n, p in CASES:
+        result = ask(target, n, p)
+        rows = result.comparable()
+        if n == "legal-basis-frequency":
+            counts = [int(r["programs"].value) for r in result.rows]
+            assert counts == sorted(counts, reverse=True)
+        out[(n, tuple(sorted(p.items())))] = sorted(rows, key=repr)
+    return out
+
+
+@pytest.fixture(scope="module")
+def embedded_answers(built):
+    with EmbeddedStore(built[1]) as store:
+        return answers(store)
+
+
+def graph_count(query_url: str, graph: str) -> int:
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    result = RemoteEndpoint(query_url).query(query)
+    return int(result.rows[0]["n"].value)
+
+
+def source_graph(trig) -> str:
+    from kzbudget_graph.serialize import read_graph
+
+    names = [str(g.identifier) for g in read_graph(trig).graphs() if len(g)]
+    assert len(names) == 1
+    return names[0]
+
+
+# --- the answers themselves, checked against gold and corpus ----------------------------
+
+
+def _rows(result: Result) -> list[dict[str, str | None]]:
+    return [{k: (v.value if v else None) for k, v in r.items()} for r in result.rows]
+
+
+def test_programs_by_the_1999_law_are_those_whose_gold_legal_basis_cites_it(built, gold):
+    with EmbeddedStore(built[1]) as store:
+        rows = _rows(ask(store, "programs-by-legal-act", {"act": LAW_1999}))
+    gold_codes = {p["program"]["code"] for p in gold["passports"]}
+    expected = {
+        (p["program"]["code"], p["cost"]["thousand_kzt"])
+        for p in gold["passports"]
+        if any(a["act_type"] == "law" and a["date"] == "1999-07-23" for a in p["legal_basis"])
+    }
+    got = {(r["code"], int(float(r["cost"]))) for r in rows if r["code"] in gold_codes}
+    assert got == expected == {("001", 419926), ("003", 6000)}
+    assert {r["administrator"] for r in rows} == {"608"}
+
+
+def test_program_costs_match_gold_and_add_up(built, gold, corpus_json):
+    with EmbeddedStore(built[1]) as store:
+        rows = _rows(ask(store, "program-costs", {}))
+    programs = {r["code"]: int(float(r["cost"])) for r in rows if r["level"] == "program"}
+    for p in gold["passports"]:
+        assert programs[p["program"]["code"]] == p["cost"]["thousand_kzt"]
+    total = next(int(float(r["cost"])) for r in rows if r["level"] == "total")
+    assert total == sum(p["cost"]["thousand_kzt"] for p in corpus_json["passports"])
+
+
+def test_subprograms_match_the_gold_action_plan(built, gold):
+    with EmbeddedStore(built[1]) as store:
+        rows = _rows(ask(store, "subprograms", {"program": "001"}))
+    got = sorted({(int(r["row"]), r["subprogram"], r["name"]) for r in rows})
+    plan = gold["passports"][0]["plan"]
+    assert [(r[0], r[1]) for r in got] == [(x["row"], x["subprogram_code"]) for x in plan]
+    # the executor named like the administrator is the administrator's own node
+    executors = {r["executor"].lower() for r in rows if r["executor"]}
+    assert executors == {e.lower() for x in plan for e in x["executors"]}
+
+
+def test_indicators_match_gold(built, gold):
+    with EmbeddedStore(built[1]) as store:
+        rows = _rows(ask(store, "indicators", {"program": "001"}))
+    got = [(r["kind"], float(r["value"]), r["unit"]) for r in rows]
+    want = [(i["kind"], float(i["value"]), i["unit"]) for i in gold["passports"][0]["indicators"]]
+    assert sorted(got) == sorted(want)
+
+
+def test_legal_basis_frequency_names_each_act_with_a_printed_title(built, gold, corpus_json):
+    with EmbeddedStore(built[1]) as store:
+        rows = _rows(ask(store, "legal-basis-frequency", {}))
+    by_number = {(r["date"], r["number"]): r for r in rows}
+    for act in (a for p in gold["passports"] for a in p["legal_basis"]):
+        row = by_number[(act["date"], act["number"])]
+        assert row["title"], act
+        titles = {
+            a["title"]
+            for p in corpus_json["passports"]
+            for a in p["legal_basis"]
+            if (a["date"], a["number"]) == (act["date"], act["number"])
+        }
+        assert row["title"] in titles
+    law = by_number[("1999-07-23", None)]
+    cited = sum(
+        any(a["date"] == "1999-07-23" and a["act_type"] == "law" for a in p["legal_basis"])
+        for p in corpus_json["passports"]
+    )
+    assert int(law["programs"]) == cited == 6
+
+
+def test_amendments_and_provenance_match_the_corpus(built, corpus_json, corpus_text):
+    with EmbeddedStore(built[1]) as store:
+        amendments = _rows(ask(store, "amendments", {}))
+        provenance = _rows(ask(store, "fact-provenance", {}))
+    want = sorted(
+        (p["annex"], a["target"], a["by"]["number"], a["by"]["date"])
+        for p in corpus_json["passports"]
+        for a in p["amendments"]
+    )
+    assert sorted((r["annex"], r["item"], r["number"], r["date"]) for r in amendments) == want
+    (row,) = provenance
+    start, end = corpus_json["passports"][0]["spans"]["legal_basis[0]"]
+    assert (int(row["start"]), int(row["end"])) == (start, end)
+    assert row["quote"] == corpus_text[start:end]
+    assert row["file"] == CORPUS.name
+
+
+# --- parameters are data ---------------------------------------------------------------
+
+INJECTIONS = ['x" } ; DROP ALL ; #', '001" . } } DELETE WHERE { ?s ?p ?o } #', "}", "'; {", '\\"']
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_string_parameters_are_only_data(built, value):
+    with EmbeddedStore(built[1]) as store:
+        before = store.triple_count()
+        for name, query in load_queries().items():
+            for p in query.params:
+                if p.type == "string":
+                    assert ask(store, name, {p.name: value}).rows == []
+        assert store.triple_count() == before
+
+
+def test_iri_parameters_refuse_what_is_no_iri():
+    canned = get_query("programs-by-legal-act")
+    for bad in ["http://x> } ; DROP ALL #", "not an iri", 'http://x/"']:
+        with pytest.raises(KzbudgetError, match="is not an absolute IRI"):
+            bindings(canned, {"act": bad})
+    with pytest.raises(KzbudgetError, match="is not an integer"):
+        bindings(get_query("program-costs"), {"year": "2007 } ;"})
+
+
+def test_cli_query_errors_exit_2(built):
+    store = str(built[1])
+    for args, message in [
+        (["query", "nope", "--store", store], "unknown query 'nope'"),
+        (["query", "subprograms", "-p", "bogus=1", "--store", store], "unknown parameter 'bogus'"),
+        (["query", "subprograms", "-p", "program", "--store", store], "expected name=value"),
+        (["query", "program-costs", "-p", "year=two", "--store", store], "is not an integer"),
+    ]:
+        result = run_cli(*args)
+        assert result.returncode == 2, args
+        assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_query_formats(built):
+    store = str(built[1])
+    csv_out = run_cli("query", "program-costs", "--store", store, "--format", "csv")
+    assert csv_out.returncode == 0
+    assert csv_out.stdout.splitlines()[0] == "level,year,administrator,code,name,cost"
+    import json
+
+    data = json.loads(run_cli("query", "amendments", "--store", store, "-f", "json").stdout)
+    assert data["head"]["vars"][:3] == ["annex", "program", "item"]
+    assert len(data["results"]["bindings"]) == 5
+    listing = run_cli("queries")
+    assert "--param act=<iri>" in listing.stdout
+
+
+# --- a real Oxigraph server -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory):
+    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
+    yield server
+    server.stop()
+
+
+def test_oxigraph_server_gives_the_embedded_answers(built, oxigraph, embedded_answers):
+    trig, _ = built
+    name = source_graph(trig)
+    first = run_cli("load", str(trig), "--endpoint", oxigraph.store_url)
+    assert first.returncode == 0, first.stderr
+    count = graph_count(oxigraph.query_url, name)
+    assert count == len(Graph().parse(trig, format="trig")) or count > 2000
+    again = run_cli("load", str(trig), "--endpoint", oxigraph.store_url)
+    assert again.returncode == 0
+    assert graph_count(oxigraph.query_url, name) == count  # a reload replaces, never adds
+    assert answers(RemoteEndpoint(oxigraph.query_url)) == embedded_answers
+
+
+def test_sparql_update_fallback_loads_the_same_graph(built, oxigraph):
+    trig, _ = built
+    name = source_graph(trig)
+    before = graph_count(oxigraph.query_url, name) if _has(oxigraph, name) else None
+    result = run_cli(
+        "load",
+        str(trig),
+        "--endpoint",
+        oxigraph.store_url,
+        "--update-endpoint",
+        oxigraph.base + "/update",
+    )
+    assert result.returncode == 0, result.stderr
+    after = graph_count(oxigraph.query_url, name)
+    assert after > 2000 and (before is None or after == before)
+
+
+def _has(server, name: str) -> bool:
+    return graph_count(server.query_url, name) > 0
+
+
+def test_a_rejected_load_leaves_the_graph_unchanged(built, oxigraph):
+    trig, _ = built
+    name = source_graph(trig)
+    assert run_cli("load", str(trig), "--endpoint", oxigraph.store_url).returncode == 0
+    before = graph_count(oxigraph.query_url, name)
+    endpoint = RemoteEndpoint(oxigraph.store_url)
+    target = f"{oxigraph.store_url}?{urllib.parse.urlencode({'graph': name})}"
+    with pytest.raises(KzbudgetError, match="HTTP 400"):
+        endpoint._send("PUT", target, b"<a> <b> this is not n-triples", "application/n-triples")
+    assert graph_count(oxigraph.query_url, name) == before
+
+
+def test_a_server_killed_mid_load_keeps_the_earlier_graph(built, tmp_path):
+    trig, _ = built
+    name = source_graph(trig)
+    server = start_oxigraph(tmp_path / "killed")
+    try:
+        assert run_cli("load", str(trig), "--endpoint", server.store_url).returncode == 0
+        before = graph_count(server.query_url, name)
+        # start replacing the graph with a much larger one, send half, kill the server
+        body = b"".join(f'<urn:s{i}> <urn:p> "{i}" .\n'.encode() for i in range(200_000))
+        host, port = server.base.removeprefix("http://").split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        conn.putrequest("PUT", "/store?" + urllib.parse.urlencode({"graph": name}))
+        conn.putheader("Content-Type", "application/n-triples")
+        conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders()
+        conn.send(body[: len(body) // 2])
+        server.stop(signal.SIGKILL)
+        conn.close()
+        server.restart()
+        assert graph_count(server.query_url, name) == before
+        down = run_cli(
+            "load",
+            str(trig),
+            "--endpoint",
+            server.base.replace(str(port), str(_dead_port())) + "/store",
+        )
+        assert down.returncode == 2 and "connection refused" in down.stderr
+    finally:
+        server.stop()
+
+
+def _dead_port() -> int:
+    from servers import free_port
+
+    return free_port()
+
+
+def test_serve_runs_an_oxigraph_server_over_the_store(built, tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from servers import free_port, wait_http
+
+    _, store = built
+    copy = tmp_path / "store"
+    with EmbeddedStore(store) as embedded:  # serve a backup: the store stays usable
+        embedded.store.backup(str(copy))
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kzbudget_graph",
+            "serve",
+            "--port",
+            str(port),
+            "--store",
+            str(copy),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_http(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as page:
+            assert page.status == 200 and b"<html" in page.read().lower()
+        result = ask(RemoteEndpoint(f"http://127.0.0.1:{port}/query"), "program-costs", {})
+        assert len(result.rows) == 9
+    finally:
+        proc.terminate()
+        _, stderr = proc.communicate(timeout=30)
+        time.sleep(0.1)
+    assert f"query page: http://127.0.0.1:{port}/" in stderr
+
+
+# --- Virtuoso ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    reason = virtuoso_missing()
+    if reason:
+        print(f"skipping Virtuoso tests: {reason}")
+        pytest.skip(reason)
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    server.stop()
+
+
+def test_virtuoso_gives_the_embedded_answers(built, virtuoso, embedded_answers):
+    trig, _ = built
+    name = source_graph(trig)
+    env = {**os.environ, "KZBUDGET_ENDPOINT_USER": "dba", "KZBUDGET_ENDPOINT_PASSWORD": "dba"}
+    first = run_cli("load", str(trig), "--endpoint", virtuoso.store_url, env=env)
+    assert first.returncode == 0, first.stderr
+    count = graph_count(virtuoso.query_url, name)
+    assert count > 2000
+    assert run_cli("load", str(trig), "--endpoint", virtuoso.store_url, env=env).returncode == 0
+    assert graph_count(virtuoso.query_url, name) == count
+    assert answers(RemoteEndpoint(virtuoso.query_url)) == embedded_answers
+
+
+def test_virtuoso_refuses_wrong_credentials_with_one_line(built, virtuoso):
+    trig, _ = built
+    env = {**os.environ, "KZBUDGET_ENDPOINT_USER": "dba", "KZBUDGET_ENDPOINT_PASSWORD": "wrong"}
+    result = run_cli("load", str(trig), "--endpoint", virtuoso.store_url, env=env)
+    assert result.returncode == 2
+    assert "HTTP 401, not authorised: credentials refused" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_binding_changes_only_the_slot(value):
+    from kzbudget_graph.queries import bind, slot
+
+    canned = get_query("subprograms")
+    bound = {"program": Literal(value), "administrator": Literal("608")}
+    text = bind(canned, bound)
+    # put UNDEF back in the slots: the rest of the text is untouched
+    restored = re.sub(
+        r"VALUES \?(program|administrator) \{ .* \}",
+        lambda m: f"VALUES ?{m.group(1)} {{ UNDEF }}",
+        text,
+    )
+    assert restored == canned.text
+    assert f"VALUES ?program {{ {Literal(value).n3()} }}" in text
+    assert len(slot("program").findall(canned.text)) == 1
