@@ -54,9 +54,11 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
 
 @pytest.fixture(scope="session")
 def corpus_graph(corpus_doc):
+    """The corpus graph as `kzbudget build` makes it (with adilet codes)."""
+    from kzbudget_graph.link import Linker
     from kzbudget_graph.rdf import document_graph
 
-    return document_graph(corpus_doc)
+    return document_graph(corpus_doc, linker=Linker())
 
 
 @pytest.fixture(scope="session")

@@ -10,12 +10,13 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def letter_space(text: str, index: int) -> str:
-    """Letter-space the ``index``-th word: ``қызмет`` → ``қ ы з м е т``."""
+    """Letter-space the ``index``-th word as the conversion does: ``қызмет`` →
+    ``қ ы з м е т`` with two spaces on either side."""
     words = list(_WORD.finditer(text))
     if not words:
         return text
     m = words[index % len(words)]
-    return text[: m.start()] + " ".join(m.group()) + text[m.end() :]
+    return text[: m.start()] + " " + " ".join(m.group()) + " " + text[m.end() :]
 
 
 def swap_i(text: str, index: int) -> str:

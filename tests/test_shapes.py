@@ -146,9 +146,26 @@ DEFECTS: dict[str, Callable[[Graph], None]] = {
 }
 
 
-def test_every_node_shape_has_a_defect_test(shapes):
-    node_shapes = {str(s).rsplit("#", 1)[1] for s in shapes.subjects(RDF.type, SH.NodeShape)}
+def test_every_node_shape_has_a_defect_test():
+    """(The linkset shapes have theirs in test_link.py.)"""
+    from kzbudget_graph.resources import project_dir
+
+    own = Graph().parse(project_dir("shapes") / "kzbudget-shapes.ttl")
+    node_shapes = {str(s).rsplit("#", 1)[1] for s in own.subjects(RDF.type, SH.NodeShape)}
     assert node_shapes == set(DEFECTS)
+
+
+def test_a_malformed_adilet_code_is_reported(corpus_graph, shapes, ontology):
+    broken = Graph()
+    broken += corpus_graph
+    _set(broken, ID["act/law/1999-07-23"], KZB.adiletCode, Literal("Z99000453"))
+    report = validate_graph(broken, shapes, ontology)
+    assert [(f.shape.rsplit("#", 1)[1], f.message) for f in report.violations] == [
+        (
+            "LegalActShape",
+            "An adilet code is a kind letter, two year digits and 7 digits + '_' or 8 digits.",
+        )
+    ]
 
 
 @pytest.mark.parametrize("shape", sorted(DEFECTS))

@@ -246,7 +246,7 @@ def test_cli_query_formats(built):
     assert data["head"]["vars"][:3] == ["annex", "program", "item"]
     assert len(data["results"]["bindings"]) == 5
     listing = run_cli("queries")
-    assert "--param act=<iri>" in listing.stdout
+    assert "--param act=<act>" in listing.stdout
 
 
 # --- a real Oxigraph server -----------------------------------------------------------------

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rdflib import RDFS
 from rich.console import Console
 from rich.progress import Progress
 
@@ -21,6 +22,7 @@ from .errors import KzbudgetError
 from .export import document_json
 from .extract import extract_file
 from .identifiers import DEFAULT_BASE, Identifiers
+from .link import Linker, describe, load_known_acts
 from .model import Document
 from .output import write_atomic
 from .queries import bindings, get_query, load_queries, parse_params
@@ -126,13 +128,19 @@ def build(
         Path, typer.Option(help="Embedded store to load the graph into.")
     ] = DEFAULT_STORE,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not load the store.")] = False,
+    acts: Annotated[
+        Path | None, typer.Option(help="More known acts (CSV like data/known-acts.csv).")
+    ] = None,
 ) -> None:
     """Extract, map to RDF, validate, write the graph and load the embedded store.
 
     One named graph per source file; each is replaced whole in the store.
     """
     docs = _extract_all(files)
-    dataset = build_dataset(docs, Identifiers(base))
+    dataset = build_dataset(docs, Identifiers(base), Linker(load_known_acts(acts)))
+    for f, doc in zip(files, docs, strict=True):
+        for w in doc.warnings:
+            err.print(f"[yellow]warning[/yellow]: {f}: {w}", soft_wrap=True)
     if validate:
         report = validate_documents(dataset)
         print_validation(report, err)
@@ -282,6 +290,42 @@ def serve(
     sys.stderr.flush()
     # Become the server: Ctrl-C and signals then reach Oxigraph itself.
     os.execv(binary, [binary, "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}"])
+
+
+@app.command()
+def link(
+    graph: Annotated[Path, typer.Argument(help="A built graph file.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Write the linkset here.")],
+    endpoint: Annotated[
+        str | None, typer.Option(help="Public SPARQL endpoint of the dataset, if any.")
+    ] = None,
+    distribution: Annotated[
+        list[str] | None,
+        typer.Option(help="URL of a published dump (repeatable); media type from its suffix."),
+    ] = None,
+) -> None:
+    """Write a VoID linkset to adilet (and Wikidata) and a VoID + DCAT description."""
+    data = union(read_graph(graph))
+    dists = [(u, _media_type(u)) for u in distribution or []]
+    described = describe(data, endpoint=endpoint, distributions=dists)
+    report = validate_graph(described)
+    if not report.conforms:
+        print_validation(report, err)
+        raise typer.Exit(1)
+    write_atomic(output, described.serialize(format="turtle"))
+    links = len(list(described.subject_objects(RDFS.seeAlso)))
+    err.print(f"wrote {output} ({links} adilet links, {len(described)} triples)")
+
+
+def _media_type(url: str) -> str:
+    suffix = Path(url.split("?")[0]).suffix.lower()
+    return {
+        ".trig": "application/trig",
+        ".ttl": "text/turtle",
+        ".nt": "application/n-triples",
+        ".jsonld": "application/ld+json",
+        ".nq": "application/n-quads",
+    }.get(suffix, "application/octet-stream")
 
 
 def main() -> None:

@@ -7,9 +7,10 @@ Each file starts with a comment block::
     # param: act iri https://w3id.org/kzbudget/id/act/law/1999-07-23 -- the legal act
 
 A parameter line gives name, type (``iri``, ``string``, ``integer``,
-``decimal``, ``date``), default (``-`` for none: the variable stays unbound,
-meaning "all") and a description. The parameter binds the query variable of
-the same name.
+``decimal``, ``date``, or ``act``: a legal act given by its IRI or by its
+adilet code, which binds ``?{name}Code`` instead), default (``-`` for none:
+the variable stays unbound, meaning "all") and a description. The parameter
+binds the query variable of the same name.
 
 Each parameter has a slot in the query, ``VALUES ?name { UNDEF }``, placed
 after the patterns that bind the variable (so it filters on every SPARQL 1.1
@@ -32,7 +33,9 @@ from rdflib import XSD, Literal, URIRef
 from .errors import KzbudgetError
 from .resources import project_dir
 
-TYPES = ("iri", "string", "integer", "decimal", "date")
+TYPES = ("iri", "act", "string", "integer", "decimal", "date")
+# An adilet document code: Z990000453_ (to 2009) or P1800000125 (from 2010).
+ADILET_CODE = re.compile(r"^[ZUPKV]\d{2}(?:\d{7}_|\d{8})$")
 _PARAM = re.compile(r"^(?P<name>\w+)\s+(?P<type>\w+)\s+(?P<default>\S+)(?:\s+--\s*(?P<doc>.*))?$")
 # Characters RFC 3987 / N-Triples forbid in an IRI: an IRI holding them is refused.
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -108,9 +111,10 @@ def _param(path: Path, spec: str) -> Param:
 def term(param: Param, value: str) -> URIRef | Literal:
     """The typed RDF term for a parameter value; a bad value is a clear error."""
     where = f"parameter {param.name} ({param.type})"
-    if param.type == "iri":
+    if param.type in ("iri", "act"):
         if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value) or _BAD_IRI.search(value):
-            raise KzbudgetError(f"{where}: {value!r} is not an absolute IRI")
+            what = "an absolute IRI or an adilet code" if param.type == "act" else "an absolute IRI"
+            raise KzbudgetError(f"{where}: {value!r} is not {what}")
         return URIRef(value)
     if param.type == "integer":
         if not re.fullmatch(r"[+-]?\d+", value.strip()):
@@ -136,7 +140,11 @@ def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, URIRef | Li
     out: dict[str, URIRef | Literal] = {}
     for p in query.params:
         value = given.get(p.name, p.default)
-        if value is not None:
+        if value is None:
+            continue
+        if p.type == "act" and ADILET_CODE.match(value.strip()):
+            out[p.name + "Code"] = Literal(value.strip())  # "Z990000453_"
+        else:
             out[p.name] = term(p, value)
     return out
 

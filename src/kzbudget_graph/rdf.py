@@ -27,7 +27,8 @@ from .identifiers import (
     UNIT,
     Identifiers,
 )
-from .model import Document, LegalAct, Passport, Span
+from .link import CODE_BASIS, Linker, adilet_urls
+from .model import Document, LegalAct, Passport, Span, Warning
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # DCAT 3 (dcat:checksum), not rdflib's DCAT 2
@@ -39,6 +40,7 @@ SDMX_ATTR = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
 LANGUAGE_CODES = {"kk": "KAZ", "ru": "RUS", "en": "ENG"}
+KAZAKHSTAN = URIRef("http://publications.europa.eu/resource/authority/country/KAZ")
 
 PREFIXES = {
     "kzb": KZB,
@@ -69,15 +71,23 @@ def bind_prefixes(graph: Graph, ids: Identifiers) -> None:
 class _Mapper:
     """Maps one :class:`Document` into one graph."""
 
-    def __init__(self, doc: Document, ids: Identifiers, graph: Graph | None = None) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        ids: Identifiers,
+        graph: Graph | None = None,
+        linker: Linker | None = None,
+    ) -> None:
         self.doc = doc
         self.ids = ids
+        self.linker = linker
         self.text = doc.text
         self.g = graph if graph is not None else Graph()
         bind_prefixes(self.g, ids)
         self.lang = doc.source.language
         self.source = ids.source(doc.source.sha256)
         self._named_orgs: dict[str, URIRef] = {}
+        self._annex: str | None = None
 
     # -- helpers ---------------------------------------------------------------
 
@@ -165,6 +175,14 @@ class _Mapper:
             self.add(node, ELI.number, Literal(number))
         if issuer:
             self.add(node, ELI.passed_by, self.ids.issuer(issuer))
+        self.add(node, ELI.jurisdiction, KAZAKHSTAN)
+        if self.linker is not None:
+            code, basis = self.linker.resolve(act_type, date, number, title)
+            if code:
+                self.add(node, KZB.adiletCode, Literal(code))
+                self.add(node, KZB.adiletCodeBasis, CODE_BASIS[basis])
+                for page in adilet_urls(code):
+                    self.add(node, RDFS.seeAlso, page)
         if title:
             expression = URIRef(f"{node}/{self.lang}")
             self.add(node, ELI.is_realized_by, expression)
@@ -178,6 +196,7 @@ class _Mapper:
     # -- one passport ----------------------------------------------------------
 
     def passport(self, p: Passport, resolution: URIRef | None) -> None:
+        self._annex = p.annex
         admin_code = p.administrator.code if p.administrator else "000"
         program_code = p.program.code if p.program else f"annex-{p.annex}"
         node = self.ids.passport(p.year, admin_code, program_code)
@@ -275,6 +294,19 @@ class _Mapper:
         self.add(passport, KZB.legalReference, ref)
         self.add(ref, RDF.type, KZB.LegalReference)
         target = self.act_node(act.act_type, act.issuer, act.date, act.number, act.title)
+        if (
+            not act.number
+            and self.linker is not None
+            and (target, KZB.adiletCode, None) not in self.g
+        ):
+            self.doc.warnings.append(
+                Warning(
+                    f"act {act.title!r} is cited without a number and matches no known act; "
+                    "it keeps its own identity, with no adilet code",
+                    self._annex,
+                    "legal_basis",
+                )
+            )
         self.add(ref, KZB.refersTo, target)
         if act.title:
             self.add(ref, RDFS.label, self.text_literal(act.title))
@@ -338,9 +370,11 @@ def decimal_literal(value: int | float | Decimal) -> Literal:
     return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
 
 
-def document_graph(doc: Document, ids: Identifiers | None = None) -> Graph:
+def document_graph(
+    doc: Document, ids: Identifiers | None = None, linker: Linker | None = None
+) -> Graph:
     """The triples of one source document (its named graph)."""
-    return _Mapper(doc, ids or Identifiers()).map()
+    return _Mapper(doc, ids or Identifiers(), linker=linker).map()
 
 
 def graph_name(doc: Document, ids: Identifiers | None = None) -> URIRef:
@@ -348,11 +382,16 @@ def graph_name(doc: Document, ids: Identifiers | None = None) -> URIRef:
     return (ids or Identifiers()).source(doc.source.sha256)
 
 
-def build_dataset(docs: list[Document], ids: Identifiers | None = None) -> Dataset:
-    """A dataset with one named graph per source document (named by its source IRI)."""
+def build_dataset(
+    docs: list[Document], ids: Identifiers | None = None, linker: Linker | None = None
+) -> Dataset:
+    """A dataset with one named graph per source document (named by its source IRI).
+
+    With a :class:`Linker`, acts carry their adilet codes and pages.
+    """
     ids = ids or Identifiers()
     ds = Dataset()
     bind_prefixes(ds, ids)
     for doc in docs:
-        _Mapper(doc, ids, ds.graph(graph_name(doc, ids))).map()
+        _Mapper(doc, ids, ds.graph(graph_name(doc, ids)), linker).map()
     return ds

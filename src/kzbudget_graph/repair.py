@@ -198,7 +198,13 @@ def _emit_spaced_run(text: str, run: list[tuple[int, int]], out: _Out) -> None:
             merged.append(w)
     for k, word in enumerate(merged):
         if k:
-            out.put(" ", out.src_origin[word[0][0] - 1])
+            prev = merged[k - 1]
+            if len(prev) == 1 and len(word) == 1:
+                # two one-character words ("N", ","): keep their wide gap, or a
+                # second pass would read them as one letter-spaced word
+                out.keep(prev[-1][1], word[0][0])
+            else:
+                out.put(" ", out.src_origin[word[0][0] - 1])
         for a, b in word:
             out.keep(a, b)
 

@@ -1,0 +1,259 @@
+"""Step 7 — link: adilet document codes, curated known acts, VoID/DCAT descriptions.
+
+**Adilet codes.** Kazakhstan's legal information system names each act by a
+code built from its kind, year and number. One rule, from published codes:
+
+* kind letter: law ``Z``, presidential decree ``U``, government resolution
+  ``P``, code ``K`` (orders are registered under a Ministry of Justice number
+  that the passports do not print, so no code is derived for them);
+* two-digit year of adoption;
+* the act number (digits before any suffix: ``95-IV`` → ``95``), zero-padded
+  to 7 digits followed by ``_`` for acts of 2009 and before
+  (``P060001220_``, ``Z990000453_``, ``P090002136_``), to 8 digits without
+  the underscore from 2010 (``Z1000000300``, ``P1800000125``).
+
+A code computed this way is marked *derived* (not verified against the
+register); one taken from ``data/known-acts.csv`` is marked *curated*.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS
+
+from . import lexicon
+from .errors import KzbudgetError
+from .identifiers import KZB
+from .resources import project_dir
+
+KIND_LETTER = {"law": "Z", "decree": "U", "resolution": "P", "code": "K"}
+NEW_FORM_FROM = 2010
+ADILET = "https://adilet.zan.kz/"
+CODE_PATTERN = re.compile(r"^[ZUPKV]\d{2}(?:\d{7}_|\d{8})$")
+CODE_BASIS = Namespace("https://w3id.org/kzbudget/vocab/code-basis/")
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+WIKIDATA = Namespace("http://www.wikidata.org/entity/")
+ADILET_DATASET = URIRef("https://adilet.zan.kz/")
+TITLE_MATCH = 0.85
+
+
+def adilet_code(act_type: str | None, date: dt.date | None, number: str | None) -> str | None:
+    """The adilet code of an act, by the documented rule; None if it cannot be derived.
+
+    >>> adilet_code("resolution", dt.date(2006, 12, 15), "1220")
+    'P060001220_'
+    >>> adilet_code("resolution", dt.date(2018, 3, 15), "125")
+    'P1800000125'
+    >>> adilet_code("law", dt.date(2008, 12, 4), "95-IV")
+    'Z080000095_'
+    """
+    if act_type not in KIND_LETTER or date is None or not number:
+        return None
+    digits = re.match(r"\d+", number)
+    if not digits:
+        return None
+    n = int(digits.group())
+    letter, year = KIND_LETTER[act_type], f"{date.year % 100:02d}"
+    if date.year >= NEW_FORM_FROM:
+        return f"{letter}{year}{n:08d}" if n < 10**8 else None
+    return f"{letter}{year}{n:07d}_" if n < 10**7 else None
+
+
+def adilet_urls(code: str) -> tuple[URIRef, URIRef]:
+    """The Kazakh and Russian pages of a document on adilet."""
+    return URIRef(f"{ADILET}kaz/docs/{code}"), URIRef(f"{ADILET}rus/docs/{code}")
+
+
+@dataclass(frozen=True, slots=True)
+class KnownAct:
+    act_type: str
+    date: dt.date
+    number: str | None
+    title_kk: str
+    title_ru: str
+    code: str
+
+
+def load_known_acts(extra: str | Path | None = None) -> list[KnownAct]:
+    """The curated table, plus a user's own table (same columns) if given."""
+    paths = [project_dir("data") / "known-acts.csv"]
+    if extra:
+        paths.append(Path(extra))
+    acts = []
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8", newline="") as fh:
+                for line, row in enumerate(csv.DictReader(fh), start=2):
+                    acts.append(_known(path, line, row))
+        except OSError as exc:
+            raise KzbudgetError(f"{path}: cannot read the table of known acts ({exc})") from exc
+    return acts
+
+
+def _known(path: Path, line: int, row: dict) -> KnownAct:
+    try:
+        code = row["code"].strip()
+        if not CODE_PATTERN.match(code):
+            raise ValueError(f"code {code!r} is not an adilet code")
+        return KnownAct(
+            act_type=row["act_type"].strip(),
+            date=dt.date.fromisoformat(row["date"].strip()),
+            number=row.get("number", "").strip() or None,
+            title_kk=row.get("title_kk", "").strip(),
+            title_ru=row.get("title_ru", "").strip(),
+            code=code,
+        )
+    except (KeyError, ValueError) as exc:
+        raise KzbudgetError(f"{path}, line {line}: {exc}") from exc
+
+
+def _similar(a: str, b: str) -> float:
+    def norm(s: str) -> str:
+        return " ".join(re.findall(r"\w+", lexicon.fold(s)))
+
+    return difflib.SequenceMatcher(None, norm(a), norm(b)).ratio() if a and b else 0.0
+
+
+class Linker:
+    """Finds the adilet code of an act: the curated table first, else the rule."""
+
+    def __init__(self, known: list[KnownAct] | None = None) -> None:
+        self.known = known if known is not None else load_known_acts()
+
+    def resolve(
+        self, act_type: str | None, date: dt.date | None, number: str | None, title: str
+    ) -> tuple[str | None, str | None]:
+        """(code, basis) with basis "curated" or "derived"; (None, None) if unknown."""
+        for k in self.known:
+            if k.act_type != act_type or k.date != date:
+                continue
+            if number and k.number and _digits(number) != _digits(k.number):
+                continue
+            if (
+                number
+                or max(_similar(title, k.title_kk), _similar(title, k.title_ru)) >= TITLE_MATCH
+            ):
+                return k.code, "curated"
+        code = adilet_code(act_type, date, number)
+        return (code, "derived") if code else (None, None)
+
+
+def _digits(number: str) -> str:
+    m = re.match(r"\d+", number)
+    return m.group() if m else number
+
+
+# --- linkset and dataset description ---------------------------------------------
+
+
+def load_wikidata() -> list[tuple[URIRef, URIRef, str]]:
+    path = project_dir("data") / "wikidata.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        return [(URIRef(r["iri"]), WIKIDATA[r["wikidata"]], r["label"]) for r in csv.DictReader(fh)]
+
+
+def describe(
+    data: Graph,
+    *,
+    base: str = "https://w3id.org/kzbudget/",
+    endpoint: str | None = None,
+    distributions: list[tuple[str, str]] | None = None,
+) -> Graph:
+    """A VoID linkset to adilet (with its links), Wikidata links from the curated
+    table, and a VoID + DCAT description of the dataset."""
+    out = Graph()
+    for prefix, ns in (("void", VOID), ("dcat", DCAT), ("dcterms", DCTERMS), ("kzb", KZB)):
+        out.bind(prefix, ns)
+    dataset = URIRef(base + "id/dataset/kzbudget-graph")
+    linkset = URIRef(base + "id/linkset/adilet")
+    wikiset = URIRef(base + "id/linkset/wikidata")
+
+    links = [(s, o) for s, o in data.subject_objects(RDFS.seeAlso) if str(o).startswith(ADILET)]
+    out.add((linkset, RDF.type, VOID.Linkset))
+    out.add((linkset, DCTERMS.title, Literal("kzbudget-graph acts → adilet documents", lang="en")))
+    out.add((linkset, VOID.subjectsTarget, dataset))
+    out.add((linkset, VOID.objectsTarget, ADILET_DATASET))
+    out.add((linkset, VOID.linkPredicate, RDFS.seeAlso))
+    out.add((linkset, VOID.triples, Literal(len(links), datatype=XSD.integer)))
+    for s, o in links:
+        out.add((s, RDFS.seeAlso, o))
+    out.add((ADILET_DATASET, RDF.type, VOID.Dataset))
+    out.add(
+        (
+            ADILET_DATASET,
+            DCTERMS.title,
+            Literal(
+                "Әділет — нормативтік құқықтық актілердің ақпараттық-құқықтық жүйесі",
+                lang="kk",
+            ),
+        )
+    )
+    out.add((ADILET_DATASET, VOID.uriSpace, Literal(f"{ADILET}")))
+
+    wiki = load_wikidata()
+    out.add((wikiset, RDF.type, VOID.Linkset))
+    out.add((wikiset, DCTERMS.title, Literal("kzbudget-graph → Wikidata (curated)", lang="en")))
+    out.add((wikiset, VOID.subjectsTarget, dataset))
+    out.add((wikiset, VOID.objectsTarget, URIRef("http://www.wikidata.org/")))
+    out.add((wikiset, VOID.linkPredicate, OWL.sameAs))
+    out.add((wikiset, VOID.triples, Literal(len(wiki), datatype=XSD.integer)))
+    out.add((URIRef("http://www.wikidata.org/"), RDF.type, VOID.Dataset))
+    for ours, theirs, _label in wiki:
+        out.add((ours, OWL.sameAs, theirs))
+
+    out.add((dataset, RDF.type, VOID.Dataset))
+    out.add((dataset, RDF.type, DCAT.Dataset))
+    out.add(
+        (
+            dataset,
+            DCTERMS.title,
+            Literal("kzbudget-graph: budget-programme passports of Kazakhstan", lang="en"),
+        )
+    )
+    out.add(
+        (
+            dataset,
+            DCTERMS.description,
+            Literal(
+                "Budget-programme passports read from the texts of Government resolutions, "
+                "with legal basis, action plans, expected results, indicators and amendments.",
+                lang="en",
+            ),
+        )
+    )
+    out.add((dataset, DCTERMS.license, URIRef(base + "license-to-be-decided")))
+    out.add((dataset, DCTERMS.modified, Literal(dt.date.today(), datatype=XSD.date)))
+    out.add((dataset, VOID.triples, Literal(len(data), datatype=XSD.integer)))
+    out.add((dataset, VOID.subset, linkset))
+    out.add((dataset, VOID.subset, wikiset))
+    counts: dict[URIRef, int] = {}
+    for cls in data.objects(None, RDF.type):
+        if isinstance(cls, URIRef):
+            counts[cls] = counts.get(cls, 0) + 1
+    for i, (cls, n) in enumerate(sorted(counts.items()), start=1):
+        part = URIRef(f"{dataset}/class/{i}")
+        out.add((dataset, VOID.classPartition, part))
+        out.add((part, VOID["class"], cls))
+        out.add((part, VOID.entities, Literal(n, datatype=XSD.integer)))
+    for i, (url, media) in enumerate(distributions or [], start=1):
+        dist = URIRef(f"{dataset}/distribution/{i}")
+        out.add((dataset, DCAT.distribution, dist))
+        out.add((dist, RDF.type, DCAT.Distribution))
+        out.add((dist, DCAT.mediaType, Literal(media)))
+        out.add((dist, DCAT.downloadURL, URIRef(url)))
+    if endpoint:
+        out.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
+        service = URIRef(f"{dataset}/service")
+        out.add((service, RDF.type, DCAT.DataService))
+        out.add((service, DCAT.endpointURL, URIRef(endpoint)))
+        out.add((service, DCAT.servesDataset, dataset))
+    return out

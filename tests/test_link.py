@@ -1,0 +1,275 @@
+"""Linking: adilet codes, curated known acts, one act across files, VoID/DCAT (issue #5)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+
+import pytest
+from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
+
+from kzbudget_graph.extract import extract_file
+from kzbudget_graph.identifiers import KZB
+from kzbudget_graph.link import Linker, adilet_code, load_known_acts
+from kzbudget_graph.rdf import build_dataset, document_graph
+from kzbudget_graph.serialize import union
+from kzbudget_graph.validate import validate_graph
+
+from clean_layout import render
+from conftest import CORPUS, run_cli
+
+ID = Namespace("https://w3id.org/kzbudget/id/")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+BASIS = Namespace("https://w3id.org/kzbudget/vocab/code-basis/")
+
+
+def code_of(graph: Graph, act: URIRef) -> tuple[str | None, str | None]:
+    code = graph.value(act, KZB.adiletCode)
+    basis = graph.value(act, KZB.adiletCodeBasis)
+    return (str(code) if code else None, str(basis).rsplit("/", 1)[1] if basis else None)
+
+
+def test_codes_of_the_corpus_acts(corpus_graph):
+    expected = {
+        "act/resolution/2006-12-15/1220": ("P060001220_", "derived"),  # the approving resolution
+        "act/law/1999-07-23": ("Z990000453_", "curated"),  # printed without a number
+        "act/law/2001-07-09": ("Z010000225_", "curated"),
+        "act/decree/1999-12-03/280": ("U990000280_", "derived"),
+        "act/decree/2005-06-30/1598": ("U050001598_", "derived"),
+        "act/resolution/1998-11-11/1156": ("P980001156_", "derived"),
+        "act/resolution/2000-01-12/50": ("P000000050_", "derived"),
+        "act/resolution/2007-04-18/308": ("P070000308_", "derived"),  # amending resolutions
+        "act/resolution/2007-07-13/597": ("P070000597_", "derived"),
+        "act/resolution/2007-11-12/1070": ("P070001070_", "derived"),
+    }
+    for path, want in expected.items():
+        assert code_of(corpus_graph, ID[path]) == want, path
+    law = ID["act/law/1999-07-23"]
+    assert set(corpus_graph.objects(law, RDFS.seeAlso)) == {
+        URIRef("https://adilet.zan.kz/kaz/docs/Z990000453_"),
+        URIRef("https://adilet.zan.kz/rus/docs/Z990000453_"),
+    }
+    # an undated act gets no code; nothing is guessed
+    assert code_of(corpus_graph, ID["act/decree/undated/1457"]) == (None, None)
+
+
+def test_the_rule_for_old_and_new_codes():
+    assert adilet_code("resolution", dt.date(2004, 3, 5), "222") == "P040000222_"
+    assert adilet_code("resolution", dt.date(2018, 3, 15), "125") == "P1800000125"
+    assert adilet_code("decree", dt.date(2009, 1, 1), "700") == "U090000700_"
+    assert adilet_code("law", dt.date(2010, 1, 1), "300-IV") == "Z1000000300"
+    assert adilet_code("order", dt.date(2010, 1, 1), "12") is None
+    assert adilet_code("law", None, "12") is None
+
+
+def test_approving_and_amending_resolutions_link_to_their_passports(corpus_graph):
+    resolution = ID["act/resolution/2006-12-15/1220"]
+    parts = set(corpus_graph.objects(resolution, ELI.has_part))
+    assert len(parts) == 7
+    assert (
+        ID["act/resolution/2007-04-18/308"],
+        ELI.amends,
+        ID["passport/2007/608/004"],
+    ) in corpus_graph
+    assert (
+        ID["passport/2007/608/005"],
+        ELI.amended_by,
+        ID["act/resolution/2007-11-12/1070"],
+    ) in corpus_graph
+
+
+def test_an_unknown_unnumbered_act_keeps_its_identity_and_warns(corpus_doc):
+    doc = copy.deepcopy(corpus_doc)
+    doc.warnings = []
+    graph = document_graph(doc, linker=Linker([]))  # no curated table
+    law = ID["act/law/1999-07-23"]
+    assert (law, RDF.type, ELI.LegalResource) in graph
+    assert code_of(graph, law) == (None, None)
+    warned = [str(w) for w in doc.warnings if "without a number" in str(w)]
+    assert len(warned) == 7  # six citations of the 1999 law, one of the 2001 law
+    assert warned[0].startswith("annex 423, legal_basis: act 'Мемлекеттік қызмет туралы'")
+
+
+def test_users_extend_the_table_with_acts_file(tmp_path, corpus_doc):
+    extra = tmp_path / "more.csv"
+    extra.write_text(
+        "act_type,date,number,title_kk,title_ru,code\ndecree,1998-09-18,4075,X,Y,U980004075_\n",
+        encoding="utf-8",
+    )
+    known = load_known_acts(extra)
+    graph = document_graph(copy.deepcopy(corpus_doc), linker=Linker(known))
+    assert code_of(graph, ID["act/decree/1998-09-18/4075"]) == ("U980004075_", "curated")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("act_type,date,number,title_kk,title_ru,code\nlaw,1999-07-23,,x,y,NOPE\n")
+    from kzbudget_graph.errors import KzbudgetError
+
+    with pytest.raises(KzbudgetError, match=r"bad.csv, line 2: code 'NOPE' is not an adilet code"):
+        load_known_acts(bad)
+
+
+@pytest.fixture(scope="module")
+def next_year_source(tmp_path_factory, gold):
+    """Another year's passports, derived from the corpus's gold reading."""
+    other = copy.deepcopy(gold)
+    other["decree"].update(date="2007-12-14", number="1300", in_force_from="2008-01-01")
+    other["decree"]["annexes"] = ["501", "502", "503"]
+    for p, annex in zip(other["passports"], ["501", "502", "503"], strict=True):
+        p["annex"], p["year"] = annex, 2008
+    path = tmp_path_factory.mktemp("other") / "decree-2007-1300.kk.txt"
+    path.write_text(render(other), encoding="utf-8")
+    return path
+
+
+def test_two_files_citing_the_same_act_share_one_node(next_year_source):
+    docs = [extract_file(CORPUS), extract_file(next_year_source)]
+    ds = build_dataset(docs, linker=Linker())
+    merged = union(ds)
+    law = ID["act/law/1999-07-23"]
+    citing = sorted(str(p).split("/id/")[1] for p in merged.subjects(ELI.based_on, law))
+    assert "passport/2007/608/001" in citing and "passport/2008/608/001" in citing
+    assert len(set(merged.objects(law, KZB.adiletCode))) == 1
+    assert code_of(merged, ID["act/resolution/2007-12-14/1300"]) == ("P070001300_", "derived")
+
+
+def test_programs_by_legal_act_by_code_and_by_iri(tmp_path, next_year_source):
+    store = tmp_path / "store"
+    built = run_cli(
+        "build",
+        str(CORPUS),
+        str(next_year_source),
+        "-o",
+        str(tmp_path / "g.trig"),
+        "--store",
+        str(store),
+    )
+    assert built.returncode == 0, built.stderr
+    by_code = run_cli(
+        "query",
+        "programs-by-legal-act",
+        "-p",
+        "act=Z990000453_",
+        "--store",
+        str(store),
+        "-f",
+        "json",
+    )
+    by_iri = run_cli(
+        "query",
+        "programs-by-legal-act",
+        "-p",
+        "act=https://w3id.org/kzbudget/id/act/law/1999-07-23",
+        "--store",
+        str(store),
+        "-f",
+        "json",
+    )
+    rows_code = json.loads(by_code.stdout)["results"]["bindings"]
+    rows_iri = json.loads(by_iri.stdout)["results"]["bindings"]
+    assert rows_code == rows_iri
+    assert {(r["year"]["value"], r["code"]["value"]) for r in rows_code} == {
+        ("2007", c) for c in ("001", "003", "004", "005", "006", "007")
+    } | {("2008", "001"), ("2008", "003")}
+    none = run_cli(
+        "query",
+        "programs-by-legal-act",
+        "-p",
+        "act=Z990000999_",
+        "--store",
+        str(store),
+        "-f",
+        "csv",
+    )
+    assert none.stdout.strip().count("\n") == 0  # header only
+
+
+@pytest.fixture(scope="module")
+def linkset(tmp_path_factory):
+    root = tmp_path_factory.mktemp("link")
+    graph, out = root / "graph.trig", root / "linkset.ttl"
+    assert run_cli("build", str(CORPUS), "-o", str(graph), "--no-store").returncode == 0
+    result = run_cli(
+        "link",
+        str(graph),
+        "-o",
+        str(out),
+        "--endpoint",
+        "http://127.0.0.1:7878/query",
+        "--distribution",
+        "https://example.org/kzbudget/graph.trig",
+    )
+    assert result.returncode == 0, result.stderr
+    return Graph().parse(out)
+
+
+def test_linkset_and_dataset_description(linkset):
+    sets = set(linkset.subjects(RDF.type, VOID.Linkset))
+    adilet = ID["linkset/adilet"]
+    assert adilet in sets
+    assert (
+        int(linkset.value(adilet, VOID.triples))
+        == len([o for o in linkset.objects(None, RDFS.seeAlso) if "adilet" in str(o)])
+        == 32
+    )
+    kaz = URIRef("http://publications.europa.eu/resource/authority/country/KAZ")
+    assert (kaz, OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q232")) in linkset
+    dataset = ID["dataset/kzbudget-graph"]
+    assert (dataset, RDF.type, DCAT.Dataset) in linkset
+    assert linkset.value(dataset, VOID.sparqlEndpoint) == URIRef("http://127.0.0.1:7878/query")
+    partitions = {
+        str(linkset.value(p, VOID["class"])).rsplit("#", 1)[-1]: int(
+            linkset.value(p, VOID.entities)
+        )
+        for p in linkset.objects(dataset, VOID.classPartition)
+    }
+    assert partitions["Passport"] == 7
+    assert validate_graph(linkset).conforms
+
+
+LINKSET_DEFECTS = {
+    "LinksetShape": lambda g: g.remove((ID["linkset/adilet"], VOID.linkPredicate, None)),
+    "DatasetDescriptionShape": lambda g: g.remove(
+        (ID["dataset/kzbudget-graph"], DCTERMS.license, None)
+    ),
+    "ClassPartitionShape": lambda g: g.set(
+        (
+            next(g.objects(ID["dataset/kzbudget-graph"], VOID.classPartition)),
+            VOID.entities,
+            Literal(0),
+        )
+    ),
+    "DistributionShape": lambda g: g.remove((None, DCAT.mediaType, None)),
+    "AdiletLinkShape": lambda g: g.add(
+        (ID["act/law/1999-07-23"], RDFS.seeAlso, URIRef("https://example.org/x"))
+    ),
+    "SameAsShape": lambda g: g.add(
+        (ID["administrator/608"], OWL.sameAs, URIRef("http://www.wikidata.org/entity/X1"))
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(LINKSET_DEFECTS))
+def test_each_linkset_shape_reports_its_defect(shape, linkset):
+    broken = Graph()
+    broken += linkset
+    LINKSET_DEFECTS[shape](broken)
+    report = validate_graph(broken)
+    owners = {f.shape.rsplit("#", 1)[1] for f in report.violations}
+    # a class partition is checked through the dataset shape that points at it
+    # a class partition is checked through the dataset's sh:node: both report it
+    nested = {"ClassPartitionShape": {"ClassPartitionShape", "DatasetDescriptionShape"}}
+    assert owners == nested.get(shape, {shape})
+
+
+def test_every_linkset_shape_has_a_defect_test():
+    from rdflib.namespace import SH
+
+    from kzbudget_graph.resources import project_dir
+
+    own = Graph().parse(project_dir("shapes") / "linkset-shapes.ttl")
+    assert {str(s).rsplit("#", 1)[1] for s in own.subjects(RDF.type, SH.NodeShape)} == set(
+        LINKSET_DEFECTS
+    )
