@@ -21,24 +21,24 @@ from rich.progress import Progress
 from .errors import KzbudgetError
 from .export import document_json
 from .extract import extract_file
-from .identifiers import DEFAULT_BASE, Identifiers
-from .link import Linker, describe, load_known_acts
+from .identifiers import DEFAULT_BASE
+from .link import describe, load_known_acts
 from .model import Document
 from .output import write_atomic
+from .pipeline import Settings
+from .pipeline import build as pipeline_build
 from .queries import bindings, get_query, load_queries, parse_params
-from .rdf import build_dataset
 from .report import print_document, print_validation
 from .results import print_table, to_csv, to_json
-from .serialize import read_graph, serialize, union, write_graph
+from .serialize import format_of, read_graph, union
 from .store import (
     DEFAULT_STORE,
-    ONTOLOGY_GRAPH,
     EmbeddedStore,
     RemoteEndpoint,
     load_graphs,
     run_query,
 )
-from .validate import load_ontology, load_shapes, validate_documents, validate_graph
+from .validate import Report, load_shapes, validate_graph
 
 app = typer.Typer(
     help="Kazakhstan budget-programme passports as a legal knowledge graph.",
@@ -131,34 +131,50 @@ def build(
     acts: Annotated[
         Path | None, typer.Option(help="More known acts (CSV like data/known-acts.csv).")
     ] = None,
+    jobs: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
     """Extract, map to RDF, validate, write the graph and load the embedded store.
 
-    One named graph per source file; each is replaced whole in the store.
+    One named graph per source file; each is replaced whole in the store. On a
+    SHACL violation nothing is written and the exit code is 1.
     """
-    docs = _extract_all(files)
-    dataset = build_dataset(docs, Identifiers(base), Linker(load_known_acts(acts)))
-    for f, doc in zip(files, docs, strict=True):
-        for w in doc.warnings:
-            err.print(f"[yellow]warning[/yellow]: {f}: {w}", soft_wrap=True)
+    fmt = format.value if format else (format_of(output) if output else "ttl")
+    if acts is not None:
+        load_known_acts(acts)  # a bad table fails now, with its line
+    settings = Settings(fmt=fmt, validate=validate, base=base, acts=str(acts) if acts else None)
+    findings: list = []
+    with Progress(console=err, transient=True, disable=len(files) < 2) as progress:
+        task = progress.add_task("building", total=len(files))
+
+        def on_document(result) -> None:
+            for w in result.warnings:
+                err.print(f"[yellow]warning[/yellow]: {result.path}: {w}", soft_wrap=True)
+            progress.advance(task)
+
+        summary = pipeline_build(
+            files,
+            output=output,
+            store=None if no_store else store,
+            settings=settings,
+            jobs=jobs,
+            on_document=on_document,
+            write_stdout=sys.stdout.write,
+        )
+    findings = summary.findings
     if validate:
-        report = validate_documents(dataset)
-        print_validation(report, err)
-        if not report.conforms:
-            raise typer.Exit(1)
-    fmt = format.value if format else ("ttl" if output is None else None)
-    if output is None:
-        sys.stdout.write(serialize(dataset, fmt or "ttl"))
-    else:
-        write_graph(dataset, output, fmt)
-        n = sum(len(g) for g in dataset.graphs())
-        err.print(f"wrote {output} ({n} triples in {len(docs)} named graph(s))")
-    if not no_store:
-        graphs = [(str(g.identifier), g) for g in dataset.graphs() if len(g)]
-        with EmbeddedStore(store) as embedded:
-            load_graphs(embedded, [*graphs, (ONTOLOGY_GRAPH, load_ontology())])
-            total = embedded.triple_count()
-        err.print(f"loaded {len(graphs)} graph(s) into {store} ({total} triples in the store)")
+        print_validation(Report(findings), err)
+    if summary.violations:
+        raise typer.Exit(1)
+    if output is not None:
+        err.print(
+            f"wrote {output} ({summary.triples} triples in {summary.documents} named graph(s), "
+            f"{summary.passports} passports)"
+        )
+    if summary.store_triples is not None:
+        err.print(
+            f"loaded {summary.documents} graph(s) into {store} "
+            f"({summary.store_triples} triples in the store)"
+        )
 
 
 @app.command("validate")
@@ -329,16 +345,26 @@ def _media_type(url: str) -> str:
 
 
 def main() -> None:
-    """Console-script entry point: map user errors to one line and exit code 2.
+    """Console-script entry point: every user error is one line and exit code 2.
 
-    Usage errors (unknown option, missing file argument) are typer's own and
-    exit with 2 too.
+    Usage errors (unknown option, missing argument) are reported the same way;
+    ``--debug`` shows the traceback of a failing command instead.
     """
     try:
-        app()
+        code = app(standalone_mode=False)
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except typer.Abort:
+        err.print("kzbudget: aborted")
+        code = 130
+    except typer.TyperException as exc:  # usage errors
+        message = " ".join(exc.format_message().split())
+        err.print(f"kzbudget: error: {message}", markup=False, soft_wrap=True)
+        code = 2
     except KzbudgetError as exc:
         if _state["debug"]:
             raise
         one_line = " ".join(str(exc).split())  # parser messages span lines
         err.print(f"kzbudget: error: {one_line}", soft_wrap=True, markup=False)
-        sys.exit(exc.exit_code)
+        code = exc.exit_code
+    sys.exit(code if isinstance(code, int) else 0)

@@ -122,7 +122,7 @@ def _is_divisor(text: str, m: re.Match[str], unit_end: int) -> bool:
     """``1 мемлекеттік қызметшінің`` — "per one": a divisor, not a target."""
     if m.group("a") != "1" or m.group("b"):
         return False
-    word = re.match(r"[^\W\d_]+", text[unit_end - 1 :: -1])
+    word = re.match(r"[^\W\d_]+", text[max(0, unit_end - 80) : unit_end][::-1])
     unit_word = word.group()[::-1] if word else ""
     return bool(_GENITIVE.search(lexicon.fold(unit_word)))
 

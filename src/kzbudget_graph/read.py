@@ -1,7 +1,8 @@
 """Step 1 — read: turn the bytes of a source file into text.
 
 Passports reach users as UTF-8 (with or without a byte-order mark), UTF-16
-(Windows "Unicode" exports) or cp1251 (old Cyrillic Windows files). Anything
+(Windows "Unicode" exports) or the Windows Cyrillic code pages: cp1251, and
+KZ-1048, its Kazakh variant (Kazakh letters cannot be written in cp1251). Anything
 else — an empty file, binary junk, an unknown encoding — is an error naming
 the file, never a garbled passport.
 """
@@ -18,6 +19,8 @@ from .errors import InputError
 # Share of Cyrillic letters among letters that cp1251 text must reach: a
 # binary file decodes "successfully" as cp1251 too, but to mostly symbols.
 _MIN_CYRILLIC_SHARE = 0.5
+_KAZAKH = frozenset("ӘәҒғҚқҢңӨөҰұҮүҺһ")
+_SERBIAN = frozenset("ЂђЃѓЉљЊњЌќЋћЏџЎўЈјҐґ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +45,7 @@ def read_source(path: str | Path) -> SourceText:
 
 
 def decode_source(data: bytes, *, name: str) -> SourceText:
-    """Decode bytes, detecting UTF-8 (± BOM), UTF-16 and cp1251."""
+    """Decode bytes, detecting UTF-8 (± BOM), UTF-16, cp1251 and KZ-1048."""
     if not data.strip():
         raise InputError(name, "the file is empty")
     text, encoding = _decode(data, name)
@@ -70,12 +73,21 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    text = data.decode("cp1251", errors="replace")
-    letters = [c for c in text if c.isalpha()]
-    cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
-    if "\ufffd" in text or not letters or cyrillic / len(letters) < _MIN_CYRILLIC_SHARE:
-        raise InputError(name, "cannot decode the file: not UTF-8, UTF-16 or cp1251 text")
-    return text, "cp1251"
+    # The Windows Cyrillic family: cp1251 proper, or KZ-1048, its Kazakh variant,
+    # which puts Ә Ғ Қ Ң Ө Ұ Ү Һ where cp1251 has rare Serbian letters.
+    best: tuple[int, str, str] | None = None
+    for encoding in ("cp1251", "kz1048"):
+        text = data.decode(encoding, errors="replace")
+        letters = [c for c in text if c.isalpha()]
+        cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
+        if "\ufffd" in text or not letters or cyrillic / len(letters) < _MIN_CYRILLIC_SHARE:
+            continue
+        score = sum(1 for c in text if c in _KAZAKH) - sum(1 for c in text if c in _SERBIAN)
+        if best is None or score > best[0]:
+            best = (score, text, encoding)
+    if best is None:
+        raise InputError(name, "cannot decode the file: not UTF-8, UTF-16, cp1251 or KZ-1048 text")
+    return best[1], best[2]
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:

@@ -28,8 +28,10 @@ Repairs, in order (each is idempotent, and so is the whole):
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -46,7 +48,7 @@ class RepairedText:
 
     original: str
     text: str
-    origin: list[int]
+    origin: array  # array('q'): 8 bytes a character, not a Python int object each
 
     def span(self, start: int, end: int) -> Span:
         """The original-text span of ``text[start:end]`` (ignoring white space)."""
@@ -69,10 +71,10 @@ class _Out:
 
     __slots__ = ("chars", "origins", "src", "src_origin")
 
-    def __init__(self, src: str, src_origin: list[int]) -> None:
+    def __init__(self, src: str, src_origin: array) -> None:
         self.src, self.src_origin = src, src_origin
         self.chars: list[str] = []
-        self.origins: list[int] = []
+        self.origins = array("q")
 
     def keep(self, start: int, end: int) -> None:
         """Copy ``src[start:end]`` with its origins."""
@@ -84,9 +86,9 @@ class _Out:
         """Insert ``text``; all its characters point at ``origin``."""
         if text:
             self.chars.append(text)
-            self.origins.extend([origin] * len(text))
+            self.origins.extend(array("q", [origin]) * len(text))
 
-    def result(self) -> tuple[str, list[int]]:
+    def result(self) -> tuple[str, array]:
         return "".join(self.chars), self.origins
 
 
@@ -94,8 +96,8 @@ _Rewriter = Callable[[re.Match[str], _Out], None]
 
 
 def _rewrite(
-    text: str, origin: list[int], matches: Iterable[re.Match[str]], fn: _Rewriter
-) -> tuple[str, list[int]]:
+    text: str, origin: array, matches: Iterable[re.Match[str]], fn: _Rewriter
+) -> tuple[str, array]:
     """Apply ``fn`` to every (non-overlapping, ordered) match; keep the rest as is."""
     out = _Out(text, origin)
     pos = 0
@@ -113,7 +115,7 @@ def _rewrite(
 
 def repair(original: str) -> RepairedText:
     """Repair a whole source text. See the module docstring for what is repaired."""
-    text, origin = original, list(range(len(original)))
+    text, origin = original, array("q", range(len(original)))
     for step in (
         _join_letter_spacing,
         _latin_lookalikes,
@@ -138,7 +140,7 @@ _SPACED_LINE = re.compile(
 _LONE_LETTER_GLUE = re.compile(r"[^\W\d_]")
 
 
-def _join_letter_spacing(text: str, origin: list[int]) -> tuple[str, list[int]]:
+def _join_letter_spacing(text: str, origin: array) -> tuple[str, array]:
     """Join runs of single characters: one space inside a word, two or more between words."""
     out = _Out(text, origin)
     pos = 0
@@ -245,7 +247,7 @@ _OTHER_LATIN = re.compile(
 )
 
 
-def _latin_lookalikes(text: str, origin: list[int]) -> tuple[str, list[int]]:
+def _latin_lookalikes(text: str, origin: array) -> tuple[str, array]:
     """Make Latin look-alike letters Cyrillic in words that are otherwise Cyrillic."""
 
     def fix(m: re.Match[str]) -> str:
@@ -262,7 +264,7 @@ def _latin_lookalikes(text: str, origin: list[int]) -> tuple[str, list[int]]:
 _HYPHENATED = re.compile(r"(?<=[^\W\d_])-[^\S\n]*\n[^\S\n]*(?=[^\W\d_A-ZА-ЯӘҒҚҢӨҰҮҺІЁ])")
 
 
-def _join_hyphenation(text: str, origin: list[int]) -> tuple[str, list[int]]:
+def _join_hyphenation(text: str, origin: array) -> tuple[str, array]:
     def fn(m: re.Match[str], out: _Out) -> None:
         out.keep(m.start(), m.start() + 1)  # the hyphen itself
 
@@ -280,7 +282,7 @@ _MOVED_LABEL = re.compile(
 )
 
 
-def _move_labels(text: str, origin: list[int]) -> tuple[str, list[int]]:
+def _move_labels(text: str, origin: array) -> tuple[str, array]:
     def fn(m: re.Match[str], out: _Out) -> None:
         colon = m.start() + m.group(0).index(":")
         out.keep(*m.span("label"))
@@ -300,7 +302,7 @@ _ANNEX_SLOTS = re.compile(
 )
 
 
-def _restore_annex_list(text: str, origin: list[int]) -> tuple[str, list[int]]:
+def _restore_annex_list(text: str, origin: array) -> tuple[str, array]:
     """``, , сәйкес 1 2 3-қосымшаларға`` → ``1, 2, 3-қосымшаларға сәйкес``."""
 
     def fn(m: re.Match[str], out: _Out) -> None:
@@ -343,7 +345,7 @@ def field_regions(text: str, number: int) -> list[tuple[int, int]]:
     return regions
 
 
-def _relocate_act_words(text: str, origin: list[int]) -> tuple[str, list[int]]:
+def _relocate_act_words(text: str, origin: array) -> tuple[str, array]:
     """Move an act word printed after a ``;`` back in front of it (field 2 only).
 
     An act word in its place is followed by a separator (``Заңы;``) or ends the
@@ -392,12 +394,14 @@ def _relocate_act_words(text: str, origin: list[int]) -> tuple[str, list[int]]:
 # --- 7. page breaks in running text ---------------------------------------------
 
 
-def _close_page_breaks(text: str, origin: list[int]) -> tuple[str, list[int]]:
+def _close_page_breaks(text: str, origin: array) -> tuple[str, array]:
     """Replace a page break outside the action-plan table by a single line break."""
     tables = field_regions(text, 6)
+    starts = [a for a, _ in tables]
 
     def in_table(pos: int) -> bool:
-        return any(a <= pos < b for a, b in tables)
+        k = bisect.bisect_right(starts, pos) - 1
+        return k >= 0 and pos < tables[k][1]
 
     def fn(m: re.Match[str], out: _Out) -> None:
         if in_table(m.start()):

@@ -9,6 +9,7 @@ between the table and field 7 never leaks into either.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -57,6 +58,7 @@ def segment(text: str) -> Segmentation:
     """Split repaired text into the resolution header and its passports."""
     notes = list(_NOTE.finditer(text))
     masked = _blank(text, [n.span() for n in notes])
+    note_starts = [n.start() for n in notes]
     headings = [m for m in lexicon.ANNEX_HEADING.finditer(masked) if _is_heading(masked, m)]
     starts = [_annex_start(masked, h.start()) for h in headings]
     passports: list[PassportSegment] = []
@@ -69,7 +71,9 @@ def segment(text: str) -> Segmentation:
             end=end,
             heading=h.span(),
             header=(start, end),
-            notes=[n for n in notes if start <= n.start() < end],
+            notes=notes[
+                bisect.bisect_left(note_starts, start) : bisect.bisect_left(note_starts, end)
+            ],
         )
         labels = [m for m in _FIELD_LABEL_LINE.finditer(masked, h.end(), end)]
         if labels:

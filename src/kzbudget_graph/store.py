@@ -2,10 +2,9 @@
 
 Both keep one named graph per source document and replace it whole:
 
-* embedded (pyoxigraph, on disk, default ``./kzbudget-store``): the new graph
-  is loaded into a scratch graph in one transaction, then ``MOVE``d onto the
-  old one in a second (a single SPARQL update is atomic), so a reader sees
-  the old graph or the new one, never a mix;
+* embedded (pyoxigraph, on disk, default ``./kzbudget-store``): one SPARQL
+  update ``DROP SILENT GRAPH …; INSERT DATA …`` per graph, a single
+  transaction, so a reader sees the old graph or the new one, never a mix;
 * remote: the SPARQL 1.1 Graph Store HTTP Protocol (``PUT`` replaces the
   graph; a failed request leaves it as it was), or, for servers without one,
   a single SPARQL Update request ``DROP SILENT GRAPH …; INSERT DATA …``.
@@ -17,7 +16,6 @@ Credentials come only from ``KZBUDGET_ENDPOINT_USER`` and
 
 from __future__ import annotations
 
-import hashlib
 import os
 import socket
 import urllib.error
@@ -61,11 +59,20 @@ class EmbeddedStore:
 
     def replace_graph(self, name: str, graph: Graph) -> None:
         """Replace named graph ``name`` by ``graph``, atomically."""
-        scratch = ox.NamedNode(_scratch_name(name))
-        data = graph.serialize(format="nt", encoding="utf-8")
-        self.store.remove_graph(scratch)
-        self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=scratch)
-        self.store.update(f"MOVE SILENT GRAPH <{scratch.value}> TO GRAPH <{name}>")
+        self.replace_graph_data(name, graph.serialize(format="nt", encoding="utf-8"))
+
+    def replace_graph_data(self, name: str, data: bytes) -> None:
+        """Replace named graph ``name`` by N-Triples ``data`` in one transaction.
+
+        A single SPARQL update is atomic in Oxigraph: readers, and a process
+        killed half-way, see the old graph or the new one, never a mix.
+        """
+        if ">" in name or " " in name:
+            raise KzbudgetError(f"{name!r} is not a graph IRI")
+        triples = data.decode("utf-8")
+        self.store.update(
+            f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{triples}\n}} }}"
+        )
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -84,10 +91,6 @@ class EmbeddedStore:
         variables = [v.value for v in solutions.variables]
         rows = [{v: _from_ox(s[v]) for v in variables} for s in solutions]
         return Result(variables, rows)
-
-
-def _scratch_name(name: str) -> str:
-    return "urn:kzbudget:loading:" + hashlib.sha256(name.encode()).hexdigest()[:16]
 
 
 def _from_ox(term) -> Term | None:

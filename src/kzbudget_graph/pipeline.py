@@ -1,0 +1,200 @@
+"""The build pipeline: files → graph file and embedded store, in bounded memory.
+
+Each source file is extracted, mapped, validated and serialised on its own
+(in worker processes with ``jobs`` > 1): memory holds one document's graph
+per worker, not the corpus. The main process appends each document to a
+temporary output file and stages its N-Triples for the store.
+
+Nothing is half-written: only when every document has been read and
+validated is the temporary file renamed over the output, and only then is
+the store loaded — one named graph at a time, each replaced atomically. A
+violation, an error or a kill before that leaves the previous output file
+and the store as they were.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from .extract import extract_file
+from .identifiers import DEFAULT_BASE, Identifiers
+from .link import Linker, load_known_acts
+from .rdf import bind_prefixes, document_graph, graph_name
+from .serialize import FORMATS
+from .store import ONTOLOGY_GRAPH, EmbeddedStore
+from .validate import Finding, load_ontology, load_shapes, validate_graph
+
+STREAMABLE = {"ttl", "nt", "trig", "nq"}  # formats whose documents concatenate
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    fmt: str = "ttl"
+    validate: bool = True
+    base: str = DEFAULT_BASE
+    acts: str | None = None
+
+
+@dataclass(slots=True)
+class DocumentResult:
+    path: str
+    graph_name: str
+    passports: int
+    triples: int
+    ntriples: bytes
+    serialized: str
+    warnings: list[str]
+    findings: list[Finding]
+
+
+@dataclass(slots=True)
+class BuildSummary:
+    documents: int = 0
+    passports: int = 0
+    triples: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    store_triples: int | None = None
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+
+_worker: dict[str, object] = {}
+
+
+def _context(settings: Settings) -> tuple[Identifiers, Linker, Graph, Graph]:
+    """Per-process state, loaded once: identifiers, linker, shapes, ontology."""
+    if _worker.get("settings") != settings:
+        _worker.update(
+            settings=settings,
+            ids=Identifiers(settings.base),
+            linker=Linker(load_known_acts(settings.acts)),
+            shapes=load_shapes(),
+            ontology=load_ontology(),
+        )
+    return _worker["ids"], _worker["linker"], _worker["shapes"], _worker["ontology"]  # type: ignore[return-value]
+
+
+def process_file(path: str, settings: Settings) -> DocumentResult:
+    """Extract, map, validate and serialise one source file."""
+    ids, linker, shapes, ontology = _context(settings)
+    doc = extract_file(path)
+    graph = document_graph(doc, ids, linker)
+    name = str(graph_name(doc, ids))
+    findings = validate_graph(graph, shapes, ontology).findings if settings.validate else []
+    warnings = [str(w) for p in doc.passports for w in p.warnings] + [str(w) for w in doc.warnings]
+    serialized = ""
+    if settings.fmt in STREAMABLE:
+        serialized = _serialize_one(graph, name, settings.fmt, ids)
+    return DocumentResult(
+        path=path,
+        graph_name=name,
+        passports=len(doc.passports),
+        triples=len(graph),
+        ntriples=graph.serialize(format="nt", encoding="utf-8"),
+        serialized=serialized,
+        warnings=warnings,
+        findings=findings,
+    )
+
+
+def _serialize_one(graph: Graph, name: str, fmt: str, ids: Identifiers) -> str:
+    if fmt in ("trig", "nq"):
+        ds = Dataset()
+        bind_prefixes(ds, ids)
+        ds.graph(name).__iadd__(graph)
+        return ds.serialize(format=FORMATS[fmt])
+    return graph.serialize(format=FORMATS[fmt])
+
+
+def results(
+    files: Sequence[str | Path], settings: Settings, jobs: int = 1
+) -> Iterator[DocumentResult]:
+    """Process files in order, over ``jobs`` processes."""
+    paths = [str(f) for f in files]
+    if jobs <= 1 or len(paths) < 2:
+        for p in paths:
+            yield process_file(p, settings)
+        return
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+        yield from pool.map(process_file, paths, [settings] * len(paths), chunksize=1)
+
+
+def build(
+    files: Sequence[str | Path],
+    *,
+    output: Path | None,
+    store: Path | None,
+    settings: Settings,
+    jobs: int = 1,
+    on_document: Callable[[DocumentResult], None] | None = None,
+    write_stdout: Callable[[str], None] | None = None,
+) -> BuildSummary:
+    """Run the whole build; see the module docstring for what is written when."""
+    summary = BuildSummary()
+    target_dir = (output.parent if output else Path.cwd()).resolve()
+    target_dir.mkdir(parents=True, exist_ok=True)
+    out_tmp = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed or removed below
+        "w", encoding="utf-8", dir=target_dir, prefix=".kzbudget-out.", suffix=".tmp", delete=False
+    )
+    staged = tempfile.TemporaryFile(prefix="kzbudget-staged.")  # noqa: SIM115 - closed below
+    chunks: list[tuple[str, int, int]] = []
+    whole = Dataset() if settings.fmt not in STREAMABLE else None
+    renamed = False
+    seen: set[tuple] = set()
+    try:
+        for result in results(files, settings, jobs):
+            summary.documents += 1
+            summary.passports += result.passports
+            summary.triples += result.triples
+            for f in result.findings:  # shared nodes are checked in every document
+                key = (f.shape, f.focus, f.path, f.message)
+                if key not in seen:
+                    seen.add(key)
+                    summary.findings.append(f)
+            start = staged.tell()
+            staged.write(result.ntriples)
+            chunks.append((result.graph_name, start, staged.tell()))
+            if whole is not None:
+                whole.graph(result.graph_name).parse(data=result.ntriples, format="nt")
+            else:
+                out_tmp.write(result.serialized)
+            if on_document:
+                on_document(result)
+        if summary.violations:
+            return summary
+        if whole is not None:
+            bind_prefixes(whole, Identifiers(settings.base))
+            out_tmp.write(whole.serialize(format=FORMATS[settings.fmt]))
+        out_tmp.flush()
+        os.fsync(out_tmp.fileno())
+        out_tmp.close()
+        if output is not None:
+            os.replace(out_tmp.name, output)
+            renamed = True
+        elif write_stdout is not None:
+            write_stdout(Path(out_tmp.name).read_text(encoding="utf-8"))
+        if store is not None:
+            with EmbeddedStore(store) as embedded:
+                for name, start, end in chunks:
+                    staged.seek(start)
+                    embedded.replace_graph_data(name, staged.read(end - start))
+                embedded.replace_graph(ONTOLOGY_GRAPH, load_ontology())
+                summary.store_triples = embedded.triple_count()
+        return summary
+    finally:
+        staged.close()
+        if not out_tmp.closed:
+            out_tmp.close()
+        if not renamed:
+            with contextlib.suppress(OSError):
+                os.unlink(out_tmp.name)

@@ -1,0 +1,169 @@
+"""Robustness: damaged input, injected parameters, killed builds (issue #6)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import Literal
+
+from kzbudget_graph.errors import InputError, KzbudgetError
+from kzbudget_graph.extract import extract_bytes
+from kzbudget_graph.link import Linker
+from kzbudget_graph.queries import bind, bindings, load_queries, slot
+from kzbudget_graph.rdf import document_graph
+from kzbudget_graph.store import EmbeddedStore, run_query
+
+from conftest import CORPUS, ROOT
+from mutations import damaged
+
+# --- damaged text never crashes the reader ----------------------------------------------
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_damaged_corpus_gives_a_model_or_a_clean_error(corpus_text, data):
+    text = data.draw(damaged(corpus_text))
+    try:
+        doc = extract_bytes(text.encode("utf-8"), "damaged.txt")
+    except InputError as exc:
+        assert str(exc).startswith("damaged.txt: ")
+        return
+    for p in doc.passports:
+        assert 0 <= p.span.start <= p.span.end <= len(text)
+        for w in p.warnings:
+            assert w.annex and w.field, str(w)
+        for path, span in p.spans.items():
+            assert 0 <= span.start <= span.end <= len(text), path
+        for act in p.legal_basis:
+            assert 0 <= act.span.start <= act.span.end <= len(text)
+        for row in p.plan:
+            assert 0 <= row.span.start <= row.span.end <= len(text)
+    document_graph(doc, linker=Linker())  # and it maps to RDF
+
+
+# --- parameters are data, in every parameter of every query ------------------------------
+
+INJECTIONS = [
+    'x" } ; DROP ALL ; #',
+    '001" . } } DELETE WHERE { ?s ?p ?o } #',
+    "} UNION { ?s ?p ?o }",
+    "'; {",
+    '\\"',
+    "<http://evil/> }",
+    "\n} #",
+]
+
+
+def _cases():
+    for name, query in load_queries().items():
+        for p in query.params:
+            yield name, p.name, p.type
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("inj") / "store"
+    result = subprocess.run(
+        [sys.executable, "-m", "kzbudget_graph", "build", str(CORPUS), "--store", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.mark.parametrize(("name", "param", "kind"), list(_cases()))
+def test_injection_in_every_parameter(name, param, kind, store):
+    query = load_queries()[name]
+    with EmbeddedStore(store) as embedded:
+        before = embedded.triple_count()
+        for value in INJECTIONS:
+            if kind == "string":
+                bound = bindings(query, {param: value})
+                text = bind(query, bound)
+                # the text differs from the query only inside the parameter's slot
+                literal = Literal(value).n3()
+                assert text.replace(
+                    f"VALUES ?{param} {{ {literal} }}", f"VALUES ?{param} {{ UNDEF }}"
+                ) == bind(query, {k: v for k, v in bound.items() if k != param})
+                assert run_query(embedded, query, bound).rows == []
+            else:
+                with pytest.raises(KzbudgetError, match=f"parameter {param} \\({kind}\\)"):
+                    bindings(query, {param: value})
+        assert embedded.triple_count() == before
+    assert len(slot(param).findall(query.text)) == 1
+
+
+# --- killed builds leave the previous output and whole graphs ---------------------------------
+
+
+def _variants(tmp_path, n: int, tag: str) -> list[str]:
+    text = CORPUS.read_text(encoding="utf-8")
+    paths = []
+    for i in range(n):
+        p = tmp_path / f"{tag}-{i:02d}.txt"
+        p.write_text(text + f"\n{tag} {i}\n", encoding="utf-8")  # distinct bytes: distinct graphs
+        paths.append(str(p))
+    return paths
+
+
+def _graph_counts(store_path) -> dict[str, int]:
+    with EmbeddedStore(store_path) as embedded:
+        return {g: embedded.triple_count(g) for g in embedded.graph_names()}
+
+
+def test_a_killed_build_leaves_the_previous_output_and_whole_graphs(tmp_path):
+    out, store = tmp_path / "graph.nt", tmp_path / "store"
+    first = _variants(tmp_path, 3, "first")
+    cmd = [sys.executable, "-m", "kzbudget_graph", "build", "-o", str(out), "--store", str(store)]
+    assert subprocess.run([*cmd, *first], capture_output=True, cwd=ROOT).returncode == 0
+    previous = out.read_bytes()
+    complete = _graph_counts(store)
+    per_graph = {n for g, n in complete.items() if "/source/" in g}
+    assert len(per_graph) == 1  # every source graph has the same size
+    size = per_graph.pop()
+
+    second = _variants(tmp_path, 12, "second")
+    for delay in (0.5, 1.5, 3.0, 5.0):
+        proc = subprocess.Popen(
+            [*cmd, *second], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        # the output is the previous one or, had the build finished, the complete new one
+        now = out.read_bytes()
+        assert now == previous or now.count(b"\n") > previous.count(b"\n") * 3
+        for name, count in _graph_counts(store).items():
+            if "/source/" in name:
+                assert count == size, f"partial graph {name} after kill at {delay}s"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["extract"], "Missing argument 'files'."),
+        (["extract", "--format", "xml", "x.txt"], "Invalid value for '--format'"),
+        (["nosuch"], "No such command 'nosuch'."),
+        (
+            ["build", "corpus/x.txt", "-o", "out.xyz"],
+            "cannot tell the graph format from the suffix",
+        ),
+        (["query", "program-costs", "--endpoint", "ftp://x"], "ftp://x: not an http(s) URL"),
+        (["serve", "--store", "/nonexistent/store"], "no store here"),
+    ],
+)
+def test_user_errors_are_one_line_with_exit_2(args, message):
+    result = subprocess.run(
+        [sys.executable, "-m", "kzbudget_graph", *args], capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kzbudget: error: ") and message in lines[0]
