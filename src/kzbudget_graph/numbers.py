@@ -47,3 +47,33 @@ def parse_decimal(text: str) -> int | float:
     cleaned = re.sub(r"\s+", "", text).replace(",", ".")
     value = float(cleaned)
     return int(value) if value.is_integer() and "." not in cleaned else value
+
+
+_UNITS = {v: k for k, v in lexicon.NUMBER_WORDS.items() if 0 < v < 10}
+_TENS = {v: k for k, v in lexicon.NUMBER_WORDS.items() if v >= 10}
+
+
+def number_words(value: int) -> str:
+    """A whole number in Kazakh words, the inverse of :func:`parse_number_words`.
+
+    >>> number_words(419926000)
+    'төрт жүз он тоғыз миллион тоғыз жүз жиырма алты мың'
+    """
+    if value == 0:
+        return "нөл"
+    words: list[str] = []
+    for scale_word, scale in (("миллиард", 10**9), ("миллион", 10**6), ("мың", 10**3), ("", 1)):
+        chunk, value = divmod(value, scale)
+        if not chunk:
+            continue
+        hundreds, rest = divmod(chunk, 100)
+        if hundreds:
+            words += ([_UNITS[hundreds]] if hundreds > 1 else ["бір"]) + ["жүз"]
+        tens, units = divmod(rest, 10)
+        if tens:
+            words.append(_TENS[tens * 10])
+        if units:
+            words.append(_UNITS[units])
+        if scale_word:
+            words.append(scale_word)
+    return " ".join(words)

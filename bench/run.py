@@ -1,0 +1,125 @@
+"""End-to-end scale benchmark on synthetic corpora (bench/corpus.py).
+
+    python bench/run.py [N ...] [--jobs J]     (default N: 100 1000 10000 50000)
+
+For each N, in a fresh process so memory figures are its own:
+
+* extract: passports per second (``extract_files``, J processes);
+* build: extract + map + SHACL-validate + write N-Quads, seconds and peak
+  memory (the largest of the main process and its workers);
+* store: seconds to bulk-load that N-Quads file into an on-disk embedded store;
+* queries: median latency (5 runs) of every canned query on that store.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def one(n: int, jobs: int) -> dict:
+    import pyoxigraph as ox
+
+    from corpus import write_corpus
+    from kzbudget_graph.extract import extract_files
+    from kzbudget_graph.pipeline import Settings, build
+    from kzbudget_graph.queries import bind, bindings, load_queries
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        started = time.perf_counter()
+        files = write_corpus(n, tmp / "corpus")
+        generate_s = time.perf_counter() - started
+
+        started = time.perf_counter()
+        passports = 0
+        for k in range(0, len(files), 500):  # in slices: memory stays bounded
+            passports += sum(len(d.passports) for d in extract_files(files[k : k + 500], jobs=jobs))
+        extract_s = time.perf_counter() - started
+
+        started = time.perf_counter()
+        summary = build(
+            files, output=tmp / "graph.nq", store=None, settings=Settings(fmt="nq"), jobs=jobs
+        )
+        build_s = time.perf_counter() - started
+        build_peak = peak_mb()
+
+        store = ox.Store(str(tmp / "store"))
+        started = time.perf_counter()
+        store.bulk_load(path=str(tmp / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+        store.optimize()
+        load_s = time.perf_counter() - started
+
+        latencies = {}
+        for name, q in load_queries().items():
+            text = bind(q, bindings(q, {}))
+            samples = []
+            for _ in range(5):
+                t = time.perf_counter()
+                sum(1 for _ in store.query(text))
+                samples.append(time.perf_counter() - t)
+            latencies[name] = round(statistics.median(samples) * 1000, 1)
+        return {
+            "passports": passports,
+            "files": len(files),
+            "triples": summary.triples,
+            "violations": len(summary.violations),
+            "generate_s": round(generate_s, 1),
+            "extract_per_s": round(passports / extract_s),
+            "build_s": round(build_s, 1),
+            "build_peak_mb": round(build_peak),
+            "store_load_s": round(load_s, 1),
+            "query_ms": latencies,
+        }
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    jobs = int(args[args.index("--jobs") + 1]) if "--jobs" in args else 2
+    if "--jobs" in args:
+        k = args.index("--jobs")
+        args = args[:k] + args[k + 2 :]
+    if args and args[0] == "--one":
+        print(json.dumps(one(int(args[1]), jobs)))
+        return
+    sizes = [int(a) for a in args] or [100, 1000, 10000, 50000]
+    print(f"machine: {platform.machine()}, CPython {platform.python_version()}, jobs={jobs}")
+    for n in sizes:
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", str(n), "--jobs", str(jobs)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(
+            f"\nN={r['passports']} ({r['files']} files, {r['triples']} triples, "
+            f"{r['violations']} violations)"
+        )
+        print(f"  extract   {r['extract_per_s']} passports/s")
+        peak = r["build_peak_mb"]
+        print(f"  build     {r['build_s']} s (extract+map+validate+write), peak {peak} MB")
+        print(f"  store     {r['store_load_s']} s bulk load")
+        for name, ms in r["query_ms"].items():
+            print(f"  query     {name:<24} {ms:>9.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
