@@ -5,25 +5,20 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rdflib import RDF, XSD, Dataset, Literal, Namespace, URIRef
+from rdflib import RDF, XSD, Dataset, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from kzbudget_graph.extract import extract_file
 from kzbudget_graph.identifiers import KZB
 from kzbudget_graph.link import Linker
+from kzbudget_graph.namespaces import DCAT, ELI, OA, QB, SDMX_MEASURE, SPDX
+from kzbudget_graph.namespaces import KZBID as ID
 from kzbudget_graph.rdf import build_dataset, document_graph
 from kzbudget_graph.serialize import read_graph, serialize, union, write_graph
 
 from conftest import CLEAN, CORPUS
 
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-OA = Namespace("http://www.w3.org/ns/oa#")
-QB = Namespace("http://purl.org/linked-data/cube#")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
-ID = Namespace("https://w3id.org/kzbudget/id/")
 LAW_1999 = ID["act/law/1999-07-23"]
 
 

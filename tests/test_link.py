@@ -7,24 +7,20 @@ import datetime as dt
 import json
 
 import pytest
-from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 from kzbudget_graph.extract import extract_file
 from kzbudget_graph.identifiers import KZB
 from kzbudget_graph.link import Linker, adilet_code, load_known_acts
+from kzbudget_graph.namespaces import DCAT, ELI, VOID
+from kzbudget_graph.namespaces import KZBID as ID
 from kzbudget_graph.rdf import build_dataset, document_graph
 from kzbudget_graph.serialize import union
 from kzbudget_graph.validate import validate_graph
 
 from clean_layout import render
 from conftest import CORPUS, run_cli
-
-ID = Namespace("https://w3id.org/kzbudget/id/")
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-VOID = Namespace("http://rdfs.org/ns/void#")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
-BASIS = Namespace("https://w3id.org/kzbudget/vocab/code-basis/")
 
 
 def code_of(graph: Graph, act: URIRef) -> tuple[str | None, str | None]:

@@ -5,20 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from rdflib import RDF, XSD, Graph, Literal, Namespace
+from rdflib import RDF, XSD, Graph, Literal
 from rdflib.namespace import DCTERMS, PROV, SH, SKOS
 
 from kzbudget_graph.identifiers import KZB
+from kzbudget_graph.namespaces import DCAT, ELI, OA, SDMX_ATTR, SPDX, VOCAB
+from kzbudget_graph.namespaces import KZBID as ID
 from kzbudget_graph.validate import validate_graph
 
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-OA = Namespace("http://www.w3.org/ns/oa#")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-SDMX_ATTR = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
-ID = Namespace("https://w3id.org/kzbudget/id/")
-KZBSH = Namespace("https://w3id.org/kzbudget/shapes#")
-VOCAB = Namespace("https://w3id.org/kzbudget/vocab/")
 P001 = ID["passport/2007/608/001"]
 PROGRAM_001 = ID["program/2007/608/001"]
 

@@ -185,13 +185,8 @@ def _passport(cut: Cutter, ps: PassportSegment, resolution: Resolution) -> Passp
     spans: dict[str, Span] = {"annex": cut.span(*ps.heading)}
     h_start, h_end = ps.header
 
-    administrator = None
     m = _ADMINISTRATOR.search(text, ps.heading[1], h_end)
-    if m:
-        name, name_span = cut.value(*m.span("name"))
-        administrator = Administrator(
-            m.group("code"), name, {"code": cut.span(*m.span("code")), "name": name_span}
-        )
+    administrator = Administrator(*_coded(cut, m)) if m else None
     year = None
     y = _YEAR.search(text, h_start, h_end)
     if y:
@@ -199,13 +194,8 @@ def _passport(cut: Cutter, ps: PassportSegment, resolution: Resolution) -> Passp
         spans["year"] = cut.span(*y.span("year"))
     elif resolution.in_force_from:
         year = resolution.in_force_from.year
-    program = None
     p = _PROGRAM.search(text, ps.heading[1], h_end)
-    if p:
-        name, name_span = cut.value(*p.span("name"))
-        program = Program(
-            p.group("code"), name, {"code": cut.span(*p.span("code")), "name": name_span}
-        )
+    program = Program(*_coded(cut, p)) if p else None
     for key, value in (("administrator", administrator), ("program", program), ("year", year)):
         if value is None:
             warnings.append(Warning(f"no {key} found in the passport header", annex, key))
@@ -240,6 +230,12 @@ def _passport(cut: Cutter, ps: PassportSegment, resolution: Resolution) -> Passp
     passport.amendments = amendments
     warnings.extend(more)
     return passport
+
+
+def _coded(cut: Cutter, m: re.Match[str]) -> tuple[str, str, dict[str, Span]]:
+    """Code, name and their spans from a match with groups ``code`` and ``name``."""
+    name, name_span = cut.value(*m.span("name"))
+    return m.group("code"), name, {"code": cut.span(*m.span("code")), "name": name_span}
 
 
 def _read_field(cut: Cutter, passport: Passport, number: int, region: tuple[int, int]) -> None:

@@ -31,6 +31,7 @@ from rdflib.namespace import DCTERMS
 from . import lexicon
 from .errors import KzbudgetError
 from .identifiers import KZB
+from .namespaces import DCAT, VOID, WIKIDATA
 from .resources import project_dir
 
 KIND_LETTER = {"law": "Z", "decree": "U", "resolution": "P", "code": "K"}
@@ -38,10 +39,6 @@ NEW_FORM_FROM = 2010
 ADILET = "https://adilet.zan.kz/"
 CODE_PATTERN = re.compile(r"^[ZUPKV]\d{2}(?:\d{7}_|\d{8})$")
 CODE_BASIS = Namespace("https://w3id.org/kzbudget/vocab/code-basis/")
-VOID = Namespace("http://rdfs.org/ns/void#")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-WIKIDATA = Namespace("http://www.wikidata.org/entity/")
 ADILET_DATASET = URIRef("https://adilet.zan.kz/")
 TITLE_MATCH = 0.85
 

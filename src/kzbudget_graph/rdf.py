@@ -29,16 +29,8 @@ from .identifiers import (
 )
 from .link import CODE_BASIS, Linker, adilet_urls
 from .model import Document, LegalAct, Passport, Span, Warning
+from .namespaces import DCAT, ELI, LANGUAGE, OA, QB, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, SPDX
 
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")  # DCAT 3 (dcat:checksum), not rdflib's DCAT 2
-OA = Namespace("http://www.w3.org/ns/oa#")
-QB = Namespace("http://purl.org/linked-data/cube#")
-SDMX_DIM = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
-SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
-SDMX_ATTR = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
 LANGUAGE_CODES = {"kk": "KAZ", "ru": "RUS", "en": "ENG"}
 KAZAKHSTAN = URIRef("http://publications.europa.eu/resource/authority/country/KAZ")
 

@@ -16,15 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, SH, SKOS
 from rdflib.term import Node
 
 from .errors import KzbudgetError
+from .namespaces import OA
 from .resources import ontology_file, project_dir
 
-OA = Namespace("http://www.w3.org/ns/oa#")
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 
