@@ -118,3 +118,13 @@ def test_repair_is_idempotent_on_damaged_text(corpus_text, data):
     twice = repair(once.text)
     assert twice.text == once.text
     assert all(0 <= o < len(text) for o in once.origin)
+
+
+def test_act_word_of_an_amendment_note_goes_back_before_the_full_stop():
+    src = (
+        "Ескерту. 6-тармаққа өзгерту енгізілді - ҚР Үкіметінің 2007.07.13.  N 597  \n"
+        ".  қ а у л ы с ы м е н \n"
+    )
+    assert " ".join(repair(src).text.split()) == (
+        "Ескерту. 6-тармаққа өзгерту енгізілді - ҚР Үкіметінің 2007.07.13. N 597 қаулысымен."
+    )

@@ -20,7 +20,8 @@ Repairs, in order (each is idempotent, and so is the whole):
    ``423, 424, 425-қосымшаларға сәйкес ...``;
 6. the act-type word of a legal reference (``Заңы``, ``Жарлығы``, ``Қаулысы``
    ...) that the conversion printed after the next ``;`` moved back in front of
-   that ``;``;
+   that ``;``; likewise the act word of an amendment note printed after the
+   full stop (``N 597 . қаулысымен`` → ``N 597 қаулысымен.``);
 7. page breaks (runs of blank lines) inside running text closed; inside the
    action-plan table they are kept, because there they separate the
    fragments of the table's cells (see :mod:`kzbudget_graph.plan`).
@@ -123,6 +124,7 @@ def repair(original: str) -> RepairedText:
         _move_labels,
         _restore_annex_list,
         _relocate_act_words,
+        _relocate_note_act_words,
         _close_page_breaks,
     ):
         text, origin = step(text, origin)
@@ -389,6 +391,25 @@ def _relocate_act_words(text: str, origin: array) -> tuple[str, array]:
         pos = w_end
     out.keep(pos, len(text))
     return out.result()
+
+
+# An amendment note whose act word slipped past the full stop after the number:
+# "... N 597\n.  қаулысымен" → "... N 597 қаулысымен.".
+_NOTE_ACT_WORD = re.compile(
+    r"(?i)(?P<number>(?:N|№)\s*\d+)(?P<gap>\s*)(?P<dot>\.)[^\S\n]*(?P<word>"
+    + "|".join(lexicon.ACT_TYPE_INSTRUMENTAL)
+    + r")(?![^\W\d_])"
+)
+
+
+def _relocate_note_act_words(text: str, origin: array) -> tuple[str, array]:
+    def fn(m: re.Match[str], out: _Out) -> None:
+        out.keep(*m.span("number"))
+        out.put(" ", origin[m.start("word")])
+        out.keep(*m.span("word"))
+        out.keep(*m.span("dot"))
+
+    return _rewrite(text, origin, _NOTE_ACT_WORD.finditer(text), fn)
 
 
 # --- 7. page breaks in running text ---------------------------------------------
