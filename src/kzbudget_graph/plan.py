@@ -24,6 +24,7 @@ activities column).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from itertools import product
@@ -288,7 +289,7 @@ def _choices(block: _Block, state: _State, is_row_start: bool) -> dict[int, floa
 def _name_score(block: _Block, state: _State) -> float:
     so_far = state.cell_text(NAME)
     if state.program_name:
-        target = _norm(state.program_name)
+        target = _norm_cached(state.program_name)
         joined = _norm(f"{so_far} {block.text}")
         if len(_norm(so_far)) < len(target) and target.startswith(joined):
             return 3.0
@@ -305,6 +306,11 @@ def _name_score(block: _Block, state: _State) -> float:
 
 def _norm(text: str) -> str:
     return re.sub(r"[^\w]+", " ", lexicon.fold(text)).strip()
+
+
+@functools.lru_cache(maxsize=256)
+def _norm_cached(text: str) -> str:
+    return _norm(text)
 
 
 def _put(text: str, row: _Row, block: _Block, column: int) -> None:

@@ -31,7 +31,18 @@ _ANNEX_ATTACHMENT = re.compile(
     r"(?is)Қазақстан\s+Республикасы\s+[^\W\d_]+\s+\d{4}\s+жылғы\s+\d{1,2}\s+[^\W\d_]+\s+"
     r"N\s*\d+\s+(?:қаулысына|жарлығына|бұйрығына|заңына)\s*$"
 )
-_RESULT_LABEL = re.compile("(?i)(?P<label>" + lexicon.RESULT_LABEL_PATTERN + r")[^\S\n]*:")
+_FIRST_LETTERS = "".join(
+    sorted(
+        {lab[0].lower() + lab[0].upper() for labs in lexicon.RESULT_LABELS.values() for lab in labs}
+    )
+)
+# A sub-label starts a word (after space or punctuation); checking its first
+# letter before trying every alternative keeps the scan cheap.
+_RESULT_LABEL = re.compile(
+    rf"(?i)(?<![^\s.:;])(?=[{_FIRST_LETTERS}])(?P<label>"
+    + lexicon.RESULT_LABEL_PATTERN
+    + r")[^\S\n]*:"
+)
 
 
 @dataclass(slots=True)
