@@ -123,3 +123,16 @@ def test_government_issued_decree_is_reported(corpus_json):
     ]
     assert [a["number"] for a in mismatched] == ["327", "357"]
     assert sum("issuer is printed as" in w for w in p423["warnings"]) == 2
+
+
+def test_executor_names_split_at_organisation_boundaries():
+    from kzbudget_graph.plan import split_executors
+
+    assert split_executors(
+        "Облыстардың, Астана және Алматы қалаларының әкімдері Қазақстан Республикасы Білім және "
+        "ғылым министрлігі, Қаржы министрлігі"
+    ) == [
+        "Облыстардың, Астана және Алматы қалаларының әкімдері",
+        "Қазақстан Республикасы Білім және ғылым министрлігі",
+        "Қаржы министрлігі",
+    ]

@@ -357,16 +357,23 @@ def _to_model(cut: Cutter, row: _Row) -> ActionPlanRow:
 def split_executors(text: str) -> list[str]:
     """One name per organisation, in printed order.
 
+    A name ends at an organisation head noun followed by a capitalised word,
+    or at a comma after such a noun (``... агенттігі, Ақпарат және тестілеу
+    орталығы``); a comma inside a name (``Облыстардың, Астана және Алматы
+    қалаларының әкімдері``) does not split it.
+
     >>> split_executors("ҚР мемлекеттік қызмет істері агенттігі ҚР Президенті жанындағы академиясы")
     ['ҚР мемлекеттік қызмет істері агенттігі', 'ҚР Президенті жанындағы академиясы']
     """
     names, pos = [], 0
     for m in _ORG_BOUNDARY.finditer(text):
-        cut = (
-            m.start()
-            if text[m.start()] == ","
-            else m.end() - len(m.group()) + len(m.group().rstrip())
-        )
+        if text[m.start()] == ",":
+            before = text[pos : m.start()].split()
+            if not before or lexicon.fold(before[-1]).strip(".") not in lexicon.ORGANISATION_HEADS:
+                continue
+            cut = m.start()
+        else:
+            cut = m.start() + len(m.group().rstrip())
         names.append(text[pos:cut])
         pos = m.end()
     names.append(text[pos:])
