@@ -136,3 +136,27 @@ def test_executor_names_split_at_organisation_boundaries():
         "Қазақстан Республикасы Білім және ғылым министрлігі",
         "Қаржы министрлігі",
     ]
+
+
+def test_enumerated_references_and_grouped_thousands(tmp_path):
+    """Variants of the clean layout: "1) ..." references, "1 042" with a thousands space."""
+    text = CLEAN.read_text(encoding="utf-8")
+    text = text.replace("құқықтық негізі: Қазақстан", "құқықтық негізі: 1) Қазақстан", 1)
+    text = text.replace(
+        "; Қазақстан Республикасы Президентінің 1999",
+        "; 2) Қазақстан Республикасы Президентінің 1999",
+        1,
+    )
+    text = text.replace("42 адамнан кем емес", "1 042 адамнан кем емес")
+    src = tmp_path / "variant.txt"
+    src.write_text(text, encoding="utf-8")
+    p = extract_file(src).passports[0]
+    assert [a.issuer_text for a in p.legal_basis[:2]] == [
+        "Қазақстан Республикасының",
+        "Қазақстан Республикасы Президентінің",
+    ]
+    assert (p.indicators[0].value, p.indicators[0].unit, p.indicators[0].comparator) == (
+        1042,
+        "person",
+        ">=",
+    )

@@ -23,9 +23,10 @@ from .model import Indicator
 from .numbers import parse_decimal
 from .values import Cutter, clean
 
-_NUMBER = re.compile(
-    r"(?<![\w.,])(?P<a>\d+(?:,\d+)?)(?:[^\S\n]*[-–][^\S\n]*(?P<b>\d+(?:,\d+)?))?(?![\d])"
-)
+# A number, with thousands separated by spaces ("1 000") or not, a decimal comma,
+# and an optional range ("50-70").
+_NUM = r"(?:\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:,\d+)?"
+_NUMBER = re.compile(rf"(?<![\w.,])(?P<a>{_NUM})(?:[^\S\n]*[-–][^\S\n]*(?P<b>{_NUM}))?(?![\d])")
 _WORD = re.compile(r"[^\W_]+|%")
 _CLAUSE_END = re.compile(r"[;.:]|,(?!\d)|\s+және\s+")
 _CLAUSE_START = re.compile(r"[;.:]\s|,\s|[;.:,]$")

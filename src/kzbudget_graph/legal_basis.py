@@ -28,6 +28,7 @@ _ACT_WORD = re.compile(
 _NUMBER = re.compile(r"(?:N|№)\s*(?P<num>\d+(?:[-/]\d+)*)")
 _QUOTES = {'"': '"', "«": "»", "“": "”", "„": "“"}
 _ISSUER_NOISE = re.compile(r"[\s.,;:]+")
+_ENUMERATION = re.compile(r"(?:\d{1,2}[).]|[-–•])\s+")
 
 
 def parse_legal_basis(
@@ -57,6 +58,8 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for k in range(len(bounds) - 1):
         a = bounds[k] + (1 if k else 0)
         a, b = trim(text, a, bounds[k + 1], ".;")
+        if enum := _ENUMERATION.match(text, a, b):  # "1) Қазақстан ..." or "- Қазақстан ..."
+            a = enum.end()
         if b > a and re.search(r"[^\W\d_]{3}", text[a:b]):
             out.append((a, b))
     return out
