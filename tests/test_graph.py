@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rdflib import RDF, XSD, Dataset, Literal, URIRef
+from rdflib import RDF, XSD, Dataset, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
@@ -144,4 +144,3 @@ def test_amendments_link_act_and_passport(corpus_graph):
     amendment = corpus_graph.value(passport, KZB.amendment)
     assert corpus_graph.value(amendment, KZB.amendingAct) == act
     assert str(corpus_graph.value(amendment, KZB.amendedItem)) == "annex"
-    assert isinstance(URIRef(act), URIRef)
