@@ -136,6 +136,10 @@ def test_executor_names_split_at_organisation_boundaries():
         "Қазақстан Республикасы Білім және ғылым министрлігі",
         "Қаржы министрлігі",
     ]
+    assert split_executors("Агенттік; Ақпарат және тестілеу орталығы") == [
+        "Агенттік",
+        "Ақпарат және тестілеу орталығы",
+    ]
 
 
 def test_enumerated_references_and_grouped_thousands(tmp_path):

@@ -365,6 +365,8 @@ def split_executors(text: str) -> list[str]:
     >>> split_executors("ҚР мемлекеттік қызмет істері агенттігі ҚР Президенті жанындағы академиясы")
     ['ҚР мемлекеттік қызмет істері агенттігі', 'ҚР Президенті жанындағы академиясы']
     """
+    if ";" in text:  # a semicolon never occurs inside one organisation's name
+        return [n for part in text.split(";") for n in split_executors(part)]
     names, pos = [], 0
     for m in _ORG_BOUNDARY.finditer(text):
         if text[m.start()] == ",":
