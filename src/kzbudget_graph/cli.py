@@ -20,7 +20,7 @@ from rich.progress import Progress
 
 from .errors import KzbudgetError
 from .export import document_json
-from .extract import extract_file
+from .extract import extract_file, extract_files
 from .identifiers import DEFAULT_BASE
 from .link import describe, load_known_acts
 from .model import Document
@@ -67,8 +67,10 @@ FilesArg = Annotated[
 ]
 
 
-def _extract_all(files: list[Path]) -> list[Document]:
-    if len(files) > 1:
+def _extract_all(files: list[Path], jobs: int = 1) -> list[Document]:
+    if jobs > 1 and len(files) > 1:
+        docs = extract_files(files, jobs=jobs)
+    elif len(files) > 1:
         docs = []
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("extracting", total=len(files))
@@ -89,9 +91,10 @@ def extract(
     files: FilesArg,
     format: Annotated[ExtractFormat, typer.Option("--format", "-f")] = ExtractFormat.json,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
+    jobs: Annotated[int, typer.Option(help="Worker processes for many files.")] = 1,
 ) -> None:
     """Read passport texts into the GOLD_SCHEMA JSON (with source spans) or a table."""
-    docs = _extract_all(files)
+    docs = _extract_all(files, jobs)
     if format is ExtractFormat.table:
         buffer = io.StringIO()
         console = Console(file=buffer if output else None, width=120)
