@@ -12,10 +12,11 @@ adilet code, which binds ``?{name}Code`` instead), default (``-`` for none:
 the variable stays unbound, meaning "all") and a description. The parameter
 binds the query variable of the same name.
 
-Each parameter has a slot in the query, ``VALUES ?name { UNDEF }``, placed
-after the patterns that bind the variable (so it filters on every SPARQL 1.1
-server: Virtuoso 7 ignores a trailing VALUES for variables bound by OPTIONAL
-or BIND). Values are turned into typed RDF terms and only the ``UNDEF`` of
+Each parameter has a slot in the query, ``VALUES ?name { UNDEF }``: first in
+the WHERE clause for a variable bound by a plain triple pattern (the engine
+then starts from the given node), after the patterns that bind it for a
+variable bound by OPTIONAL or BIND (Virtuoso 7 does not filter those with a
+VALUES placed earlier or trailing). Values are turned into typed RDF terms and only the ``UNDEF`` of
 their slot is replaced by the term's N-Triples form: a value is data, never
 syntax, and the same text runs on the embedded store and on any server.
 """
