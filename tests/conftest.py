@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -40,13 +41,18 @@ def corpus_json(corpus_doc: Document) -> dict:
     return document_json(corpus_doc)
 
 
+# Commands run in a scratch directory unless a test says otherwise, so the
+# default ./kzbudget-store and out/ of a command never land in the work tree.
+SCRATCH = Path(tempfile.mkdtemp(prefix="kzbudget-tests-"))
+
+
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
     """Run the real ``kzbudget`` command in a subprocess."""
     return subprocess.run(
         [sys.executable, "-m", "kzbudget_graph", *args],
         capture_output=True,
         text=True,
-        cwd=cwd or ROOT,
+        cwd=cwd or SCRATCH,
         env=env,
         timeout=600,
     )
