@@ -128,3 +128,13 @@ def test_act_word_of_an_amendment_note_goes_back_before_the_full_stop():
     assert " ".join(repair(src).text.split()) == (
         "Ескерту. 6-тармаққа өзгерту енгізілді - ҚР Үкіметінің 2007.07.13. N 597 қаулысымен."
     )
+
+
+def test_label_moved_behind_its_value_with_the_colon_kept():
+    src = (
+        "419926 мың теңге (төрт жүз он тоғыз миллион) 1. Құны:\n"
+        "2. Бюджеттік бағдарламаның мақсаты:\n"
+    )
+    text = repair(src).text
+    assert text.startswith("1. Құны: 419926 мың теңге (төрт жүз он тоғыз миллион)\n")
+    assert text.endswith("2. Бюджеттік бағдарламаның мақсаты:\n")  # a label alone stays

@@ -277,23 +277,32 @@ def _join_hyphenation(text: str, origin: array) -> tuple[str, array]:
 
 
 _FIELD_LABEL = lexicon.FIELD_LABEL_PATTERN
-# "       : value 1. Құны" — a line that starts with the colon and ends with the label.
+# "       : value 1. Құны" — the label printed at the end of its value's line,
+# the colon left at the start (or, in other conversions, kept after the label:
+# "value 1. Құны:").
 _MOVED_LABEL = re.compile(
-    r"(?im)^[^\S\n]*:[^\S\n]*(?P<value>[^\n]*?)[^\S\n]*"
-    rf"(?P<label>\d\.[^\S\n]*{_FIELD_LABEL})[^\S\n]*$"
+    r"(?im)^[^\S\n]*(?P<colon>:)?[^\S\n]*(?P<value>[^\n]*?)[^\S\n]*"
+    rf"(?P<label>\d\.[^\S\n]*{_FIELD_LABEL})[^\S\n]*(?P<after>:)?[^\S\n]*$"
 )
+
+
+def _moved_labels(text: str) -> Iterable[re.Match[str]]:
+    for m in _MOVED_LABEL.finditer(text):
+        # a label alone on its line ("6. ... жоспары:") is already in place
+        if m.group("colon") or (m.group("value").strip() and m.group("after")):
+            yield m
 
 
 def _move_labels(text: str, origin: array) -> tuple[str, array]:
     def fn(m: re.Match[str], out: _Out) -> None:
-        colon = m.start() + m.group(0).index(":")
+        colon = m.start("colon") if m.group("colon") else m.start("after")
         out.keep(*m.span("label"))
         out.put(":", origin[colon])
         if m.group("value"):
             out.put(" ", origin[colon])
             out.keep(*m.span("value"))
 
-    return _rewrite(text, origin, _MOVED_LABEL.finditer(text), fn)
+    return _rewrite(text, origin, _moved_labels(text), fn)
 
 
 # --- 5. the annex list of item 1 ---------------------------------------------
