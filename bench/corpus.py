@@ -27,10 +27,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from kzbudget_graph.export import document_json  # noqa: E402
 from kzbudget_graph.extract import extract_file  # noqa: E402
-from kzbudget_graph.lexicon import FIELD_LABELS  # noqa: E402
 from kzbudget_graph.numbers import number_words  # noqa: E402
 
-from clean_layout import render  # noqa: E402
+from clean_layout import damage, render  # noqa: E402
 
 CORPUS = ROOT / "corpus" / "decree-2006-1220-annexes-423-429.kk.txt"
 NAME_PREFIXES = ("", "Жаңа ", "Өңірлік ", "Арнайы ", "Кешенді ")
@@ -63,30 +62,6 @@ def vary(base: dict, i: int) -> dict:
         p["cost"]["in_words"] = number_words(amount * 1000) + " теңге"
         p["amendments"] = []
     return doc
-
-
-def damage(text: str, rng: random.Random) -> str:
-    lines = text.split("\n")
-    labels = [lab for _, (_, labs) in sorted(FIELD_LABELS.items()) for lab in labs[:1]]
-    for k, line in enumerate(lines):
-        for n, label in enumerate(labels[:5], start=1):  # fields 1-5: label moved behind
-            head = f"{n}. {label}: "
-            if line.startswith(head) and rng.random() < 0.7:
-                lines[k] = f"       : {line[len(head) :]} {n}. {label}"
-    text = "\n".join(lines)
-    words = [w for w in set(text.split()) if len(w) > 4 and w.isalpha()]
-    for w in rng.sample(sorted(words), min(12, len(words))):
-        text = text.replace(f" {w} ", f"  {' '.join(w)}  ", 1)
-    chars = list(text)
-    for k in rng.sample(range(len(chars)), len(chars) // 200):
-        if chars[k] == "і":
-            chars[k] = "i"
-    text = "".join(chars)
-    sentences = [k for k, c in enumerate(text) if c == "\n"]
-    for k in sorted(rng.sample(sentences, min(3, len(sentences))), reverse=True):
-        if text[k - 1 : k].isalpha():
-            text = text[:k] + "\n\n\n" + text[k:]
-    return text
 
 
 def write_corpus(passports: int, out: Path, seed: int = 7) -> list[Path]:

@@ -9,8 +9,11 @@ exactly what this renderer makes.
 from __future__ import annotations
 
 import json
+import random
 import sys
 from typing import Any
+
+from kzbudget_graph.lexicon import FIELD_LABELS
 
 MONTH_LOCATIVE = (
     "қаңтардағы",
@@ -76,6 +79,32 @@ def reference(act: dict[str, Any]) -> str:
         parts.append(f"N {act['number']}")
     parts.append(ACT_WORD[act["act_type"]])
     return " ".join(parts)
+
+
+def damage(text: str, rng: random.Random) -> str:
+    """The conversion's damage, applied to a clean rendering: labels moved behind
+    their values, letter-spaced words, Latin i, page breaks in running text."""
+    lines = text.split("\n")
+    labels = [lab for _, (_, labs) in sorted(FIELD_LABELS.items()) for lab in labs[:1]]
+    for k, line in enumerate(lines):
+        for n, label in enumerate(labels[:5], start=1):  # fields 1-5: label moved behind
+            head = f"{n}. {label}: "
+            if line.startswith(head) and rng.random() < 0.7:
+                lines[k] = f"       : {line[len(head) :]} {n}. {label}"
+    text = "\n".join(lines)
+    words = [w for w in set(text.split()) if len(w) > 4 and w.isalpha()]
+    for w in rng.sample(sorted(words), min(12, len(words))):
+        text = text.replace(f" {w} ", f"  {' '.join(w)}  ", 1)
+    chars = list(text)
+    for k in rng.sample(range(len(chars)), len(chars) // 200):
+        if chars[k] == "і":
+            chars[k] = "i"
+    text = "".join(chars)
+    sentences = [k for k, c in enumerate(text) if c == "\n"]
+    for k in sorted(rng.sample(sentences, min(3, len(sentences))), reverse=True):
+        if text[k - 1 : k].isalpha():
+            text = text[:k] + "\n\n\n" + text[k:]
+    return text
 
 
 def render(gold: dict[str, Any]) -> str:

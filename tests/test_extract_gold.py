@@ -164,3 +164,18 @@ def test_enumerated_references_and_grouped_thousands(tmp_path):
         "person",
         ">=",
     )
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_gold_holds_on_the_clean_layout_with_synthetic_damage(seed, gold):
+    """A third layout: the clean rendering, damaged the way conversions damage text."""
+    import random
+
+    from kzbudget_graph.extract import extract_bytes
+
+    from clean_layout import damage, render
+
+    text = damage(render(gold), random.Random(seed))
+    assert text != render(gold)
+    got = document_json(extract_bytes(text.encode("utf-8"), "damaged.txt"))
+    assert _compare(gold, got) == []
