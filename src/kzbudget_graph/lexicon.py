@@ -77,13 +77,6 @@ RESULT_LABELS: Final[dict[str, tuple[str, ...]]] = {
     "quality": ("Сапасы", "Качество"),
 }
 
-# Header of a passport: the administrator label, the passport title word and
-# the "for year" phrase.
-ADMINISTRATOR_LABEL: Final = (
-    "Бюджеттік бағдарламаның әкімшісі",
-    "Администратор бюджетной программы",
-)
-PASSPORT_WORD: Final = ("ПАСПОРТЫ", "ПАСПОРТ")
 # "423-ҚОСЫМША" (converted) or "... қаулысына 423-қосымша" (clean); the word
 # must end there, so "426-қосымшаға" in a sentence is no heading.
 ANNEX_HEADING: Final = re.compile(
@@ -156,8 +149,6 @@ ISSUER_WORDS: Final[dict[str, str]] = {
     "парламент": "Parliament",
     "министр": "Ministry",
 }
-# The resolution header: "... Үкіметінің 2006 жылғы 15 желтоқсандағы N 1220 Қаулысы"
-REPUBLIC_ABBREVIATION: Final = ("ҚР",)
 
 # --- Numbers in words ------------------------------------------------------
 NUMBER_WORDS: Final[dict[str, int]] = {
@@ -188,7 +179,6 @@ NUMBER_SCALES: Final[dict[str, int]] = {
     "миллиард": 1_000_000_000,
 }
 CURRENCY_WORDS: Final = ("теңге",)
-THOUSAND_TENGE: Final = re.compile(r"мың\s+теңге", re.IGNORECASE)
 
 # --- Indicators ------------------------------------------------------------
 # Unit of a quantity, found from the word after the number (or, for "X - 3",

@@ -157,9 +157,8 @@ def build(
             summary.passports += result.passports
             summary.triples += result.triples
             for f in result.findings:  # shared nodes are checked in every document
-                key = (f.shape, f.focus, f.path, f.message)
-                if key not in seen:
-                    seen.add(key)
+                if f.key not in seen:
+                    seen.add(f.key)
                     summary.findings.append(f)
             start = staged.tell()
             staged.write(result.ntriples)

@@ -38,6 +38,11 @@ class Finding:
     span: tuple[int, int] | None
     quote: str | None
 
+    @property
+    def key(self) -> tuple[str, str, str | None, str]:
+        """The same finding reported by several documents has the same key."""
+        return (self.shape, self.focus, self.path, self.message)
+
 
 @dataclass(slots=True)
 class Report:
@@ -198,9 +203,8 @@ def validate_documents(
         if not len(graph):
             continue
         for f in validate_graph(graph, shapes, ontology).findings:
-            key = (f.shape, f.focus, f.path, f.message)
-            if key not in seen:
-                seen.add(key)
+            if f.key not in seen:
+                seen.add(f.key)
                 findings.append(f)
     return Report(findings)
 
