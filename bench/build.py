@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 
 def one(passports: int) -> dict:
-    from kzbudget_graph.rdf import build_dataset
-    from kzbudget_graph.serialize import union
-    from kzbudget_graph.validate import (
+    from kzbudget_graph.graph.rdf import build_dataset
+    from kzbudget_graph.graph.serialize import union
+    from kzbudget_graph.graph.validate import (
         load_ontology,
         load_shapes,
         validate_documents,

@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from kzbudget_graph.export import document_json  # noqa: E402
-from kzbudget_graph.extract import extract_file  # noqa: E402
-from kzbudget_graph.numbers import number_words  # noqa: E402
+from kzbudget_graph.reader.export import document_json  # noqa: E402
+from kzbudget_graph.reader.extract import extract_file  # noqa: E402
+from kzbudget_graph.reader.numbers import number_words  # noqa: E402
 
 from clean_layout import damage, render  # noqa: E402
 

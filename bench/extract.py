@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from kzbudget_graph.extract import extract_source, extract_sources  # noqa: E402
-from kzbudget_graph.read import read_source  # noqa: E402
+from kzbudget_graph.reader.extract import extract_source, extract_sources  # noqa: E402
+from kzbudget_graph.reader.read import read_source  # noqa: E402
 
 CORPUS = ROOT / "corpus" / "decree-2006-1220-annexes-423-429.kk.txt"
 

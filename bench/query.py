@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT / "src"))
 import pyoxigraph as ox  # noqa: E402
 from rdflib import Dataset  # noqa: E402
 
-from kzbudget_graph.extract import extract_file  # noqa: E402
-from kzbudget_graph.queries import bind, bindings, load_queries  # noqa: E402
-from kzbudget_graph.rdf import build_dataset  # noqa: E402
+from kzbudget_graph.graph.rdf import build_dataset  # noqa: E402
+from kzbudget_graph.reader.extract import extract_file  # noqa: E402
+from kzbudget_graph.store.queries import bind, bindings, load_queries  # noqa: E402
 
 CORPUS = ROOT / "corpus" / "decree-2006-1220-annexes-423-429.kk.txt"
 RDFLIB_MAX_COPIES = 1000

@@ -38,9 +38,9 @@ def one(n: int, jobs: int) -> dict:
     import pyoxigraph as ox
 
     from corpus import write_corpus
-    from kzbudget_graph.extract import extract_files
     from kzbudget_graph.pipeline import Settings, build
-    from kzbudget_graph.queries import bind, bindings, load_queries
+    from kzbudget_graph.reader.extract import extract_files
+    from kzbudget_graph.store.queries import bind, bindings, load_queries
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -11,8 +11,8 @@ import copy
 import hashlib
 from pathlib import Path
 
-from kzbudget_graph.extract import extract_file
 from kzbudget_graph.model import Document
+from kzbudget_graph.reader.extract import extract_file
 
 CORPUS = (
     Path(__file__).resolve().parent.parent / "corpus" / "decree-2006-1220-annexes-423-429.kk.txt"

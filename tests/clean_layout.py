@@ -13,7 +13,7 @@ import random
 import sys
 from typing import Any
 
-from kzbudget_graph.lexicon import FIELD_LABELS
+from kzbudget_graph.reader.lexicon import FIELD_LABELS
 
 MONTH_LOCATIVE = (
     "қаңтардағы",

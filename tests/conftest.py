@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kzbudget_graph.export import document_json
-from kzbudget_graph.extract import extract_file
 from kzbudget_graph.model import Document
+from kzbudget_graph.reader.export import document_json
+from kzbudget_graph.reader.extract import extract_file
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus" / "decree-2006-1220-annexes-423-429.kk.txt"
@@ -61,21 +61,21 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
 @pytest.fixture(scope="session")
 def corpus_graph(corpus_doc):
     """The corpus graph as `kzbudget build` makes it (with adilet codes)."""
-    from kzbudget_graph.link import Linker
-    from kzbudget_graph.rdf import document_graph
+    from kzbudget_graph.graph.link import Linker
+    from kzbudget_graph.graph.rdf import document_graph
 
     return document_graph(corpus_doc, linker=Linker())
 
 
 @pytest.fixture(scope="session")
 def ontology():
-    from kzbudget_graph.validate import load_ontology
+    from kzbudget_graph.graph.validate import load_ontology
 
     return load_ontology()
 
 
 @pytest.fixture(scope="session")
 def shapes():
-    from kzbudget_graph.validate import load_shapes
+    from kzbudget_graph.graph.validate import load_shapes
 
     return load_shapes()

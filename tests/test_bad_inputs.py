@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kzbudget_graph.extract import extract_bytes, extract_file
-from kzbudget_graph.read import read_source
+from kzbudget_graph.reader.extract import extract_bytes, extract_file
+from kzbudget_graph.reader.read import read_source
 
 from conftest import CORPUS, ROOT, run_cli
 

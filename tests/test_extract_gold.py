@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kzbudget_graph.export import document_json
-from kzbudget_graph.extract import extract_file
+from kzbudget_graph.reader.export import document_json
+from kzbudget_graph.reader.extract import extract_file
 
 from conftest import CLEAN, CORPUS
 from goldcompare import TEXT_THRESHOLD, differences, similarity
@@ -126,7 +126,7 @@ def test_government_issued_decree_is_reported(corpus_json):
 
 
 def test_executor_names_split_at_organisation_boundaries():
-    from kzbudget_graph.plan import split_executors
+    from kzbudget_graph.reader.plan import split_executors
 
     assert split_executors(
         "Облыстардың, Астана және Алматы қалаларының әкімдері Қазақстан Республикасы Білім және "
@@ -171,7 +171,7 @@ def test_gold_holds_on_the_clean_layout_with_synthetic_damage(seed, gold):
     """A third layout: the clean rendering, damaged the way conversions damage text."""
     import random
 
-    from kzbudget_graph.extract import extract_bytes
+    from kzbudget_graph.reader.extract import extract_bytes
 
     from clean_layout import damage, render
 

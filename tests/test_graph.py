@@ -9,13 +9,13 @@ from rdflib import RDF, XSD, Dataset, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from kzbudget_graph.extract import extract_file
-from kzbudget_graph.identifiers import KZB
-from kzbudget_graph.link import Linker
-from kzbudget_graph.namespaces import DCAT, ELI, OA, QB, SDMX_MEASURE, SPDX
-from kzbudget_graph.namespaces import KZBID as ID
-from kzbudget_graph.rdf import build_dataset, document_graph
-from kzbudget_graph.serialize import read_graph, serialize, union, write_graph
+from kzbudget_graph.graph.identifiers import KZB
+from kzbudget_graph.graph.link import Linker
+from kzbudget_graph.graph.namespaces import DCAT, ELI, OA, QB, SDMX_MEASURE, SPDX
+from kzbudget_graph.graph.namespaces import KZBID as ID
+from kzbudget_graph.graph.rdf import build_dataset, document_graph
+from kzbudget_graph.graph.serialize import read_graph, serialize, union, write_graph
+from kzbudget_graph.reader.extract import extract_file
 
 from conftest import CLEAN, CORPUS
 

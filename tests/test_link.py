@@ -10,14 +10,14 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from kzbudget_graph.extract import extract_file
-from kzbudget_graph.identifiers import KZB
-from kzbudget_graph.link import Linker, adilet_code, load_known_acts
-from kzbudget_graph.namespaces import DCAT, ELI, VOID
-from kzbudget_graph.namespaces import KZBID as ID
-from kzbudget_graph.rdf import build_dataset, document_graph
-from kzbudget_graph.serialize import union
-from kzbudget_graph.validate import validate_graph
+from kzbudget_graph.graph.identifiers import KZB
+from kzbudget_graph.graph.link import Linker, adilet_code, load_known_acts
+from kzbudget_graph.graph.namespaces import DCAT, ELI, VOID
+from kzbudget_graph.graph.namespaces import KZBID as ID
+from kzbudget_graph.graph.rdf import build_dataset, document_graph
+from kzbudget_graph.graph.serialize import union
+from kzbudget_graph.graph.validate import validate_graph
+from kzbudget_graph.reader.extract import extract_file
 
 from clean_layout import render
 from conftest import CORPUS, run_cli

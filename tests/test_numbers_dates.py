@@ -7,8 +7,8 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kzbudget_graph.dates import find_date, month_number
-from kzbudget_graph.numbers import number_words, parse_decimal, parse_number_words
+from kzbudget_graph.reader.dates import find_date, month_number
+from kzbudget_graph.reader.numbers import number_words, parse_decimal, parse_number_words
 
 
 def test_amounts_of_the_corpus_in_words():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import owlrl
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 
-from kzbudget_graph.identifiers import KZB
+from kzbudget_graph.graph.identifiers import KZB
 
 ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")
 META_CLASSES = {OWL.Class, RDFS.Class, OWL.Ontology, OWL.AllDisjointClasses}

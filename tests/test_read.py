@@ -7,7 +7,7 @@ import codecs
 import pytest
 
 from kzbudget_graph.errors import InputError
-from kzbudget_graph.read import decode_source
+from kzbudget_graph.reader.read import decode_source
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kzbudget_graph.repair import repair
+from kzbudget_graph.reader.repair import repair
 
 from mutations import damaged
 

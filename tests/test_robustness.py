@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from rdflib import Literal
 
 from kzbudget_graph.errors import InputError, KzbudgetError
-from kzbudget_graph.extract import extract_bytes
-from kzbudget_graph.link import Linker
-from kzbudget_graph.queries import bind, bindings, load_queries, slot
-from kzbudget_graph.rdf import document_graph
-from kzbudget_graph.store import EmbeddedStore, run_query
+from kzbudget_graph.graph.link import Linker
+from kzbudget_graph.graph.rdf import document_graph
+from kzbudget_graph.reader.extract import extract_bytes
+from kzbudget_graph.store.queries import bind, bindings, load_queries, slot
+from kzbudget_graph.store.store import EmbeddedStore, run_query
 
 from conftest import CORPUS, ROOT
 from mutations import damaged

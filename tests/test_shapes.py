@@ -8,10 +8,10 @@ import pytest
 from rdflib import RDF, XSD, Graph, Literal
 from rdflib.namespace import DCTERMS, PROV, SH, SKOS
 
-from kzbudget_graph.identifiers import KZB
-from kzbudget_graph.namespaces import DCAT, ELI, OA, SDMX_ATTR, SPDX, VOCAB
-from kzbudget_graph.namespaces import KZBID as ID
-from kzbudget_graph.validate import validate_graph
+from kzbudget_graph.graph.identifiers import KZB
+from kzbudget_graph.graph.namespaces import DCAT, ELI, OA, SDMX_ATTR, SPDX, VOCAB
+from kzbudget_graph.graph.namespaces import KZBID as ID
+from kzbudget_graph.graph.validate import validate_graph
 
 P001 = ID["passport/2007/608/001"]
 PROGRAM_001 = ID["program/2007/608/001"]

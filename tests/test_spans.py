@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kzbudget_graph.errors import InputError
-from kzbudget_graph.export import document_json
-from kzbudget_graph.extract import extract_bytes
-from kzbudget_graph.lexicon import fold
+from kzbudget_graph.reader.export import document_json
+from kzbudget_graph.reader.extract import extract_bytes
+from kzbudget_graph.reader.lexicon import fold
 
 from mutations import damaged
 

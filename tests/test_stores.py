@@ -16,10 +16,10 @@ import pytest
 from rdflib import Literal, Namespace
 
 from kzbudget_graph.errors import KzbudgetError
-from kzbudget_graph.queries import bindings, get_query, load_queries
-from kzbudget_graph.results import Result
-from kzbudget_graph.serialize import read_graph, union
-from kzbudget_graph.store import EmbeddedStore, RemoteEndpoint, run_query
+from kzbudget_graph.graph.serialize import read_graph, union
+from kzbudget_graph.store.queries import bindings, get_query, load_queries
+from kzbudget_graph.store.results import Result
+from kzbudget_graph.store.store import EmbeddedStore, RemoteEndpoint, run_query
 from servers import start_oxigraph, start_virtuoso, virtuoso_missing
 
 from conftest import CORPUS, run_cli
@@ -53,7 +53,7 @@ def test_every_canned_query_is_covered():
 
 
 def test_every_parameter_has_exactly_one_slot():
-    from kzbudget_graph.queries import slot
+    from kzbudget_graph.store.queries import slot
 
     for query in load_queries().values():
         for p in query.params:
@@ -414,7 +414,7 @@ def test_virtuoso_refuses_wrong_credentials_with_one_line(built, virtuoso):
 
 @pytest.mark.parametrize("value", INJECTIONS)
 def test_binding_changes_only_the_slot(value):
-    from kzbudget_graph.queries import bind, slot
+    from kzbudget_graph.store.queries import bind, slot
 
     canned = get_query("subprograms")
     bound = {"program": Literal(value), "administrator": Literal("608")}

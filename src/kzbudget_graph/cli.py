@@ -19,26 +19,26 @@ from rich.console import Console
 from rich.progress import Progress
 
 from .errors import KzbudgetError
-from .export import document_json
-from .extract import extract_file, extract_files
-from .identifiers import DEFAULT_BASE
-from .link import describe, load_known_acts
+from .graph.identifiers import DEFAULT_BASE
+from .graph.link import describe, load_known_acts
+from .graph.serialize import format_of, read_graph, union
+from .graph.validate import Report, load_shapes, validate_graph
 from .model import Document
 from .output import write_atomic
 from .pipeline import Settings
 from .pipeline import build as pipeline_build
-from .queries import bindings, get_query, load_queries, parse_params
+from .reader.export import document_json
+from .reader.extract import extract_file, extract_files
 from .report import print_document, print_validation
-from .results import print_table, to_csv, to_json
-from .serialize import format_of, read_graph, union
-from .store import (
+from .store.queries import bindings, get_query, load_queries, parse_params
+from .store.results import print_table, to_csv, to_json
+from .store.store import (
     DEFAULT_STORE,
     EmbeddedStore,
     RemoteEndpoint,
     load_graphs,
     run_query,
 )
-from .validate import Report, load_shapes, validate_graph
 
 app = typer.Typer(
     help="Kazakhstan budget-programme passports as a legal knowledge graph.",

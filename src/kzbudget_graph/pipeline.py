@@ -24,13 +24,13 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from .extract import extract_file
-from .identifiers import DEFAULT_BASE, Identifiers
-from .link import Linker, load_known_acts
-from .rdf import bind_prefixes, document_graph, graph_name
-from .serialize import FORMATS
-from .store import ONTOLOGY_GRAPH, EmbeddedStore
-from .validate import Finding, load_ontology, load_shapes, validate_graph
+from .graph.identifiers import DEFAULT_BASE, Identifiers
+from .graph.link import Linker, load_known_acts
+from .graph.rdf import bind_prefixes, document_graph, graph_name
+from .graph.serialize import FORMATS
+from .graph.validate import Finding, load_ontology, load_shapes, validate_graph
+from .reader.extract import extract_file
+from .store.store import ONTOLOGY_GRAPH, EmbeddedStore
 
 STREAMABLE = {"ttl", "nt", "trig", "nq"}  # formats whose documents concatenate
 

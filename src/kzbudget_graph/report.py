@@ -6,8 +6,8 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 
+from .graph.validate import Report
 from .model import Document, Passport
-from .validate import Report
 
 
 def print_document(doc: Document, console: Console) -> None:

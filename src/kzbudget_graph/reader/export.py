@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .model import Document, Passport, Span
+from ..model import Document, Passport, Span
 
 
 def document_json(doc: Document) -> dict[str, Any]:

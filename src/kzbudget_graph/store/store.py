@@ -29,7 +29,7 @@ from rdflib import Graph
 from SPARQLWrapper import BASIC, DIGEST, JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from .errors import KzbudgetError
+from ..errors import KzbudgetError
 from .results import Result, Term
 
 DEFAULT_STORE = Path("kzbudget-store")

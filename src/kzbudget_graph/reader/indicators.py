@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 
+from ..model import Indicator
 from . import lexicon
-from .model import Indicator
 from .numbers import parse_decimal
 from .values import Cutter, clean
 

@@ -24,7 +24,7 @@ Repairs, in order (each is idempotent, and so is the whole):
    full stop (``N 597 . қаулысымен`` → ``N 597 қаулысымен.``);
 7. page breaks (runs of blank lines) inside running text closed; inside the
    action-plan table they are kept, because there they separate the
-   fragments of the table's cells (see :mod:`kzbudget_graph.plan`).
+   fragments of the table's cells (see :mod:`kzbudget_graph.reader.plan`).
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ..model import Span
 from . import lexicon
-from .model import Span
 
 # A page break in converted text: three or more consecutive blank lines.
 PAGE_BREAK = re.compile(r"\n(?:[^\S\n]*\n){3,}")

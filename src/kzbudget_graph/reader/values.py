@@ -7,7 +7,7 @@ opening bracket.
 
 from __future__ import annotations
 
-from .model import Span
+from ..model import Span
 from .repair import RepairedText
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from .errors import KzbudgetError
-from .output import write_atomic
+from ..errors import KzbudgetError
+from ..output import write_atomic
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig", "nq": "nquads"}
 SUFFIXES = {

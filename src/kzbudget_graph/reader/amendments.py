@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
+from ..model import ActReference, Amendment, Warning
 from . import lexicon
 from .dates import find_date
-from .model import ActReference, Amendment, Warning
 from .values import Cutter, clean
 
 _TARGET = re.compile(r"(?i)(?P<num>\d+)\s*-\s*(?P<what>қосымша|тармақша|тармақ)[^\W\d_]*")

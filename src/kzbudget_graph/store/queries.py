@@ -31,8 +31,8 @@ from pathlib import Path
 
 from rdflib import XSD, Literal, URIRef
 
-from .errors import KzbudgetError
-from .resources import project_dir
+from ..errors import KzbudgetError
+from ..resources import project_dir
 
 TYPES = ("iri", "act", "string", "integer", "decimal", "date")
 # An adilet document code: Z990000453_ (to 2009) or P1800000125 (from 2010).

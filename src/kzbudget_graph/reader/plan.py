@@ -29,8 +29,8 @@ import re
 from dataclasses import dataclass, field
 from itertools import product
 
+from ..model import ActionPlanRow, Span, Warning
 from . import lexicon
-from .model import ActionPlanRow, Span, Warning
 from .repair import PAGE_BREAK
 from .values import Cutter, clean, trim
 

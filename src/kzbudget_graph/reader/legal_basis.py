@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 
+from ..model import LegalAct, Span, Warning
 from . import lexicon
 from .dates import find_date
-from .model import LegalAct, Span, Warning
 from .values import Cutter, clean, trim
 
 _ACT_WORD = re.compile(

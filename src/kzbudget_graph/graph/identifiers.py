@@ -19,7 +19,7 @@ import re
 from anyascii import anyascii
 from rdflib import Namespace, URIRef
 
-from . import lexicon
+from ..reader import lexicon
 
 DEFAULT_BASE = "https://w3id.org/kzbudget/"
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
+from ..model import Document, LegalAct, Passport, Span, Warning
 from .identifiers import (
     ACT_TYPE,
     COMPARATORS,
@@ -28,7 +29,6 @@ from .identifiers import (
     Identifiers,
 )
 from .link import CODE_BASIS, Linker, adilet_urls
-from .model import Document, LegalAct, Passport, Span, Warning
 from .namespaces import DCAT, ELI, LANGUAGE, OA, QB, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, SPDX
 
 LANGUAGE_CODES = {"kk": "KAZ", "ru": "RUS", "en": "ENG"}

@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 # Share of Cyrillic letters among letters that cp1251 text must reach: a
 # binary file decodes "successfully" as cp1251 too, but to mostly symbols.

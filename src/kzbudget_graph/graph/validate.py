@@ -20,9 +20,9 @@ from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, SH, SKOS
 from rdflib.term import Node
 
-from .errors import KzbudgetError
+from ..errors import KzbudgetError
+from ..resources import ontology_file, project_dir
 from .namespaces import OA
-from .resources import ontology_file, project_dir
 
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 

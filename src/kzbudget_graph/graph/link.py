@@ -28,11 +28,11 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
-from . import lexicon
-from .errors import KzbudgetError
+from ..errors import KzbudgetError
+from ..reader import lexicon
+from ..resources import project_dir
 from .identifiers import KZB
 from .namespaces import DCAT, VOID, WIKIDATA
-from .resources import project_dir
 
 KIND_LETTER = {"law": "Z", "decree": "U", "resolution": "P", "code": "K"}
 NEW_FORM_FROM = 2010

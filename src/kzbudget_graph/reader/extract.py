@@ -2,7 +2,7 @@
 
 The public entry points::
 
-    >>> from kzbudget_graph.extract import extract_file
+    >>> from kzbudget_graph.reader.extract import extract_file
     >>> doc = extract_file("corpus/decree-2006-1220-annexes-423-429.kk.txt")  # doctest: +SKIP
     >>> doc.passports[0].cost.thousand_kzt  # doctest: +SKIP
     419926
@@ -15,13 +15,8 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from . import lexicon
-from .amendments import parse_amendments
-from .dates import find_date
-from .errors import InputError
-from .indicators import find_indicators
-from .legal_basis import parse_legal_basis
-from .model import (
+from ..errors import InputError
+from ..model import (
     RESULT_KINDS,
     Administrator,
     Cost,
@@ -33,6 +28,11 @@ from .model import (
     Span,
     Warning,
 )
+from . import lexicon
+from .amendments import parse_amendments
+from .dates import find_date
+from .indicators import find_indicators
+from .legal_basis import parse_legal_basis
 from .numbers import parse_decimal, parse_number_words
 from .plan import parse_plan
 from .read import SourceText, decode_source, read_source
