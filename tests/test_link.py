@@ -103,7 +103,7 @@ def test_users_extend_the_table_with_acts_file(tmp_path, corpus_doc):
     bad.write_text("act_type,date,number,title_kk,title_ru,code\nlaw,1999-07-23,,x,y,NOPE\n")
     from kzbudget_graph.errors import KzbudgetError
 
-    with pytest.raises(KzbudgetError, match=r"bad.csv, line 2: code 'NOPE' is not an adilet code"):
+    with pytest.raises(KzbudgetError, match=r"bad.csv, line 2: 'NOPE' is not an adilet code"):
         load_known_acts(bad)
 
 

@@ -19,12 +19,12 @@ from rich.console import Console
 from rich.progress import Progress
 
 from .errors import KzbudgetError
-from .graph.identifiers import DEFAULT_BASE
+from .graph.identifiers import DEFAULT_BASE, Identifiers
 from .graph.link import describe, load_known_acts
 from .graph.serialize import format_of, read_graph, union
 from .graph.validate import Report, load_shapes, validate_graph
 from .model import Document
-from .output import write_atomic
+from .output import check_target, terminate_cleanly, write_atomic
 from .pipeline import Settings
 from .pipeline import build as pipeline_build
 from .reader.export import document_json
@@ -39,6 +39,7 @@ from .store.store import (
     load_graphs,
     run_query,
 )
+from .terminal import markup_safe, safe
 
 app = typer.Typer(
     help="Kazakhstan budget-programme passports as a legal knowledge graph.",
@@ -67,6 +68,16 @@ FilesArg = Annotated[
 ]
 
 
+def _check_jobs(jobs: int) -> None:
+    if jobs < 1:
+        raise KzbudgetError(f"--jobs must be 1 or more, not {jobs}")
+
+
+def _warn(messages: list[str]) -> None:
+    for message in messages:
+        err.print(f"[yellow]warning[/yellow]: {markup_safe(message)}", soft_wrap=True)
+
+
 def _extract_all(files: list[Path], jobs: int = 1) -> list[Document]:
     if jobs > 1 and len(files) > 1:
         docs = extract_files(files, jobs=jobs)
@@ -82,7 +93,9 @@ def _extract_all(files: list[Path], jobs: int = 1) -> list[Document]:
     for f, doc in zip(files, docs, strict=True):
         for p in doc.passports:
             for w in p.warnings:
-                err.print(f"[yellow]warning[/yellow]: {f}: {w}", soft_wrap=True)
+                err.print(
+                    f"[yellow]warning[/yellow]: {markup_safe(f)}: {markup_safe(w)}", soft_wrap=True
+                )
     return docs
 
 
@@ -93,7 +106,13 @@ def extract(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
     jobs: Annotated[int, typer.Option(help="Worker processes for many files.")] = 1,
 ) -> None:
-    """Read passport texts into the GOLD_SCHEMA JSON (with source spans) or a table."""
+    """Read passport texts into the GOLD_SCHEMA JSON (with source spans) or a table.
+
+    ``-`` as a file reads standard input; ``-o -`` writes standard output.
+    """
+    _check_jobs(jobs)
+    if output is not None:
+        check_target(output)
     docs = _extract_all(files, jobs)
     if format is ExtractFormat.table:
         buffer = io.StringIO()
@@ -105,10 +124,7 @@ def extract(
         return
     data = [document_json(d) for d in docs]
     payload = json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2)
-    if output:
-        write_atomic(output, payload + "\n")
-    else:
-        sys.stdout.write(payload + "\n")
+    write_atomic(output or "-", payload + "\n")
 
 
 class GraphFormat(StrEnum):
@@ -141,6 +157,10 @@ def build(
     One named graph per source file; each is replaced whole in the store. On a
     SHACL violation nothing is written and the exit code is 1.
     """
+    _check_jobs(jobs)
+    if output is not None and check_target(output) is None:
+        output = None  # -o -: standard output
+    Identifiers(base)  # a bad --base fails now, in one line
     fmt = format.value if format else (format_of(output) if output else "ttl")
     if acts is not None:
         load_known_acts(acts)  # a bad table fails now, with its line
@@ -151,7 +171,10 @@ def build(
 
         def on_document(result) -> None:
             for w in result.warnings:
-                err.print(f"[yellow]warning[/yellow]: {result.path}: {w}", soft_wrap=True)
+                err.print(
+                    f"[yellow]warning[/yellow]: {markup_safe(result.path)}: {markup_safe(w)}",
+                    soft_wrap=True,
+                )
             progress.advance(task)
 
         summary = pipeline_build(
@@ -170,12 +193,13 @@ def build(
         raise typer.Exit(1)
     if output is not None:
         err.print(
-            f"wrote {output} ({summary.triples} triples in {summary.documents} named graph(s), "
+            f"wrote {safe(output)} ({summary.triples} triples "
+            f"in {summary.documents} named graph(s), "
             f"{summary.passports} passports)"
         )
     if summary.store_triples is not None:
         err.print(
-            f"loaded {summary.documents} graph(s) into {store} "
+            f"loaded {summary.documents} graph(s) into {safe(store)} "
             f"({summary.store_triples} triples in the store)"
         )
 
@@ -233,11 +257,13 @@ def query(
     canned = get_query(name)
     bound = bindings(canned, parse_params(param or []))
     if endpoint:
-        result = run_query(RemoteEndpoint(endpoint, timeout=timeout, auth=auth), canned, bound)
+        remote = RemoteEndpoint(endpoint, timeout=timeout, auth=auth)
+        _warn(remote.warnings)
+        result = run_query(remote, canned, bound)
     else:
-        if not (store / "CURRENT").exists() and not store.is_dir():
-            raise KzbudgetError(f"{store}: no store here (run `kzbudget build` first)")
-        with EmbeddedStore(store) as embedded:
+        with EmbeddedStore.open_read_only(store) as embedded:
+            if embedded.busy:
+                _warn([f"{store}: another process is writing the store; reading it as it was"])
             result = run_query(embedded, canned, bound)
     if format is ResultFormat.json:
         sys.stdout.write(to_json(result) + "\n")
@@ -264,9 +290,10 @@ def load(
     dataset = read_graph(graph)
     graphs = _named_graphs(dataset, graph_name, graph)
     target = RemoteEndpoint(update_endpoint or endpoint, timeout=timeout)
+    _warn(target.warnings)
     n = load_graphs(target, graphs, use_update=update_endpoint is not None)
     triples = sum(len(g) for _, g in graphs)
-    err.print(f"loaded {n} named graph(s), {triples} triples, into {target.url}")
+    err.print(f"loaded {n} named graph(s), {triples} triples, into {safe(target.url)}")
 
 
 def _named_graphs(dataset, graph_name: str | None, path: Path) -> list[tuple[str, object]]:
@@ -292,23 +319,40 @@ def _named_graphs(dataset, graph_name: str | None, path: Path) -> list[tuple[str
 
 @app.command()
 def serve(
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 7878,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (1-65535).")] = 7878,
     store: Annotated[Path, typer.Option(help="The embedded store to serve.")] = DEFAULT_STORE,
 ) -> None:
-    """Serve the embedded store with an Oxigraph server (SPARQL endpoint and query page)."""
+    """Serve the embedded store read-only on 127.0.0.1 (SPARQL endpoint and query page).
+
+    The server answers queries only: SPARQL Update and the Graph Store
+    Protocol's PUT/POST/DELETE are refused, so a web page open in a browser on
+    this machine cannot change or empty the store. To change the store, run
+    `kzbudget build` (it replaces each document's graph).
+    """
     import os
     import shutil
+    import socket
 
+    if not 1 <= port <= 65535:
+        raise KzbudgetError(f"--port must be between 1 and 65535, not {port}")
     binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     if not Path(binary).exists():
         raise KzbudgetError("the Oxigraph server is not installed (pip install oxigraph)")
-    if not store.is_dir():
-        raise KzbudgetError(f"{store}: no store here (run `kzbudget build` first)")
+    if not (store / "CURRENT").is_file():
+        raise KzbudgetError(f"{safe(store)}: no store here (run `kzbudget build` first)")
+    with socket.socket() as probe:  # say a busy port in one line, before starting
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise KzbudgetError(f"127.0.0.1:{port}: cannot listen ({exc.strerror})") from None
     url = f"http://127.0.0.1:{port}"
-    err.print(f"query page: {url}/  (SPARQL endpoint {url}/query, Graph Store {url}/store)")
+    err.print(f"query page: {url}/  (read-only SPARQL endpoint {url}/query)")
     sys.stderr.flush()
     # Become the server: Ctrl-C and signals then reach Oxigraph itself.
-    os.execv(binary, [binary, "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}"])
+    os.execv(
+        binary,
+        [binary, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}"],
+    )
 
 
 @app.command()
@@ -324,6 +368,9 @@ def link(
     ] = None,
 ) -> None:
     """Write a VoID linkset to adilet (and Wikidata) and a VoID + DCAT description."""
+    check_target(output)
+    if endpoint is not None:
+        RemoteEndpoint(endpoint)  # checks it is an http(s) URL; nothing is sent
     data = union(read_graph(graph))
     dists = [(u, _media_type(u)) for u in distribution or []]
     described = describe(data, endpoint=endpoint, distributions=dists)
@@ -333,7 +380,7 @@ def link(
         raise typer.Exit(1)
     write_atomic(output, described.serialize(format="turtle"))
     links = len(list(described.subject_objects(RDFS.seeAlso)))
-    err.print(f"wrote {output} ({links} adilet links, {len(described)} triples)")
+    err.print(f"wrote {safe(output)} ({links} adilet links, {len(described)} triples)")
 
 
 def _media_type(url: str) -> str:
@@ -353,6 +400,7 @@ def main() -> None:
     Usage errors (unknown option, missing argument) are reported the same way;
     ``--debug`` shows the traceback of a failing command instead.
     """
+    terminate_cleanly()
     try:
         code = app(standalone_mode=False)
     except typer.Exit as exc:
@@ -361,13 +409,20 @@ def main() -> None:
         err.print("kzbudget: aborted")
         code = 130
     except typer.TyperException as exc:  # usage errors
-        message = " ".join(exc.format_message().split())
+        message = " ".join(safe(exc.format_message()).split())
         err.print(f"kzbudget: error: {message}", markup=False, soft_wrap=True)
         code = 2
     except KzbudgetError as exc:
         if _state["debug"]:
             raise
-        one_line = " ".join(str(exc).split())  # parser messages span lines
+        one_line = " ".join(safe(exc).split())  # parser messages span lines
         err.print(f"kzbudget: error: {one_line}", soft_wrap=True, markup=False)
         code = exc.exit_code
+    except (OSError, MemoryError, RecursionError, ValueError, UnicodeError) as exc:
+        # What the checks above did not foresee still gets one line, not a traceback.
+        if _state["debug"]:
+            raise
+        one_line = " ".join(safe(exc).split())[:300]
+        err.print(f"kzbudget: error: {type(exc).__name__}: {one_line}", markup=False)
+        code = 2
     sys.exit(code if isinstance(code, int) else 0)

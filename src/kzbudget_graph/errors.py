@@ -33,3 +33,10 @@ class InputError(KzbudgetError):
         if field:
             where += f", field {field}"
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self):  # worker processes send errors back pickled (``--jobs``)
+        return (_input_error, (self.file, self.message, self.annex, self.field))
+
+
+def _input_error(file: str, message: str, annex: str | None, field: str | None) -> InputError:
+    return InputError(file, message, annex=annex, field=field)

@@ -1,35 +1,123 @@
 """Writing output files atomically: a temporary file beside the target, then rename.
 
 A reader of the target sees either the old file or the complete new one, never
-a half-written file, even if the process is killed mid-write.
+a half-written file, even if the process is killed mid-write (SIGTERM and
+SIGINT remove the temporary file; see :func:`terminate_cleanly`).
+
+``-`` means standard output. A target that exists and is not a regular file
+(a directory, a FIFO, a device such as ``/dev/stdout``) is refused rather than
+replaced: renaming over it would destroy it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import stat
+import sys
 import tempfile
 from pathlib import Path
 
 from .errors import KzbudgetError
 
+__all__ = ["STDOUT", "check_target", "publish", "temporary_beside", "write_atomic"]
+
+STDOUT = "-"
+
+
+def _umask_mode() -> int:
+    """The mode a new file gets from the umask (mkstemp always gives 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def check_target(path: str | Path) -> Path | None:
+    """The output path, checked before any work; ``None`` for standard output."""
+    if str(path) == STDOUT:
+        return None
+    if not str(path):
+        raise KzbudgetError("the output path is empty")
+    path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise KzbudgetError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise KzbudgetError(f"{path}: is a directory; give a file name")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise KzbudgetError(
+            f"{path}: is not a regular file (a FIFO or device); use -o - for standard output"
+        )
+    name_max = _name_max(path.parent)
+    if len(os.fsencode(path.name)) + 16 > name_max:  # room for the temporary name
+        raise KzbudgetError(f"{path}: the file name is too long ({len(path.name)} characters)")
+    return path
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder if str(folder) else ".", "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return 255
+
+
+def temporary_beside(path: Path, prefix: str = ".kzbudget-out."):
+    """A temporary file in the target's folder (so the final rename is atomic)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise KzbudgetError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+    return os.fdopen(fd, "wb"), tmp
+
+
+def publish(tmp: str, path: Path) -> None:
+    """Give ``tmp`` the umask's mode and rename it over ``path``."""
+    try:
+        os.chmod(tmp, _umask_mode())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise KzbudgetError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Replace ``path`` with ``data`` in one step (temp file + ``os.replace``)."""
-    path = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    target = check_target(path)
+    if target is None:
+        sys.stdout.buffer.write(raw)
+        sys.stdout.flush()
+        return
+    fh, tmp = temporary_beside(target, prefix=f".{target.name[:64]}.")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise KzbudgetError(f"{path}: cannot write ({exc.strerror or exc})") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
+        with fh:
             fh.write(raw)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+        publish(tmp, target)
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise KzbudgetError(f"{target}: cannot write ({exc.strerror or exc})") from exc
         raise
+
+
+def terminate_cleanly() -> None:
+    """Turn SIGTERM into ``SystemExit`` so ``finally`` blocks remove temporary files.
+
+    SIGINT already raises ``KeyboardInterrupt``; without this, SIGTERM would
+    end the process at once and leave ``.kzbudget-out.*.tmp`` files behind.
+    """
+
+    def _exit(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    with contextlib.suppress(ValueError):  # only possible in the main thread
+        signal.signal(signal.SIGTERM, _exit)

@@ -15,6 +15,7 @@ and the store as they were.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -24,11 +25,13 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
+from .errors import KzbudgetError
 from .graph.identifiers import DEFAULT_BASE, Identifiers
 from .graph.link import Linker, load_known_acts
 from .graph.rdf import bind_prefixes, document_graph, graph_name
 from .graph.serialize import FORMATS
 from .graph.validate import Finding, load_ontology, load_shapes, validate_graph
+from .output import publish, temporary_beside
 from .reader.extract import extract_file
 from .store.store import ONTOLOGY_GRAPH, EmbeddedStore
 
@@ -139,19 +142,25 @@ def build(
     on_document: Callable[[DocumentResult], None] | None = None,
     write_stdout: Callable[[str], None] | None = None,
 ) -> BuildSummary:
-    """Run the whole build; see the module docstring for what is written when."""
+    """Run the whole build; see the module docstring for what is written when.
+
+    The store is opened (and locked) before any work, so a busy or broken
+    store fails the build before anything changes; the output file is renamed
+    last, after the store has taken every graph.
+    """
     summary = BuildSummary()
-    target_dir = (output.parent if output else Path.cwd()).resolve()
-    target_dir.mkdir(parents=True, exist_ok=True)
-    out_tmp = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed or removed below
-        "w", encoding="utf-8", dir=target_dir, prefix=".kzbudget-out.", suffix=".tmp", delete=False
-    )
-    staged = tempfile.TemporaryFile(prefix="kzbudget-staged.")  # noqa: SIM115 - closed below
-    chunks: list[tuple[str, int, int]] = []
-    whole = Dataset() if settings.fmt not in STREAMABLE else None
-    renamed = False
-    seen: set[tuple] = set()
-    try:
+    with contextlib.ExitStack() as stack:
+        embedded = stack.enter_context(EmbeddedStore(store)) if store is not None else None
+        if output is not None:
+            out_fh, out_name = temporary_beside(output)
+        else:
+            out_fh, out_name = tempfile.TemporaryFile(prefix="kzbudget-out."), None  # noqa: SIM115
+        stack.callback(_discard, out_fh, out_name)
+        out = io.TextIOWrapper(out_fh, encoding="utf-8")
+        staged = stack.enter_context(tempfile.TemporaryFile(prefix="kzbudget-staged."))
+        chunks: list[tuple[str, int, int]] = []
+        whole = Dataset() if settings.fmt not in STREAMABLE else None
+        seen: set[tuple] = set()
         for result in results(files, settings, jobs):
             summary.documents += 1
             summary.passports += result.passports
@@ -166,34 +175,39 @@ def build(
             if whole is not None:
                 whole.graph(result.graph_name).parse(data=result.ntriples, format="nt")
             else:
-                out_tmp.write(result.serialized)
+                out.write(result.serialized)
             if on_document:
                 on_document(result)
         if summary.violations:
             return summary
         if whole is not None:
             bind_prefixes(whole, Identifiers(settings.base))
-            out_tmp.write(whole.serialize(format=FORMATS[settings.fmt]))
-        out_tmp.flush()
-        os.fsync(out_tmp.fileno())
-        out_tmp.close()
+            out.write(whole.serialize(format=FORMATS[settings.fmt]))
+        out.flush()
+        os.fsync(out.fileno())
+        if embedded is not None:
+            for name, start, end in chunks:
+                staged.seek(start)
+                embedded.replace_graph_data(name, staged.read(end - start))
+            embedded.replace_graph(ONTOLOGY_GRAPH, load_ontology())
+            summary.store_triples = embedded.triple_count()
         if output is not None:
-            os.replace(out_tmp.name, output)
-            renamed = True
+            out.detach().close()
+            try:
+                publish(out_name, output)
+            except KzbudgetError as exc:
+                current = " (the store holds the new graphs)" if embedded is not None else ""
+                raise KzbudgetError(f"{exc}; the previous output is kept{current}") from None
         elif write_stdout is not None:
-            write_stdout(Path(out_tmp.name).read_text(encoding="utf-8"))
-        if store is not None:
-            with EmbeddedStore(store) as embedded:
-                for name, start, end in chunks:
-                    staged.seek(start)
-                    embedded.replace_graph_data(name, staged.read(end - start))
-                embedded.replace_graph(ONTOLOGY_GRAPH, load_ontology())
-                summary.store_triples = embedded.triple_count()
+            out.seek(0)
+            write_stdout(out.read())
         return summary
-    finally:
-        staged.close()
-        if not out_tmp.closed:
-            out_tmp.close()
-        if not renamed:
-            with contextlib.suppress(OSError):
-                os.unlink(out_tmp.name)
+
+
+def _discard(fh, name: str | None) -> None:
+    """Close the temporary output and remove it unless it was renamed."""
+    with contextlib.suppress(OSError, ValueError):
+        fh.close()
+    if name is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(name)

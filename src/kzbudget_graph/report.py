@@ -5,22 +5,27 @@ from __future__ import annotations
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from .graph.validate import Report
 from .model import Document, Passport
+from .terminal import markup_safe, safe
 
 
 def print_document(doc: Document, console: Console) -> None:
     r = doc.resolution
     console.print(
-        f"[bold]{doc.source.name}[/bold] ({doc.source.language}, {doc.source.encoding}): "
-        f"{r.issuer} {r.act_type} No. {r.number} of {r.date}, in force from {r.in_force_from}; "
-        f"{len(doc.passports)} passport(s)"
+        f"[bold]{markup_safe(doc.source.name)}[/bold] ({doc.source.language}, "
+        f"{doc.source.encoding}): "
+        + markup_safe(
+            f"{r.issuer} {r.act_type} No. {r.number} of {r.date}, in force from {r.in_force_from}; "
+        )
+        + f"{len(doc.passports)} passport(s)"
     )
     for passport in doc.passports:
         console.print(_passport_panel(passport))
     for w in doc.warnings:
-        console.print(f"[yellow]warning:[/yellow] {w}")
+        console.print(f"[yellow]warning:[/yellow] {markup_safe(w)}")
 
 
 def _passport_panel(p: Passport) -> Panel:
@@ -28,47 +33,55 @@ def _passport_panel(p: Passport) -> Panel:
     head.add_column(style="bold")
     head.add_column()
     if p.administrator:
-        head.add_row("Administrator", f"{p.administrator.code} — {p.administrator.name}")
+        head.add_row(*_cells("Administrator", f"{p.administrator.code} — {p.administrator.name}"))
     if p.program:
-        head.add_row("Programme", f"{p.program.code} — {p.program.name}")
+        head.add_row(*_cells("Programme", f"{p.program.code} — {p.program.name}"))
     if p.cost and p.cost.thousand_kzt is not None:
         head.add_row("Cost", f"{p.cost.thousand_kzt:,} thousand KZT".replace(",", " "))
-    head.add_row("Funding", p.funding_source or "—")
+    head.add_row(*_cells("Funding", p.funding_source or "—"))
     parts: list[Table] = [head]
 
     acts = Table("Legal basis", "type", "date", "No.", title=None, expand=True)
     for a in p.legal_basis:
-        acts.add_row(a.title, a.act_type or "?", str(a.date or "?"), a.number or "—")
+        acts.add_row(*_cells(a.title, a.act_type or "?", a.date or "?", a.number or "—"))
     parts.append(acts)
 
     plan = Table("#", "prog", "sub", "name", "period", "executors", expand=True)
     for row in p.plan:
         plan.add_row(
-            str(row.row),
-            row.program_code,
-            row.subprogram_code or "",
-            row.name,
-            row.period,
-            "; ".join(row.executors),
+            *_cells(
+                row.row,
+                row.program_code,
+                row.subprogram_code or "",
+                row.name,
+                row.period,
+                "; ".join(row.executors),
+            )
         )
     parts.append(plan)
 
     inds = Table("kind", "value", "unit", "cmp", "text", expand=True)
     for i in p.indicators:
-        inds.add_row(i.kind, str(i.value), i.unit, i.comparator, i.text)
+        inds.add_row(*_cells(i.kind, i.value, i.unit, i.comparator, i.text))
     parts.append(inds)
     for am in p.amendments:
         by = am.by
-        parts.append(_line(f"amended ({am.target}) by {by.act_type} No. {by.number} of {by.date}"))
+        note = f"amended ({am.target}) by {by.act_type} No. {by.number} of {by.date}"
+        parts.append(_line(Text(safe(note))))
     for w in p.warnings:
-        parts.append(_line(f"[yellow]warning:[/yellow] {w}"))
-    return Panel(Group(*parts), title=f"Annex {p.annex}, {p.year}")
+        parts.append(_line(Text.assemble(("warning: ", "yellow"), safe(w))))
+    return Panel(Group(*parts), title=Text(safe(f"Annex {p.annex}, {p.year}")))
 
 
-def _line(text: str) -> Table:
+def _line(text: Text) -> Table:
     t = Table.grid()
     t.add_row(text)
     return t
+
+
+def _cells(*values: object) -> list[Text]:
+    """Table cells from input values: plain text, never markup, no controls."""
+    return [Text(safe(v)) for v in values]
 
 
 def print_validation(report: Report, console: Console) -> None:
@@ -76,15 +89,20 @@ def print_validation(report: Report, console: Console) -> None:
     for f in report.findings:
         colour = "red" if f.severity == "Violation" else "yellow"
         shape = f.shape.rsplit("#", 1)[-1]
-        console.print(f"[{colour}]{f.severity}[/{colour}] {shape}: {f.message}", soft_wrap=True)
+        console.print(
+            f"[{colour}]{f.severity}[/{colour}] {markup_safe(shape)}: {markup_safe(f.message)}",
+            soft_wrap=True,
+        )
         label = f" ({f.label})" if f.label else ""
-        console.print(f"  focus: {f.focus}{label}", soft_wrap=True, markup=False)
+        console.print(safe(f"  focus: {f.focus}{label}"), soft_wrap=True, markup=False)
         if f.path:
-            console.print(f"  path:  {f.path}", markup=False)
+            console.print(safe(f"  path:  {f.path}"), markup=False)
         if f.span:
             quote = " ".join((f.quote or "").split())
             console.print(
-                f"  source: [{f.span[0]}, {f.span[1]}) {quote[:160]}", markup=False, soft_wrap=True
+                safe(f"  source: [{f.span[0]}, {f.span[1]}) {quote[:160]}"),
+                markup=False,
+                soft_wrap=True,
             )
     v, w = len(report.violations), len(report.warnings)
     verdict = "conforms" if report.conforms else "does not conform"

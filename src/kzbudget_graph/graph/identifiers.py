@@ -15,10 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import urllib.parse
 
+import pyoxigraph as ox
 from anyascii import anyascii
 from rdflib import Namespace, URIRef
 
+from ..errors import KzbudgetError
 from ..reader import lexicon
 
 DEFAULT_BASE = "https://w3id.org/kzbudget/"
@@ -43,11 +46,38 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "unnamed"
 
 
+def check_iri(value: str, what: str = "IRI") -> str:
+    """``value`` if it is an absolute IRI (RFC 3987), else a :class:`KzbudgetError`.
+
+    Every IRI that reaches a SPARQL query or update text passes here first:
+    ``<>"{}|^`\\``, spaces and controls are not IRI characters, so a checked
+    IRI cannot close its ``<…>`` and smuggle in a ``DROP ALL``.
+
+    >>> check_iri("http://e/g> ; DROP ALL ; <http://x", "graph")
+    Traceback (most recent call last):
+    ...
+    kzbudget_graph.errors.KzbudgetError: graph is not an IRI: Invalid IRI code point '>'
+    """
+    try:
+        ox.NamedNode(value)
+    except (ValueError, TypeError) as exc:
+        raise KzbudgetError(f"{what} is not an IRI: {exc}") from None
+    if ":" not in value:
+        raise KzbudgetError(f"{what} is not an absolute IRI")
+    return value
+
+
 class Identifiers:
     """Mints IRIs under a base (default ``https://w3id.org/kzbudget/``)."""
 
     def __init__(self, base: str = DEFAULT_BASE) -> None:
-        self.base = base if base.endswith("/") else base + "/"
+        base = base if base.endswith("/") else base + "/"
+        check_iri(base, "--base")
+        if urllib.parse.urlsplit(base).scheme not in ("http", "https") or "?" in base:
+            raise KzbudgetError(
+                "--base must be an http(s) IRI without a query, e.g. " + DEFAULT_BASE
+            )
+        self.base = base
 
     def _iri(self, path: str) -> URIRef:
         return URIRef(self.base + "id/" + path)

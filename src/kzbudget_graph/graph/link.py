@@ -21,7 +21,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import io
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +34,7 @@ from rdflib.namespace import DCTERMS
 from ..errors import KzbudgetError
 from ..reader import lexicon
 from ..resources import project_dir
+from ..terminal import safe
 from .identifiers import KZB
 from .namespaces import DCAT, VOID, WIKIDATA
 
@@ -80,37 +84,98 @@ class KnownAct:
     code: str
 
 
+KNOWN_ACT_COLUMNS = ("act_type", "date", "number", "title_kk", "title_ru", "code")
+_MAX_TABLE_BYTES = 16 << 20  # a table of known acts is a few kilobytes
+
+
 def load_known_acts(extra: str | Path | None = None) -> list[KnownAct]:
-    """The curated table, plus a user's own table (same columns) if given."""
+    """The curated table, plus a user's own table (same columns) if given.
+
+    The table is UTF-8 CSV (a byte-order mark is allowed) whose first row is
+    the header ``act_type,date,number,title_kk,title_ru,code``; anything else
+    is a one-line error naming the file and line.
+    """
     paths = [project_dir("data") / "known-acts.csv"]
     if extra:
         paths.append(Path(extra))
     acts = []
     for path in paths:
-        try:
-            with open(path, encoding="utf-8", newline="") as fh:
-                for line, row in enumerate(csv.DictReader(fh), start=2):
-                    acts.append(_known(path, line, row))
-        except OSError as exc:
-            raise KzbudgetError(f"{path}: cannot read the table of known acts ({exc})") from exc
+        acts.extend(_read_known_acts(path))
     return acts
 
 
-def _known(path: Path, line: int, row: dict) -> KnownAct:
+def _read_known_acts(path: Path) -> list[KnownAct]:
+    where = safe(path)
     try:
-        code = row["code"].strip()
-        if not CODE_PATTERN.match(code):
-            raise ValueError(f"code {code!r} is not an adilet code")
-        return KnownAct(
-            act_type=row["act_type"].strip(),
-            date=dt.date.fromisoformat(row["date"].strip()),
-            number=row.get("number", "").strip() or None,
-            title_kk=row.get("title_kk", "").strip(),
-            title_ru=row.get("title_ru", "").strip(),
-            code=code,
+        with open(path, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise KzbudgetError(f"{where}: the table of known acts is not a regular file")
+            raw = fh.read(_MAX_TABLE_BYTES + 1)
+    except OSError as exc:
+        raise KzbudgetError(
+            f"{where}: cannot read the table of known acts ({exc.strerror})"
+        ) from None
+    if len(raw) > _MAX_TABLE_BYTES:
+        raise KzbudgetError(f"{where}: the table of known acts is larger than 16 MiB")
+    if b"\x00" in raw:
+        raise KzbudgetError(f"{where}: the table of known acts is binary, not CSV text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise KzbudgetError(
+            f"{where}, line {line}: not UTF-8 text (save the table as UTF-8)"
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        if tuple(header) != KNOWN_ACT_COLUMNS:
+            raise KzbudgetError(
+                f"{where}, line 1: the header must be {','.join(KNOWN_ACT_COLUMNS)}"
+            )
+        acts = []
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            acts.append(_known(where, reader.line_num, row))
+        return acts
+    except csv.Error as exc:
+        raise KzbudgetError(f"{where}, line {reader.line_num}: not valid CSV ({exc})") from None
+
+
+def _known(where: str, line: int, row: list[str]) -> KnownAct:
+    if len(row) != len(KNOWN_ACT_COLUMNS):
+        raise KzbudgetError(
+            f"{where}, line {line}: {len(row)} fields, expected {len(KNOWN_ACT_COLUMNS)}"
         )
-    except (KeyError, ValueError) as exc:
-        raise KzbudgetError(f"{path}, line {line}: {exc}") from exc
+    cells = dict(zip(KNOWN_ACT_COLUMNS, (c.strip() for c in row), strict=True))
+    if any(len(c) > 1000 for c in cells.values()):
+        raise KzbudgetError(f"{where}, line {line}: a field is longer than 1,000 characters")
+    if cells["act_type"] not in KIND_LETTER:
+        raise KzbudgetError(
+            f"{where}, line {line}: unknown act type {_quoted(cells['act_type'])} "
+            f"(one of {', '.join(KIND_LETTER)})"
+        )
+    if not CODE_PATTERN.match(cells["code"]):
+        raise KzbudgetError(f"{where}, line {line}: {_quoted(cells['code'])} is not an adilet code")
+    try:
+        date = dt.date.fromisoformat(cells["date"])
+    except ValueError:
+        raise KzbudgetError(
+            f"{where}, line {line}: {_quoted(cells['date'])} is not a date (YYYY-MM-DD)"
+        ) from None
+    return KnownAct(
+        act_type=cells["act_type"],
+        date=date,
+        number=cells["number"] or None,
+        title_kk=cells["title_kk"],
+        title_ru=cells["title_ru"],
+        code=cells["code"],
+    )
+
+
+def _quoted(value: str) -> str:
+    return repr(safe(value)[:60])
 
 
 def _similar(a: str, b: str) -> float:

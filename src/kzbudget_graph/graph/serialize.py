@@ -6,12 +6,14 @@ one named graph per source document.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from rdflib import Dataset, Graph
 
 from ..errors import KzbudgetError
 from ..output import write_atomic
+from ..terminal import safe
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig", "nq": "nquads"}
 SUFFIXES = {
@@ -65,6 +67,8 @@ def read_graph(path: str | Path) -> Dataset:
     fmt = format_of(path)
     if not path.is_file():
         raise KzbudgetError(f"{path}: no such graph file")
+    if fmt == "jsonld":
+        _refuse_remote_contexts(path)
     ds = Dataset()
     try:
         if fmt in QUADS:
@@ -72,5 +76,33 @@ def read_graph(path: str | Path) -> Dataset:
         else:
             ds.default_context.parse(path, format=FORMATS[fmt])
     except Exception as exc:  # rdflib raises many parser error types
-        raise KzbudgetError(f"{path}: cannot parse as {FORMATS[fmt]} ({exc})") from exc
+        message = " ".join(safe(exc).split())[:300]
+        raise KzbudgetError(f"{safe(path)}: cannot parse as {FORMATS[fmt]} ({message})") from None
     return ds
+
+
+def _refuse_remote_contexts(path: Path) -> None:
+    """Refuse a JSON-LD file whose ``@context`` or ``@import`` names a URL.
+
+    rdflib would fetch it: a network request the user did not ask for (and a
+    server that never answers would hang the command). Inline contexts are fine.
+    """
+    try:
+        data = json.loads(path.read_bytes())
+    except (ValueError, OSError) as exc:
+        raise KzbudgetError(f"{safe(path)}: not JSON ({safe(exc)[:200]})") from None
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("@context", "@import"):
+                    refs = value if isinstance(value, list) else [value]
+                    if any(isinstance(r, str) for r in refs):
+                        raise KzbudgetError(
+                            f"{safe(path)}: the JSON-LD names a remote {key}; it is not fetched "
+                            "(inline the context in the file)"
+                        )
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)

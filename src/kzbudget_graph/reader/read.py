@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
+import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from ..errors import InputError
 _MIN_CYRILLIC_SHARE = 0.5
 _KAZAKH = frozenset("ӘәҒғҚқҢңӨөҰұҮүҺһ")
 _SERBIAN = frozenset("ЂђЃѓЉљЊњЌќЋћЏџЎўЈјҐґ")
+STDIN = "-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +39,37 @@ class SourceText:
 
 
 def read_source(path: str | Path) -> SourceText:
-    """Read and decode a source file; raise :class:`InputError` if it is unusable."""
+    """Read and decode a source file; raise :class:`InputError` if it is unusable.
+
+    ``-`` reads standard input. Anything else must be a regular file: a FIFO
+    or a device (``/dev/zero``) would block or grow memory without end.
+    """
+    if str(path) == STDIN:
+        return decode_source(sys.stdin.buffer.read(), name="<stdin>")
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb", opener=_open_regular) as fh:
+            data = fh.read()
+    except _NotRegular:
+        raise InputError(str(path), "not a regular file (a directory, FIFO or device)") from None
     except OSError as exc:
         raise InputError(str(path), f"cannot read the file ({exc.strerror or exc})") from exc
     return decode_source(data, name=str(path))
+
+
+class _NotRegular(Exception):
+    pass
+
+
+def _open_regular(path: str, flags: int) -> int:
+    # O_NONBLOCK: opening a FIFO with no writer must not block; check the
+    # opened descriptor (not the path) so a swap after the check cannot win.
+    fd = os.open(path, flags | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise _NotRegular
+    os.set_blocking(fd, True)
+    return fd
 
 
 def decode_source(data: bytes, *, name: str) -> SourceText:

@@ -32,7 +32,9 @@ from pathlib import Path
 from rdflib import XSD, Literal, URIRef
 
 from ..errors import KzbudgetError
+from ..graph.identifiers import check_iri
 from ..resources import project_dir
+from ..terminal import safe
 
 TYPES = ("iri", "act", "string", "integer", "decimal", "date")
 # An adilet document code: Z990000453_ (to 2009) or P1800000125 (from 2010).
@@ -112,25 +114,28 @@ def _param(path: Path, spec: str) -> Param:
 def term(param: Param, value: str) -> URIRef | Literal:
     """The typed RDF term for a parameter value; a bad value is a clear error."""
     where = f"parameter {param.name} ({param.type})"
+    shown = _shown(value)
     if param.type in ("iri", "act"):
         if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value) or _BAD_IRI.search(value):
             what = "an absolute IRI or an adilet code" if param.type == "act" else "an absolute IRI"
-            raise KzbudgetError(f"{where}: {value!r} is not {what}")
+            raise KzbudgetError(f"{where}: {shown} is not {what}")
+        check_iri(value, where)
         return URIRef(value)
     if param.type == "integer":
-        if not re.fullmatch(r"[+-]?\d+", value.strip()):
-            raise KzbudgetError(f"{where}: {value!r} is not an integer")
+        # 18 digits fit every year, code and amount; longer is not a query value.
+        if not re.fullmatch(r"[+-]?\d{1,18}", value.strip()):
+            raise KzbudgetError(f"{where}: {shown} is not an integer")
         return Literal(int(value), datatype=XSD.integer)
     if param.type == "decimal":
         try:
             return Literal(Decimal(value), datatype=XSD.decimal)
         except InvalidOperation:
-            raise KzbudgetError(f"{where}: {value!r} is not a decimal number") from None
+            raise KzbudgetError(f"{where}: {shown} is not a decimal number") from None
     if param.type == "date":
         try:
             return Literal(dt.date.fromisoformat(value), datatype=XSD.date)
         except ValueError:
-            raise KzbudgetError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+            raise KzbudgetError(f"{where}: {shown} is not a date (YYYY-MM-DD)") from None
     return Literal(value)
 
 
@@ -171,12 +176,34 @@ def bind(query: CannedQuery, bound: dict[str, URIRef | Literal]) -> str:
     return text
 
 
+MAX_VALUE_LENGTH = 1000
+
+
 def parse_params(pairs: list[str]) -> dict[str, str]:
-    """``["act=https://...", "year=2007"]`` → dict; a pair without ``=`` is an error."""
+    """``["act=https://...", "year=2007"]`` → dict; a pair without ``=`` is an error.
+
+    A value must be text a query can hold: UTF-8 (no lone surrogates from a
+    mis-decoded command line), no control characters, at most 1,000 characters.
+    """
     out = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise KzbudgetError(f"--param {pair!r}: expected name=value")
+            raise KzbudgetError(f"--param {_shown(pair)}: expected name=value")
+        try:
+            pair.encode("utf-8")
+        except UnicodeEncodeError:
+            raise KzbudgetError(f"--param {_shown(name)}: the value is not valid text") from None
+        if len(value) > MAX_VALUE_LENGTH or safe(value) != value:
+            raise KzbudgetError(
+                f"--param {_shown(name)}: the value is longer than {MAX_VALUE_LENGTH} characters "
+                "or holds control characters"
+            )
         out[name.strip()] = value
     return out
+
+
+def _shown(value: str) -> str:
+    """A value as messages show it: quoted, escaped, cut short."""
+    text = repr(value.encode("utf-8", "backslashreplace").decode("utf-8"))
+    return text if len(text) <= 80 else text[:77] + "...'"

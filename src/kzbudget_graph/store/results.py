@@ -16,6 +16,9 @@ from decimal import Decimal, InvalidOperation
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from ..terminal import safe
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {
@@ -93,9 +96,11 @@ def to_csv(result: Result) -> str:
 
 
 def print_table(result: Result, console: Console, title: str | None = None) -> None:
-    table = Table(*result.variables, title=title, expand=False)
+    table = Table(*result.variables, title=Text(safe(title)) if title else None, expand=False)
     for row in result.rows:
-        table.add_row(*["" if row.get(v) is None else _short(row[v]) for v in result.variables])
+        table.add_row(
+            *[Text(safe("" if row.get(v) is None else _short(row[v]))) for v in result.variables]
+        )
     console.print(table)
     console.print(f"{len(result.rows)} row(s)")
 

@@ -16,20 +16,28 @@ Credentials come only from ``KZBUDGET_ENDPOINT_USER`` and
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import http.client
+import ipaddress
+import json
 import os
+import re
+import signal
 import socket
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
-from SPARQLWrapper import BASIC, DIGEST, JSON, POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from ..errors import KzbudgetError
+from ..graph.identifiers import check_iri
+from ..terminal import safe
 from .results import Result, Term
 
 DEFAULT_STORE = Path("kzbudget-store")
@@ -42,13 +50,38 @@ class EmbeddedStore:
 
     def __init__(self, path: str | Path | None = DEFAULT_STORE) -> None:
         self.path = Path(path) if path is not None else None
+        self.read_only, self.busy = False, False
         try:
             self.store = ox.Store(str(self.path)) if self.path else ox.Store()
         except OSError as exc:
-            raise KzbudgetError(f"{path}: cannot open the store ({exc})") from exc
+            if "lock" in str(exc).lower():
+                raise KzbudgetError(
+                    f"{path}: the store is busy (another build or a writable server has it)"
+                ) from None
+            raise KzbudgetError(f"{path}: cannot open the store ({safe(exc)})") from None
+
+    @classmethod
+    def open_read_only(cls, path: str | Path) -> EmbeddedStore:
+        """Open an existing store for reading: no write lock, nothing created.
+
+        A query then runs while ``serve`` or a build holds the store; see
+        :attr:`busy` for whether a writer had it when it was opened.
+        """
+        path = Path(path)
+        if not (path / "CURRENT").is_file():
+            raise KzbudgetError(f"{path}: no store here (run `kzbudget build` first)")
+        self = cls.__new__(cls)
+        self.path, self.read_only = path, True
+        self.busy = _locked(path / "LOCK")
+        try:
+            self.store = ox.Store.read_only(str(path))
+        except OSError as exc:
+            raise KzbudgetError(f"{path}: cannot open the store ({safe(exc)})") from None
+        return self
 
     def close(self) -> None:
-        self.store.flush()
+        if not self.read_only:
+            self.store.flush()
         del self.store
 
     def __enter__(self) -> EmbeddedStore:
@@ -67,12 +100,7 @@ class EmbeddedStore:
         A single SPARQL update is atomic in Oxigraph: readers, and a process
         killed half-way, see the old graph or the new one, never a mix.
         """
-        if ">" in name or " " in name:
-            raise KzbudgetError(f"{name!r} is not a graph IRI")
-        triples = data.decode("utf-8")
-        self.store.update(
-            f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{triples}\n}} }}"
-        )
+        self.store.update(replace_graph_update(name, data))
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -93,6 +121,17 @@ class EmbeddedStore:
         return Result(variables, rows)
 
 
+def _locked(lock_file: Path) -> bool:
+    """Whether another process holds the store's write lock (RocksDB's LOCK file)."""
+    try:
+        with open(lock_file, "rb+") as fh:
+            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.lockf(fh, fcntl.LOCK_UN)
+    except OSError:
+        return lock_file.exists()
+    return False
+
+
 def _from_ox(term) -> Term | None:
     if term is None:
         return None
@@ -107,42 +146,72 @@ def _from_ox(term) -> Term | None:
 
 
 class RemoteEndpoint:
-    """A SPARQL 1.1 server: queries with SPARQLWrapper, loads over HTTP."""
+    """A SPARQL 1.1 server: queries (SPARQL Protocol) and loads (Graph Store Protocol).
+
+    ``timeout`` is a total deadline for each request, connection to last
+    byte: a server that trickles its answer cannot hold the client longer.
+    Credentials (from the URL's user part or the two environment variables)
+    are sent only when the server asks for them (HTTP 401), and never
+    printed: messages name the URL without its user part.
+    """
 
     def __init__(self, url: str, *, timeout: float = 60.0, auth: str = "basic") -> None:
-        if urllib.parse.urlparse(url).scheme not in ("http", "https"):
-            raise KzbudgetError(f"{url}: not an http(s) URL")
-        self.url = url
-        self.timeout = timeout
+        self.url, user, password = _parse_endpoint(url)
+        if not (isinstance(timeout, int | float) and 0 < timeout < float("inf")):
+            raise KzbudgetError(f"--timeout must be a positive number of seconds, not {timeout}")
+        self.timeout = float(timeout)
         self.auth = auth
-        self.user = os.environ.get(USER_ENV)
-        self.password = os.environ.get(PASSWORD_ENV, "")
+        self.user = os.environ.get(USER_ENV) or user
+        self.password = os.environ.get(PASSWORD_ENV) or password or ""
+        self.warnings: list[str] = []
+        host = urllib.parse.urlsplit(self.url).hostname or ""
+        if self.user and self.url.startswith("http:") and not _is_loopback(host):
+            self.warnings.append(
+                f"{self.url}: credentials would travel unencrypted over plain HTTP "
+                "(they are sent only if the server asks)"
+            )
 
     # -- loading -------------------------------------------------------------------
 
     def put_graph(self, name: str, graph: Graph) -> None:
         """Graph Store Protocol: replace graph ``name`` with ``graph`` (HTTP PUT)."""
+        check_iri(name, "graph name")
         target = f"{self.url}?{urllib.parse.urlencode({'graph': name})}"
         body = graph.serialize(format="nt", encoding="utf-8")
         self._send("PUT", target, body, "application/n-triples")
 
     def update_graph(self, name: str, graph: Graph) -> None:
-        """SPARQL Update fallback: drop and insert the graph in one request."""
-        triples = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-        update = f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{triples}\n}} }}"
+        """SPARQL Update fallback: drop and insert the graph in one request.
+
+        The graph name is checked as an IRI and written by pyoxigraph; the
+        triples are N-Triples written by rdflib, so nothing of the input is
+        pasted into the update text unchecked.
+        """
+        update = replace_graph_update(name, graph.serialize(format="nt", encoding="utf-8"))
         body = urllib.parse.urlencode({"update": update}).encode("utf-8")
         self._send("POST", self.url, body, "application/x-www-form-urlencoded")
 
-    def _send(self, method: str, url: str, body: bytes, content_type: str) -> None:
+    def _send(
+        self, method: str, url: str, body: bytes, content_type: str, accept: str | None = None
+    ) -> bytes:
         request = urllib.request.Request(url, data=body, method=method)
         request.add_header("Content-Type", content_type)
+        if accept:
+            request.add_header("Accept", accept)
         try:
-            with self._opener().open(request, timeout=self.timeout) as response:
-                response.read()
+            with (
+                _deadline(self.timeout),
+                self._opener().open(request, timeout=self.timeout) as response,
+            ):
+                return _read_limited(response, MAX_ANSWER_BYTES, self.url)
+        except _DeadlineExpired:
+            raise KzbudgetError(
+                f"{self.url}: no complete answer within {self.timeout:g} s"
+            ) from None
         except urllib.error.HTTPError as exc:
-            raise KzbudgetError(_http_message(self.url, exc.code, exc.read())) from exc
-        except (urllib.error.URLError, OSError) as exc:
-            raise KzbudgetError(_connection_message(self.url, exc, self.timeout)) from exc
+            raise KzbudgetError(_http_message(self.url, exc.code, _error_body(exc))) from None
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+            raise KzbudgetError(_connection_message(self.url, exc, self.timeout)) from None
 
     def _opener(self) -> urllib.request.OpenerDirector:
         handlers: list[urllib.request.BaseHandler] = []
@@ -158,36 +227,131 @@ class RemoteEndpoint:
     # -- querying ------------------------------------------------------------------
 
     def query(self, text: str) -> Result:
-        client = SPARQLWrapper(self.url)
-        client.setMethod(POST)
-        client.setReturnFormat(JSON)
-        client.setQuery(text)
-        client.setTimeout(int(self.timeout))
-        if self.user:
-            client.setHTTPAuth(DIGEST if self.auth == "digest" else BASIC)
-            client.setCredentials(self.user, self.password)
-        try:
-            data = client.queryAndConvert()
-        except urllib.error.HTTPError as exc:
-            raise KzbudgetError(_http_message(self.url, exc.code, exc.read())) from exc
-        except SPARQLWrapperException as exc:
-            raise KzbudgetError(f"{self.url}: {' '.join(str(exc).split())[:300]}") from exc
-        except (urllib.error.URLError, OSError) as exc:
-            raise KzbudgetError(_connection_message(self.url, exc, self.timeout)) from exc
+        """SPARQL 1.1 Protocol query by POST; the answer must be SPARQL JSON results."""
+        body = urllib.parse.urlencode({"query": text}).encode("utf-8")
+        raw = self._send(
+            "POST",
+            self.url,
+            body,
+            "application/x-www-form-urlencoded",
+            accept="application/sparql-results+json",
+        )
+        return parse_json_results(raw, self.url)
+
+
+MAX_ANSWER_BYTES = 1 << 30  # a successful answer; the deadline bounds it too
+MAX_ERROR_BYTES = 64 << 10  # an error page: only its first words are shown
+
+
+class _DeadlineExpired(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Interrupt whatever the request is doing after ``seconds`` (main thread only).
+
+    Socket timeouts are per read: one byte every few seconds never trips
+    them. A real-time timer does, wherever the request is blocked.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach only the main thread; socket timeouts still apply
+        return
+
+    def expired(_signum: int, _frame: object) -> None:
+        raise _DeadlineExpired
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _read_limited(response, limit: int, url: str) -> bytes:
+    chunks, size = [], 0
+    while chunk := response.read(1 << 16):
+        size += len(chunk)
+        if size > limit:
+            raise KzbudgetError(f"{url}: the answer is larger than {limit >> 20} MiB")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _error_body(exc: urllib.error.HTTPError) -> bytes:
+    try:
+        return exc.read(MAX_ERROR_BYTES)
+    except (OSError, http.client.HTTPException, _DeadlineExpired):
+        return b""
+
+
+def _parse_endpoint(url: str) -> tuple[str, str | None, str | None]:
+    """The URL without its user part, and the user and password it carried."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise KzbudgetError("the endpoint is not a valid URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise KzbudgetError(f"{_redact(url)}: not an http(s) URL")
+    if any(c.isspace() or ord(c) < 32 for c in url):
+        raise KzbudgetError("the endpoint URL contains spaces or control characters")
+    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    clean = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+    user = urllib.parse.unquote(parts.username) if parts.username else None
+    password = urllib.parse.unquote(parts.password) if parts.password else None
+    return clean, user, password
+
+
+def _redact(url: str) -> str:
+    """``url`` without any ``user:password@`` part, for messages."""
+    return re.sub(r"(?<=//)[^/@]*@", "", url)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def replace_graph_update(name: str, ntriples: bytes) -> str:
+    """``DROP SILENT GRAPH <name> ; INSERT DATA { GRAPH <name> { … } }``, name checked."""
+    graph = str(ox.NamedNode(check_iri(name, "graph name")))
+    triples = ntriples.decode("utf-8")
+    return f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{triples}\n}} }}"
+
+
+def parse_json_results(raw: bytes, url: str) -> Result:
+    """SPARQL 1.1 JSON results → :class:`Result`; anything else is a one-line error."""
+    try:
+        data = json.loads(raw)
         variables = data["head"]["vars"]
-        rows = [{v: _from_json(b.get(v)) for v in variables} for b in data["results"]["bindings"]]
-        return Result(variables, rows)
+        bindings = data["results"]["bindings"]
+        if not all(isinstance(v, str) for v in variables) or not isinstance(bindings, list):
+            raise TypeError
+        rows = [{v: _from_json(b.get(v)) for v in variables} for b in bindings]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise KzbudgetError(f"{url}: the answer is not SPARQL JSON query results") from None
+    return Result(variables, rows)
 
 
 def _from_json(cell: dict | None) -> Term | None:
     if cell is None:
         return None
     kind = {"typed-literal": "literal"}.get(cell["type"], cell["type"])
+    if kind not in ("uri", "bnode", "literal") or not isinstance(cell["value"], str):
+        raise TypeError
     return Term(kind, cell["value"], cell.get("datatype"), cell.get("xml:lang"))
 
 
 def _http_message(url: str, code: int, body: bytes) -> str:
-    text = " ".join(body.decode("utf-8", "replace").split())[:300]
+    text = safe(" ".join(body[:MAX_ERROR_BYTES].decode("utf-8", "replace").split()))[:300]
     if code in (401, 403):
         who = "credentials refused" if os.environ.get(USER_ENV) else f"no credentials ({USER_ENV})"
         return f"{url}: HTTP {code}, not authorised: {who}"
@@ -200,7 +364,7 @@ def _connection_message(url: str, exc: Exception, timeout: float) -> str:
         return f"{url}: connection refused (is the server running?)"
     if isinstance(reason, socket.timeout | TimeoutError):
         return f"{url}: no answer within {timeout:g} s"
-    return f"{url}: cannot connect ({reason})"
+    return f"{url}: cannot connect ({safe(reason)})"
 
 
 def run_query(target: EmbeddedStore | RemoteEndpoint, query, bound: dict) -> Result:
