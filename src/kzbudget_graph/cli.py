@@ -185,6 +185,7 @@ def build(
             jobs=jobs,
             on_document=on_document,
             write_stdout=sys.stdout.write,
+            on_store=lambda n: err.print(f"loading {n} graph(s) into {safe(store)} …"),
         )
     findings = summary.findings
     if validate:

@@ -141,8 +141,12 @@ def build(
     jobs: int = 1,
     on_document: Callable[[DocumentResult], None] | None = None,
     write_stdout: Callable[[str], None] | None = None,
+    on_store: Callable[[int], None] | None = None,
 ) -> BuildSummary:
     """Run the whole build; see the module docstring for what is written when.
+
+    ``on_store(n)`` is called when the ``n`` validated graphs start loading
+    into the store (a long phase for big builds: the CLI says so).
 
     The store is opened (and locked) before any work, so a busy or broken
     store fails the build before anything changes; the output file is renamed
@@ -186,6 +190,8 @@ def build(
         out.flush()
         os.fsync(out.fileno())
         if embedded is not None:
+            if on_store:
+                on_store(len(chunks))
             for name, start, end in chunks:
                 staged.seek(start)
                 embedded.replace_graph_data(name, staged.read(end - start))

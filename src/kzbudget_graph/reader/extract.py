@@ -54,6 +54,10 @@ _ACT_LINE = re.compile(
 )
 _IN_FORCE = re.compile(r"(?i)(?P<date>\d{4}\s+жылғы\s+\d{1,2}\s+[^\W\d_]+)\s+бастап\s+қолданысқа")
 _COST = re.compile(r"(?i)(?P<digits>\d[\d\s]*?)\s*мың\s+теңге\s*(?:\((?P<words>[^()]*)\))?")
+_MINUS = re.compile("[-−–]\\s*$")
+# Passports exist from 2005; a year outside this range is a misprint (0207).
+PLAUSIBLE_YEARS = (1991, 2100)
+MAX_COST_DIGITS = 15  # a trillion thousand tenge; more is garbage, and int() would refuse it
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _KAZAKH = re.compile("[әғқңөұүһі]")
 # Item 1 of the resolution: "423, 424, 425-қосымшаларға сәйкес ... бекітілсін".
@@ -192,6 +196,8 @@ def _passport(cut: Cutter, ps: PassportSegment, resolution: Resolution) -> Passp
     if y:
         year = int(y.group("year"))
         spans["year"] = cut.span(*y.span("year"))
+        if not PLAUSIBLE_YEARS[0] <= year <= PLAUSIBLE_YEARS[1]:
+            warnings.append(Warning(f"implausible fiscal year {y.group('year')}", annex, "year"))
     elif resolution.in_force_from:
         year = resolution.in_force_from.year
     p = _PROGRAM.search(text, ps.heading[1], h_end)
@@ -271,7 +277,18 @@ def _read_field(cut: Cutter, passport: Passport, number: int, region: tuple[int,
                 value = f"{passport.results[kind]} {value}"
             passport.results[kind] = value or None
             passport.spans[f"results.{kind}"] = span
-            passport.indicators.extend(find_indicators(cut, kind, part))
+            found = find_indicators(cut, kind, part)
+            passport.indicators.extend(found)
+            passport.warnings.extend(_implausible_shares(found, annex))
+
+
+def _implausible_shares(indicators: list, annex: str) -> list[Warning]:
+    """A percentage target outside 0–100 is a misprint more often than a fact."""
+    return [
+        Warning(f"a share of {i.value} percent in {i.text!r}", annex, f"results.{i.kind}")
+        for i in indicators
+        if i.unit == "percent" and not 0 <= i.value <= 100
+    ]
 
 
 def _cost(cut: Cutter, region: tuple[int, int], annex: str, warnings: list[Warning]) -> Cost:
@@ -281,8 +298,14 @@ def _cost(cut: Cutter, region: tuple[int, int], annex: str, warnings: list[Warni
         _value, span = cut.value(*region)
         warnings.append(Warning("no amount in thousand tenge", annex, "cost"))
         return Cost(None, None, None, span)
-    digits = int(parse_decimal(m.group("digits")))
     spans = {"thousand_kzt": cut.span(*m.span("digits"))}
+    raw = "".join(m.group("digits").split())
+    if len(raw) > MAX_COST_DIGITS:
+        warnings.append(Warning(f"the amount has {len(raw)} digits", annex, "cost"))
+        return Cost(None, None, None, cut.span(*m.span()), spans)
+    digits = int(parse_decimal(m.group("digits")))
+    if _MINUS.search(text, max(region[0], m.start() - 3), m.start()):
+        warnings.append(Warning(f"a minus sign before the amount {digits}", annex, "cost"))
     words = None
     words_value = None
     if m.group("words") is not None:

@@ -128,7 +128,7 @@ def _parse_clean(
         bounds.append(start + m.end())
         cells = [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
         values = [text[a:b].strip() for a, b in cells]
-        if len(cells) < 7 or not values[0].isdigit() or values[:7] == list("1234567"):
+        if len(cells) < 7 or not values[0].isdecimal() or values[:7] == list("1234567"):
             continue
         code = values[1] or program_code or ""
         spans = {

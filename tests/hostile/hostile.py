@@ -1,0 +1,95 @@
+"""Shared helpers of the hostile-input suite: what every refusal must look like."""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import socket
+import socketserver
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+
+def assert_refused(proc, *fragments: str) -> str:
+    """Exit 2, exactly one line on stderr, no traceback; the line names ``fragments``."""
+    assert proc.returncode == 2, (proc.returncode, proc.stdout[-500:], proc.stderr[-2000:])
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("kzbudget: error: "), lines[0]
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+    return lines[0]
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file below ``folder`` with the SHA-256 of its bytes."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    respond: Callable[[http.server.BaseHTTPRequestHandler], None]
+
+    def do_POST(self) -> None:
+        self.server.requests += 1  # type: ignore[attr-defined]
+        type(self).respond(self)
+
+    do_GET = do_PUT = do_POST
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class FakeServer:
+    """A misbehaving HTTP server on 127.0.0.1, answering with ``respond(handler)``."""
+
+    def __init__(self, respond: Callable[[http.server.BaseHTTPRequestHandler], None]) -> None:
+        handler = type("Handler", (_Handler,), {"respond": staticmethod(respond)})
+        self.httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.httpd.requests = 0  # type: ignore[attr-defined]
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/sparql"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    @property
+    def requests(self) -> int:
+        return self.httpd.requests  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class SilentListener:
+    """A socket that accepts connections and never answers; counts them."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.accepted = 0
+        self._stop = threading.Event()
+        self._held: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.accepted += 1
+            self._held.append(conn)
+
+    def close(self) -> None:
+        self._stop.set()
+        for conn in self._held:
+            conn.close()
+        self.sock.close()
