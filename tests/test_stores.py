@@ -20,9 +20,9 @@ from kzbudget_graph.graph.serialize import read_graph, union
 from kzbudget_graph.store.queries import bindings, get_query, load_queries
 from kzbudget_graph.store.results import Result
 from kzbudget_graph.store.store import EmbeddedStore, RemoteEndpoint, run_query
-from servers import start_oxigraph, start_virtuoso, virtuoso_missing
 
 from conftest import CORPUS, run_cli
+from servers import start_oxigraph, start_virtuoso, virtuoso_missing
 
 ID = Namespace("https://w3id.org/kzbudget/id/")
 LAW_1999 = str(ID["act/law/1999-07-23"])

@@ -88,14 +88,16 @@ def test_the_embedded_store_refuses_the_same_graph_names(built, tmp_path):
         store.replace_graph_data(INJECTED, b"<http://a> <http://b> <http://c> .\n")
 
 
+SERVE = [sys.executable, "-m", "kzbudget_graph", "serve"]
+
+
 @pytest.fixture
 def served(built, tmp_path):
     store = tmp_path / "served"
     shutil.copytree(built / "s", store)
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "kzbudget_graph", "serve"]
-        + ["--port", str(port), "--store", str(store)],
+        [*SERVE, "--port", str(port), "--store", str(store)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
