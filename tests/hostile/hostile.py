@@ -12,15 +12,18 @@ from pathlib import Path
 
 
 def assert_refused(proc, *fragments: str) -> str:
-    """Exit 2, exactly one line on stderr, no traceback; the line names ``fragments``."""
+    """Exit 2, one error line on stderr, no traceback; the line names ``fragments``.
+
+    Warnings about other, good inputs of the same command may come before it.
+    """
     assert proc.returncode == 2, (proc.returncode, proc.stdout[-500:], proc.stderr[-2000:])
     assert "Traceback" not in proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("kzbudget: error: "), lines[0]
+    lines = [line for line in proc.stderr.strip().splitlines() if line.strip()]
+    assert lines and lines[-1].startswith("kzbudget: error: "), proc.stderr
+    assert all(line.startswith("warning: ") for line in lines[:-1]), proc.stderr
     for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-    return lines[0]
+        assert fragment in lines[-1], (fragment, lines[-1])
+    return lines[-1]
 
 
 def snapshot(folder: Path) -> dict[str, str]:

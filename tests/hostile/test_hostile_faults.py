@@ -1,0 +1,334 @@
+"""Issue #9, faults and bad input: one line, exit 2, nothing half-written, no hang."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import CORPUS, SCRATCH, run_cli
+from hostile import FakeServer, assert_refused, snapshot
+
+HEADER = "act_type,date,number,title_kk,title_ru,code\n"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("built")
+    proc = run_cli("build", str(CORPUS), "-o", str(folder / "g.trig"), "--store", str(folder / "s"))
+    assert proc.returncode == 0, proc.stderr
+    return folder
+
+
+def test_jobs_with_a_bad_file_is_one_line(tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+    for command in ("extract", "build"):
+        extra = ["--no-store", "-o", str(tmp_path / "g.ttl")] if command == "build" else []
+        proc = run_cli(command, str(CORPUS), str(bad), "--jobs", "2", *extra)
+        assert_refused(proc, "empty.txt", "empty")
+    assert not (tmp_path / "g.ttl").exists()
+
+
+def test_a_cost_with_thousands_of_digits_is_a_warning(tmp_path):
+    text = CORPUS.read_text(encoding="utf-8").replace("419926", "9" * 5000, 1)
+    (tmp_path / "big.txt").write_text(text, encoding="utf-8")
+    proc = run_cli("extract", str(tmp_path / "big.txt"))
+    assert proc.returncode == 0, proc.stderr
+    assert "annex 423, cost: the amount has 5000 digits" in proc.stderr
+    assert json.loads(proc.stdout)["passports"][0]["cost"]["thousand_kzt"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["build", str(CORPUS), "--base", "not a base", "--no-store"], ["--base"]),
+        (["build", str(CORPUS), "--base", "ftp://x/", "--no-store"], ["--base"]),
+        (["extract", str(CORPUS), "-o", "/"], ["is a directory"]),
+        (["extract", str(CORPUS), "-o", ""], ["is a directory"]),  # typer reads '' as '.'
+        (["extract", str(CORPUS), "-o", "x" * 300 + ".json"], ["too long"]),
+        (["extract", str(CORPUS), "-o", str(CORPUS) + "/under-a-file.json"], ["cannot write"]),
+        (["extract", str(CORPUS), "-o", "/dev/stdout"], ["not a regular file"]),
+        (["extract", str(CORPUS), "--jobs", "0"], ["--jobs"]),
+        (["query", "program-costs", "-p", "year=" + "9" * 5000], ["longer than 1000"]),
+        (["query", "program-costs", "-p", "year=" + "9" * 50], ["not an integer"]),
+        (["query", "program-costs", "--endpoint", "http://[::1/store"], ["not a valid URL"]),
+        (
+            ["query", "program-costs", "--endpoint", "http://127.0.0.1:9/q", "--timeout", "-1"],
+            ["--timeout"],
+        ),
+        (["query", "program-costs", "--endpoint", "file:///etc/passwd"], ["not an http(s) URL"]),
+        (["serve", "--port", "0"], ["--port"]),
+    ],
+)
+def test_bad_options_are_one_line(args, fragments):
+    assert_refused(run_cli(*args), *fragments)
+
+
+def test_link_endpoint_must_be_a_url(built, tmp_path):
+    out = tmp_path / "links.ttl"
+    proc = run_cli("link", str(built / "g.trig"), "-o", str(out), "--endpoint", "not a url")
+    assert_refused(proc, "not an http(s) URL")
+    assert not out.exists()
+
+
+def test_a_parameter_with_a_lone_surrogate_is_one_line(built):
+    # A command line that is not UTF-8 reaches Python as lone surrogates.
+    proc = subprocess.run(
+        [sys.executable, "-m", "kzbudget_graph", "query", "program-costs", "--store",
+         str(built / "s"), "-p", b"admin=\xff\xfe".decode("utf-8", "surrogateescape")],
+        capture_output=True, text=True, cwd=SCRATCH, timeout=120,
+    )  # fmt: skip
+    assert_refused(proc, "not valid text")
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ((HEADER + "law,1999-07-23,453,Заң,Закон,Z990000453_\n").encode("cp1251", "replace"),
+         "not UTF-8"),
+        (b"\x00\x01\x02binary\x00", "binary"),
+        ((HEADER + "law,1999-07-23\n").encode(), "2 fields, expected 6"),
+        ((HEADER + 'law,1999-07-23,453,"unclosed,x,Z990000453_\n').encode(), "line"),
+        ((HEADER + "law,1999-07-23,453," + "x" * 5000 + ",y,Z990000453_\n").encode(),
+         "longer than 1,000"),
+        (b"law,1999-07-23,453,x,y,Z990000453_\n", "line 1: the header must be"),
+        ((HEADER + "edict,1999-07-23,453,x,y,Z990000453_\n").encode(), "unknown act type 'edict'"),
+        ((HEADER + "law,1999-07-23,4\x0053,x,y,Z990000453_\n").encode(), "binary"),
+    ],
+)  # fmt: skip
+def test_bad_tables_of_known_acts_are_one_line(tmp_path, content, fragment):
+    table = tmp_path / "acts.csv"
+    table.write_bytes(content)
+    proc = run_cli("build", str(CORPUS), "--acts", str(table), "--no-store")
+    assert_refused(proc, "acts.csv", fragment)
+
+
+def test_a_table_of_known_acts_with_a_bom_is_read(tmp_path):
+    table = tmp_path / "acts.csv"
+    table.write_bytes(
+        b"\xef\xbb\xbf" + (HEADER + "decree,1998-09-18,4075,X,Y,U980004075_\n").encode()
+    )
+    out = tmp_path / "g.ttl"
+    proc = run_cli("build", str(CORPUS), "--acts", str(table), "--no-store", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_an_endless_error_body_is_cut_and_a_trickle_meets_the_deadline():
+    def endless(h):
+        h.send_response(500)
+        h.end_headers()
+        try:
+            while True:
+                h.wfile.write(b"x" * 65536)
+        except OSError:
+            pass
+
+    def trickle(h):
+        h.send_response(200)
+        h.send_header("Content-Type", "application/sparql-results+json")
+        h.end_headers()
+        try:
+            for _ in range(60):
+                h.wfile.write(b" ")
+                h.wfile.flush()
+                time.sleep(0.5)
+        except OSError:
+            pass
+
+    for respond, timeout, fragment in ((endless, "20", "HTTP 500"), (trickle, "1.5", "1.5 s")):
+        server = FakeServer(respond)
+        try:
+            started = time.monotonic()
+            proc = run_cli("query", "program-costs", "--endpoint", server.url, "--timeout", timeout)
+            elapsed = time.monotonic() - started
+        finally:
+            server.close()
+        line = assert_refused(proc, fragment)
+        assert len(line) < 500
+        assert elapsed < 15
+
+
+def test_a_200_answer_that_is_not_query_results_is_one_line():
+    def respond(h):
+        body = b'{"hello": "world"}'
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    server = FakeServer(respond)
+    try:
+        proc = run_cli("query", "program-costs", "--endpoint", server.url)
+    finally:
+        server.close()
+    assert_refused(proc, "not SPARQL JSON query results")
+
+
+def test_fifos_and_devices_are_refused_as_input(tmp_path):
+    fifo = tmp_path / "in.fifo"
+    os.mkfifo(fifo)
+    for path in (str(fifo), "/dev/zero", str(tmp_path)):
+        started = time.monotonic()
+        assert_refused(run_cli("extract", path), "not a regular file")
+        assert time.monotonic() - started < 30
+
+
+def test_fifo_as_output_is_refused_and_dash_writes_stdout(tmp_path):
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    assert_refused(run_cli("extract", str(CORPUS), "-o", str(fifo)), "not a regular file")
+    assert fifo.is_fifo()
+    proc = run_cli("extract", str(CORPUS), "-o", "-")
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["passports"][0]["cost"]["thousand_kzt"] == 419926
+    proc = run_cli("build", str(CORPUS), "-o", "-", "--format", "nt", "--no-store")
+    assert proc.returncode == 0
+    assert "<https://w3id.org/kzbudget/id/administrator/608>" in proc.stdout
+
+
+def test_standard_input_is_read_with_dash():
+    proc = subprocess.run(
+        [sys.executable, "-m", "kzbudget_graph", "extract", "-"],
+        input=CORPUS.read_bytes(), capture_output=True, cwd=SCRATCH, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["passports"][2]["annex"] == "425"
+
+
+def test_query_on_a_folder_without_a_store_creates_nothing(tmp_path):
+    before = snapshot(tmp_path)
+    assert_refused(run_cli("query", "program-costs", "--store", str(tmp_path)), "no store here")
+    assert snapshot(tmp_path) == before
+    assert not any(tmp_path.iterdir())
+
+
+def _hold_store(path):
+    """Another process holding the store's write lock (as a build or writable server does)."""
+    code = (
+        "import pyoxigraph, sys, time; s = pyoxigraph.Store(sys.argv[1]); "
+        "print('held', flush=True); time.sleep(120)"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_query_reads_a_store_another_process_holds(built, tmp_path):
+    store = tmp_path / "s"
+    shutil.copytree(built / "s", store)
+    holder = _hold_store(store)
+    try:
+        proc = run_cli("query", "program-costs", "--store", str(store), "--format", "csv")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert proc.returncode == 0, proc.stderr
+    assert "419926" in proc.stdout
+    assert "another process is writing the store" in proc.stderr
+
+
+def test_a_build_onto_a_busy_store_changes_nothing(built, tmp_path):
+    store = tmp_path / "s"
+    shutil.copytree(built / "s", store)
+    out = tmp_path / "g.trig"
+    out.write_text("previous output\n")
+    holder = _hold_store(store)
+    try:
+        before = snapshot(tmp_path)
+        proc = run_cli("build", str(CORPUS), "-o", str(out), "--store", str(store))
+        after = snapshot(tmp_path)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert_refused(proc, "busy")
+    assert out.read_text() == "previous output\n"
+    # No temporary file left, nothing replaced (RocksDB rotates its own info log).
+    assert _without_log(after) == _without_log(before)
+
+
+def _without_log(files: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in files.items() if not k.startswith("s/LOG")}
+
+
+def test_output_files_get_the_umask_mode(tmp_path):
+    out = tmp_path / "e.json"
+    proc = subprocess.run(
+        ["sh", "-c", f'umask 027 && "{sys.executable}" -m kzbudget_graph extract "{CORPUS}" '
+         f'-o "{out}"'],
+        capture_output=True, text=True, cwd=SCRATCH, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert out.stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_terminated_build_leaves_no_temporary_file(tmp_path, sig):
+    sources = []
+    for i in range(30):
+        copy = tmp_path / f"doc{i:02d}.kk.txt"
+        copy.write_text(CORPUS.read_text(encoding="utf-8").replace("N 1220", f"N {3000 + i}"))
+        sources.append(str(copy))
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "g.trig").write_text("previous\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kzbudget_graph", "build", *sources, "-o",
+         str(out_dir / "g.trig"), "--no-store"],
+        cwd=SCRATCH, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(out_dir.glob(".kzbudget-out.*.tmp")):
+        time.sleep(0.05)
+    assert list(out_dir.glob(".kzbudget-out.*.tmp")), "the build never started writing"
+    process.send_signal(sig)
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert "Traceback" not in err
+    assert sorted(p.name for p in out_dir.iterdir()) == ["g.trig"]
+    assert (out_dir / "g.trig").read_text() == "previous\n"
+
+
+def test_a_kill_in_the_store_phase_leaves_whole_graphs_and_the_old_output(built, tmp_path):
+    from kzbudget_graph.store.store import EmbeddedStore
+
+    sources = []
+    for i in range(40):
+        copy = tmp_path / f"doc{i:02d}.kk.txt"
+        copy.write_text(CORPUS.read_text(encoding="utf-8").replace("N 1220", f"N {3000 + i}"))
+        sources.append(str(copy))
+    store, out = tmp_path / "s", tmp_path / "g.trig"
+    shutil.copytree(built / "s", store)
+    old_graphs = EmbeddedStore.open_read_only(store)
+    expected = {name: old_graphs.triple_count(name) for name in old_graphs.graph_names()}
+    old_graphs.close()
+    out.write_text("previous\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kzbudget_graph", "build", *sources, "-o", str(out),
+         "--store", str(store), "--no-validate"],
+        cwd=SCRATCH, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    for line in process.stderr:
+        if line.startswith("loading "):
+            process.kill()  # SIGKILL: no clean-up code runs
+            break
+    process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL, "the build ended before its store phase"
+    assert out.read_text() == "previous\n"
+    with EmbeddedStore.open_read_only(store) as after:
+        per_graph = {name: after.triple_count(name) for name in after.graph_names()}
+    # Every graph is either absent (not loaded yet) or whole: the same size as
+    # the first corpus graph, since the copies differ only in the act number.
+    sizes = set(expected.values())
+    for name, n in per_graph.items():
+        assert name in expected or n in sizes or (n > 0 and name.endswith("ontology")), name
+    assert all(per_graph[name] == n for name, n in expected.items())
