@@ -159,6 +159,7 @@ class Passport:
     span: Span
     spans: Spans = field(default_factory=dict)
     warnings: list[Warning] = field(default_factory=list)
+    language: str = "kk"  # the language the annex is written in (kk, ru)
 
 
 @dataclass(slots=True)

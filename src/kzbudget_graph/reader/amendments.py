@@ -1,10 +1,11 @@
 """Amendment notes: ``Ескерту. 6-тармаққа өзгерту енгізілді - ҚР Үкіметінің
-2007.11.12. N 1070 Қаулысымен.``
+2007.11.12. N 1070 Қаулысымен.``, ``Сноска. В пункт 6 внесены изменения
+постановлением Правительства РК от 12 ноября 2007 года N 1070.``
 
 A note names what was amended (the whole annex, or a numbered item of the
 passport) and the amending act. The conversion may print the act word or the
-number out of order (``N 597 . қаулысымен``), so each part is looked for
-anywhere in the note.
+number out of order (``N 597 . қаулысымен``, ``N 308 Постановлением.``), so
+each part is looked for anywhere in the note, in every language's words.
 """
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ from . import lexicon
 from .dates import find_date
 from .values import Cutter, clean
 
-_TARGET = re.compile(r"(?i)(?P<num>\d+)\s*-\s*(?P<what>қосымша|тармақша|тармақ)[^\W\d_]*")
+_TARGETS = tuple(
+    (re.compile(lex.AMENDMENT_TARGET), lex.AMENDMENT_TARGET_KINDS)
+    for lex in lexicon.LANGUAGES.values()
+)
+_ACT_WORD = re.compile(
+    r"(?i)(?<![^\W\d_])(?P<word>" + "|".join(lexicon.ACT_TYPE_INSTRUMENTAL) + r")(?![^\W\d_])"
+)
 _NUMBER = re.compile(r"(?:N|№)\s*(?P<num>\d+(?:[-/]\d+)*)")
 
 
@@ -29,14 +36,12 @@ def parse_amendments(
     for note in notes:
         original = cut.repaired.text  # notes are blanked in cut.text
         body = original[note.start() : note.end()]
-        target_m = _TARGET.search(body)
-        if target_m is None or lexicon.fold(target_m.group("what")).startswith("қосымша"):
-            target = "annex"
-        elif lexicon.fold(target_m.group("what")) == "тармақша":
-            target = f"subitem {target_m.group('num')}"
-        else:
-            target = f"item {target_m.group('num')}"
-        act_type = lexicon.ACT_TYPE_INSTRUMENTAL[note.group("act").lower()]
+        target = _target(body)
+        act_m = _ACT_WORD.search(body) or _ACT_WORD.search(original, note.start(), note.end())
+        if act_m is None:
+            warnings.append(Warning("amendment note: no act-type word", annex, "amendments"))
+            continue
+        act_type = lexicon.ACT_TYPE_INSTRUMENTAL[act_m.group("word").lower()]
         issuer = None
         folded = lexicon.fold(body)
         for stem, who in lexicon.ISSUER_WORDS.items():
@@ -65,3 +70,14 @@ def parse_amendments(
             )
         )
     return out, warnings
+
+
+def _target(body: str) -> str:
+    """``annex``, ``item N`` or ``subitem N``: what the note says was amended."""
+    found = [(m, kinds) for pattern, kinds in _TARGETS if (m := pattern.search(body))]
+    if not found:
+        return "annex"
+    m, kinds = min(found, key=lambda f: f[0].start())
+    what = lexicon.fold(m.group("what"))
+    kind = next((k for stem, k in kinds.items() if what.startswith(stem)), "annex")
+    return kind if kind == "annex" else f"{kind} {m.group('num')}"

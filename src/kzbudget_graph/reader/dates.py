@@ -1,8 +1,10 @@
-"""Kazakh date phrases: ``1999 жылғы 23 шілдедегі`` → 1999-07-23.
+"""Date phrases: ``1999 жылғы 23 шілдедегі`` and ``23 июля 1999 года`` → 1999-07-23.
 
-Month words are inflected (шілдедегі, ақпанындағы, қаңтардан, қыркүйектегі);
-a month matches by its stem, the longest stem first. Amendment notes write
-dates with dots: ``2007.04.18.``.
+Each language's lexicon gives its date phrase (``DATE_PHRASE``, with groups
+``year``, ``month``, ``day``) and its month stems. Month words are inflected
+(шілдедегі, ақпанындағы, қаңтардан; июля, января); a month matches by its
+stem, the longest stem first. Amendment notes may write dates with dots:
+``2007.04.18.``.
 """
 
 from __future__ import annotations
@@ -10,13 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from types import ModuleType
 
 from . import lexicon
 
-# "1999 жылғы 23 шілдедегі", "2007 жылғы 1 қаңтардан"
-DATE_PHRASE = re.compile(
-    r"(?<!\d)(?P<year>\d{4})\s*ж(?:ылғы|\.)\s+(?P<day>\d{1,2})\s+(?P<month>[^\W\d_]+)"
-)
+DATE_PHRASES = tuple(re.compile(lex.DATE_PHRASE) for lex in lexicon.LANGUAGES.values())
 DOTTED_DATE = re.compile(
     r"(?<![\d.])(?:(?P<y1>\d{4})\.(?P<m1>\d{1,2})\.(?P<d1>\d{1,2})|(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>\d{4}))(?!\d)"
 )
@@ -46,10 +46,17 @@ def month_number(word: str) -> int | None:
     return None
 
 
-def find_date(text: str, start: int = 0, end: int | None = None) -> DateReading | None:
-    """The first date phrase (or dotted date) in ``text[start:end]``."""
+def find_date(
+    text: str, start: int = 0, end: int | None = None, lex: ModuleType | None = None
+) -> DateReading | None:
+    """The first date phrase (or dotted date) in ``text[start:end]``.
+
+    With ``lex``, only that language's phrase is read; without, any language's.
+    """
     end = len(text) if end is None else end
-    phrase = DATE_PHRASE.search(text, start, end)
+    patterns = (re.compile(lex.DATE_PHRASE),) if lex is not None else DATE_PHRASES
+    found = [m for p in patterns if (m := p.search(text, start, end))]
+    phrase = min(found, key=lambda m: m.start()) if found else None
     dotted = DOTTED_DATE.search(text, start, end)
     if phrase and (not dotted or phrase.start() <= dotted.start()):
         month = month_number(phrase.group("month"))

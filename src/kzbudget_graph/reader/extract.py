@@ -10,10 +10,13 @@ The public entry points::
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from ..errors import InputError
 from ..model import (
@@ -43,25 +46,46 @@ from .values import Cutter, trim
 _ADMINISTRATOR = re.compile(
     r"(?m)^[^\S\n]*(?P<code>\d{3})[^\S\n]*[-–][^\S\n]*(?P<name>[^\n]*[^\W\d_][^\n]*?)[^\S\n]*$"
 )
-_YEAR = re.compile(r"(?P<year>\d{4})\s*жылға\s+арналған", re.IGNORECASE)
-_PROGRAM = re.compile(
-    r"(?s)[\"«“](?P<name>[^\"«»“”]+?)[\"»”]\s*деген\s+(?P<code>\d{3})(?!\d)", re.IGNORECASE
-)
-_ACT_LINE = re.compile(
-    r"(?i)Қазақстан\s+Республикасы(?:ның)?\s+(?P<who>[^\W\d_]+)\s+"
-    r"(?P<date>\d{4}\s+жылғы\s+\d{1,2}\s+[^\W\d_]+)\s+(?:N|№)\s*(?P<num>\d+)\s+"
-    r"(?P<act>" + "|".join(lexicon.ACT_TYPE_WORDS) + r")(?![^\W\d_])"
-)
-_IN_FORCE = re.compile(r"(?i)(?P<date>\d{4}\s+жылғы\s+\d{1,2}\s+[^\W\d_]+)\s+бастап\s+қолданысқа")
-_COST = re.compile(r"(?i)(?P<digits>\d[\d\s]*?)\s*мың\s+теңге\s*(?:\((?P<words>[^()]*)\))?")
-_MINUS = re.compile("[-−–]\\s*$")
+_MINUS = re.compile("[-\u2212\u2013]\\s*$")
 # Passports exist from 2005; a year outside this range is a misprint (0207).
 PLAUSIBLE_YEARS = (1991, 2100)
 MAX_COST_DIGITS = 15  # a trillion thousand tenge; more is garbage, and int() would refuse it
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
-_KAZAKH = re.compile("[әғқңөұүһі]")
-# Item 1 of the resolution: "423, 424, 425-қосымшаларға сәйкес ... бекітілсін".
-_ANNEX_LIST = re.compile(r"(?i)(?P<list>\d+(?:\s*,\s*\d+)*)\s*-\s*қосымшалар[^\W\d_]*")
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrases:
+    """One language's header phrases, compiled (patterns kept in its lexicon)."""
+
+    lex: ModuleType
+    resolution: re.Pattern[str]
+    in_force: re.Pattern[str]
+    annex_list: re.Pattern[str]
+    year: re.Pattern[str]
+    program: re.Pattern[str]
+    cost: re.Pattern[str]
+
+
+@functools.cache
+def _phrases(language: str) -> _Phrases:
+    lex = lexicon.of(language)
+
+    def compiled(source: str) -> re.Pattern[str]:
+        acts = "|".join(lex.ACT_TYPE_WORDS)
+        return re.compile(source.replace("{date}", lex.DATE_PHRASE).replace("{act}", acts))
+
+    thousand = "|".join(w.replace(" ", r"\s+").replace(".", r"\.") for w in lex.THOUSAND_TENGE)
+    return _Phrases(
+        lex=lex,
+        resolution=compiled(lex.RESOLUTION_LINE),
+        in_force=compiled(lex.IN_FORCE),
+        annex_list=compiled(lex.ANNEX_LIST),
+        year=compiled(lex.FISCAL_YEAR),
+        program=compiled(lex.PROGRAM),
+        cost=re.compile(
+            rf"(?i)(?P<digits>\d[\d\s]*?)\s*(?:{thousand})\s*(?:\((?P<words>[^()]*)\))?"
+        ),
+    )
+
 
 _FIELD_KEYS = {n: key for n, (key, _) in lexicon.FIELD_LABELS.items()}
 
@@ -98,10 +122,15 @@ def extract_bytes(data: bytes, name: str) -> Document:
 
 def extract_source(source: SourceText) -> Document:
     """Extract a decoded source text; raise :class:`InputError` if it holds no passport."""
-    repaired = repair(source.text)
+    language = lexicon.detect_language(source.text)
+    repaired = repair(source.text, language)
     seg = segment(repaired.text)
     if not seg.passports:
-        raise InputError(source.name, "no budget-programme passport found (no 'NNN-ҚОСЫМША' annex)")
+        raise InputError(
+            source.name,
+            "no budget-programme passport found (no annex heading such as "
+            "'423-ҚОСЫМША' or 'Приложение 423')",
+        )
     cut = Cutter(repaired, seg.text)
     doc = Document(
         source=SourceDocument(
@@ -109,36 +138,31 @@ def extract_source(source: SourceText) -> Document:
             sha256=source.sha256,
             byte_size=source.byte_size,
             encoding=source.encoding,
-            language=_language(source.text),
+            language=language,
         ),
-        resolution=_resolution(cut, seg.header),
+        resolution=_resolution(cut, seg.header, language),
         passports=[],
         text=source.text,
     )
     seen: set[str] = set()
     for ps in seg.passports:
-        passport = _passport(cut, ps, doc.resolution)
+        # A file may mix languages: each annex is read in its own.
+        passport_language = lexicon.detect_language(seg.text[ps.start : ps.end])
+        passport = _passport(cut, ps, doc.resolution, passport_language)
         if ps.annex in seen:
             passport.warnings.append(
                 Warning("annex number printed more than once", ps.annex, "annex")
             )
         seen.add(ps.annex)
         doc.passports.append(passport)
-    doc.resolution.annexes = _annex_list(cut, seg.header, doc)
+    doc.resolution.annexes = _annex_list(cut, seg.header, doc, language)
     return doc
 
 
-def _language(text: str) -> str:
-    sample = text[:6000].lower()
-    cyrillic = len(_CYRILLIC.findall(sample))
-    kazakh = len(_KAZAKH.findall(sample))
-    return "kk" if cyrillic and kazakh / cyrillic > 0.01 else "ru"
-
-
-def _annex_list(cut: Cutter, header: tuple[int, int], doc: Document) -> list[str]:
+def _annex_list(cut: Cutter, header: tuple[int, int], doc: Document, language: str) -> list[str]:
     """The annexes the resolution approves: its item 1 if printed, else the headings."""
     printed = [p.annex for p in doc.passports]
-    m = _ANNEX_LIST.search(cut.text, *header)
+    m = _phrases(language).annex_list.search(cut.text, *header)
     if not m:
         return list(dict.fromkeys(printed))
     doc.resolution.spans["annexes"] = cut.span(*m.span("list"))
@@ -151,15 +175,16 @@ def _annex_list(cut: Cutter, header: tuple[int, int], doc: Document) -> list[str
     return listed
 
 
-def _resolution(cut: Cutter, region: tuple[int, int]) -> Resolution:
+def _resolution(cut: Cutter, region: tuple[int, int], language: str) -> Resolution:
     text = cut.text
     start, end = region
+    phrases = _phrases(language)
     res = Resolution(None, None, None, None, None, None, [])
-    m = _ACT_LINE.search(text, start, end)
+    m = phrases.resolution.search(text, start, end)
     if m:
-        res.act_type = lexicon.ACT_TYPE_WORDS[m.group("act").lower()]
+        res.act_type = phrases.lex.ACT_TYPE_WORDS[m.group("act").lower()]
         res.issuer = _issuer_word(m.group("who")) or lexicon.ISSUER_BY_ACT_TYPE[res.act_type]
-        reading = find_date(text, m.start("date"), m.end("date"))
+        reading = find_date(text, m.start("date"), m.end("date"), phrases.lex)
         res.date = reading.date if reading else None
         res.number = m.group("num")
         res.spans["date"] = cut.span(*m.span("date"))
@@ -169,9 +194,9 @@ def _resolution(cut: Cutter, region: tuple[int, int]) -> Resolution:
         title_start, title_end = trim(text, start, m.start())
         if title_end > title_start:
             res.title, res.spans["title"] = cut.value(title_start, title_end)
-    force = _IN_FORCE.search(text, start, end)
+    force = phrases.in_force.search(text, start, end)
     if force:
-        reading = find_date(text, *force.span("date"))
+        reading = find_date(text, *force.span("date"), phrases.lex)
         res.in_force_from = reading.date if reading else None
         res.spans["in_force_from"] = cut.span(*force.span("date"))
     return res
@@ -182,9 +207,10 @@ def _issuer_word(word: str) -> str | None:
     return next((who for stem, who in lexicon.ISSUER_WORDS.items() if stem in folded), None)
 
 
-def _passport(cut: Cutter, ps: PassportSegment, resolution: Resolution) -> Passport:
+def _passport(cut: Cutter, ps: PassportSegment, resolution: Resolution, language: str) -> Passport:
     text = cut.text
     annex = ps.annex
+    phrases = _phrases(language)
     warnings: list[Warning] = []
     spans: dict[str, Span] = {"annex": cut.span(*ps.heading)}
     h_start, h_end = ps.header
@@ -192,7 +218,7 @@ def _passport(cut: Cutter, ps: PassportSegment, resolution: Resolution) -> Passp
     m = _ADMINISTRATOR.search(text, ps.heading[1], h_end)
     administrator = Administrator(*_coded(cut, m)) if m else None
     year = None
-    y = _YEAR.search(text, h_start, h_end)
+    y = phrases.year.search(text, h_start, h_end)
     if y:
         year = int(y.group("year"))
         spans["year"] = cut.span(*y.span("year"))
@@ -200,7 +226,7 @@ def _passport(cut: Cutter, ps: PassportSegment, resolution: Resolution) -> Passp
             warnings.append(Warning(f"implausible fiscal year {y.group('year')}", annex, "year"))
     elif resolution.in_force_from:
         year = resolution.in_force_from.year
-    p = _PROGRAM.search(text, ps.heading[1], h_end)
+    p = phrases.program.search(text, ps.heading[1], h_end)
     program = Program(*_coded(cut, p)) if p else None
     for key, value in (("administrator", administrator), ("program", program), ("year", year)):
         if value is None:
@@ -223,6 +249,7 @@ def _passport(cut: Cutter, ps: PassportSegment, resolution: Resolution) -> Passp
         span=cut.span(ps.start, ps.end),
         spans=spans,
         warnings=warnings,
+        language=language,
     )
     for number, key in _FIELD_KEYS.items():
         region = ps.fields.get(number)
@@ -231,7 +258,7 @@ def _passport(cut: Cutter, ps: PassportSegment, resolution: Resolution) -> Passp
                 warnings.append(Warning("field is missing", annex, key))
             if region is None:
                 continue
-        _read_field(cut, passport, number, region)
+        _read_field(cut, passport, number, region, phrases)
     amendments, more = parse_amendments(cut, ps.notes, annex)
     passport.amendments = amendments
     warnings.extend(more)
@@ -244,12 +271,15 @@ def _coded(cut: Cutter, m: re.Match[str]) -> tuple[str, str, dict[str, Span]]:
     return m.group("code"), name, {"code": cut.span(*m.span("code")), "name": name_span}
 
 
-def _read_field(cut: Cutter, passport: Passport, number: int, region: tuple[int, int]) -> None:
+def _read_field(
+    cut: Cutter, passport: Passport, number: int, region: tuple[int, int], phrases: _Phrases
+) -> None:
     annex = passport.annex
+    language = phrases.lex.LANGUAGE
     if number == 1:
-        passport.cost = _cost(cut, region, annex, passport.warnings)
+        passport.cost = _cost(cut, region, annex, passport.warnings, phrases)
     elif number == 2:
-        passport.legal_basis, warnings = parse_legal_basis(cut, region, annex)
+        passport.legal_basis, warnings = parse_legal_basis(cut, region, annex, language)
         passport.warnings.extend(warnings)
     elif number in (3, 4, 5):
         key = _FIELD_KEYS[number]
@@ -265,6 +295,7 @@ def _read_field(cut: Cutter, passport: Passport, number: int, region: tuple[int,
             annex,
             program.code if program else None,
             program.name if program else None,
+            language,
         )
         passport.warnings.extend(warnings)
     elif number == 7:
@@ -277,7 +308,7 @@ def _read_field(cut: Cutter, passport: Passport, number: int, region: tuple[int,
                 value = f"{passport.results[kind]} {value}"
             passport.results[kind] = value or None
             passport.spans[f"results.{kind}"] = span
-            found = find_indicators(cut, kind, part)
+            found = find_indicators(cut, kind, part, language, passport.warnings, annex)
             passport.indicators.extend(found)
             passport.warnings.extend(_implausible_shares(found, annex))
 
@@ -291,9 +322,11 @@ def _implausible_shares(indicators: list, annex: str) -> list[Warning]:
     ]
 
 
-def _cost(cut: Cutter, region: tuple[int, int], annex: str, warnings: list[Warning]) -> Cost:
+def _cost(
+    cut: Cutter, region: tuple[int, int], annex: str, warnings: list[Warning], phrases: _Phrases
+) -> Cost:
     text = cut.text
-    m = _COST.search(text, *region)
+    m = phrases.cost.search(text, *region)
     if not m:
         _value, span = cut.value(*region)
         warnings.append(Warning("no amount in thousand tenge", annex, "cost"))
@@ -310,7 +343,7 @@ def _cost(cut: Cutter, region: tuple[int, int], annex: str, warnings: list[Warni
     words_value = None
     if m.group("words") is not None:
         words, spans["in_words"] = cut.value(*m.span("words"))
-        words_value = parse_number_words(words)
+        words_value = parse_number_words(words, phrases.lex)
         if words_value is None:
             warnings.append(Warning(f"cannot read the amount in words {words!r}", annex, "cost"))
         elif words_value != digits * 1000:

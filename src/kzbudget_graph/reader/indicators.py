@@ -7,18 +7,30 @@ less than). Per GOLD_SCHEMA.md a range ``50-70 пайыз`` gives two indicators
 divisor (``1 мемлекеттік қызметшінің ... орташа шығындар``), a duration
 (``30 күндік``), a time span (``2 жылдан 3 жылға дейін``), a calendar year.
 
+Russian prints the same facts in another order: ``не менее 42 человек``
+(comparator before the number), ``1 государственного служащего`` (a divisor
+after its noun). The language's lexicon says which, and gives the units,
+comparators and clause words.
+
 The indicator's ``text`` is the clause stating it: it begins after the last
-punctuation mark, adverbial-clause closer (``кейін``, ``кезінде``), clause-
-initial participle (``Таңдалып алынған``) or earlier quantity before the
-number, and ends at the next punctuation mark or at a ``және`` that joins a
-further clause.
+punctuation mark (a comma that opens or closes a participial phrase does not
+count), adverbial-clause closer (``кейін``, ``кезінде``), clause-initial
+participle (``Таңдалып алынған``) or earlier quantity before the number, and
+ends at the next punctuation mark or at a word that starts a further clause
+(``және``; ``и``, ``при``).
+
+A number followed by no unit the lexicon knows, and not by a word that makes
+it a duration or a date, is reported as a warning, never dropped silently.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass
+from types import ModuleType
 
-from ..model import Indicator
+from ..model import Indicator, Warning
 from . import lexicon
 from .numbers import parse_decimal
 from .values import Cutter, clean
@@ -28,36 +40,86 @@ from .values import Cutter, clean
 _NUM = r"(?:\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:,\d+)?"
 _NUMBER = re.compile(rf"(?<![\w.,])(?P<a>{_NUM})(?:[^\S\n]*[-–][^\S\n]*(?P<b>{_NUM}))?(?![\d])")
 _WORD = re.compile(r"[^\W_]+|%")
-_CLAUSE_END = re.compile(r"[;.:]|,(?!\d)|\s+және\s+")
 _CLAUSE_START = re.compile(r"[;.:]\s|,\s|[;.:,]$")
-_GENITIVE = re.compile(r"(?:ның|нің|дың|дің|тың|тің)$")
-_CONVERB_PARTICIPLE = re.compile(
-    r"\s*[^\W\d_]+(?:ып|іп|п)\s+[^\W\d_]+(?:ған|ген|қан|кен)\s+", re.IGNORECASE
-)
 _LOOKAHEAD_WORDS = 4
-_UNITS = [(re.compile(stem.replace(" ", r"\s+")), unit) for stem, unit in lexicon.UNIT_STEMS]
 
 
-def find_indicators(cut: Cutter, kind: str, region: tuple[int, int]) -> list[Indicator]:
-    """Indicators stated in the results text ``region`` of the given kind."""
+@dataclass(frozen=True, slots=True)
+class _Grammar:
+    """One language's indicator words, compiled."""
+
+    lex: ModuleType
+    units: tuple[tuple[re.Pattern[str], str], ...]
+    clause_end: re.Pattern[str]
+    divisor: re.Pattern[str]
+    participle: re.Pattern[str] | None
+    embedded: re.Pattern[str] | None
+    openers: tuple[re.Pattern[str], ...]
+
+
+@functools.cache
+def _grammar(language: str) -> _Grammar:
+    lex = lexicon.of(language)
+    closers = "".join(rf"|\s+{re.escape(w)}\s+" for w in lex.CLAUSE_CLOSERS)
+    embedded = (
+        re.compile(r",\s*[^\W\d_]*(?:" + "|".join(lex.EMBEDDED_PHRASE_SUFFIXES) + r")(?![^\W\d_])")
+        if lex.EMBEDDED_PHRASE_SUFFIXES
+        else None
+    )
+    return _Grammar(
+        lex=lex,
+        units=tuple((re.compile(stem.replace(" ", r"\s+")), unit) for stem, unit in lex.UNIT_STEMS),
+        clause_end=re.compile(r"[;.:]|,(?!\d)" + closers),
+        divisor=re.compile("(?:" + "|".join(lex.DIVISOR_SUFFIXES) + ")$"),
+        participle=re.compile(lex.CLAUSE_INITIAL_PARTICIPLE)
+        if lex.CLAUSE_INITIAL_PARTICIPLE
+        else None,
+        embedded=embedded,
+        openers=tuple(
+            re.compile(rf"(?<![^\W\d_]){re.escape(w)}(?![^\W\d_])") for w in lex.CLAUSE_OPENERS
+        ),
+    )
+
+
+def find_indicators(
+    cut: Cutter,
+    kind: str,
+    region: tuple[int, int],
+    language: str = "kk",
+    warnings: list[Warning] | None = None,
+    annex: str | None = None,
+) -> list[Indicator]:
+    """Indicators stated in the results text ``region`` of the given kind.
+
+    A number with no known unit is added to ``warnings`` (naming ``annex``,
+    the results field and the words after the number).
+    """
+    g = _grammar(language)
     text = cut.text
     start, end = region
     found: list[Indicator] = []
     floor = start  # a clause never starts before the previous quantity
     for m in _NUMBER.finditer(text, start, end):
-        unit, unit_end, comparator = _unit_after(text, m.end(), end)
+        unit, unit_end, comparator = _unit_after(g, text, m.end(), end)
         if unit is None and unit_end is None:
             floor = max(floor, m.end())
             continue  # duration, year, time span: describes, is no target
         if unit is None:
             unit = _unit_of_dash_count(text, start, m)
             if unit is None:
+                if warnings is not None:
+                    words = " ".join(text[m.start() : min(end, m.end() + 40)].split()[:4])
+                    warnings.append(
+                        Warning(f"a number with no known unit: {words!r}", annex, f"results.{kind}")
+                    )
                 continue
             unit_end = m.end()
-        if _is_divisor(text, m, unit_end):
-            floor = unit_end
+        if _is_divisor(g, text, m, unit_end):
+            if g.lex.DIVISOR_OPENS_CLAUSE:
+                floor = unit_end
             continue
-        clause_start, clause_end = _clause(text, m.start(), unit_end, floor, end)
+        comparator = _comparator_before(g, text, floor, m.start()) or comparator
+        clause_start, clause_end = _clause(g, text, m.start(), unit_end, floor, end)
         phrase = clean(text[clause_start:clause_end])
         span = cut.span(clause_start, clause_end)
         a = parse_decimal(m.group("a"))
@@ -71,41 +133,50 @@ def find_indicators(cut: Cutter, kind: str, region: tuple[int, int]) -> list[Ind
     return found
 
 
-def _unit_after(text: str, pos: int, end: int) -> tuple[str | None, int | None, str]:
+def _unit_after(g: _Grammar, text: str, pos: int, end: int) -> tuple[str | None, int | None, str]:
     """(unit, end of the unit word, comparator) for the words after a number.
 
     Returns ``(None, None, _)`` when the words say the number is a duration or
     a year, and ``(None, pos, _)`` when no unit word follows.
     """
-    window_end = _CLAUSE_END.search(text, pos, end)
+    window_end = g.clause_end.search(text, pos, end)
     stop = window_end.start() if window_end else end
     after = text[pos:stop]
     folded = lexicon.fold(after)
     if folded.lstrip().startswith("%"):
-        return "percent", pos + after.index("%") + 1, _comparator(folded)
+        return "percent", pos + after.index("%") + 1, _comparator_after(g, folded)
     compact = folded.lstrip(" -–")
-    if compact.startswith("ге дейін") or compact.startswith("ға дейін"):
+    if compact.startswith(g.lex.SPAN_END_WORDS):
         return None, None, "="
     for k, w in enumerate(_WORD.finditer(folded)):
         if k >= _LOOKAHEAD_WORDS:
             break
         word = w.group()
-        if k == 0 and any(word.startswith(s) for s in lexicon.NON_INDICATOR_STEMS):
+        if k == 0 and any(word.startswith(s) for s in g.lex.NON_INDICATOR_STEMS):
             return None, None, "="
-        for pattern, unit in _UNITS:
+        for pattern, unit in g.units:
             if um := pattern.match(folded, w.start()):
                 unit_end = pos + um.end()
                 while unit_end < stop and (text[unit_end].isalpha() or text[unit_end] == "-"):
                     unit_end += 1
-                return unit, unit_end, _comparator(folded)
+                return unit, unit_end, _comparator_after(g, folded)
     return None, pos, "="
 
 
-def _comparator(folded_after: str) -> str:
-    for words, comparator in lexicon.COMPARATOR_WORDS:
+def _comparator_after(g: _Grammar, folded_after: str) -> str:
+    for words, comparator in g.lex.COMPARATORS_AFTER:
         if words in " ".join(folded_after.split()):
             return comparator
     return "="
+
+
+def _comparator_before(g: _Grammar, text: str, floor: int, num_start: int) -> str | None:
+    """A comparator printed right before the number ("не менее 42")."""
+    before = " ".join(lexicon.fold(text[floor:num_start]).split())
+    for words, comparator in g.lex.COMPARATORS_BEFORE:
+        if before.endswith(words):
+            return comparator
+    return None
 
 
 def _unit_of_dash_count(text: str, start: int, m: re.Match[str]) -> str | None:
@@ -119,28 +190,38 @@ def _unit_of_dash_count(text: str, start: int, m: re.Match[str]) -> str | None:
     return "item"
 
 
-def _is_divisor(text: str, m: re.Match[str], unit_end: int) -> bool:
+def _is_divisor(g: _Grammar, text: str, m: re.Match[str], unit_end: int) -> bool:
     """``1 мемлекеттік қызметшінің`` — "per one": a divisor, not a target."""
     if m.group("a") != "1" or m.group("b"):
         return False
-    word = re.match(r"[^\W\d_]+", text[max(0, unit_end - 80) : unit_end][::-1])
+    word = re.match(r"[^\W\d_]+", text[max(m.end(), unit_end - 80) : unit_end][::-1])
     unit_word = word.group()[::-1] if word else ""
-    return bool(_GENITIVE.search(lexicon.fold(unit_word)))
+    return bool(g.divisor.search(lexicon.fold(unit_word)))
 
 
-def _clause(text: str, num_start: int, unit_end: int, floor: int, end: int) -> tuple[int, int]:
+def _clause(
+    g: _Grammar, text: str, num_start: int, unit_end: int, floor: int, end: int
+) -> tuple[int, int]:
     start = floor
+    inside = False  # within a participial phrase set off by commas
     for m in _CLAUSE_START.finditer(text, floor, num_start):
+        if m.group().startswith(","):
+            if g.embedded is not None and g.embedded.match(text, m.start()):
+                inside = True
+                continue
+            if inside:
+                inside = False
+                continue
         start = m.end()
+        inside = False
     head_start, head = start, lexicon.fold(text[start:num_start])
-    for opener in lexicon.CLAUSE_OPENERS:
-        for om in re.finditer(rf"(?<![^\W\d_]){opener}(?![^\W\d_])", head):
+    for opener in g.openers:
+        for om in opener.finditer(head):
             start = max(start, head_start + om.end())
     start = _skip_space(text, start, num_start)
-    participle = _CONVERB_PARTICIPLE.match(text, start, num_start)
-    if participle:
+    if g.participle is not None and (participle := g.participle.match(text, start, num_start)):
         start = participle.end()
-    stop = _CLAUSE_END.search(text, unit_end, end)
+    stop = g.clause_end.search(text, unit_end, end)
     clause_end = stop.start() if stop else end
     following = _NUMBER.search(text, unit_end, clause_end)
     if following:  # "Австралиядан - 1 адам Ұлыбританиядан -1 адам": two clauses

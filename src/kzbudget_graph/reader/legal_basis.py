@@ -8,23 +8,33 @@ One reference, as printed::
 
 gives act type ``decree`` (from the closing word), issuer text
 ``Қазақстан Республикасы Президентінің``, date 1999-12-03, number ``280`` and
-the quoted title. Parts come in any order (title before or after the date);
-a missing opening quote is tolerated. References are separated by ``;`` and
-the list ends with ``.``; repair has already put displaced act words back.
+the quoted title. In Russian the act word opens the reference (``Указ
+Президента Республики Казахстан от 3 декабря 1999 года N 280 "..."``); the
+language's lexicon says which. Parts come in any order (title before or after
+the date); a missing opening quote is tolerated, and a reference with no
+quoted title takes its title from the act's name (``Бюджетный кодекс
+Республики Казахстан``). References are separated by ``;`` and the list ends
+with ``.``; repair has already put displaced act words back.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from types import ModuleType
 
 from ..model import LegalAct, Span, Warning
 from . import lexicon
 from .dates import find_date
 from .values import Cutter, clean, trim
 
-_ACT_WORD = re.compile(
-    r"(?i)(?<![^\W\d_])(?P<word>" + "|".join(lexicon.ACT_TYPE_WORDS) + r")(?![^\W\d_])"
-)
+
+@functools.cache
+def _act_word(language: str) -> re.Pattern[str]:
+    words = lexicon.of(language).ACT_TYPE_WORDS
+    return re.compile(r"(?i)(?<![^\W\d_])(?P<word>" + "|".join(words) + r")(?![^\W\d_])")
+
+
 _NUMBER = re.compile(r"(?:N|№)\s*(?P<num>\d+(?:[-/]\d+)*)")
 _QUOTES = {'"': '"', "«": "»", "“": "”", "„": "“"}
 _ISSUER_NOISE = re.compile(r"[\s.,;:]+")
@@ -32,15 +42,16 @@ _ENUMERATION = re.compile(r"(?:\d{1,2}[).]|[-–•])\s+")
 
 
 def parse_legal_basis(
-    cut: Cutter, region: tuple[int, int], annex: str
+    cut: Cutter, region: tuple[int, int], annex: str, language: str = "kk"
 ) -> tuple[list[LegalAct], list[Warning]]:
     """All references of a legal-basis field, in printed order."""
+    lex = lexicon.of(language)
     text = cut.text
     start, end = trim(text, *region)
     acts: list[LegalAct] = []
     warnings: list[Warning] = []
     for a, b in _split(text, start, end):
-        act = _parse_reference(cut, a, b, annex, warnings)
+        act = _parse_reference(cut, a, b, annex, warnings, lex)
         if act:
             acts.append(act)
     if not acts:
@@ -66,21 +77,24 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _parse_reference(
-    cut: Cutter, a: int, b: int, annex: str, warnings: list[Warning]
+    cut: Cutter, a: int, b: int, annex: str, warnings: list[Warning], lex: ModuleType
 ) -> LegalAct | None:
     text = cut.text
     spans: dict[str, Span] = {}
     where = f"legal_basis: {clean(text[a:b])[:60]!r}"
+    act_word = _act_word(lex.LANGUAGE)
 
     title_region = _title_region(text, a, b)
     outside = [(a, b)] if title_region is None else [(a, title_region[0]), (title_region[1], b)]
 
     def search(pattern: re.Pattern[str]) -> re.Match[str] | None:
         found = [m for lo, hi in outside if (m := pattern.search(text, lo, hi))]
-        return found[-1] if pattern is _ACT_WORD and found else (found[0] if found else None)
+        return found[0] if found else None
 
-    act_match = search(_ACT_WORD)
-    act_type = lexicon.ACT_TYPE_WORDS[act_match.group("word").lower()] if act_match else None
+    # The act word where the language prints it: the last (Kazakh) or the first (Russian).
+    words = [m for lo, hi in outside for m in act_word.finditer(text, lo, hi)]
+    act_match = (words[-1] if lex.ACT_WORD_POSITION == "last" else words[0]) if words else None
+    act_type = lex.ACT_TYPE_WORDS[act_match.group("word").lower()] if act_match else None
     if act_match:
         spans["act_type"] = cut.span(*act_match.span())
     else:
@@ -89,7 +103,7 @@ def _parse_reference(
     date = None
     date_reading = None
     for lo, hi in outside:
-        date_reading = find_date(text, lo, hi)
+        date_reading = find_date(text, lo, hi, lex)
         if date_reading:
             break
     if date_reading:
@@ -106,8 +120,14 @@ def _parse_reference(
         spans["number"] = cut.span(*number_match.span("num"))
 
     title = ""
+    named = None
     if title_region:
         title, spans["title"] = cut.value(*title_region, strip='"«»“”„')
+    elif act_match and (
+        named := _name_region(text, a, b, act_match, _dated(date_reading, number_match), lex)
+    ):
+        # "Бюджетный кодекс Республики Казахстан": the act is cited by its name.
+        title, spans["title"] = cut.value(*named)
     else:
         warnings.append(Warning(f"no quoted title in {where}", annex, "legal_basis"))
 
@@ -116,6 +136,8 @@ def _parse_reference(
     taken = [m.span() for m in (act_match, number_match) if m]
     if date_reading:
         taken.append((date_reading.start, date_reading.end))
+    if named:
+        taken.append(named)
     issuer_parts = []
     issuer_span = None
     for lo, hi in outside:
@@ -126,6 +148,7 @@ def _parse_reference(
         issuer_parts.append((pos, hi))
     words = []
     for lo, hi in issuer_parts:
+        lo, hi = _without_prepositions(text, lo, hi, lex)
         piece = _ISSUER_NOISE.sub(" ", text[lo:hi]).strip()
         if piece:
             words.append(piece)
@@ -137,7 +160,7 @@ def _parse_reference(
         spans["issuer_text"] = issuer_span
 
     issuer = lexicon.ISSUER_BY_ACT_TYPE.get(act_type) if act_type else None
-    printed_issuer = printed_issuer_of(issuer_text)
+    printed_issuer = printed_issuer_of(issuer_text) if not named else None
     if issuer and printed_issuer and printed_issuer != issuer:
         warnings.append(
             Warning(
@@ -161,6 +184,23 @@ def _parse_reference(
     )
 
 
+def _without_prepositions(text: str, lo: int, hi: int, lex: ModuleType) -> tuple[int, int]:
+    """``[lo, hi)`` less a date preposition at its end ("Республики Казахстан от")."""
+    lo, hi = trim(text, lo, hi, ".,;:")
+    for word in lex.DATE_PREPOSITIONS:
+        k = hi - len(word)
+        if k >= lo and text[k:hi].lower() == word and (k == lo or text[k - 1].isspace()):
+            return trim(text, lo, k)
+    return lo, hi
+
+
+def _dated(date_reading, number: re.Match[str] | None) -> list[tuple[int, int]]:
+    spans = [number.span()] if number else []
+    if date_reading:
+        spans.append((date_reading.start, date_reading.end))
+    return spans
+
+
 def printed_issuer_of(issuer_text: str) -> str | None:
     """Who an issuer phrase names: ``Қазақстан Республикасы Үкіметінің`` → Government."""
     folded = lexicon.fold(issuer_text)
@@ -170,6 +210,32 @@ def printed_issuer_of(issuer_text: str) -> str | None:
     if folded.strip():
         return "Parliament"  # "Қазақстан Республикасының ... Заңы": the Republic's own law
     return None
+
+
+def _name_region(
+    text: str,
+    a: int,
+    b: int,
+    act: re.Match[str],
+    taken: list[tuple[int, int]],
+    lex: ModuleType,
+) -> tuple[int, int] | None:
+    """The act's name when it has no quoted title, or None.
+
+    The words around the act word, between the date and number that bound it,
+    when a word before the act word names it: "Бюджетный кодекс Республики
+    Казахстан (от …)", "(… сәуірдегі) Бюджет кодексі".
+    """
+    lo = max([e for s, e in taken if e <= act.start()], default=a)
+    hi = min([s for s, e in taken if s >= act.end()], default=b)
+    lo, hi = trim(text, lo, hi, ",")
+    words = text[lo:hi].split()
+    while words and words[-1].lower() in lex.DATE_PREPOSITIONS:
+        hi = text.rindex(words.pop(), lo, hi)
+        lo, hi = trim(text, lo, hi)
+    if not text[lo : act.start()].split():
+        return None
+    return lo, hi
 
 
 def _title_region(text: str, a: int, b: int) -> tuple[int, int] | None:
@@ -204,7 +270,8 @@ def _looks_like_lost_opening(text: str, a: int, quote: int) -> bool:
 
 def _title_end(text: str, start: int, b: int) -> int:
     """Without a closing quote, the title runs to the date, the number or the act word."""
-    stops = [m.start() for p in (_NUMBER, _ACT_WORD) if (m := p.search(text, start, b))]
+    patterns = (_NUMBER, *(_act_word(code) for code in lexicon.LANGUAGES))
+    stops = [m.start() for p in patterns if (m := p.search(text, start, b))]
     d = find_date(text, start, b)
     if d:
         stops.append(d.start)

@@ -1,40 +1,49 @@
-"""Numbers: digits with a decimal comma, and amounts in Kazakh words.
+"""Numbers: digits with a decimal comma, and amounts in words (Kazakh, Russian).
 
-``төрт жүз он тоғыз миллион тоғыз жүз жиырма алты мың теңге`` → 419 926 000.
+``төрт жүз он тоғыз миллион тоғыз жүз жиырма алты мың теңге`` and
+``четыреста девятнадцать миллионов девятьсот двадцать шесть тысяч тенге`` →
+419 926 000. Every number word, scale word and its agreement forms is in the
+language's lexicon.
 """
 
 from __future__ import annotations
 
 import re
+from types import ModuleType
 
 from . import lexicon
 
 _WORD = re.compile(r"[^\W\d_]+")
+_KK = lexicon.of("kk")
 
 
-def parse_number_words(words: str) -> int | None:
-    """The value of a Kazakh number written in words, or None if a word is unknown.
+def parse_number_words(words: str, lex: ModuleType = _KK) -> int | None:
+    """The value of a number written in words, or None if a word is unknown.
 
-    Currency words (``теңге``) are ignored.
+    Currency words (``теңге``, ``тенге``) are ignored.
 
     >>> parse_number_words("алты миллион теңге")
     6000000
     >>> parse_number_words("бір миллиард бір жүз сегіз миллион екі жүз мың теңге")
     1108200000
+    >>> parse_number_words("две тысячи одна тысяча тенге", lexicon.of("ru"))
+    3000
+    >>> parse_number_words("семьдесят четыре миллиона восемьдесят девять тысяч", lexicon.of("ru"))
+    74089000
     """
     total = 0
     current = 0
     seen = False
     for token in _WORD.findall(words):
         w = lexicon.fold(token)
-        if w in lexicon.CURRENCY_WORDS:
+        if w in lex.CURRENCY_WORDS:
             continue
-        if w in lexicon.NUMBER_WORDS:
-            current += lexicon.NUMBER_WORDS[w]
-        elif w == "жүз":
+        if w in lex.NUMBER_WORDS:
+            current += lex.NUMBER_WORDS[w]
+        elif w in lex.HUNDRED_WORDS:  # Kazakh "төрт жүз": the count multiplies
             current = (current or 1) * 100
-        elif w in lexicon.NUMBER_SCALES:
-            total += (current or 1) * lexicon.NUMBER_SCALES[w]
+        elif w in lex.NUMBER_SCALES:
+            total += (current or 1) * lex.NUMBER_SCALES[w]
             current = 0
         else:
             return None
@@ -49,8 +58,8 @@ def parse_decimal(text: str) -> int | float:
     return int(value) if value.is_integer() and "." not in cleaned else value
 
 
-_UNITS = {v: k for k, v in lexicon.NUMBER_WORDS.items() if 0 < v < 10}
-_TENS = {v: k for k, v in lexicon.NUMBER_WORDS.items() if v >= 10}
+_UNITS = {v: k for k, v in _KK.NUMBER_WORDS.items() if 0 < v < 10}
+_TENS = {v: k for k, v in _KK.NUMBER_WORDS.items() if v >= 10}
 
 
 def number_words(value: int) -> str:
@@ -62,13 +71,14 @@ def number_words(value: int) -> str:
     if value == 0:
         return "нөл"
     words: list[str] = []
-    for scale_word, scale in (("миллиард", 10**9), ("миллион", 10**6), ("мың", 10**3), ("", 1)):
+    scales = sorted(((v, k) for k, v in _KK.NUMBER_SCALES.items()), reverse=True)
+    for scale, scale_word in [*scales, (1, "")]:
         chunk, value = divmod(value, scale)
         if not chunk:
             continue
         hundreds, rest = divmod(chunk, 100)
         if hundreds:
-            words += ([_UNITS[hundreds]] if hundreds > 1 else ["бір"]) + ["жүз"]
+            words += [_UNITS[hundreds], _KK.HUNDRED_WORDS[0]]
         tens, units = divmod(rest, 10)
         if tens:
             words.append(_TENS[tens * 10])

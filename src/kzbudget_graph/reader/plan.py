@@ -15,11 +15,14 @@ name, activities, period, responsible executors. Two layouts exist:
 
 For the converted layout each block of a page segment is given a column so
 that columns never go backwards within a segment and the evidence of the
-block's words is best matched (:func:`_assign_columns`): period words
-(``Жыл бойы``, ``Қаңтар-желтоқсан``), organisation head nouns (``агенттігі``,
-``академиясы``) in a narrow block, the programme name printed in the header
-for the programme row, and line width (the name column is narrower than the
-activities column).
+block's words is best matched (:func:`_assign_columns`, a dynamic programme
+over the non-decreasing column sequence, linear in the number of blocks):
+period words (``Жыл бойы``, ``В течение года``), organisation head nouns
+(``агенттігі``, ``Агентство``), the programme name printed in the header for
+the programme row, and line widths measured in the table itself (the name
+column is narrower than the activities column; an executors block is
+narrower than the table's widest blocks). The words are the passport
+language's (Kazakh or Russian lexicon).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from itertools import product
+from types import ModuleType
 
 from ..model import ActionPlanRow, Span, Warning
 from . import lexicon
@@ -36,8 +39,9 @@ from .values import Cutter, clean, trim
 
 NAME, ACTIVITIES, PERIOD, EXECUTORS = range(4)
 _COLUMN_KEYS = ("name", "activities", "period", "executors")
-# A block wider than this is not an executors cell (that column is narrow).
-_EXECUTORS_MAX_WIDTH = 24
+# An executors block is no wider than the table's typical activities line
+# (measured per table, not a fixed number of characters).
+_EXECUTORS_SHARE = 1.0
 
 _COLUMN_NUMBERS = re.compile(
     r"(?m)^[^\S\n]*1[^\S\n]*2[^\S\n]*3[^\S\n]*4[^\S\n]*5[^\S\n]*6[^\S\n]*7[^\S\n]*$"
@@ -47,22 +51,48 @@ _ROW_START = re.compile(
     r"(?:[^\S\n]+(?P<c2>\d{3})(?!\d))?(?P<g3>[^\S\n]*)(?P<rest>[^\n]*)$"
 )
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
-_MONTH = "(?:" + "|".join(lexicon.KAZAKH_MONTHS) + r")[^\W\d_]*"
-_PERIOD_TOKEN = (
-    rf"(?:{_MONTH}|"
-    + "|".join(w.replace(" ", r"\s+") for w in lexicon.PERIOD_WORDS)
-    + r"|[ivx\d]+\s*-?\s*тоқсан[^\W\d_]*|\d{4}\s*ж[^\W\d_]*)"
-)
-_PERIOD_PHRASE = rf"{_PERIOD_TOKEN}(?:\s*[-–]\s*{_PERIOD_TOKEN})*"
-_PERIOD_LINE = re.compile(rf"^(?:{_PERIOD_PHRASE}|[\s\-–,.;])+$")
-_PERIOD_PREFIX = re.compile(rf"^\s*(?P<period>{_PERIOD_PHRASE})\s+(?=[^\W\d_])")
-# Where one executor ends and the next begins: a comma, or an organisation
-# head noun ("агенттігі"), followed by a capitalised word.
-_ORG_BOUNDARY = re.compile(
-    r"(?:,|(?<![^\W\d_])(?i:"
-    + "|".join(lexicon.ORGANISATION_HEADS)
-    + r")(?![^\W\d_])(?P<dot>\.)?)\s+(?=[A-ZА-ЯӘҒҚҢӨҰҮҺІЁ])"
-)
+_CAPITAL = "A-ZА-ЯӘҒҚҢӨҰҮҺІЁ"
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """One language's table words, compiled."""
+
+    lex: ModuleType
+    period_line: re.Pattern[str]
+    period_prefix: re.Pattern[str]
+    org_boundary: re.Pattern[str]
+    heads: frozenset[str]
+
+
+@functools.cache
+def _words(language: str) -> _Words:
+    lex = lexicon.of(language)
+    month = "(?:" + "|".join(lex.MONTHS) + r")[^\W\d_]*"
+    quarter = "|".join(lex.QUARTER_WORDS)
+    year = "|".join(lex.YEAR_ABBREVIATIONS)
+    token = (
+        rf"(?:{month}|"
+        + "|".join(w.replace(" ", r"\s+") for w in lex.PERIOD_WORDS)
+        + rf"|[ivx\d]+\s*-?\s*(?:{quarter})[^\W\d_]*|\d{{4}}\s*(?:{year})[^\W\d_]*)"
+    )
+    phrase = rf"{token}(?:\s*[-–]\s*{token})*"
+    heads = "|".join(lex.ORGANISATION_HEADS)
+    # Kazakh: a comma, or a head noun closing a name ("агенттігі"), followed
+    # by a capitalised word. Russian: white space (or a comma) before a
+    # capitalised word; split_executors checks that word is a head noun.
+    boundary = (
+        rf"(?:,|(?<![^\W\d_])(?i:{heads})(?![^\W\d_])(?P<dot>\.)?)\s+(?=[{_CAPITAL}])"
+        if lex.ORGANISATION_HEAD_POSITION == "last"
+        else rf"(?:,\s*|\s+)(?=[{_CAPITAL}])"
+    )
+    return _Words(
+        lex=lex,
+        period_line=re.compile(rf"^(?:{phrase}|[\s\-–,.;])+$"),
+        period_prefix=re.compile(rf"^\s*(?P<period>{phrase})\s+(?=[^\W\d_])"),
+        org_boundary=re.compile(boundary),
+        heads=frozenset(lex.ORGANISATION_HEADS),
+    )
 
 
 @dataclass(slots=True)
@@ -96,14 +126,16 @@ def parse_plan(
     annex: str,
     program_code: str | None,
     program_name: str | None,
+    language: str = "kk",
 ) -> tuple[list[ActionPlanRow], list[Warning]]:
     """All rows of the action-plan table in printed order."""
     text = cut.text
     start, end = region
+    words = _words(language)
     if _is_clean_layout(text, start, end):
-        rows = _parse_clean(cut, start, end, program_code)
+        rows = _parse_clean(cut, start, end, program_code, words)
     else:
-        rows = _parse_converted(cut, start, end, program_code, program_name)
+        rows = _parse_converted(cut, start, end, program_code, program_name, words)
     warnings = []
     if not rows:
         warnings.append(Warning("no row found in the action-plan table", annex, "plan"))
@@ -118,7 +150,7 @@ def _is_clean_layout(text: str, start: int, end: int) -> bool:
 
 
 def _parse_clean(
-    cut: Cutter, start: int, end: int, program_code: str | None
+    cut: Cutter, start: int, end: int, program_code: str | None, words: _Words
 ) -> list[ActionPlanRow]:
     text = cut.text
     rows = []
@@ -144,7 +176,7 @@ def _parse_clean(
                 name=clean(values[3]),
                 activities=clean(values[4]),
                 period=clean(values[5]),
-                executors=split_executors(clean(values[6])),
+                executors=split_executors(clean(values[6]), words.lex.LANGUAGE),
                 span=cut.span(line_start, start + m.end()),
                 spans=spans,
             )
@@ -156,32 +188,44 @@ def _parse_clean(
 
 
 def _parse_converted(
-    cut: Cutter, start: int, end: int, program_code: str | None, program_name: str | None
+    cut: Cutter,
+    start: int,
+    end: int,
+    program_code: str | None,
+    program_name: str | None,
+    words: _Words,
 ) -> list[ActionPlanRow]:
     text = cut.text
     numbers = _COLUMN_NUMBERS.search(text, start, end)
     body = numbers.end() if numbers else start
-    rows = _find_rows(text, body, end)
+    rows = _find_rows(text, body, end, program_name)
+    # Most of a table's lines are activities lines, wrapped at that column's
+    # width: the upper quartile of line widths measures it, once per table.
+    widths = sorted(len(line) for b in _blocks(text, body, end) for line in b.texts)
+    table_width = widths[len(widths) * 3 // 4] if widths else 0
     out = []
     for k, row in enumerate(rows):
         row.end = rows[k + 1].start if k + 1 < len(rows) else end
         if row.program_code is None:
             row.program_code = program_code or (rows[0].program_code if rows else None)
         is_program_row = row.subprogram_code is None
-        _fill_cells(text, row, program_name if is_program_row else None)
-        out.append(_to_model(cut, row))
+        _fill_cells(text, row, program_name if is_program_row else None, words, table_width)
+        out.append(_to_model(cut, row, words))
     return out
 
 
-def _find_rows(text: str, start: int, end: int) -> list[_Row]:
+def _find_rows(text: str, start: int, end: int, program_name: str | None) -> list[_Row]:
     rows: list[_Row] = []
     for m in _ROW_START.finditer(text, start, end):
         number = int(m.group("row"))
         if number != len(rows) + 1:
             continue  # "38 екі және 35 үш ..." inside a cell is no row
         c1, c2 = m.group("c1"), m.group("c2")
+        names_program = bool(program_name) and _begins(program_name or "", m.group("rest"))
         if c2:
             program, sub = c1, c2
+        elif number == 1 and names_program:
+            program, sub = c1, None  # content first: the row names the programme itself
         elif len(m.group("g1")) >= 2 and len(m.group("g3")) <= 1:
             program, sub = None, c1  # "2   001 Name": the programme cell is empty
         elif len(m.group("g1")) == 1 and len(m.group("g3")) >= 2:
@@ -221,7 +265,15 @@ def _blocks(text: str, start: int, end: int) -> list[_Block]:
     return blocks
 
 
-def _fill_cells(text: str, row: _Row, program_name: str | None) -> None:
+def _begins(name: str, line: str) -> bool:
+    """Whether ``line`` starts with the first words of ``name``."""
+    head = _norm(line).split()[:3]
+    return bool(head) and _norm_cached(name).split()[: len(head)] == head
+
+
+def _fill_cells(
+    text: str, row: _Row, program_name: str | None, words: _Words, table_width: int
+) -> None:
     name_width = 0
     for n, (seg_start, seg_end) in enumerate(_segments(text, row.name_start, row.end)):
         blocks = _blocks(text, seg_start, seg_end)
@@ -229,9 +281,9 @@ def _fill_cells(text: str, row: _Row, program_name: str | None) -> None:
             continue
         if n == 0:
             name_width = max(name_width, blocks[0].width)
-        state = _State(text, row, program_name, name_width)
+        state = _State(text, row, program_name, name_width, words, table_width)
         for block, column in zip(blocks, _assign_columns(blocks, state, first=n == 0), strict=True):
-            _put(text, row, block, column)
+            _put(text, row, block, column, words)
 
 
 @dataclass(slots=True)
@@ -240,6 +292,8 @@ class _State:
     row: _Row
     program_name: str | None
     name_width: int
+    words: _Words
+    table_width: int
 
     def cell_text(self, column: int) -> str:
         return clean(" ".join(self.text[a:b] for a, b in self.row.cells[column]))
@@ -249,35 +303,45 @@ _MIXED = -1  # a block whose first line holds the period and the executors side 
 
 
 def _assign_columns(blocks: list[_Block], state: _State, first: bool) -> list[int]:
-    """Columns for the blocks of one page segment: non-decreasing, best scored."""
+    """Columns for the blocks of one page segment: non-decreasing, best scored.
+
+    A dynamic programme: for each block and each column the previous block can
+    have ended in, the best score so far. A block of the ``_MIXED`` kind
+    starts in the period column and ends in the executors column.
+    """
     choices = [_choices(b, state, first and i == 0) for i, b in enumerate(blocks)]
-    best: tuple[float, tuple[int, ...]] | None = None
-    for combo in product(*[list(c) for c in choices]):
-        ordered = [EXECUTORS if c == _MIXED else c for c in combo]
-        starts = [PERIOD if c == _MIXED else c for c in combo]
-        if any(starts[i] < ordered[i - 1] for i in range(1, len(combo))):
-            continue
-        score = sum(choices[i][c] for i, c in enumerate(combo))
-        if best is None or score > best[0]:
-            best = (score, combo)
-    if best is None:  # cannot happen: all-ACTIVITIES is always allowed
-        return [ACTIVITIES] * len(blocks)
-    return list(best[1])
+    # best[last] = (score, columns) over assignments whose last block ends in column ``last``
+    best: dict[int, tuple[float, list[int]]] = {NAME: (0.0, [])}
+    for options in choices:
+        step: dict[int, tuple[float, list[int]]] = {}
+        for last, (score, columns) in best.items():
+            for column, gain in options.items():
+                begin, finish = (PERIOD, EXECUTORS) if column == _MIXED else (column, column)
+                if begin < last:
+                    continue
+                candidate = (score + gain, [*columns, column])
+                if finish not in step or candidate[0] > step[finish][0]:
+                    step[finish] = candidate
+        if not step:  # cannot happen: ACTIVITIES follows NAME and ACTIVITIES
+            return [ACTIVITIES] * len(blocks)
+        best = step
+    return max(best.values(), key=lambda entry: entry[0])[1]
 
 
 def _choices(block: _Block, state: _State, is_row_start: bool) -> dict[int, float]:
     if is_row_start:
         return {NAME: 0.0}
+    words = state.words
     folded_lines = [lexicon.fold(t) for t in block.texts]
     scores: dict[int, float] = {}
-    if all(_PERIOD_LINE.match(t) for t in folded_lines):
+    if all(words.period_line.match(t) for t in folded_lines):
         scores[PERIOD] = 5.0
         return scores
-    if _PERIOD_PREFIX.match(folded_lines[0]):
+    if words.period_prefix.match(folded_lines[0]):
         scores[_MIXED] = 6.0
-    words = {w.strip(".,;:()") for t in folded_lines for w in t.split()}
-    has_head = any(w in lexicon.ORGANISATION_HEADS for w in words)
-    narrow = block.width <= _EXECUTORS_MAX_WIDTH
+    tokens = {w.strip(".,;:()") for t in folded_lines for w in t.split()}
+    has_head = any(w in words.heads for w in tokens)
+    narrow = block.width <= state.table_width * _EXECUTORS_SHARE
     scores[EXECUTORS] = 3.0 if has_head and narrow else (-1.0 if narrow else -3.0)
     scores[ACTIVITIES] = (1.0 if block.width > state.name_width + 1 else 0.0) + (
         0.5 if block.text.endswith(".") else 0.0
@@ -313,12 +377,12 @@ def _norm_cached(text: str) -> str:
     return _norm(text)
 
 
-def _put(text: str, row: _Row, block: _Block, column: int) -> None:
+def _put(text: str, row: _Row, block: _Block, column: int, words: _Words) -> None:
     if column != _MIXED:
         row.cells[column].extend(block.lines)
         return
     first_start, first_end = block.lines[0]
-    m = _PERIOD_PREFIX.match(lexicon.fold(text[first_start:first_end]))
+    m = words.period_prefix.match(lexicon.fold(text[first_start:first_end]))
     assert m is not None
     split = first_start + m.end("period")
     row.cells[PERIOD].append((first_start, split))
@@ -326,7 +390,7 @@ def _put(text: str, row: _Row, block: _Block, column: int) -> None:
     row.cells[EXECUTORS].extend(block.lines[1:])
 
 
-def _to_model(cut: Cutter, row: _Row) -> ActionPlanRow:
+def _to_model(cut: Cutter, row: _Row, words: _Words) -> ActionPlanRow:
     text = cut.text
     values: dict[str, str] = {}
     spans: dict[str, Span] = {}
@@ -348,35 +412,48 @@ def _to_model(cut: Cutter, row: _Row) -> ActionPlanRow:
         name=values["name"],
         activities=values["activities"],
         period=values["period"],
-        executors=split_executors(values["executors"]),
+        executors=split_executors(values["executors"], words.lex.LANGUAGE),
         span=cut.span(row.start, row.end),
         spans=spans,
     )
 
 
-def split_executors(text: str) -> list[str]:
+def split_executors(text: str, language: str = "kk") -> list[str]:
     """One name per organisation, in printed order.
 
-    A name ends at an organisation head noun followed by a capitalised word,
-    or at a comma after such a noun (``... агенттігі, Ақпарат және тестілеу
-    орталығы``); a comma inside a name (``Облыстардың, Астана және Алматы
-    қалаларының әкімдері``) does not split it.
+    Kazakh: a name ends at an organisation head noun followed by a capitalised
+    word, or at a comma after such a noun (``... агенттігі, Ақпарат және
+    тестілеу орталығы``); a comma inside a name (``Облыстардың, Астана және
+    Алматы қалаларының әкімдері``) does not split it. Russian: a name starts at
+    a capitalised head noun (``... службы Академия государственного
+    управления ...``).
 
     >>> split_executors("ҚР мемлекеттік қызмет істері агенттігі ҚР Президенті жанындағы академиясы")
     ['ҚР мемлекеттік қызмет істері агенттігі', 'ҚР Президенті жанындағы академиясы']
+    >>> split_executors("Агентство по делам государственной службы Академия государственного "
+    ...                 "управления при Президенте Республики Казахстан", "ru")
+    ['Агентство по делам государственной службы', 'Академия государственного управления при \
+Президенте Республики Казахстан']
     """
     if ";" in text:  # a semicolon never occurs inside one organisation's name
-        return [n for part in text.split(";") for n in split_executors(part)]
+        return [n for part in text.split(";") for n in split_executors(part, language)]
+    words = _words(language)
     names, pos = [], 0
-    for m in _ORG_BOUNDARY.finditer(text):
-        if text[m.start()] == ",":
+    for m in words.org_boundary.finditer(text):
+        if words.lex.ORGANISATION_HEAD_POSITION == "first":
+            following = re.match(r"[^\W\d_]+", text[m.end() :])
+            if not following or lexicon.fold(following.group()) not in words.heads:
+                continue
+            cut = m.start()
+        elif text[m.start()] == ",":
             before = text[pos : m.start()].split()
-            if not before or lexicon.fold(before[-1]).strip(".") not in lexicon.ORGANISATION_HEADS:
+            if not before or lexicon.fold(before[-1]).strip(".") not in words.heads:
                 continue
             cut = m.start()
         else:
             cut = m.start() + len(m.group().rstrip())
-        names.append(text[pos:cut])
-        pos = m.end()
+        if text[pos:cut].strip(" ,;"):
+            names.append(text[pos:cut])
+            pos = m.end()
     names.append(text[pos:])
     return [n.strip(" ,;") for n in names if n.strip(" ,;")]

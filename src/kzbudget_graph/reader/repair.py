@@ -10,18 +10,24 @@ Repairs, in order (each is idempotent, and so is the whole):
 1. letter-spaced words and numbers joined:
    ``Қ а з а қ с т а н  Р е с п у б л и к а с ы`` → ``Қазақстан Республикасы``,
    ``N  1 2 2 0`` → ``N 1220``, ``асыру  жөніндег і`` → ``асыру жөніндегі``;
-2. Latin look-alikes inside Cyrillic words made Cyrillic
-   (``мемлекеттiк`` with Latin ``i`` → ``мемлекеттік``);
+2. Latin look-alikes inside Cyrillic words made Cyrillic, by the document
+   language's table (``мемлекеттiк`` with Latin ``i`` → ``мемлекеттік``;
+   ``гоcyдарcтвеннoй`` → ``государственной``); a word with any other Latin
+   letter, or none Cyrillic, is left alone;
 3. words hyphenated across a line break re-joined (``тыныс-\\nтіршілігі``);
 4. field labels moved back in front of their value:
    ``   : 419926 мың теңге (...) 1. Құны`` → ``1. Құны: 419926 мың теңге (...)``;
 5. annex numbers of item 1 put back into their comma slots:
    ``, , сәйкес ... 423 424 425-қосымшаларға`` →
-   ``423, 424, 425-қосымшаларға сәйкес ...``;
-6. the act-type word of a legal reference (``Заңы``, ``Жарлығы``, ``Қаулысы``
-   ...) that the conversion printed after the next ``;`` moved back in front of
-   that ``;``; likewise the act word of an amendment note printed after the
-   full stop (``N 597 . қаулысымен`` → ``N 597 қаулысымен.``);
+   ``423, 424, 425-қосымшаларға сәйкес ...``; ``приложениям  ,  , к ... 423 424
+   425`` → ``приложениям 423, 424, 425 к ...``;
+6. the act-type word of a legal reference put back where the language prints
+   it: in Kazakh it closes the reference (``Заңы``, ``Жарлығы``), and one the
+   conversion printed after the next ``;`` moves back in front of that ``;``;
+   in Russian it opens the reference (``Закон``, ``Указ``), and one printed
+   further in (``Правительства ... от 11 ноября Постановление 1998 года``)
+   moves to its start; likewise the act word of an amendment note printed
+   after the full stop (``N 597 . қаулысымен`` → ``N 597 қаулысымен.``);
 7. page breaks (runs of blank lines) inside running text closed; inside the
    action-plan table they are kept, because there they separate the
    fragments of the table's cells (see :mod:`kzbudget_graph.reader.plan`).
@@ -30,11 +36,13 @@ Repairs, in order (each is idempotent, and so is the whole):
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from types import ModuleType
 
 from ..model import Span
 from . import lexicon
@@ -114,16 +122,21 @@ def _rewrite(
     return out.result()
 
 
-def repair(original: str) -> RepairedText:
-    """Repair a whole source text. See the module docstring for what is repaired."""
+def repair(original: str, language: str | None = None) -> RepairedText:
+    """Repair a whole source text. See the module docstring for what is repaired.
+
+    ``language`` (``kk``, ``ru``; detected when not given) chooses the
+    look-alike table and where act words belong.
+    """
+    lex = lexicon.of(language or lexicon.detect_language(original))
     text, origin = original, array("q", range(len(original)))
     for step in (
         _join_letter_spacing,
-        _latin_lookalikes,
+        functools.partial(_latin_lookalikes, lex=lex),
         _join_hyphenation,
         _move_labels,
         _restore_annex_list,
-        _relocate_act_words,
+        functools.partial(_relocate_act_words, lex=lex),
         _relocate_note_act_words,
         _close_page_breaks,
     ):
@@ -234,31 +247,30 @@ def _is_lone_tail_letter(text: str, tokens: list[tuple[int, int]], i: int) -> bo
 
 # --- 2. Latin look-alikes ----------------------------------------------------
 
-_LATIN_CLASS = "[" + "".join(lexicon.LATIN_TO_CYRILLIC) + "]"
-# A word holding both a Latin look-alike and a Cyrillic letter, in either order.
-_MIXED_WORD = re.compile(
-    rf"(?<![^\W\d_])(?=[^\W\d_]*{_LATIN_CLASS})(?=[^\W\d_]*[\u0400-\u04ff])[^\W\d_]+"
-)
-_TO_CYRILLIC = str.maketrans(lexicon.LATIN_TO_CYRILLIC)
-_OTHER_LATIN = re.compile(
-    "["
-    + "".join(
-        c for c in map(chr, range(65, 123)) if c.isalpha() and c not in lexicon.LATIN_TO_CYRILLIC
+
+@functools.cache
+def _lookalike_patterns(language: str) -> tuple[re.Pattern[str], re.Pattern[str], dict[int, str]]:
+    table = lexicon.of(language).LATIN_TO_CYRILLIC
+    latin = "[" + "".join(table) + "]"
+    # A word holding both a Latin look-alike and a Cyrillic letter, in either order.
+    mixed = re.compile(rf"(?<![^\W\d_])(?=[^\W\d_]*{latin})(?=[^\W\d_]*[\u0400-\u04ff])[^\W\d_]+")
+    other = re.compile(
+        "[" + "".join(c for c in map(chr, range(65, 123)) if c.isalpha() and c not in table) + "]"
     )
-    + "]"
-)
+    return mixed, other, str.maketrans(table)
 
 
-def _latin_lookalikes(text: str, origin: array) -> tuple[str, array]:
+def _latin_lookalikes(text: str, origin: array, lex: ModuleType) -> tuple[str, array]:
     """Make Latin look-alike letters Cyrillic in words that are otherwise Cyrillic."""
+    mixed, other, to_cyrillic = _lookalike_patterns(lex.LANGUAGE)
 
     def fix(m: re.Match[str]) -> str:
         word = m.group()
-        if _OTHER_LATIN.search(word):
+        if other.search(word):
             return word  # a genuinely mixed word ("1С", "WEBсайт"); leave it alone
-        return word.translate(_TO_CYRILLIC)
+        return word.translate(to_cyrillic)
 
-    return _MIXED_WORD.sub(fix, text), origin  # one-for-one: origins unchanged
+    return mixed.sub(fix, text), origin  # one-for-one: origins unchanged
 
 
 # --- 3. hyphenation ------------------------------------------------------------
@@ -307,9 +319,11 @@ def _move_labels(text: str, origin: array) -> tuple[str, array]:
 
 # --- 5. the annex list of item 1 ---------------------------------------------
 
+# A line with a run of empty comma slots and, at its end, the numbers that
+# belong in them (one more number than commas), with or without a suffix.
 _ANNEX_SLOTS = re.compile(
-    r"(?m)^(?P<indent>[^\S\n]*)(?P<commas>,(?:[^\S\n]*,)*)[^\S\n]*(?P<middle>[^\n]*?)[^\S\n]*"
-    r"(?P<numbers>\d+(?:[^\S\n]+\d+)+)(?P<suffix>-[^\W\d_]+)[^\S\n]*$"
+    r"(?m)^(?P<prefix>[^\n,]*?)(?P<commas>,(?:[^\S\n]*,)*)[^\S\n]*(?P<middle>[^\n]*?)[^\S\n]*"
+    r"(?P<numbers>\d+(?:[^\S\n]+\d+)+)(?P<suffix>-[^\W\d_]+)?[^\S\n]*$"
 )
 
 
@@ -323,15 +337,16 @@ def _restore_annex_list(text: str, origin: array) -> tuple[str, array]:
             out.keep(m.start(), m.end())
             return
         base = m.start("numbers")
-        out.keep(*m.span("indent"))
+        out.keep(*m.span("prefix"))
         for k, num in enumerate(numbers):
             out.keep(base + num.start(), base + num.end())
             if k < len(commas):
                 out.keep(commas[k], commas[k] + 1)
                 out.put(" ", origin[commas[k]])
-        out.keep(*m.span("suffix"))
+        if m.group("suffix"):
+            out.keep(*m.span("suffix"))
         if m.group("middle"):
-            out.put(" ", origin[m.start("suffix")])
+            out.put(" ", origin[m.end("numbers") - 1])
             out.keep(*m.span("middle"))
 
     return _rewrite(text, origin, _ANNEX_SLOTS.finditer(text), fn)
@@ -356,8 +371,15 @@ def field_regions(text: str, number: int) -> list[tuple[int, int]]:
     return regions
 
 
-def _relocate_act_words(text: str, origin: array) -> tuple[str, array]:
-    """Move an act word printed after a ``;`` back in front of it (field 2 only).
+def _relocate_act_words(text: str, origin: array, lex: ModuleType) -> tuple[str, array]:
+    """Put displaced act words of legal references back (field 2 only)."""
+    if lex.ACT_WORD_POSITION == "first":
+        return _act_words_to_front(text, origin, lex)
+    return _act_words_to_end(text, origin)
+
+
+def _act_words_to_end(text: str, origin: array) -> tuple[str, array]:
+    """Move an act word printed after a ``;`` back in front of it.
 
     An act word in its place is followed by a separator (``Заңы;``) or ends the
     field. One that is not was moved by the conversion: it belongs to the
@@ -400,6 +422,68 @@ def _relocate_act_words(text: str, origin: array) -> tuple[str, array]:
         pos = w_end
     out.keep(pos, len(text))
     return out.result()
+
+
+_SEPARATOR = re.compile(r";|\.(?=\s*$)")
+
+
+@functools.cache
+def _act_word_pattern(language: str) -> re.Pattern[str]:
+    words = lexicon.of(language).ACT_TYPE_WORDS
+    return re.compile(r"(?i)(?<![^\W\d_])(?:" + "|".join(words) + r")(?![^\W\d_])")
+
+
+def _act_words_to_front(text: str, origin: array, lex: ModuleType) -> tuple[str, array]:
+    """Move an act word printed inside its reference to the reference's start.
+
+    Outside quoted titles only, and not when an adjective makes it part of a
+    name ("Бюджетный кодекс"): there it stands where it belongs.
+    """
+    words = _act_word_pattern(lex.LANGUAGE)
+    edits: list[tuple[int, int, int]] = []  # (reference start, word start, word end)
+    for start, end in field_regions(text, 2):
+        bounds = [start, *(start + m.end() for m in _SEPARATOR.finditer(text[start:end])), end]
+        for a, b in itertools.pairwise(bounds):
+            a = _skip_enumeration(text, a, b)
+            quoted = _quoted_regions(text, a, b)
+            for m in words.finditer(text, a, b):
+                if any(q0 <= m.start() < q1 for q0, q1 in quoted):
+                    continue
+                before = text[a : m.start()].split()
+                named = before and before[-1].lower().endswith(lex.ACT_NAME_ADJECTIVE_ENDINGS)
+                if before and not named:
+                    edits.append((a, m.start(), m.end()))
+                break  # only the first act word of a reference
+    if not edits:
+        return text, origin
+    out = _Out(text, origin)
+    pos = 0
+    for ref_start, w_start, w_end in edits:
+        out.keep(pos, ref_start)
+        out.keep(w_start, w_end)
+        out.put(" ", origin[w_start])
+        cut = w_start
+        while cut > ref_start and text[cut - 1] in " \t":
+            cut -= 1
+        out.keep(ref_start, cut)
+        pos = w_end
+    out.keep(pos, len(text))
+    return out.result()
+
+
+# White space, the label's colon, a list marker ("1)", "-") before a reference.
+_ENUMERATION = re.compile(r"[\s:]*(?:(?:\d{1,2}[).]|[-–•])\s+)?")
+_QUOTED = re.compile(r'"[^"]*"|«[^»]*»|“[^”]*”')
+
+
+def _skip_enumeration(text: str, a: int, b: int) -> int:
+    """Past white space and a list marker ("1)", "-") at a reference's start."""
+    m = _ENUMERATION.match(text, a, b)
+    return m.end() if m else a
+
+
+def _quoted_regions(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    return [m.span() for m in _QUOTED.finditer(text, a, b)]
 
 
 # An amendment note whose act word slipped past the full stop after the number:

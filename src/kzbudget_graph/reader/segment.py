@@ -2,9 +2,14 @@
 
 Works on repaired text, where every field label stands at the start of its
 line (``2. Бюджеттік бағдарламаның нормативтік құқықтық негізі: ...``), as in
-the clean layout. Amendment notes (``Ескерту. ... қаулысымен.``) are found
-first and blanked out of the text the fields are read from, so a note printed
-between the table and field 7 never leaks into either.
+the clean layout. Amendment notes (``Ескерту. ... қаулысымен.``, ``Сноска.
+... N 308.``) are found first and blanked out of the text the fields are read
+from, so a note printed between the table and field 7 never leaks into either,
+and a note that names an annex (``Сноска. Приложение 426 с изменениями ...``)
+is never taken for an annex heading.
+
+Labels and headings of every language are recognised (the lexicon's union),
+so a file that mixes languages segments annex by annex.
 """
 
 from __future__ import annotations
@@ -21,15 +26,22 @@ _NOT_NEWLINE = re.compile(r"[^\n]")
 _FIELD_LABEL_LINE = re.compile(
     rf"(?im)^[^\S\n]*(?P<num>[1-7])\.[^\S\n]*(?P<label>{lexicon.FIELD_LABEL_PATTERN})[^\S\n]*:?[^\S\n]*"
 )
+_ACT_INSTRUMENTAL = "|".join(lexicon.ACT_TYPE_INSTRUMENTAL)
+# A note runs from its word to the amending act's number (and the act word,
+# which Kazakh prints after the number), within one paragraph.
 _NOTE = re.compile(
-    r"(?is)(?:" + "|".join(lexicon.AMENDMENT_NOTE_WORD) + r")\.(?P<body>.{0,500}?)"
-    r"(?P<act>" + "|".join(lexicon.ACT_TYPE_INSTRUMENTAL) + r")(?![^\W\d_])[^\S\n]*\.?"
+    r"(?i)(?:"
+    + "|".join(lexicon.AMENDMENT_NOTE_WORDS)
+    + r")\.(?P<body>(?:(?!\n[^\S\n]*\n)[\s\S])*?"
+    r"(?:N|№)[^\S\n]*\d+(?:[-/]\d+)*)"
+    r"(?:\s*(?P<act>" + _ACT_INSTRUMENTAL + r")(?![^\W\d_]))?[^\S\n]*\.?"
 )
-# "Қазақстан Республикасы Үкіметінің 2006 жылғы 15 желтоқсандағы N 1220 қаулысына"
-# printed before each annex heading: it opens the annex.
-_ANNEX_ATTACHMENT = re.compile(
-    r"(?is)Қазақстан\s+Республикасы\s+[^\W\d_]+\s+\d{4}\s+жылғы\s+\d{1,2}\s+[^\W\d_]+\s+"
-    r"N\s*\d+\s+(?:қаулысына|жарлығына|бұйрығына|заңына)\s*$"
+# Lines that attach an annex to its resolution, where a language prints them
+# before the heading ("... N 1220 қаулысына" / "423-қосымша"): they open the annex.
+_ANNEX_ATTACHMENTS = tuple(
+    re.compile(lex.ANNEX_ATTACHMENT.replace("{date}", lex.DATE_PHRASE))
+    for lex in lexicon.LANGUAGES.values()
+    if lex.ANNEX_ATTACHMENT
 )
 _FIRST_LETTERS = "".join(
     sorted(
@@ -70,14 +82,20 @@ def segment(text: str) -> Segmentation:
     notes = list(_NOTE.finditer(text))
     masked = _blank(text, [n.span() for n in notes])
     note_starts = [n.start() for n in notes]
-    headings = [m for m in lexicon.ANNEX_HEADING.finditer(masked) if _is_heading(masked, m)]
-    starts = [_annex_start(masked, h.start()) for h in headings]
+    headings = sorted(
+        (m for p in lexicon.ANNEX_HEADINGS for m in p.finditer(masked) if _is_heading(masked, m)),
+        key=lambda m: m.start(),
+    )
+    starts = []
+    for k, h in enumerate(headings):
+        floor = headings[k - 1].end() if k else 0
+        starts.append(_annex_start(masked, h.start(), floor))
     passports: list[PassportSegment] = []
     for k, h in enumerate(headings):
         start = starts[k]
         end = starts[k + 1] if k + 1 < len(starts) else len(masked)
         seg = PassportSegment(
-            annex=h.group("kk") or h.group("ru"),
+            annex=h.group("num"),
             start=start,
             end=end,
             heading=h.span(),
@@ -126,17 +144,35 @@ def _is_heading(text: str, m: re.Match[str]) -> bool:
     return not after or not after.isalpha()
 
 
-def _annex_start(text: str, heading_start: int) -> int:
-    """Start of the lines that attach the annex to its resolution, if printed."""
-    window_start = max(0, heading_start - 400)
-    window = text[window_start:heading_start]
-    best = heading_start
-    for m in re.finditer(r"Қазақстан\s+Республикасы", window):
-        if _ANNEX_ATTACHMENT.match(window, m.start()):
-            best = window_start + m.start()
-            break
+def _annex_start(text: str, heading_start: int, floor: int) -> int:
+    """Start of the lines that attach the annex to its resolution, if printed before it.
+
+    They are the paragraph right before the heading (after the previous
+    heading, ``floor``): from the last blank line, or the last field's end.
+    """
     line_start = text.rfind("\n", 0, heading_start) + 1
-    return min(best, line_start)
+    paragraph = max(text.rfind("\n\n", floor, line_start), floor)
+    lines_start = _last_lines(text, paragraph, line_start)
+    for pattern in _ANNEX_ATTACHMENTS:
+        for begin in lines_start:
+            if pattern.match(text, begin, line_start):
+                return min(begin, line_start)
+    return line_start
+
+
+def _last_lines(text: str, lo: int, hi: int, most: int = 6) -> list[int]:
+    """Starts of the last ``most`` lines in ``text[lo:hi]``, farthest first."""
+    starts, pos = [], hi
+    while len(starts) < most:
+        prev = text.rfind("\n", lo, max(lo, pos - 1))
+        if prev < 0:
+            starts.append(lo)
+            break
+        starts.append(prev + 1)
+        pos = prev + 1
+        if pos <= lo:
+            break
+    return list(reversed(starts))
 
 
 def _blank(text: str, regions: list[Region]) -> str:

@@ -1,3 +1,121 @@
-"""The words of each language the reader knows, as data (``kk``: Kazakh)."""
+"""The words of each language the reader knows, as data: ``kk`` (Kazakh), ``ru`` (Russian).
 
-from .kk import *  # noqa: F403
+Each language module defines the same names (field labels, result labels,
+months and the date phrase, act words and their position, issuers, number
+words, units, comparators, period words, organisation head nouns, look-alike
+letters, and the few template phrases whose word order matters). A new
+language is a new module with those names, listed in :data:`LANGUAGES`.
+
+The reader uses two views of them:
+
+* the **union** of all languages (this module's constants): to repair and
+  segment a text before its language is known, and to read a file that mixes
+  languages annex by annex;
+* **one language** (:func:`of`): to read a passport's fields in the grammar
+  of the language it is written in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from types import ModuleType
+from typing import Final
+
+from . import kk, ru
+
+__all__ = [
+    "LANGUAGES",
+    "detect_language",
+    "fold",
+    "label_pattern",
+    "of",
+]
+
+LANGUAGES: Final[dict[str, ModuleType]] = {"kk": kk, "ru": ru}
+_ALL = tuple(LANGUAGES.values())
+
+
+def of(language: str) -> ModuleType:
+    """The lexicon of one language (``"kk"`` or ``"ru"``)."""
+    return LANGUAGES[language]
+
+
+def _merged(name: str) -> dict:
+    out: dict = {}
+    for lex in _ALL:
+        out.update(getattr(lex, name))
+    return out
+
+
+# Field number → (key, label variants of every language).
+FIELD_LABELS: Final[dict[int, tuple[str, tuple[str, ...]]]] = {
+    n: (kk.FIELD_LABELS[n][0], tuple(lab for lex in _ALL for lab in lex.FIELD_LABELS[n][1]))
+    for n in kk.FIELD_LABELS
+}
+RESULT_LABELS: Final[dict[str, tuple[str, ...]]] = {
+    kind: tuple(lab for lex in _ALL for lab in lex.RESULT_LABELS[kind]) for kind in kk.RESULT_LABELS
+}
+MONTHS: Final[dict[str, int]] = _merged("MONTHS")
+ACT_TYPE_WORDS: Final[dict[str, str]] = _merged("ACT_TYPE_WORDS")
+ACT_TYPE_INSTRUMENTAL: Final[dict[str, str]] = _merged("ACT_TYPE_INSTRUMENTAL")
+ISSUER_WORDS: Final[dict[str, str]] = _merged("ISSUER_WORDS")
+AMENDMENT_NOTE_WORDS: Final = tuple(w for lex in _ALL for w in lex.AMENDMENT_NOTE_WORDS)
+ORGANISATION_HEADS: Final = tuple(w for lex in _ALL for w in lex.ORGANISATION_HEADS)
+STANDALONE_LETTERS: Final = frozenset().union(*(lex.STANDALONE_LETTERS for lex in _ALL))
+# Look-alike Latin letters and the Cyrillic letter they stand for in any
+# language (Kazakh's і for Latin i): used for matching, never for the value.
+LATIN_TO_CYRILLIC: Final[dict[str, str]] = _merged("LATIN_TO_CYRILLIC")
+
+# Which body passes each act type (GOLD_SCHEMA "issuer"): not a word of any language.
+ISSUER_BY_ACT_TYPE: Final[dict[str, str]] = {
+    "law": "Parliament",
+    "code": "Parliament",
+    "decree": "President",
+    "resolution": "Government",
+    "order": "Ministry",
+}
+
+
+def label_pattern(labels: Iterable[str]) -> str:
+    """A regex alternation of labels, longest first, any white space between words."""
+    alts = sorted({re.escape(lab).replace(r"\ ", r"\s+") for lab in labels}, key=len, reverse=True)
+    return "(?:" + "|".join(alts) + ")"
+
+
+# Any numbered field label, e.g. "Құны" or "Цель бюджетной программы".
+FIELD_LABEL_PATTERN: Final = label_pattern(lab for _, labs in FIELD_LABELS.values() for lab in labs)
+RESULT_LABEL_PATTERN: Final = label_pattern(lab for labs in RESULT_LABELS.values() for lab in labs)
+# Annex headings of every language, each with its group ``num``.
+ANNEX_HEADINGS: Final = tuple(re.compile(lex.ANNEX_HEADING) for lex in _ALL)
+
+_FOLD = str.maketrans(LATIN_TO_CYRILLIC)
+
+
+def fold(text: str) -> str:
+    """Lower-case and map look-alike Latin letters to Cyrillic, for matching.
+
+    >>> fold("Бюджеттiк")
+    'бюджеттік'
+    """
+    return text.translate(_FOLD).lower()
+
+
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+# Share of Cyrillic letters that must be Kazakh-only (ә ғ қ ң ө ұ ү һ і) for
+# Kazakh: about 7 % in Kazakh prose, none in Russian; a few Kazakh names in a
+# Russian text stay far below 1 %.
+_KAZAKH_SHARE = 0.01
+
+
+def detect_language(text: str) -> str:
+    """``"kk"`` or ``"ru"``: Russian's letters are all Kazakh letters too, so a
+    text is Kazakh when enough of its letters are Kazakh-only.
+
+    >>> detect_language("Бюджеттік бағдарламаның мақсаты"), detect_language("Цель программы")
+    ('kk', 'ru')
+    """
+    sample = text[:20000].lower()
+    cyrillic = len(_CYRILLIC.findall(sample))
+    kazakh = sum(sample.count(c) for c in kk.OWN_LETTERS)
+    return "kk" if cyrillic and kazakh / cyrillic > _KAZAKH_SHARE else "ru"

@@ -1,4 +1,4 @@
-"""Every word the reader knows, in one place.
+"""Kazakh: every Kazakh word and phrase the reader knows, as data.
 
 The passports follow one government template, so the reader needs only the
 standard field labels of that template plus general vocabulary: month names,
@@ -6,84 +6,80 @@ act types, issuers, units, number words and a few grammatical markers. No
 annex-, programme- or ministry-specific string belongs here.
 
 All entries are written in *repaired* spelling: Cyrillic ``і`` (U+0456), no
-letter spacing. Matching is case-insensitive unless stated.
+letter spacing. Matching is case-insensitive unless stated. Phrases whose word
+order matters are regular-expression sources with named groups; the reader
+fills the placeholders ``{date}`` (this language's date phrase) and ``{act}``
+(its act-type words). ``ru.py`` has the same names for Russian.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from typing import Final
+
+LANGUAGE: Final = "kk"
+# Letters of Kazakh that Russian does not have: how a text is told apart.
+OWN_LETTERS: Final = "әғқңөұүһі"
 
 # --- Passport field labels -------------------------------------------------
 # Field number → (key, label variants). The numbered labels of the passport
 # template, e.g. ``1. Құны`` or ``2. Бюджеттік бағдарламаның нормативтік
-# құқықтық негізі``. Russian variants are listed so a Russian text segments too.
+# құқықтық негізі``.
 FIELD_LABELS: Final[dict[int, tuple[str, tuple[str, ...]]]] = {
-    1: ("cost", ("Құны", "Стоимость")),
+    1: ("cost", ("Құны",)),
     2: (
         "legal_basis",
-        (
-            "Бюджеттік бағдарламаның нормативтік құқықтық негізі",
-            "Нормативная правовая основа бюджетной программы",
-        ),
+        ("Бюджеттік бағдарламаның нормативтік құқықтық негізі",),
     ),
     3: (
         "funding_source",
         (
             "Бюджеттік бағдарламаны қаржыландыру көздері",
             "Бюджеттік бағдарламаны қаржыландыру көзі",
-            "Источник финансирования бюджетной программы",
-            "Источники финансирования бюджетной программы",
         ),
     ),
-    4: ("goal", ("Бюджеттік бағдарламаның мақсаты", "Цель бюджетной программы")),
+    4: ("goal", ("Бюджеттік бағдарламаның мақсаты",)),
     5: (
         "tasks",
         (
             "Бюджеттік бағдарламаның міндеттері",
             "Бюджеттік бағдарламаның міндеті",
-            "Задачи бюджетной программы",
         ),
     ),
     6: (
         "plan",
-        (
-            "Бюджеттік бағдарламаны іске асыру жөніндегі іс-шаралар жоспары",
-            "План мероприятий по реализации бюджетной программы",
-        ),
+        ("Бюджеттік бағдарламаны іске асыру жөніндегі іс-шаралар жоспары",),
     ),
     7: (
         "results",
-        (
-            "Бюджеттік бағдарламаны орындаудан күтілетін нәтижелер",
-            "Ожидаемые результаты выполнения бюджетной программы",
-        ),
+        ("Бюджеттік бағдарламаны орындаудан күтілетін нәтижелер",),
     ),
 }
 
 # Sub-labels of field 7 → result kind (GOLD_SCHEMA keys).
 RESULT_LABELS: Final[dict[str, tuple[str, ...]]] = {
-    "direct": ("Тікелей нәтиже", "Тікелей нәтижелер", "Прямой результат", "Прямые результаты"),
-    "final": ("Түпкі нәтиже", "Түпкі нәтижелер", "Конечный результат", "Конечные результаты"),
+    "direct": ("Тікелей нәтиже", "Тікелей нәтижелер"),
+    "final": ("Түпкі нәтиже", "Түпкі нәтижелер"),
     "financial_economic": (
         "Қаржы-экономикалық нәтиже",
         "Қаржылық-экономикалық нәтиже",
         "Қаржылық-экономикалық тиімділік",
         "Қаржы-экономикалық тиімділік",
-        "Финансово-экономический результат",
     ),
-    "timeliness": ("Уақтылығы", "Уақытылығы", "Своевременность"),
-    "quality": ("Сапасы", "Качество"),
+    "timeliness": ("Уақтылығы", "Уақытылығы"),
+    "quality": ("Сапасы",),
 }
 
-# "423-ҚОСЫМША" (converted) or "... қаулысына 423-қосымша" (clean); the word
-# must end there, so "426-қосымшаға" in a sentence is no heading.
-ANNEX_HEADING: Final = re.compile(
-    r"(?<!\d)(?:(?P<kk>\d{1,4})\s*-\s*(?:қосымша|Қосымша|ҚОСЫМША)"
-    r"|(?:приложение|Приложение|ПРИЛОЖЕНИЕ)\s+(?P<ru>\d{1,4}))(?![^\W\d_])"
+# "423-ҚОСЫМША" (converted) or "... қаулысына 423-қосымша" (clean): the number
+# comes first. (The reader checks that the word ends there.)
+ANNEX_HEADING: Final = r"(?P<num>\d{1,4})\s*-\s*(?i:қосымша)"
+# The lines that attach an annex to its resolution, printed *before* the
+# heading: "Қазақстан Республикасы Үкіметінің 2006 жылғы 15 желтоқсандағы
+# N 1220 қаулысына".
+ANNEX_ATTACHMENT: Final = (
+    r"(?i)Қазақстан\s+Республикасы\s+[^\W\d_]+\s+{date}\s+(?:N|№)\s*\d+\s+"
+    r"(?:қаулысына|жарлығына|бұйрығына|заңына)\s*$"
 )
-AMENDMENT_NOTE_WORD: Final = ("Ескерту", "Сноска")
+AMENDMENT_NOTE_WORDS: Final = ("Ескерту",)
 
 # --- Dates -----------------------------------------------------------------
 # Month stems; a stem matches any inflected form (шілдедегі, ақпанындағы,
@@ -101,24 +97,38 @@ MONTHS: Final[dict[str, int]] = {
     "қазан": 10,
     "қараша": 11,
     "желтоқсан": 12,
-    # Russian genitive forms
-    "январ": 1,
-    "феврал": 2,
-    "март": 3,
-    "апрел": 4,
-    "мая": 5,
-    "июн": 6,
-    "июл": 7,
-    "август": 8,
-    "сентябр": 9,
-    "октябр": 10,
-    "ноябр": 11,
-    "декабр": 12,
 }
-KAZAKH_MONTHS: Final = tuple(list(MONTHS)[:12])
+# "1999 жылғы 23 шілдедегі", "2007 жылғы 1 қаңтардан".
+DATE_PHRASE: Final = (
+    r"(?<!\d)(?P<year>\d{4})\s*ж(?:ылғы|\.)\s+(?P<day>\d{1,2})\s+(?P<month>[^\W\d_]+)"
+)
+
+# --- The resolution's header -------------------------------------------------
+# "Қазақстан Республикасы Үкіметінің 2006 жылғы 15 желтоқсандағы N 1220 Қаулысы"
+RESOLUTION_LINE: Final = (
+    r"(?i)Қазақстан\s+Республикасы(?:ның)?\s+(?P<who>[^\W\d_]+)\s+"
+    r"(?P<date>{date})\s+(?:N|№)\s*(?P<num>\d+)\s+(?P<act>{act})(?![^\W\d_])"
+)
+# "Осы қаулы 2007 жылғы 1 қаңтардан бастап қолданысқа енгізіледі."
+IN_FORCE: Final = r"(?i)(?P<date>{date})\s+бастап\s+қолданысқа"
+# Item 1: "423, 424, 425-қосымшаларға сәйкес ... бекітілсін".
+ANNEX_LIST: Final = r"(?i)(?P<list>\d+(?:\s*,\s*\d+)*)\s*-\s*қосымшалар[^\W\d_]*"
+
+# --- The passport's header ---------------------------------------------------
+# "2007 жылға арналған"
+FISCAL_YEAR: Final = r"(?i)(?P<year>\d{4})\s*жылға\s+арналған"
+# '"Name" деген 001 республикалық бюджеттік бағдарламаның' — name before code.
+PROGRAM: Final = r"(?is)[\"«“](?P<name>[^\"«»“”]+?)[\"»”]\s*деген\s+(?P<code>\d{3})(?!\d)"
+# Field 1: "419926 мың теңге (төрт жүз ... мың теңге)".
+THOUSAND_TENGE: Final = ("мың теңге",)
 
 # --- Legal acts ------------------------------------------------------------
-# The closing word of a legal reference names the act type (GOLD_SCHEMA).
+# The closing word of a legal reference names the act type (GOLD_SCHEMA):
+# in Kazakh the act word comes last ("... N 280 Жарлығы").
+# The word that introduces a date after a name ("Бюджетный кодекс ... от 24 апреля").
+DATE_PREPOSITIONS: Final = ()
+ACT_WORD_POSITION: Final = "last"
+ACT_NAME_ADJECTIVE_ENDINGS: Final = ()
 ACT_TYPE_WORDS: Final[dict[str, str]] = {
     "заңы": "law",
     "кодексі": "code",
@@ -134,13 +144,13 @@ ACT_TYPE_INSTRUMENTAL: Final[dict[str, str]] = {
     "қаулысымен": "resolution",
     "бұйрығымен": "order",
 }
-# Which body passes each act type (GOLD_SCHEMA "issuer").
-ISSUER_BY_ACT_TYPE: Final[dict[str, str]] = {
-    "law": "Parliament",
-    "code": "Parliament",
-    "decree": "President",
-    "resolution": "Government",
-    "order": "Ministry",
+# Amendment notes: "Ескерту. 6-тармаққа өзгерту енгізілді - ..." names the
+# amended part first; the kinds are "annex", "subitem", "item".
+AMENDMENT_TARGET: Final = r"(?i)(?P<num>\d+)\s*-\s*(?P<what>қосымша|тармақша|тармақ)[^\W\d_]*"
+AMENDMENT_TARGET_KINDS: Final[dict[str, str]] = {
+    "қосымша": "annex",
+    "тармақша": "subitem",
+    "тармақ": "item",
 }
 # Issuer phrases as printed → issuer. Stems, matched case-insensitively.
 ISSUER_WORDS: Final[dict[str, str]] = {
@@ -178,6 +188,8 @@ NUMBER_SCALES: Final[dict[str, int]] = {
     "миллион": 1_000_000,
     "миллиард": 1_000_000_000,
 }
+# "төрт жүз": a count before the hundred word multiplies it.
+HUNDRED_WORDS: Final = ("жүз",)
 CURRENCY_WORDS: Final = ("теңге",)
 
 # --- Indicators ------------------------------------------------------------
@@ -203,14 +215,23 @@ UNIT_STEMS: Final[tuple[tuple[str, str], ...]] = (
     ("түр", "item"),
     ("бірлік", "item"),
     ("жоба", "item"),
+    ("төсек", "bed"),
+    ("километр", "km"),
+    (r"км(?![^\W\d_])", "km"),
+    ("тонна", "tonne"),
+    ("гектар", "hectare"),
+    ("нысан", "object"),
+    ("объект", "object"),
 )
-# "кем емес" = not less than → ">="; "аспайды"/"дейін" = not more than → "<=".
-COMPARATOR_WORDS: Final[tuple[tuple[str, str], ...]] = (
+# "кем емес" = not less than → ">="; "аспайды" = not more than → "<=".
+# Kazakh prints them after the quantity ("42 адамнан кем емес").
+COMPARATORS_AFTER: Final[tuple[tuple[str, str], ...]] = (
     ("кем емес", ">="),
     ("кем болмайды", ">="),
     ("аспайды", "<="),
     ("артық емес", "<="),
 )
+COMPARATORS_BEFORE: Final[tuple[tuple[str, str], ...]] = ()
 # A number followed by these words is a duration, a time span or a date part,
 # never an indicator ("30 күндік", "6-апталық", "2 жылдан 3 жылға дейін").
 NON_INDICATOR_STEMS: Final = (
@@ -223,16 +244,33 @@ NON_INDICATOR_STEMS: Final = (
     "тоқсан",
     "кезең",
     "саты",
-    "ге дейін",
 )
+# Right after a number these make it the end of a span ("2 жылдан 3 жылға дейін").
+SPAN_END_WORDS: Final = ("ге дейін", "ға дейін")
 # Words that close an adverbial clause: the indicator clause starts after them
 # ("Оқыту курсынан өткеннен кейін | мемлекеттік тілде ...").
 CLAUSE_OPENERS: Final = ("кейін", "соң", "кезінде", "кезде", "орай", "нәтижесінде")
+# A word after the quantity that starts a further clause ("... және ...").
+CLAUSE_CLOSERS: Final = ("және",)
+# A clause-initial converb + participle ("Таңдалып алынған ...") belongs to
+# the previous sentence's frame, not to the indicator's clause.
+CLAUSE_INITIAL_PARTICIPLE: Final = r"(?i)\s*[^\W\d_]+(?:ып|іп|п)\s+[^\W\d_]+(?:ған|ген|қан|кен)\s+"
+# An embedded phrase after a comma that does not end the clause (Russian has them).
+EMBEDDED_PHRASE_SUFFIXES: Final = ()
+# "1 мемлекеттік қызметшінің ... шығындар": "per one" — the genitive marks a
+# divisor, and the indicator's clause starts after it.
+DIVISOR_SUFFIXES: Final = ("ның", "нің", "дың", "дің", "тың", "тің")
+DIVISOR_OPENS_CLAUSE: Final = True
 
 # --- Action-plan table -----------------------------------------------------
 # Period cells: whole year, months and ranges of months, quarters.
-PERIOD_WORDS: Final = ("жыл бойы", "жыл ішінде", "тоқсан", "в течение года", "ежеквартально")
-# Head nouns that close an organisation name (executors column).
+PERIOD_WORDS: Final = ("жыл бойы", "жыл ішінде", "тоқсан")
+# "I тоқсан", "2007 ж."
+QUARTER_WORDS: Final = ("тоқсан",)
+YEAR_ABBREVIATIONS: Final = ("ж",)
+# Head nouns that close an organisation name (executors column): in Kazakh
+# the head noun ends the name ("... агенттігі").
+ORGANISATION_HEAD_POSITION: Final = "last"
 ORGANISATION_HEADS: Final = (
     "агенттігі",
     "министрлігі",
@@ -258,16 +296,11 @@ ORGANISATION_HEADS: Final = (
     "банкі",
     "палатасы",
     "ведомствосы",
-    "агентство",
-    "министерство",
-    "академия",
-    "центр",
-    "комитет",
 )
 
 # --- Letters ---------------------------------------------------------------
-# Latin letters that PDF conversion put inside Cyrillic words, and the
-# Cyrillic letter they stand for.
+# Latin letters that PDF conversion put inside Cyrillic words, and the Kazakh
+# letter they stand for (Latin i is the Kazakh і).
 LATIN_TO_CYRILLIC: Final[dict[str, str]] = {
     "i": "і",
     "I": "І",
@@ -292,28 +325,5 @@ LATIN_TO_CYRILLIC: Final[dict[str, str]] = {
 }
 
 # Letters that may stand alone as a word and must not be glued to a
-# neighbour by the letter-spacing repair ("N 280", Russian "и", "в", "с").
-STANDALONE_LETTERS: Final = frozenset("Nn№иявсокуИЯВСОКУ")
-
-
-def label_pattern(labels: Iterable[str]) -> str:
-    """A regex alternation of labels, longest first, any white space between words."""
-    alts = sorted({re.escape(lab).replace(r"\ ", r"\s+") for lab in labels}, key=len, reverse=True)
-    return "(?:" + "|".join(alts) + ")"
-
-
-# Any numbered field label, e.g. "Құны" or "Бюджеттік бағдарламаның мақсаты".
-FIELD_LABEL_PATTERN: Final = label_pattern(lab for _, labs in FIELD_LABELS.values() for lab in labs)
-RESULT_LABEL_PATTERN: Final = label_pattern(lab for labs in RESULT_LABELS.values() for lab in labs)
-
-
-def fold(text: str) -> str:
-    """Lower-case and map look-alike Latin letters to Cyrillic, for matching.
-
-    >>> fold("Бюджеттiк")
-    'бюджеттік'
-    """
-    return text.translate(_FOLD).lower()
-
-
-_FOLD = str.maketrans({k: v for k, v in LATIN_TO_CYRILLIC.items()})
+# neighbour by the letter-spacing repair ("N 280").
+STANDALONE_LETTERS: Final = frozenset("Nn№")
