@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from kzbudget_graph.reader.export import document_json
 from kzbudget_graph.reader.extract import extract_file
 
-from conftest import CLEAN, CORPUS
+from conftest import CLEAN, CORPUS, DATA, ROOT
 from goldcompare import TEXT_THRESHOLD, differences, similarity
 
 
@@ -21,6 +23,34 @@ def _compare(gold: dict, got: dict) -> list[str]:
 def test_every_gold_field_matches(path, gold):
     got = document_json(extract_file(path))
     assert _compare(gold, got) == []
+
+
+RU_FIXTURES = [
+    (ROOT / "corpus" / "decree-2006-1220-annexes-423-429.ru.clean.txt",
+     DATA / "decree-2006-1220-annexes-423-425.ru.clean.gold.json"),
+    (ROOT / "corpus" / "decree-2006-1220-annexes-423-429.ru.damaged.txt",
+     DATA / "decree-2006-1220-annexes-423-425.ru.damaged.gold.json"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "gold_file"), RU_FIXTURES, ids=["ru-clean", "ru-damaged"])
+def test_every_russian_gold_field_matches(path, gold_file):
+    """Issue #10: the Russian text of the resolution, clean and damaged, field by field."""
+    gold = json.loads(gold_file.read_text(encoding="utf-8"))
+    got = document_json(extract_file(path))
+    assert got["language"] == gold["language"] == "ru"
+    assert _compare(gold, got) == []
+    # beyond the gold annexes: seven passports, the notes are amendments, not annexes
+    assert [p["annex"] for p in got["passports"]] == [str(n) for n in range(423, 430)]
+    by_annex = {p["annex"]: p for p in got["passports"]}
+    assert [(a["target"], a["by"]["number"]) for a in by_annex["426"]["amendments"]] == [
+        ("annex", "308")
+    ]
+    assert [(a["target"], a["by"]["number"]) for a in by_annex["429"]["amendments"]] == [
+        ("item 6", "597"),
+        ("item 7", "597"),
+    ]
+    assert not any("Сноска" in (v or "") for p in got["passports"] for v in p["results"].values())
 
 
 def test_comparison_is_strict_enough_to_fail(gold, corpus_json):

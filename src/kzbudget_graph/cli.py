@@ -28,7 +28,7 @@ from .output import check_target, terminate_cleanly, write_atomic
 from .pipeline import Settings
 from .pipeline import build as pipeline_build
 from .reader.export import document_json
-from .reader.extract import extract_file, extract_files
+from .reader.extract import extract_documents, extract_each
 from .report import print_document, print_validation
 from .store.queries import bindings, get_query, load_queries, parse_params
 from .store.results import print_table, to_csv, to_json
@@ -79,24 +79,23 @@ def _warn(messages: list[str]) -> None:
 
 
 def _extract_all(files: list[Path], jobs: int = 1) -> list[Document]:
+    """Every resolution of every file, in order (a file may hold several)."""
     if jobs > 1 and len(files) > 1:
-        docs = extract_files(files, jobs=jobs)
-    elif len(files) > 1:
-        docs = []
-        with Progress(console=err, transient=True) as progress:
+        each = extract_each(files, jobs=jobs)
+    else:
+        each = []
+        with Progress(console=err, transient=True, disable=len(files) < 2) as progress:
             task = progress.add_task("extracting", total=len(files))
             for f in files:
-                docs.append(extract_file(f))
+                each.append(list(extract_documents(f)))
                 progress.advance(task)
-    else:
-        docs = [extract_file(f) for f in files]
-    for f, doc in zip(files, docs, strict=True):
-        for p in doc.passports:
-            for w in p.warnings:
+    for f, docs in zip(files, each, strict=True):
+        for doc in docs:
+            for w in [*(w for p in doc.passports for w in p.warnings), *doc.warnings]:
                 err.print(
                     f"[yellow]warning[/yellow]: {markup_safe(f)}: {markup_safe(w)}", soft_wrap=True
                 )
-    return docs
+    return [doc for docs in each for doc in docs]
 
 
 @app.command()

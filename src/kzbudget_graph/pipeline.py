@@ -14,6 +14,7 @@ and the store as they were.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import io
 import os
@@ -32,7 +33,8 @@ from .graph.rdf import bind_prefixes, document_graph, graph_name
 from .graph.serialize import FORMATS
 from .graph.validate import Finding, load_ontology, load_shapes, validate_graph
 from .output import publish, temporary_beside
-from .reader.extract import extract_file
+from .reader.extract import extract_source, source_parts
+from .reader.read import SourceText, read_source
 from .store.store import ONTOLOGY_GRAPH, EmbeddedStore
 
 STREAMABLE = {"ttl", "nt", "trig", "nq"}  # formats whose documents concatenate
@@ -87,10 +89,10 @@ def _context(settings: Settings) -> tuple[Identifiers, Linker, Graph, Graph]:
     return _worker["ids"], _worker["linker"], _worker["shapes"], _worker["ontology"]  # type: ignore[return-value]
 
 
-def process_file(path: str, settings: Settings) -> DocumentResult:
-    """Extract, map, validate and serialise one source file."""
+def process_source(source: SourceText, path: str, settings: Settings) -> DocumentResult:
+    """Extract, map, validate and serialise one source document (one resolution)."""
     ids, linker, shapes, ontology = _context(settings)
-    doc = extract_file(path)
+    doc = extract_source(source)
     graph = document_graph(doc, ids, linker)
     name = str(graph_name(doc, ids))
     findings = validate_graph(graph, shapes, ontology).findings if settings.validate else []
@@ -119,17 +121,34 @@ def _serialize_one(graph: Graph, name: str, fmt: str, ids: Identifiers) -> str:
     return graph.serialize(format=FORMATS[fmt])
 
 
+def _sources(files: Sequence[str | Path]) -> Iterator[tuple[SourceText, str]]:
+    """Each resolution of each file, with the path it was read from."""
+    for f in files:
+        for part in source_parts(read_source(f)):
+            yield part, str(f)
+
+
 def results(
     files: Sequence[str | Path], settings: Settings, jobs: int = 1
 ) -> Iterator[DocumentResult]:
-    """Process files in order, over ``jobs`` processes."""
-    paths = [str(f) for f in files]
-    if jobs <= 1 or len(paths) < 2:
-        for p in paths:
-            yield process_file(p, settings)
+    """Process every document of the files in order, over ``jobs`` processes.
+
+    A file that holds several resolutions gives several documents; at most
+    ``2 × jobs`` of them are in flight, so memory holds a few documents, never
+    the whole input.
+    """
+    if jobs <= 1:
+        for source, path in _sources(files):
+            yield process_source(source, path, settings)
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-        yield from pool.map(process_file, paths, [settings] * len(paths), chunksize=1)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: collections.deque = collections.deque()
+        for source, path in _sources(files):
+            pending.append(pool.submit(process_source, source, path, settings))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def build(

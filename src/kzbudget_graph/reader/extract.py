@@ -11,8 +11,9 @@ The public entry points::
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +41,7 @@ from .numbers import parse_decimal, parse_number_words
 from .plan import parse_plan
 from .read import SourceText, decode_source, read_source
 from .repair import repair
-from .segment import PassportSegment, result_parts, segment
+from .segment import PassportSegment, result_parts, segment, split_resolutions
 from .values import Cutter, trim
 
 _ADMINISTRATOR = re.compile(
@@ -91,20 +92,69 @@ _FIELD_KEYS = {n: key for n, (key, _) in lexicon.FIELD_LABELS.items()}
 
 
 def extract_file(path: str | Path) -> Document:
-    """Read, repair, segment and extract one source file."""
-    return extract_source(read_source(path))
+    """Read, repair, segment and extract one source file (its first resolution).
+
+    A file may hold several resolutions: :func:`extract_documents` reads them all.
+    """
+    return extract_source(source_parts(read_source(path))[0])
+
+
+def extract_documents(path: str | Path) -> Iterator[Document]:
+    """Every resolution of a source file, one :class:`Document` each, in order.
+
+    Each is extracted and handed over before the next is read, so memory
+    holds the file's text and one resolution's model, never all of them.
+    """
+    for part in source_parts(read_source(path)):
+        yield extract_source(part)
+
+
+def source_parts(source: SourceText) -> list[SourceText]:
+    """The resolutions of a decoded file, each as a source text of its own.
+
+    A file holding one resolution is returned as it is. Otherwise each part is
+    named ``file#k`` and has its own SHA-256 and size (of its UTF-8 text), and
+    its spans count from the part's start.
+    """
+    regions = split_resolutions(source.text)
+    if len(regions) == 1:
+        return [source]
+    parts = []
+    for k, (a, b) in enumerate(regions, start=1):
+        raw = source.text[a:b].encode("utf-8")
+        parts.append(
+            SourceText(
+                name=f"{source.name}#{k}",
+                text=source.text[a:b],
+                encoding=source.encoding,
+                sha256=hashlib.sha256(raw).hexdigest(),
+                byte_size=len(raw),
+            )
+        )
+    return parts
 
 
 def extract_files(paths: Sequence[str | Path], jobs: int = 1) -> list[Document]:
-    """Extract several files, in order; ``jobs`` > 1 spreads them over processes.
+    """Every resolution of several files, in order (see :func:`extract_each`)."""
+    return [doc for docs in extract_each(paths, jobs) for doc in docs]
+
+
+def extract_each(paths: Sequence[str | Path], jobs: int = 1) -> list[list[Document]]:
+    """The documents of each file, file by file; ``jobs`` > 1 spreads the files
+    over processes.
 
     Files are independent, so extraction scales with cores. The first error
     raised (in file order) is raised here.
     """
     if jobs <= 1 or len(paths) < 2:
-        return [extract_file(p) for p in paths]
+        return [list(extract_documents(p)) for p in paths]
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-        return list(pool.map(extract_file, paths, chunksize=max(1, len(paths) // (jobs * 4))))
+        chunk = max(1, len(paths) // (jobs * 4))
+        return list(pool.map(_all_documents, paths, chunksize=chunk))
+
+
+def _all_documents(path: str | Path) -> list[Document]:
+    return list(extract_documents(path))
 
 
 def extract_sources(sources: Sequence[SourceText], jobs: int = 1) -> list[Document]:

@@ -144,7 +144,7 @@ def _parse_reference(
         pos = lo
         for t0, t1 in sorted(s for s in taken if lo <= s[0] < hi):
             issuer_parts.append((pos, t0))
-            pos = t1
+            pos = max(pos, t1)  # a name may cover the act word
         issuer_parts.append((pos, hi))
     words = []
     for lo, hi in issuer_parts:

@@ -69,7 +69,7 @@ def number_words(value: int) -> str:
     'төрт жүз он тоғыз миллион тоғыз жүз жиырма алты мың'
     """
     if value == 0:
-        return "нөл"
+        return next(w for w, v in _KK.NUMBER_WORDS.items() if v == 0)
     words: list[str] = []
     scales = sorted(((v, k) for k, v in _KK.NUMBER_SCALES.items()), reverse=True)
     for scale, scale_word in [*scales, (1, "")]:

@@ -186,3 +186,74 @@ def _blank(text: str, regions: list[Region]) -> str:
         pos = b
     parts.append(text[pos:])
     return "".join(parts)
+
+
+# --- several resolutions in one file ------------------------------------------
+
+_RESOLUTION_LINES = tuple(
+    re.compile(
+        lex.RESOLUTION_LINE.replace("{date}", lex.DATE_PHRASE).replace(
+            "{act}", "|".join(lex.ACT_TYPE_WORDS)
+        )
+    )
+    for lex in lexicon.LANGUAGES.values()
+)
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+_TITLE_MAX_LINES = 4  # a resolution's title paragraph: a few lines, no field label
+
+
+def split_resolutions(text: str) -> list[Region]:
+    """Regions of ``text`` that each hold one resolution and its annexes.
+
+    Compilations put several resolutions (or the Kazakh and the Russian text
+    of one) in one file. A resolution starts at its act line ("Қазақстан
+    Республикасы Үкіметінің ... N 1220 Қаулысы", "Постановление Правительства
+    Республики Казахстан от ... N 1220"), or at its title paragraph right
+    before it; a new one starts only after the previous one has an annex.
+    One region, the whole text, when the file holds one resolution.
+    """
+    lines = sorted(
+        (m.start() for p in _RESOLUTION_LINES for m in p.finditer(text)), key=lambda s: s
+    )
+    starts: list[int] = []
+    for pos in lines:
+        if not _opens_resolution(text, pos):
+            continue  # a legal reference worded like an act line, inside a passport
+        begin = _title_start(text, pos, starts[-1] if starts else 0)
+        if not starts:
+            starts.append(0)
+        elif _has_annex(text, starts[-1], begin):
+            starts.append(begin)
+    if len(starts) <= 1:
+        return [(0, len(text))]
+    return [(a, b) for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+
+
+def _title_start(text: str, act_line: int, floor: int) -> int:
+    """Start of the act line's paragraph, or of the short title paragraph before it."""
+    breaks = [m for m in _PARAGRAPH_BREAK.finditer(text, floor, act_line)][-2:]
+    if not breaks:
+        return text.rfind("\n", floor, act_line) + 1
+    paragraph = breaks[-1].end()
+    if len(breaks) == 2 or floor == 0:
+        title_start = breaks[0].end() if len(breaks) == 2 else floor
+        title = text[title_start : breaks[-1].start()]
+        if (
+            title.strip()
+            and title.count("\n") < _TITLE_MAX_LINES
+            and not _FIELD_LABEL_LINE.search(title)
+        ):
+            return title_start
+    return paragraph
+
+
+def _opens_resolution(text: str, pos: int) -> bool:
+    """An act line opens a resolution when annexes follow before any field label."""
+    found = [m.start() for p in lexicon.ANNEX_HEADINGS if (m := p.search(text, pos))]
+    if not found:
+        return False
+    return _FIELD_LABEL_LINE.search(text, pos, min(found)) is None
+
+
+def _has_annex(text: str, start: int, end: int) -> bool:
+    return any(p.search(text, start, end) for p in lexicon.ANNEX_HEADINGS)
