@@ -90,3 +90,30 @@ def test_spans_hold_on_damaged_text(corpus_text, data):
     except InputError:
         return  # damage removed every annex heading: a clean error, nothing to check
     check_spans(text, doc)
+
+
+def test_spans_of_the_russian_texts_point_at_their_words():
+    """Issue #10: the same holds for the Russian text, clean and converted."""
+    from conftest import ROOT
+
+    for variant in ("clean", "damaged"):
+        path = ROOT / "corpus" / f"decree-2006-1220-annexes-423-429.ru.{variant}.txt"
+        text = path.read_text(encoding="utf-8")
+        doc = document_json(extract_bytes(text.encode("utf-8"), path.name))
+        assert check_spans(text, doc) > 200
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_spans_hold_on_damaged_russian_text(data):
+    from conftest import ROOT
+
+    clean = (ROOT / "corpus" / "decree-2006-1220-annexes-423-429.ru.clean.txt").read_text(
+        encoding="utf-8"
+    )
+    text = data.draw(damaged(clean, allow_structural=False))
+    try:
+        doc = document_json(extract_bytes(text.encode("utf-8"), "damaged.ru.txt"))
+    except InputError:
+        return
+    check_spans(text, doc)
