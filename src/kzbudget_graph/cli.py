@@ -22,7 +22,7 @@ from .errors import KzbudgetError
 from .graph.identifiers import DEFAULT_BASE, Identifiers
 from .graph.link import describe, load_known_acts
 from .graph.serialize import format_of, read_graph, union
-from .graph.validate import Report, load_shapes, validate_graph
+from .graph.validate import ENGINES, Report, load_shapes, validate_graph
 from .model import Document
 from .output import check_target, terminate_cleanly, write_atomic
 from .pipeline import Settings
@@ -150,6 +150,9 @@ def build(
         Path | None, typer.Option(help="More known acts (CSV like data/known-acts.csv).")
     ] = None,
     jobs: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    engine: Annotated[
+        str, typer.Option(help="SHACL engine: shacl-rust (fast) or pyshacl (reference).")
+    ] = "shacl-rust",
 ) -> None:
     """Extract, map to RDF, validate, write the graph and load the embedded store.
 
@@ -163,7 +166,11 @@ def build(
     fmt = format.value if format else (format_of(output) if output else "ttl")
     if acts is not None:
         load_known_acts(acts)  # a bad table fails now, with its line
-    settings = Settings(fmt=fmt, validate=validate, base=base, acts=str(acts) if acts else None)
+    if engine not in ENGINES:
+        raise KzbudgetError(f"--engine must be one of {', '.join(ENGINES)}, not {safe(engine)!r}")
+    settings = Settings(
+        fmt=fmt, validate=validate, base=base, acts=str(acts) if acts else None, engine=engine
+    )
     findings: list = []
     with Progress(console=err, transient=True, disable=len(files) < 2) as progress:
         task = progress.add_task("building", total=len(files))
@@ -210,10 +217,13 @@ def validate_cmd(
     shapes: Annotated[
         Path | None, typer.Option("--shapes", help="Directory of SHACL shapes (*.ttl).")
     ] = None,
+    engine: Annotated[
+        str, typer.Option(help="SHACL engine: shacl-rust (fast) or pyshacl (reference).")
+    ] = "shacl-rust",
 ) -> None:
     """Validate a graph against the SHACL shapes; exit 1 on any violation."""
     data = union(read_graph(graph))
-    report = validate_graph(data, load_shapes(shapes))
+    report = validate_graph(data, load_shapes(shapes), engine=engine)
     print_validation(report, Console(highlight=False, width=160))
     if not report.conforms:
         raise typer.Exit(1)

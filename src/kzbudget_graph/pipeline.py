@@ -46,6 +46,7 @@ class Settings:
     validate: bool = True
     base: str = DEFAULT_BASE
     acts: str | None = None
+    engine: str = "shacl-rust"  # the SHACL engine (graph.validate.ENGINES)
 
 
 @dataclass(slots=True)
@@ -95,7 +96,11 @@ def process_source(source: SourceText, path: str, settings: Settings) -> Documen
     doc = extract_source(source)
     graph = document_graph(doc, ids, linker)
     name = str(graph_name(doc, ids))
-    findings = validate_graph(graph, shapes, ontology).findings if settings.validate else []
+    findings = (
+        validate_graph(graph, shapes, ontology, engine=settings.engine).findings
+        if settings.validate
+        else []
+    )
     warnings = [str(w) for p in doc.passports for w in p.warnings] + [str(w) for w in doc.warnings]
     serialized = ""
     if settings.fmt in STREAMABLE:
