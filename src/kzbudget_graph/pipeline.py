@@ -10,11 +10,19 @@ validated is the temporary file renamed over the output, and only then is
 the store loaded — one named graph at a time, each replaced atomically. A
 violation, an error or a kill before that leaves the previous output file
 and the store as they were.
+
+A graph is named after its document's identity (act + language), so loading
+a corrected file replaces the old version; two *different* files with one
+identity in one build are an error naming both. After loading, the run is
+recorded in a run graph (which versions it replaced) and the cross-document
+rules of :mod:`.store.consistency` run over the whole store.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -24,13 +32,16 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
+from . import __version__
+from .errors import KzbudgetError
 from .graph.identifiers import DEFAULT_BASE, Identifiers
 from .graph.link import Linker, load_known_acts
-from .graph.rdf import bind_prefixes, document_graph, graph_name
+from .graph.rdf import bind_prefixes, document_graph, graph_name, run_graph
 from .graph.serialize import FORMATS
 from .graph.validate import Finding, load_ontology, load_shapes, validate_graph
 from .reader.extract import extract_file
-from .store.store import ONTOLOGY_GRAPH, EmbeddedStore
+from .store.consistency import check_store
+from .store.store import ONTOLOGY_GRAPH, EmbeddedStore, previous_versions
 
 STREAMABLE = {"ttl", "nt", "trig", "nq"}  # formats whose documents concatenate
 
@@ -47,6 +58,7 @@ class Settings:
 class DocumentResult:
     path: str
     graph_name: str
+    sha256: str
     passports: int
     triples: int
     ntriples: bytes
@@ -62,6 +74,8 @@ class BuildSummary:
     triples: int = 0
     findings: list[Finding] = field(default_factory=list)
     store_triples: int | None = None
+    # graph name -> source files of the version this build replaced in the store
+    replaced: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def violations(self) -> list[Finding]:
@@ -89,7 +103,7 @@ def process_file(path: str, settings: Settings) -> DocumentResult:
     ids, linker, shapes, ontology = _context(settings)
     doc = extract_file(path)
     graph = document_graph(doc, ids, linker)
-    name = str(graph_name(doc, ids))
+    name = str(graph_name(doc, ids, linker))
     findings = validate_graph(graph, shapes, ontology).findings if settings.validate else []
     warnings = [str(w) for p in doc.passports for w in p.warnings] + [str(w) for w in doc.warnings]
     serialized = ""
@@ -98,6 +112,7 @@ def process_file(path: str, settings: Settings) -> DocumentResult:
     return DocumentResult(
         path=path,
         graph_name=name,
+        sha256=doc.source.sha256,
         passports=len(doc.passports),
         triples=len(graph),
         ntriples=graph.serialize(format="nt", encoding="utf-8"),
@@ -151,8 +166,17 @@ def build(
     whole = Dataset() if settings.fmt not in STREAMABLE else None
     renamed = False
     seen: set[tuple] = set()
+    identities: dict[str, DocumentResult] = {}
     try:
         for result in results(files, settings, jobs):
+            first = identities.setdefault(result.graph_name, result)
+            if first is not result:
+                if first.sha256 == result.sha256:
+                    continue  # the same bytes twice: one document
+                raise KzbudgetError(
+                    f"{first.path} and {result.path} are two different versions of one "
+                    f"document ({result.graph_name}); build one of them"
+                )
             summary.documents += 1
             summary.passports += result.passports
             summary.triples += result.triples
@@ -185,9 +209,22 @@ def build(
         if store is not None:
             with EmbeddedStore(store) as embedded:
                 for name, start, end in chunks:
+                    summary.replaced[name] = previous_versions(embedded, name)
                     staged.seek(start)
                     embedded.replace_graph_data(name, staged.read(end - start))
                 embedded.replace_graph(ONTOLOGY_GRAPH, load_ontology())
+                ids = Identifiers(settings.base)
+                run = run_graph(
+                    ids,
+                    [(r.graph_name, str(ids.source(r.sha256))) for r in identities.values()],
+                    summary.replaced,
+                    tool_version=__version__,
+                    acts_sha256=_acts_checksums(settings.acts),
+                    started=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                )
+                embedded.replace_graph(str(ids.run_graph()), run)
+                if settings.validate:  # the cross-document rules, over the whole store
+                    summary.findings.extend(check_store(embedded.query))
                 summary.store_triples = embedded.triple_count()
         return summary
     finally:
@@ -197,3 +234,11 @@ def build(
         if not renamed:
             with contextlib.suppress(OSError):
                 os.unlink(out_tmp.name)
+
+
+def _acts_checksums(extra: str | None) -> list[str]:
+    """SHA-256 of the curated table of known acts and of the user's table, if any."""
+    from .resources import project_dir
+
+    paths = [project_dir("data") / "known-acts.csv"] + ([Path(extra)] if extra else [])
+    return [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]

@@ -210,15 +210,37 @@ def run_query(target: EmbeddedStore | RemoteEndpoint, query, bound: dict) -> Res
     return target.query(bind(query, bound))
 
 
+def previous_versions(target: EmbeddedStore | RemoteEndpoint, name: str) -> list[str]:
+    """The source files the graph ``name`` now in ``target`` was read from.
+
+    A document graph names its source (``<graph> prov:wasDerivedFrom <file>``),
+    so a load that replaces it can say which version it replaced.
+    """
+    if ">" in name or " " in name:
+        raise KzbudgetError(f"{name!r} is not a graph IRI")
+    result = target.query(
+        f"SELECT ?src WHERE {{ GRAPH <{name}> {{ <{name}> "
+        f"<http://www.w3.org/ns/prov#wasDerivedFrom> ?src }} }}"
+    )
+    return sorted(row["src"].value for row in result.rows if row.get("src") is not None)
+
+
 def load_graphs(
     target: EmbeddedStore | RemoteEndpoint,
     graphs: Iterable[tuple[str, Graph]],
     *,
     use_update: bool = False,
+    replaced: dict[str, list[str]] | None = None,
 ) -> int:
-    """Replace each named graph in ``target``; returns how many were loaded."""
+    """Replace each named graph in ``target``; returns how many were loaded.
+
+    With ``replaced``, records for each graph the source files of the version
+    it replaced (see :func:`previous_versions`).
+    """
     count = 0
     for name, graph in graphs:
+        if replaced is not None:
+            replaced[name] = previous_versions(target, name)
         if isinstance(target, EmbeddedStore):
             target.replace_graph(name, graph)
         elif use_update:
