@@ -142,7 +142,20 @@ class RemoteEndpoint:
         except urllib.error.HTTPError as exc:
             raise KzbudgetError(_http_message(self.url, exc.code, exc.read())) from exc
         except (urllib.error.URLError, OSError) as exc:
+            if isinstance(getattr(exc, "reason", exc), BrokenPipeError | ConnectionResetError):
+                self._refused(url)  # a server may refuse a large body before reading it
             raise KzbudgetError(_connection_message(self.url, exc, self.timeout)) from exc
+
+    def _refused(self, url: str) -> None:
+        """Raise the server's own refusal (401/403 ...) if a read-only GET gets one."""
+        try:
+            with self._opener().open(urllib.request.Request(url), timeout=self.timeout):
+                return
+        except urllib.error.HTTPError as exc:
+            if exc.code in (401, 403):
+                raise KzbudgetError(_http_message(self.url, exc.code, exc.read())) from exc
+        except (urllib.error.URLError, OSError):
+            return
 
     def _opener(self) -> urllib.request.OpenerDirector:
         handlers: list[urllib.request.BaseHandler] = []
