@@ -50,6 +50,7 @@ def copies(base: str, n: int):
             .replace("administrator/608>", f"administrator/{admin}>")
             .replace('"608"', f'"{admin}"')
             .replace("/id/source/", f"/id/source/{i}-")
+            .replace("/graph/act/", f"/graph/act/{i}-")
         )
 
 

@@ -52,19 +52,20 @@ def test_validate_exits_1_on_a_violation_and_names_focus_and_source(tmp_path):
     assert "does not conform — 1 violation(s)" in result.stdout
 
 
-def test_trig_has_one_named_graph_per_source(tmp_path):
+def test_two_versions_of_one_document_in_one_build_are_refused(tmp_path):
+    """The clean excerpt and the corpus are both the Kazakh text of resolution 1220:
+    one document identity, one named graph; building both at once is an error."""
     out = tmp_path / "graph.trig"
-    result = run_cli(
-        "build",
-        str(CORPUS),
-        str(CLEAN),
-        "-o",
-        str(out),
-    )
-    assert result.returncode == 0, result.stderr
-    assert "in 2 named graph(s)" in result.stderr
-    text = out.read_text(encoding="utf-8")
-    assert text.count("<https://w3id.org/kzbudget/id/source/") >= 2
+    result = run_cli("build", str(CORPUS), str(CLEAN), "-o", str(out), "--no-store")
+    assert result.returncode == 2
+    error = result.stderr.strip().splitlines()[-1]
+    assert CORPUS.name in error and CLEAN.name in error
+    assert "graph/act/P060001220_/kk" in error
+    assert not out.exists()
+    one = run_cli("build", str(CORPUS), "-o", str(out), "--no-store")
+    assert one.returncode == 0, one.stderr
+    assert "in 1 named graph(s)" in one.stderr
+    assert "<https://w3id.org/kzbudget/graph/act/P060001220_/kk>" in out.read_text(encoding="utf-8")
 
 
 def test_validate_bad_arguments(tmp_path):

@@ -8,9 +8,9 @@ import json
 
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, FOAF
 
-from kzbudget_graph.graph.identifiers import KZB
+from kzbudget_graph.graph.identifiers import KZB, Identifiers
 from kzbudget_graph.graph.link import Linker, adilet_code, load_known_acts
 from kzbudget_graph.graph.namespaces import DCAT, ELI, VOID
 from kzbudget_graph.graph.namespaces import KZBID as ID
@@ -30,24 +30,33 @@ def code_of(graph: Graph, act: URIRef) -> tuple[str | None, str | None]:
 
 
 def test_codes_of_the_corpus_acts(corpus_graph):
+    # (type, date) as printed -> (code, basis); the act's IRI is keyed by its code
     expected = {
-        "act/resolution/2006-12-15/1220": ("P060001220_", "derived"),  # the approving resolution
-        "act/law/1999-07-23": ("Z990000453_", "curated"),  # printed without a number
-        "act/law/2001-07-09": ("Z010000225_", "curated"),
-        "act/decree/1999-12-03/280": ("U990000280_", "derived"),
-        "act/decree/2005-06-30/1598": ("U050001598_", "derived"),
-        "act/resolution/1998-11-11/1156": ("P980001156_", "derived"),
-        "act/resolution/2000-01-12/50": ("P000000050_", "derived"),
-        "act/resolution/2007-04-18/308": ("P070000308_", "derived"),  # amending resolutions
-        "act/resolution/2007-07-13/597": ("P070000597_", "derived"),
-        "act/resolution/2007-11-12/1070": ("P070001070_", "derived"),
+        ("resolution", "2006-12-15"): ("P060001220_", "derived"),  # the approving resolution
+        ("law", "1999-07-23"): ("Z990000453_", "curated"),  # printed without a number
+        ("law", "2001-07-09"): ("Z010000225_", "curated"),
+        ("decree", "1999-12-03"): ("U990000280_", "derived"),
+        ("decree", "2005-06-30"): ("U050001598_", "derived"),
+        ("resolution", "1998-11-11"): ("P980001156_", "derived"),
+        ("resolution", "2000-01-12"): ("P000000050_", "derived"),
+        ("resolution", "2007-04-18"): ("P070000308_", "derived"),  # amending resolutions
+        ("resolution", "2007-07-13"): ("P070000597_", "derived"),
+        ("resolution", "2007-11-12"): ("P070001070_", "derived"),
     }
-    for path, want in expected.items():
-        assert code_of(corpus_graph, ID[path]) == want, path
-    law = ID["act/law/1999-07-23"]
+    for (kind, date), want in expected.items():
+        act = ID[f"act/{want[0]}"]
+        assert code_of(corpus_graph, act) == want, act
+        assert str(corpus_graph.value(act, ELI.date_document)) == date
+        assert str(corpus_graph.value(act, ELI.id_local)) == want[0]
+        assert str(corpus_graph.value(act, ELI.type_document)).endswith("/" + kind)
+    law = ID["act/Z990000453_"]
     assert set(corpus_graph.objects(law, RDFS.seeAlso)) == {
         URIRef("https://adilet.zan.kz/kaz/docs/Z990000453_"),
         URIRef("https://adilet.zan.kz/rus/docs/Z990000453_"),
+    }
+    # the Kazakh expression points at the Kazakh page
+    assert set(corpus_graph.objects(ID["act/Z990000453_/kk"], FOAF.page)) == {
+        URIRef("https://adilet.zan.kz/kaz/docs/Z990000453_")
     }
     # an undated act gets no code; nothing is guessed
     assert code_of(corpus_graph, ID["act/decree/undated/1457"]) == (None, None)
@@ -63,18 +72,18 @@ def test_the_rule_for_old_and_new_codes():
 
 
 def test_approving_and_amending_resolutions_link_to_their_passports(corpus_graph):
-    resolution = ID["act/resolution/2006-12-15/1220"]
+    resolution = ID["act/P060001220_"]
     parts = set(corpus_graph.objects(resolution, ELI.has_part))
     assert len(parts) == 7
     assert (
-        ID["act/resolution/2007-04-18/308"],
+        ID["act/P070000308_"],
         ELI.amends,
         ID["passport/2007/608/004"],
     ) in corpus_graph
     assert (
         ID["passport/2007/608/005"],
         ELI.amended_by,
-        ID["act/resolution/2007-11-12/1070"],
+        ID["act/P070001070_"],
     ) in corpus_graph
 
 
@@ -82,7 +91,8 @@ def test_an_unknown_unnumbered_act_keeps_its_identity_and_warns(corpus_doc):
     doc = copy.deepcopy(corpus_doc)
     doc.warnings = []
     graph = document_graph(doc, linker=Linker([]))  # no curated table
-    law = ID["act/law/1999-07-23"]
+    # no code: keyed by type, date and a hash of the title (no number was printed)
+    law = Identifiers().act("law", dt.date(1999, 7, 23), None, "Мемлекеттік қызмет туралы")
     assert (law, RDF.type, ELI.LegalResource) in graph
     assert code_of(graph, law) == (None, None)
     warned = [str(w) for w in doc.warnings if "without a number" in str(w)]
@@ -98,7 +108,7 @@ def test_users_extend_the_table_with_acts_file(tmp_path, corpus_doc):
     )
     known = load_known_acts(extra)
     graph = document_graph(copy.deepcopy(corpus_doc), linker=Linker(known))
-    assert code_of(graph, ID["act/decree/1998-09-18/4075"]) == ("U980004075_", "curated")
+    assert code_of(graph, ID["act/U980004075_"]) == ("U980004075_", "curated")
     bad = tmp_path / "bad.csv"
     bad.write_text("act_type,date,number,title_kk,title_ru,code\nlaw,1999-07-23,,x,y,NOPE\n")
     from kzbudget_graph.errors import KzbudgetError
@@ -124,11 +134,11 @@ def test_two_files_citing_the_same_act_share_one_node(next_year_source):
     docs = [extract_file(CORPUS), extract_file(next_year_source)]
     ds = build_dataset(docs, linker=Linker())
     merged = union(ds)
-    law = ID["act/law/1999-07-23"]
+    law = ID["act/Z990000453_"]
     citing = sorted(str(p).split("/id/")[1] for p in merged.subjects(ELI.based_on, law))
     assert "passport/2007/608/001" in citing and "passport/2008/608/001" in citing
     assert len(set(merged.objects(law, KZB.adiletCode))) == 1
-    assert code_of(merged, ID["act/resolution/2007-12-14/1300"]) == ("P070001300_", "derived")
+    assert code_of(merged, ID["act/P070001300_"]) == ("P070001300_", "derived")
 
 
 def test_programs_by_legal_act_by_code_and_by_iri(tmp_path, next_year_source):
@@ -157,7 +167,7 @@ def test_programs_by_legal_act_by_code_and_by_iri(tmp_path, next_year_source):
         "query",
         "programs-by-legal-act",
         "-p",
-        "act=https://w3id.org/kzbudget/id/act/law/1999-07-23",
+        "act=https://w3id.org/kzbudget/id/act/Z990000453_",
         "--store",
         str(store),
         "-f",

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rdflib import RDFS
+from rdflib import RDF, RDFS, URIRef
 from rich.console import Console
 from rich.progress import Progress
 
 from .errors import KzbudgetError
-from .graph.identifiers import DEFAULT_BASE, Identifiers
+from .graph.identifiers import DEFAULT_BASE, KZB, Identifiers
 from .graph.link import describe, load_known_acts
 from .graph.serialize import format_of, read_graph, union
 from .graph.validate import ENGINES, Report, load_shapes, validate_graph
@@ -314,12 +314,9 @@ def _named_graphs(dataset, graph_name: str | None, path: Path) -> list[tuple[str
             raise KzbudgetError(f"{path}: holds {len(named)} named graphs; --graph names one")
         return [(graph_name, union(dataset))]
     if len(default) and not any(name != str(default.identifier) for name, _ in named):
+        # a document graph names itself (<graph> a kzb:DocumentGraph)
         sources = sorted(
-            {
-                str(s)
-                for s in default.subjects(None, None)
-                if "/id/source/" in str(s) and "#" not in str(s)
-            }
+            str(s) for s in default.subjects(RDF.type, KZB.DocumentGraph) if isinstance(s, URIRef)
         )
         if len(sources) != 1:
             raise KzbudgetError(f"{path}: no named graphs in the file; give one with --graph IRI")

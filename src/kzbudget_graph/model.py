@@ -174,6 +174,9 @@ class Resolution:
     in_force_from: dt.date | None
     annexes: list[str]
     spans: Spans = field(default_factory=dict)
+    # set when the text says it is a consolidated version as of that date: part of
+    # the document's identity (a consolidated text does not replace the original)
+    consolidated_on: dt.date | None = None
 
 
 @dataclass(slots=True)

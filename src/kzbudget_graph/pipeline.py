@@ -10,12 +10,20 @@ validated is the temporary file renamed over the output, and only then is
 the store loaded — one named graph at a time, each replaced atomically. A
 violation, an error or a kill before that leaves the previous output file
 and the store as they were.
+
+A graph is named after its document's identity (act + language), so loading
+a corrected file replaces the old version; two *different* files with one
+identity in one build are an error naming both. After loading, the run is
+recorded in a run graph (which versions it replaced) and the cross-document
+rules of :mod:`.store.consistency` run over the whole store.
 """
 
 from __future__ import annotations
 
 import collections
 import contextlib
+import datetime as dt
+import hashlib
 import io
 import os
 import tempfile
@@ -26,16 +34,18 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
+from . import __version__
 from .errors import KzbudgetError
 from .graph.identifiers import DEFAULT_BASE, Identifiers
 from .graph.link import Linker, load_known_acts
-from .graph.rdf import bind_prefixes, document_graph, graph_name
+from .graph.rdf import bind_prefixes, document_graph, graph_name, run_graph
 from .graph.serialize import FORMATS
 from .graph.validate import Finding, load_ontology, load_shapes, validate_graph
 from .output import publish, temporary_beside
 from .reader.extract import extract_source, source_parts
 from .reader.read import SourceText, read_source
-from .store.store import ONTOLOGY_GRAPH, EmbeddedStore
+from .store.consistency import check_store
+from .store.store import ONTOLOGY_GRAPH, EmbeddedStore, previous_versions
 
 STREAMABLE = {"ttl", "nt", "trig", "nq"}  # formats whose documents concatenate
 
@@ -53,6 +63,7 @@ class Settings:
 class DocumentResult:
     path: str
     graph_name: str
+    sha256: str
     passports: int
     triples: int
     ntriples: bytes
@@ -68,6 +79,8 @@ class BuildSummary:
     triples: int = 0
     findings: list[Finding] = field(default_factory=list)
     store_triples: int | None = None
+    # graph name -> source files of the version this build replaced in the store
+    replaced: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def violations(self) -> list[Finding]:
@@ -95,7 +108,7 @@ def process_source(source: SourceText, path: str, settings: Settings) -> Documen
     ids, linker, shapes, ontology = _context(settings)
     doc = extract_source(source)
     graph = document_graph(doc, ids, linker)
-    name = str(graph_name(doc, ids))
+    name = str(graph_name(doc, ids, linker))
     findings = (
         validate_graph(graph, shapes, ontology, engine=settings.engine).findings
         if settings.validate
@@ -108,6 +121,7 @@ def process_source(source: SourceText, path: str, settings: Settings) -> Documen
     return DocumentResult(
         path=path,
         graph_name=name,
+        sha256=doc.source.sha256,
         passports=len(doc.passports),
         triples=len(graph),
         ntriples=graph.serialize(format="nt", encoding="utf-8"),
@@ -189,7 +203,16 @@ def build(
         chunks: list[tuple[str, int, int]] = []
         whole = Dataset() if settings.fmt not in STREAMABLE else None
         seen: set[tuple] = set()
+        identities: dict[str, DocumentResult] = {}
         for result in results(files, settings, jobs):
+            first = identities.setdefault(result.graph_name, result)
+            if first is not result:
+                if first.sha256 == result.sha256:
+                    continue  # the same bytes twice: one document
+                raise KzbudgetError(
+                    f"{first.path} and {result.path} are two different versions of one "
+                    f"document ({result.graph_name}); build one of them"
+                )
             summary.documents += 1
             summary.passports += result.passports
             summary.triples += result.triples
@@ -217,9 +240,22 @@ def build(
             if on_store:
                 on_store(len(chunks))
             for name, start, end in chunks:
+                summary.replaced[name] = previous_versions(embedded, name)
                 staged.seek(start)
                 embedded.replace_graph_data(name, staged.read(end - start))
             embedded.replace_graph(ONTOLOGY_GRAPH, load_ontology())
+            ids = Identifiers(settings.base)
+            run = run_graph(
+                ids,
+                [(r.graph_name, str(ids.source(r.sha256))) for r in identities.values()],
+                summary.replaced,
+                tool_version=__version__,
+                acts_sha256=_acts_checksums(settings.acts),
+                started=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            )
+            embedded.replace_graph(str(ids.run_graph()), run)
+            if settings.validate:  # the cross-document rules, over the whole store
+                summary.findings.extend(check_store(embedded.query))
             summary.store_triples = embedded.triple_count()
         if output is not None:
             out.detach().close()
@@ -241,3 +277,11 @@ def _discard(fh, name: str | None) -> None:
     if name is not None:
         with contextlib.suppress(OSError):
             os.unlink(name)
+
+
+def _acts_checksums(extra: str | None) -> list[str]:
+    """SHA-256 of the curated table of known acts and of the user's table, if any."""
+    from .resources import project_dir
+
+    paths = [project_dir("data") / "known-acts.csv"] + ([Path(extra)] if extra else [])
+    return [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]

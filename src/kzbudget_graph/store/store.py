@@ -211,7 +211,20 @@ class RemoteEndpoint:
         except urllib.error.HTTPError as exc:
             raise KzbudgetError(_http_message(self.url, exc.code, _error_body(exc))) from None
         except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+            if isinstance(getattr(exc, "reason", exc), BrokenPipeError | ConnectionResetError):
+                self._refused(url)  # a server may refuse a large body before reading it
             raise KzbudgetError(_connection_message(self.url, exc, self.timeout)) from None
+
+    def _refused(self, url: str) -> None:
+        """Raise the server's own refusal (401/403 ...) if a read-only GET gets one."""
+        try:
+            with self._opener().open(urllib.request.Request(url), timeout=self.timeout):
+                return
+        except urllib.error.HTTPError as exc:
+            if exc.code in (401, 403):
+                raise KzbudgetError(_http_message(self.url, exc.code, exc.read())) from exc
+        except (urllib.error.URLError, OSError):
+            return
 
     def _opener(self) -> urllib.request.OpenerDirector:
         handlers: list[urllib.request.BaseHandler] = []
@@ -374,15 +387,37 @@ def run_query(target: EmbeddedStore | RemoteEndpoint, query, bound: dict) -> Res
     return target.query(bind(query, bound))
 
 
+def previous_versions(target: EmbeddedStore | RemoteEndpoint, name: str) -> list[str]:
+    """The source files the graph ``name`` now in ``target`` was read from.
+
+    A document graph names its source (``<graph> prov:wasDerivedFrom <file>``),
+    so a load that replaces it can say which version it replaced.
+    """
+    if ">" in name or " " in name:
+        raise KzbudgetError(f"{name!r} is not a graph IRI")
+    result = target.query(
+        f"SELECT ?src WHERE {{ GRAPH <{name}> {{ <{name}> "
+        f"<http://www.w3.org/ns/prov#wasDerivedFrom> ?src }} }}"
+    )
+    return sorted(row["src"].value for row in result.rows if row.get("src") is not None)
+
+
 def load_graphs(
     target: EmbeddedStore | RemoteEndpoint,
     graphs: Iterable[tuple[str, Graph]],
     *,
     use_update: bool = False,
+    replaced: dict[str, list[str]] | None = None,
 ) -> int:
-    """Replace each named graph in ``target``; returns how many were loaded."""
+    """Replace each named graph in ``target``; returns how many were loaded.
+
+    With ``replaced``, records for each graph the source files of the version
+    it replaced (see :func:`previous_versions`).
+    """
     count = 0
     for name, graph in graphs:
+        if replaced is not None:
+            replaced[name] = previous_versions(target, name)
         if isinstance(target, EmbeddedStore):
             target.replace_graph(name, graph)
         elif use_update:
