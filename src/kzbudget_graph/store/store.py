@@ -16,6 +16,7 @@ Credentials come only from ``KZBUDGET_ENDPOINT_USER`` and
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import fcntl
 import http.client
@@ -199,6 +200,8 @@ class RemoteEndpoint:
         if accept:
             request.add_header("Accept", accept)
         try:
+            if self.user:
+                self._authorize(request)
             with (
                 _deadline(self.timeout),
                 self._opener().open(request, timeout=self.timeout) as response,
@@ -214,6 +217,34 @@ class RemoteEndpoint:
             if isinstance(getattr(exc, "reason", exc), BrokenPipeError | ConnectionResetError):
                 self._refused(url)  # a server may refuse a large body before reading it
             raise KzbudgetError(_connection_message(self.url, exc, self.timeout)) from None
+
+    def _authorize(self, request: urllib.request.Request) -> None:
+        """Answer the server's challenge before sending the body.
+
+        A server that challenges (401) without reading a large body closes the
+        connection under it (Virtuoso's Digest endpoint: a broken pipe, so the
+        usual retry with credentials never happens). A body-less GET fetches the
+        challenge first; the real request then carries its answer.
+        """
+        probe = urllib.request.Request(request.full_url)
+        try:
+            with urllib.request.build_opener().open(probe, timeout=self.timeout):
+                return  # no challenge: nothing to answer
+        except urllib.error.HTTPError as exc:
+            header = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
+        scheme, _, rest = header.partition(" ")
+        if scheme.lower() == "digest":
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(None, self.url, self.user, self.password)
+            challenge = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
+            answer = urllib.request.HTTPDigestAuthHandler(passwords).get_authorization(
+                request, challenge
+            )
+            if answer:
+                request.add_unredirected_header("Authorization", f"Digest {answer}")
+        elif scheme.lower() == "basic":
+            token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode("ascii")
+            request.add_unredirected_header("Authorization", f"Basic {token}")
 
     def _refused(self, url: str) -> None:
         """Raise the server's own refusal (401/403 ...) if a read-only GET gets one."""
