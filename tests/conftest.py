@@ -19,6 +19,8 @@ CORPUS = ROOT / "corpus" / "decree-2006-1220-annexes-423-429.kk.txt"
 DATA = Path(__file__).resolve().parent / "data"
 GOLD = DATA / "decree-2006-1220-annexes-423-425.gold.json"
 CLEAN = DATA / "decree-2006-1220-annexes-423-425.clean.kk.txt"
+RU_CLEAN = ROOT / "corpus" / "decree-2006-1220-annexes-423-429.ru.clean.txt"
+RU_DAMAGED = ROOT / "corpus" / "decree-2006-1220-annexes-423-429.ru.damaged.txt"
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +36,12 @@ def gold() -> dict:
 @pytest.fixture(scope="session")
 def corpus_doc() -> Document:
     return extract_file(CORPUS)
+
+
+@pytest.fixture(scope="session")
+def russian_doc() -> Document:
+    """The Russian text of the same resolution, read from its PDF conversion."""
+    return extract_file(RU_DAMAGED)
 
 
 @pytest.fixture(scope="session")

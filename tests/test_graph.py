@@ -16,9 +16,8 @@ from kzbudget_graph.graph.namespaces import KZBID as ID
 from kzbudget_graph.graph.rdf import build_dataset, document_graph
 from kzbudget_graph.graph.serialize import read_graph, serialize, union, write_graph
 from kzbudget_graph.reader.extract import extract_file
-from synthetic_ru import russian_document
 
-from conftest import CORPUS
+from conftest import CORPUS, RU_DAMAGED
 
 KZT = URIRef("http://publications.europa.eu/resource/authority/currency/KZT")
 LAW_1999 = ID["act/Z990000453_"]  # keyed by its adilet code (curated table)
@@ -61,7 +60,7 @@ def test_one_node_per_act_however_often_cited(corpus_graph):
 
 
 def test_the_same_act_from_two_source_files_is_one_node(corpus_doc):
-    ds = build_dataset([corpus_doc, russian_document(corpus_doc)], linker=Linker())
+    ds = build_dataset([corpus_doc, extract_file(RU_DAMAGED)], linker=Linker())
     graphs = [g for g in ds.graphs() if len(g)]
     assert len(graphs) == 2
     for g in graphs:  # each named graph describes the act itself ...
@@ -145,7 +144,7 @@ def test_literals_are_typed_and_tagged(corpus_graph):
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "trig"])
 def test_formats_read_back_isomorphic(fmt, tmp_path):
     kk = extract_file(CORPUS)
-    ds = build_dataset([kk, russian_document(kk)])
+    ds = build_dataset([kk, extract_file(RU_DAMAGED)])
     path = tmp_path / f"graph.{fmt}"
     write_graph(ds, path)
     back = read_graph(path)

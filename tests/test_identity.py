@@ -1,7 +1,7 @@
 """One knowledge graph across sources, languages and versions (issue #11).
 
-The Russian text comes from :func:`synthetic_ru.russian_document` until the
-Russian reader lands; see that module for how to switch to the real file.
+The Russian text is the converted Russian file of the same resolution, read by
+the Russian reader.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from kzbudget_graph.store.store import (
     load_graphs,
     run_query,
 )
-from synthetic_ru import russian_document
 
 from conftest import CORPUS, run_cli
 from servers import start_oxigraph
@@ -46,8 +45,8 @@ def kk(corpus_doc):
 
 
 @pytest.fixture(scope="module")
-def ru(kk):
-    return russian_document(kk)
+def ru(russian_doc):
+    return russian_doc
 
 
 @pytest.fixture(scope="module")

@@ -446,14 +446,22 @@ def _act_words_to_front(text: str, origin: array, lex: ModuleType) -> tuple[str,
         for a, b in itertools.pairwise(bounds):
             a = _skip_enumeration(text, a, b)
             quoted = _quoted_regions(text, a, b)
-            for m in words.finditer(text, a, b):
-                if any(q0 <= m.start() < q1 for q0, q1 in quoted):
-                    continue
+            found = [m for m in words.finditer(text, a, b)]
+            outside = [m for m in found if not any(q0 <= m.start() < q1 for q0, q1 in quoted)]
+            if outside:
+                m = outside[0]  # only the first act word of a reference
                 before = text[a : m.start()].split()
                 named = before and before[-1].lower().endswith(lex.ACT_NAME_ADJECTIVE_ENDINGS)
                 if before and not named:
                     edits.append((a, m.start(), m.end()))
-                break  # only the first act word of a reference
+                continue
+            # None outside the title: a capitalised act word the conversion pushed
+            # into the title ('"О Закон государственной службе"') belongs in front.
+            for m in found:
+                q0 = next(q0 for q0, q1 in quoted if q0 <= m.start() < q1)
+                if m.group()[0].isupper() and text[q0 + 1 : m.start()].strip():
+                    edits.append((a, m.start(), m.end()))
+                    break
     if not edits:
         return text, origin
     out = _Out(text, origin)
