@@ -112,7 +112,7 @@ DEFECTS: dict[str, Callable[[Graph], None]] = {
     ),
     "SpecificResourceShape": lambda g: g.remove((_passage(g, "source"), OA.hasSource, None)),
     "PositionSelectorShape": lambda g: _set(
-        g, _passage(g, "position"), OA.start, Literal(99999999, datatype=XSD.nonNegativeInteger)
+        g, _passage(g, "position"), OA.start, Literal(99999999, datatype=XSD.integer)
     ),
     "QuoteSelectorShape": lambda g: _set(g, _passage(g, "quote"), OA.exact, Literal("")),
     "ObservationShape": lambda g: _set(

@@ -428,3 +428,29 @@ def test_binding_changes_only_the_slot(value):
     assert restored == canned.text
     assert f"VALUES ?program {{ {Literal(value).n3()} }}" in text
     assert len(slot("program").findall(canned.text)) == 1
+
+
+def test_what_the_store_holds_is_what_was_validated(corpus_graph, shapes, ontology):
+    """Issue #14: pyoxigraph keeps canonical datatypes (nonNegativeInteger → integer);
+    the graph read back from the store must validate as the graph written."""
+    import pyoxigraph as ox
+    from rdflib import Graph as RdfGraph
+
+    from kzbudget_graph.graph.validate import validate_graph
+
+    store = ox.Store()
+    store.load(corpus_graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    back = RdfGraph().parse(
+        data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).decode(),
+        format="nt",
+    )
+    assert len(back) == len(corpus_graph)
+
+    def canonical(graph):  # same datatype and value; oxigraph writes 135.0 as 135
+        return {
+            (s, p, (o.datatype, o.value) if isinstance(o, Literal) and o.datatype else o)
+            for s, p, o in graph
+        }
+
+    assert canonical(back) == canonical(corpus_graph)
+    assert validate_graph(back, shapes, ontology).violations == []
