@@ -11,50 +11,57 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rdflib import RDFS
 from rich.console import Console
-from rich.progress import Progress
 
 from .errors import KzbudgetError
-from .graph.identifiers import DEFAULT_BASE
-from .graph.link import describe, load_known_acts
-from .graph.serialize import format_of, read_graph, union
-from .graph.validate import Report, load_shapes, validate_graph
-from .model import Document
-from .output import write_atomic
-from .pipeline import Settings
-from .pipeline import build as pipeline_build
-from .reader.export import document_json
-from .reader.extract import extract_file, extract_files
-from .report import print_document, print_validation
-from .store.queries import bindings, get_query, load_queries, parse_params
-from .store.results import print_table, to_csv, to_json
-from .store.store import (
-    DEFAULT_STORE,
-    EmbeddedStore,
-    RemoteEndpoint,
-    load_graphs,
-    run_query,
-)
+from .home import STORE_ENV, store_home
+
+# The library's steps (rdflib, pyshacl, pyoxigraph) are imported inside the
+# commands that need them: `kzbudget --help` and completion stay fast.
+if TYPE_CHECKING:
+    from .model import Document
+
+DEFAULT_BASE = "https://w3id.org/kzbudget/"  # = graph.identifiers.DEFAULT_BASE (tested)
 
 app = typer.Typer(
     help="Kazakhstan budget-programme passports as a legal knowledge graph.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
 _state = {"debug": False}
 err = Console(stderr=True, highlight=False)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"kzbudget {version('kzbudget-graph')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _options(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
 ) -> None:
     _state["debug"] = debug
+
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        help=f"The embedded store (default: ${STORE_ENV}, else the per-user data directory).",
+        show_default=False,
+    ),
+]
 
 
 class ExtractFormat(StrEnum):
@@ -68,6 +75,10 @@ FilesArg = Annotated[
 
 
 def _extract_all(files: list[Path], jobs: int = 1) -> list[Document]:
+    from rich.progress import Progress
+
+    from .reader.extract import extract_file, extract_files
+
     if jobs > 1 and len(files) > 1:
         docs = extract_files(files, jobs=jobs)
     elif len(files) > 1:
@@ -94,6 +105,10 @@ def extract(
     jobs: Annotated[int, typer.Option(help="Worker processes for many files.")] = 1,
 ) -> None:
     """Read passport texts into the GOLD_SCHEMA JSON (with source spans) or a table."""
+    from .output import write_atomic
+    from .reader.export import document_json
+    from .report import print_document
+
     docs = _extract_all(files, jobs)
     if format is ExtractFormat.table:
         buffer = io.StringIO()
@@ -127,9 +142,7 @@ def build(
         bool, typer.Option("--validate/--no-validate", help="Check the SHACL shapes first.")
     ] = True,
     base: Annotated[str, typer.Option(help="Base IRI of the identifiers.")] = DEFAULT_BASE,
-    store: Annotated[
-        Path, typer.Option(help="Embedded store to load the graph into.")
-    ] = DEFAULT_STORE,
+    store: StoreOption = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not load the store.")] = False,
     acts: Annotated[
         Path | None, typer.Option(help="More known acts (CSV like data/known-acts.csv).")
@@ -141,6 +154,16 @@ def build(
     One named graph per source file; each is replaced whole in the store. On a
     SHACL violation nothing is written and the exit code is 1.
     """
+    from rich.progress import Progress
+
+    from .graph.link import load_known_acts
+    from .graph.serialize import format_of
+    from .graph.validate import Report
+    from .pipeline import Settings
+    from .pipeline import build as pipeline_build
+    from .report import print_validation
+
+    store = store_home(store)
     fmt = format.value if format else (format_of(output) if output else "ttl")
     if acts is not None:
         load_known_acts(acts)  # a bad table fails now, with its line
@@ -188,6 +211,10 @@ def validate_cmd(
     ] = None,
 ) -> None:
     """Validate a graph against the SHACL shapes; exit 1 on any violation."""
+    from .graph.serialize import read_graph, union
+    from .graph.validate import load_shapes, validate_graph
+    from .report import print_validation
+
     data = union(read_graph(graph))
     report = validate_graph(data, load_shapes(shapes))
     print_validation(report, Console(highlight=False, width=160))
@@ -204,6 +231,8 @@ class ResultFormat(StrEnum):
 @app.command("queries")
 def queries_cmd() -> None:
     """List the canned queries and their parameters."""
+    from .store.queries import load_queries
+
     console = Console(highlight=False)
     for q in load_queries().values():
         console.print(f"[bold]{q.name}[/bold] — {q.title}")
@@ -222,7 +251,7 @@ def query(
         list[str] | None, typer.Option("--param", "-p", help="name=value, repeatable.")
     ] = None,
     format: Annotated[ResultFormat, typer.Option("--format", "-f")] = ResultFormat.table,
-    store: Annotated[Path, typer.Option(help="Embedded store to query.")] = DEFAULT_STORE,
+    store: StoreOption = None,
     endpoint: Annotated[
         str | None, typer.Option(help="Query a SPARQL endpoint instead of the embedded store.")
     ] = None,
@@ -230,11 +259,17 @@ def query(
     timeout: Annotated[float, typer.Option(help="Seconds to wait for a server.")] = 60.0,
 ) -> None:
     """Run a canned query on the embedded store or on a SPARQL endpoint."""
+    from .store.queries import bindings, get_query, parse_params
+    from .store.results import print_table, to_csv, to_json
+    from .store.store import EmbeddedStore, RemoteEndpoint, run_query
+
     canned = get_query(name)
     bound = bindings(canned, parse_params(param or []))
     if endpoint:
         result = run_query(RemoteEndpoint(endpoint, timeout=timeout, auth=auth), canned, bound)
     else:
+        store = store_home(store)
+        err.print(f"store: {store}", markup=False, soft_wrap=True)
         if not (store / "CURRENT").exists() and not store.is_dir():
             raise KzbudgetError(f"{store}: no store here (run `kzbudget build` first)")
         with EmbeddedStore(store) as embedded:
@@ -244,7 +279,7 @@ def query(
     elif format is ResultFormat.csv:
         sys.stdout.write(to_csv(result))
     else:
-        print_table(result, Console(width=200), title=canned.title)
+        print_table(result, Console(), title=canned.title)
 
 
 @app.command()
@@ -261,6 +296,9 @@ def load(
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the server.")] = 60.0,
 ) -> None:
     """Load a graph into a SPARQL 1.1 server, replacing each named graph whole."""
+    from .graph.serialize import read_graph
+    from .store.store import RemoteEndpoint, load_graphs
+
     dataset = read_graph(graph)
     graphs = _named_graphs(dataset, graph_name, graph)
     target = RemoteEndpoint(update_endpoint or endpoint, timeout=timeout)
@@ -270,6 +308,8 @@ def load(
 
 
 def _named_graphs(dataset, graph_name: str | None, path: Path) -> list[tuple[str, object]]:
+    from .graph.serialize import union
+
     named = [(str(g.identifier), g) for g in dataset.graphs() if len(g)]
     default = dataset.default_graph
     if graph_name:
@@ -292,23 +332,58 @@ def _named_graphs(dataset, graph_name: str | None, path: Path) -> list[tuple[str
 
 @app.command()
 def serve(
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 7878,
-    store: Annotated[Path, typer.Option(help="The embedded store to serve.")] = DEFAULT_STORE,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.", min=1, max=65535)] = 7878,
+    store: StoreOption = None,
+    sources: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--sources",
+            help="Directory of the source texts, for the provenance view (repeatable).",
+        ),
+    ] = None,
+    writable: Annotated[
+        bool,
+        typer.Option(
+            "--writable",
+            help="Accept SPARQL Update at /update, from pages of this server only.",
+        ),
+    ] = False,
 ) -> None:
-    """Serve the embedded store with an Oxigraph server (SPARQL endpoint and query page)."""
-    import os
-    import shutil
+    """Serve the query page and a read-only SPARQL endpoint on 127.0.0.1.
 
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(binary).exists():
-        raise KzbudgetError("the Oxigraph server is not installed (pip install oxigraph)")
+    Read-only by default: nothing can change the store unless --writable is
+    given, and even then only requests from this server's own pages
+    (same Origin). Requests whose Host header is not this server's address
+    are refused (DNS rebinding). The provenance view shows a fact's source
+    text when it is found in a --sources directory with the graph's SHA-256.
+    """
+    import socket
+
+    store = store_home(store)
     if not store.is_dir():
         raise KzbudgetError(f"{store}: no store here (run `kzbudget build` first)")
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        listener.bind(("127.0.0.1", port))
+    except OSError as exc:
+        listener.close()
+        raise KzbudgetError(f"port {port} on 127.0.0.1: {exc.strerror or exc}") from exc
+    listener.listen(128)
+    from .web import create_app
+    from .web.guard import allowed_hosts
+    from .web.serve import run
+
+    hosts = allowed_hosts("127.0.0.1", port)
+    try:
+        page = create_app(store, hosts=hosts, sources=sources or [], writable=writable)
+    except KzbudgetError:
+        listener.close()
+        raise
+    err.print(f"store: {store}", markup=False, soft_wrap=True)
+    mode = "read-write (--writable)" if writable else "read-only"
     url = f"http://127.0.0.1:{port}"
-    err.print(f"query page: {url}/  (SPARQL endpoint {url}/query, Graph Store {url}/store)")
-    sys.stderr.flush()
-    # Become the server: Ctrl-C and signals then reach Oxigraph itself.
-    os.execv(binary, [binary, "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}"])
+    err.print(f"query page: {url}/  (SPARQL endpoint {url}/query, {mode})", markup=False)
+    run(page, listener)
 
 
 @app.command()
@@ -324,6 +399,14 @@ def link(
     ] = None,
 ) -> None:
     """Write a VoID linkset to adilet (and Wikidata) and a VoID + DCAT description."""
+    from rdflib import RDFS
+
+    from .graph.link import describe
+    from .graph.serialize import read_graph, union
+    from .graph.validate import validate_graph
+    from .output import write_atomic
+    from .report import print_validation
+
     data = union(read_graph(graph))
     dists = [(u, _media_type(u)) for u in distribution or []]
     described = describe(data, endpoint=endpoint, distributions=dists)
