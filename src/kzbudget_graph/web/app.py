@@ -18,7 +18,7 @@ import hashlib
 import io
 from html import escape
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
@@ -111,6 +111,12 @@ class Site:
                 if hashlib.sha256(data).hexdigest() == sha256:
                     return data.decode("utf-8")
         return None
+
+
+async def _form_field(request: Request, name: str) -> str:
+    """One field of an ``application/x-www-form-urlencoded`` body (no multipart needed)."""
+    fields = parse_qs((await request.body()).decode("utf-8", "replace"))
+    return fields.get(name, [""])[0]
 
 
 def create_app(
@@ -253,7 +259,7 @@ def create_app(
             if content_type == "application/sparql-query":
                 text = (await request.body()).decode("utf-8", "replace")
             elif content_type == "application/x-www-form-urlencoded":
-                text = (await request.form()).get("query", "")
+                text = await _form_field(request, "query")
             else:
                 return PlainTextResponse("unsupported content type\n", 415)
         else:
@@ -289,9 +295,8 @@ def create_app(
             return PlainTextResponse("read-only server (start it with --writable)\n", 403)
         if not same_origin(request.headers, hosts):
             return PlainTextResponse("cross-origin write refused\n", 403)
-        form = await request.form()
         try:
-            site.store.update(str(form.get("update", "")))
+            site.store.update(await _form_field(request, "update"))
         except SyntaxError as exc:
             return PlainTextResponse(f"SPARQL syntax error: {exc}\n", 400)
         return Response(status_code=204)
