@@ -163,6 +163,9 @@ def build(
     from .pipeline import build as pipeline_build
     from .report import print_validation
 
+    if store is None and not no_store:
+        store = store_home()
+        store.parent.mkdir(parents=True, exist_ok=True)  # the per-user home may not exist yet
     store = store_home(store)
     fmt = format.value if format else (format_of(output) if output else "ttl")
     if acts is not None:
