@@ -112,7 +112,8 @@ def extract(
     docs = _extract_all(files, jobs)
     if format is ExtractFormat.table:
         buffer = io.StringIO()
-        console = Console(file=buffer if output else None, width=120)
+        # the terminal's width on screen; a fixed 120 columns in a file
+        console = Console(file=buffer if output else None, width=120 if output else None)
         for doc in docs:
             print_document(doc, console)
         if output:
