@@ -203,7 +203,9 @@ def build(
     if summary.store_triples is not None:
         err.print(
             f"loaded {summary.documents} graph(s) into {store} "
-            f"({summary.store_triples} triples in the store)"
+            f"({summary.store_triples} triples in the store)",
+            markup=False,
+            soft_wrap=True,
         )
 
 
@@ -386,7 +388,9 @@ def serve(
     err.print(f"store: {store}", markup=False, soft_wrap=True)
     mode = "read-write (--writable)" if writable else "read-only"
     url = f"http://127.0.0.1:{port}"
-    err.print(f"query page: {url}/  (SPARQL endpoint {url}/query, {mode})", markup=False)
+    err.print(
+        f"query page: {url}/  (SPARQL endpoint {url}/query, {mode})", markup=False, soft_wrap=True
+    )
     run(page, listener)
 
 
