@@ -49,3 +49,20 @@ def test_store_home_from_the_environment(tmp_path):
     assert f"store: {tmp_path / 's'}" in query.stderr
     assert "419926" in query.stdout
     assert not (tmp_path / "kzbudget-store").exists()
+
+
+def test_quiet_counts_the_warnings_instead(tmp_path):
+    loud = run_cli("build", str(CORPUS), "--no-store", "-o", str(tmp_path / "a.trig"))
+    quiet = run_cli("build", str(CORPUS), "--no-store", "-o", str(tmp_path / "b.trig"), "-q")
+    assert loud.returncode == quiet.returncode == 0, quiet.stderr
+    extraction = loud.stderr.count("warning: ")
+    shacl = loud.stderr.count("\nWarning ")
+    assert extraction and shacl
+    assert "warning: " not in quiet.stderr and "focus:" not in quiet.stderr
+    assert (
+        f"{extraction} extraction warning(s), 0 SHACL violation(s), {shacl} SHACL warning(s)"
+        in quiet.stderr
+    )
+    assert (tmp_path / "a.trig").read_bytes() == (tmp_path / "b.trig").read_bytes()
+    extract = run_cli("extract", str(CORPUS), "-q", "-o", str(tmp_path / "x.json"))
+    assert extract.stderr.strip() == f"{extraction} extraction warning(s) (shown without --quiet)"

@@ -74,7 +74,12 @@ FilesArg = Annotated[
 ]
 
 
-def _extract_all(files: list[Path], jobs: int = 1) -> list[Document]:
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Count the warnings instead of showing each.")
+]
+
+
+def _extract_all(files: list[Path], jobs: int = 1, quiet: bool = False) -> list[Document]:
     from rich.progress import Progress
 
     from .reader.extract import extract_file, extract_files
@@ -90,10 +95,15 @@ def _extract_all(files: list[Path], jobs: int = 1) -> list[Document]:
                 progress.advance(task)
     else:
         docs = [extract_file(f) for f in files]
+    count = 0
     for f, doc in zip(files, docs, strict=True):
         for p in doc.passports:
             for w in p.warnings:
-                err.print(f"[yellow]warning[/yellow]: {f}: {w}", soft_wrap=True)
+                count += 1
+                if not quiet:
+                    err.print(f"[yellow]warning[/yellow]: {f}: {w}", soft_wrap=True)
+    if quiet and count:
+        err.print(f"{count} extraction warning(s) (shown without --quiet)", soft_wrap=True)
     return docs
 
 
@@ -103,13 +113,14 @@ def extract(
     format: Annotated[ExtractFormat, typer.Option("--format", "-f")] = ExtractFormat.json,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
     jobs: Annotated[int, typer.Option(help="Worker processes for many files.")] = 1,
+    quiet: QuietOption = False,
 ) -> None:
     """Read passport texts into the GOLD_SCHEMA JSON (with source spans) or a table."""
     from .output import write_atomic
     from .reader.export import document_json
     from .report import print_document
 
-    docs = _extract_all(files, jobs)
+    docs = _extract_all(files, jobs, quiet)
     if format is ExtractFormat.table:
         buffer = io.StringIO()
         # the terminal's width on screen; a fixed 120 columns in a file
@@ -149,6 +160,7 @@ def build(
         Path | None, typer.Option(help="More known acts (CSV like data/known-acts.csv).")
     ] = None,
     jobs: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    quiet: QuietOption = False,
 ) -> None:
     """Extract, map to RDF, validate, write the graph and load the embedded store.
 
@@ -173,11 +185,13 @@ def build(
         load_known_acts(acts)  # a bad table fails now, with its line
     settings = Settings(fmt=fmt, validate=validate, base=base, acts=str(acts) if acts else None)
     findings: list = []
+    extraction_warnings: list[str] = []
     with Progress(console=err, transient=True, disable=len(files) < 2) as progress:
         task = progress.add_task("building", total=len(files))
 
         def on_document(result) -> None:
-            for w in result.warnings:
+            extraction_warnings.extend(result.warnings)
+            for w in result.warnings if not quiet else []:
                 err.print(f"[yellow]warning[/yellow]: {result.path}: {w}", soft_wrap=True)
             progress.advance(task)
 
@@ -191,8 +205,18 @@ def build(
             write_stdout=sys.stdout.write,
         )
     findings = summary.findings
-    if validate:
+    if validate and not quiet:
         print_validation(Report(findings), err)
+    elif quiet:
+        if summary.violations:
+            print_validation(Report(summary.violations), err)
+        shacl = Report(findings)
+        err.print(
+            f"{len(extraction_warnings)} extraction warning(s), "
+            f"{len(shacl.violations)} SHACL violation(s), {len(shacl.warnings)} SHACL warning(s) "
+            "(shown without --quiet)",
+            soft_wrap=True,
+        )
     if summary.violations:
         raise typer.Exit(1)
     if output is not None:
