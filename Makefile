@@ -32,4 +32,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/extract.py
 
 clean:
-	rm -rf $(VENV) out kzbudget-store .pytest_cache
+	rm -rf $(VENV) out kzbudget-store .pytest_cache dist build src/kzbudget_graph/_data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -52,6 +53,8 @@ def corpus_json(corpus_doc: Document) -> dict:
 # Commands run in a scratch directory unless a test says otherwise, so the
 # default ./kzbudget-store and out/ of a command never land in the work tree.
 SCRATCH = Path(tempfile.mkdtemp(prefix="kzbudget-tests-"))
+# ... and the default store never lands in the user's data directory.
+os.environ.setdefault("KZBUDGET_STORE", str(SCRATCH / "kzbudget-store"))
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):

@@ -238,7 +238,7 @@ def test_cli_query_formats(built):
     store = str(built[1])
     csv_out = run_cli("query", "program-costs", "--store", store, "--format", "csv")
     assert csv_out.returncode == 0
-    assert csv_out.stdout.splitlines()[0] == "level,year,administrator,code,name,cost"
+    assert csv_out.stdout.splitlines()[0] == "level,year,administrator,code,name,cost,program"
     import json
 
     data = json.loads(run_cli("query", "amendments", "--store", store, "-f", "json").stdout)

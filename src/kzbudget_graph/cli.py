@@ -11,51 +11,63 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rdflib import RDF, RDFS, URIRef
 from rich.console import Console
-from rich.progress import Progress
 
 from .errors import KzbudgetError
-from .graph.identifiers import DEFAULT_BASE, KZB, Identifiers
-from .graph.link import describe, load_known_acts
-from .graph.serialize import format_of, read_graph, union
-from .graph.validate import ENGINES, Report, load_shapes, validate_graph
-from .model import Document
+from .home import STORE_ENV, store_home
 from .output import check_target, terminate_cleanly, write_atomic
-from .pipeline import Settings
-from .pipeline import build as pipeline_build
-from .reader.export import document_json
-from .reader.extract import extract_documents, extract_each
-from .report import print_document, print_validation
-from .store.queries import bindings, get_query, load_queries, parse_params
-from .store.results import print_table, to_csv, to_json
-from .store.store import (
-    DEFAULT_STORE,
-    EmbeddedStore,
-    RemoteEndpoint,
-    load_graphs,
-    run_query,
-)
 from .terminal import markup_safe, safe
+
+# The library's steps (rdflib, pyshacl, pyoxigraph) are imported inside the
+# commands that need them: `kzbudget --help` and completion stay fast.
+if TYPE_CHECKING:
+    from .model import Document
+
+DEFAULT_BASE = "https://w3id.org/kzbudget/"  # = graph.identifiers.DEFAULT_BASE (tested)
+ENGINES = ("shacl-rust", "pyshacl")  # = graph.validate.ENGINES (tested)
 
 app = typer.Typer(
     help="Kazakhstan budget-programme passports as a legal knowledge graph.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
 _state = {"debug": False}
 err = Console(stderr=True, highlight=False)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"kzbudget {version('kzbudget-graph')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _options(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
 ) -> None:
     _state["debug"] = debug
+
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        help=f"The embedded store (default: ${STORE_ENV}, else the per-user data directory).",
+        show_default=False,
+    ),
+]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Count the warnings instead of showing each.")
+]
 
 
 class ExtractFormat(StrEnum):
@@ -78,8 +90,12 @@ def _warn(messages: list[str]) -> None:
         err.print(f"[yellow]warning[/yellow]: {markup_safe(message)}", soft_wrap=True)
 
 
-def _extract_all(files: list[Path], jobs: int = 1) -> list[Document]:
+def _extract_all(files: list[Path], jobs: int = 1, quiet: bool = False) -> list[Document]:
     """Every resolution of every file, in order (a file may hold several)."""
+    from rich.progress import Progress
+
+    from .reader.extract import extract_documents, extract_each
+
     if jobs > 1 and len(files) > 1:
         each = extract_each(files, jobs=jobs)
     else:
@@ -89,12 +105,18 @@ def _extract_all(files: list[Path], jobs: int = 1) -> list[Document]:
             for f in files:
                 each.append(list(extract_documents(f)))
                 progress.advance(task)
+    count = 0
     for f, docs in zip(files, each, strict=True):
         for doc in docs:
             for w in [*(w for p in doc.passports for w in p.warnings), *doc.warnings]:
-                err.print(
-                    f"[yellow]warning[/yellow]: {markup_safe(f)}: {markup_safe(w)}", soft_wrap=True
-                )
+                count += 1
+                if not quiet:
+                    err.print(
+                        f"[yellow]warning[/yellow]: {markup_safe(f)}: {markup_safe(w)}",
+                        soft_wrap=True,
+                    )
+    if quiet and count:
+        err.print(f"{count} extraction warning(s) (shown without --quiet)", soft_wrap=True)
     return [doc for docs in each for doc in docs]
 
 
@@ -104,18 +126,23 @@ def extract(
     format: Annotated[ExtractFormat, typer.Option("--format", "-f")] = ExtractFormat.json,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
     jobs: Annotated[int, typer.Option(help="Worker processes for many files.")] = 1,
+    quiet: QuietOption = False,
 ) -> None:
     """Read passport texts into the GOLD_SCHEMA JSON (with source spans) or a table.
 
     ``-`` as a file reads standard input; ``-o -`` writes standard output.
     """
+    from .reader.export import document_json
+    from .report import print_document
+
     _check_jobs(jobs)
     if output is not None:
         check_target(output)
-    docs = _extract_all(files, jobs)
+    docs = _extract_all(files, jobs, quiet)
     if format is ExtractFormat.table:
         buffer = io.StringIO()
-        console = Console(file=buffer if output else None, width=120)
+        # the terminal's width on screen; a fixed 120 columns in a file
+        console = Console(file=buffer if output else None, width=120 if output else None)
         for doc in docs:
             print_document(doc, console)
         if output:
@@ -142,9 +169,7 @@ def build(
         bool, typer.Option("--validate/--no-validate", help="Check the SHACL shapes first.")
     ] = True,
     base: Annotated[str, typer.Option(help="Base IRI of the identifiers.")] = DEFAULT_BASE,
-    store: Annotated[
-        Path, typer.Option(help="Embedded store to load the graph into.")
-    ] = DEFAULT_STORE,
+    store: StoreOption = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not load the store.")] = False,
     acts: Annotated[
         Path | None, typer.Option(help="More known acts (CSV like data/known-acts.csv).")
@@ -153,12 +178,28 @@ def build(
     engine: Annotated[
         str, typer.Option(help="SHACL engine: shacl-rust (fast) or pyshacl (reference).")
     ] = "shacl-rust",
+    quiet: QuietOption = False,
 ) -> None:
     """Extract, map to RDF, validate, write the graph and load the embedded store.
 
-    One named graph per source file; each is replaced whole in the store. On a
-    SHACL violation nothing is written and the exit code is 1.
+    One named graph per source document (a resolution in one language); each
+    is replaced whole in the store. On a SHACL violation nothing is written and
+    the exit code is 1.
     """
+    from rich.progress import Progress
+
+    from .graph.identifiers import Identifiers
+    from .graph.link import load_known_acts
+    from .graph.serialize import format_of
+    from .graph.validate import Report
+    from .pipeline import Settings
+    from .pipeline import build as pipeline_build
+    from .report import print_validation
+
+    if store is None and not no_store:
+        store = store_home()
+        store.parent.mkdir(parents=True, exist_ok=True)  # the per-user home may not exist yet
+    store = store_home(store)
     _check_jobs(jobs)
     if output is not None and check_target(output) is None:
         output = None  # -o -: standard output
@@ -172,11 +213,13 @@ def build(
         fmt=fmt, validate=validate, base=base, acts=str(acts) if acts else None, engine=engine
     )
     findings: list = []
+    extraction_warnings: list[str] = []
     with Progress(console=err, transient=True, disable=len(files) < 2) as progress:
         task = progress.add_task("building", total=len(files))
 
         def on_document(result) -> None:
-            for w in result.warnings:
+            extraction_warnings.extend(result.warnings)
+            for w in result.warnings if not quiet else []:
                 err.print(
                     f"[yellow]warning[/yellow]: {markup_safe(result.path)}: {markup_safe(w)}",
                     soft_wrap=True,
@@ -194,8 +237,18 @@ def build(
             on_store=lambda n: err.print(f"loading {n} graph(s) into {safe(store)} …"),
         )
     findings = summary.findings
-    if validate:
+    if validate and not quiet:
         print_validation(Report(findings), err)
+    elif quiet:
+        if summary.violations:
+            print_validation(Report(summary.violations), err)
+        shacl = Report(findings)
+        err.print(
+            f"{len(extraction_warnings)} extraction warning(s), "
+            f"{len(shacl.violations)} SHACL violation(s), {len(shacl.warnings)} SHACL warning(s) "
+            "(shown without --quiet)",
+            soft_wrap=True,
+        )
     if summary.violations:
         raise typer.Exit(1)
     if output is not None:
@@ -207,7 +260,9 @@ def build(
     if summary.store_triples is not None:
         err.print(
             f"loaded {summary.documents} graph(s) into {safe(store)} "
-            f"({summary.store_triples} triples in the store)"
+            f"({summary.store_triples} triples in the store)",
+            markup=False,
+            soft_wrap=True,
         )
 
 
@@ -222,6 +277,10 @@ def validate_cmd(
     ] = "shacl-rust",
 ) -> None:
     """Validate a graph against the SHACL shapes; exit 1 on any violation."""
+    from .graph.serialize import read_graph, union
+    from .graph.validate import load_shapes, validate_graph
+    from .report import print_validation
+
     data = union(read_graph(graph))
     report = validate_graph(data, load_shapes(shapes), engine=engine)
     print_validation(report, Console(highlight=False, width=160))
@@ -238,6 +297,8 @@ class ResultFormat(StrEnum):
 @app.command("queries")
 def queries_cmd() -> None:
     """List the canned queries and their parameters."""
+    from .store.queries import load_queries
+
     console = Console(highlight=False)
     for q in load_queries().values():
         console.print(f"[bold]{q.name}[/bold] — {q.title}")
@@ -256,7 +317,7 @@ def query(
         list[str] | None, typer.Option("--param", "-p", help="name=value, repeatable.")
     ] = None,
     format: Annotated[ResultFormat, typer.Option("--format", "-f")] = ResultFormat.table,
-    store: Annotated[Path, typer.Option(help="Embedded store to query.")] = DEFAULT_STORE,
+    store: StoreOption = None,
     endpoint: Annotated[
         str | None, typer.Option(help="Query a SPARQL endpoint instead of the embedded store.")
     ] = None,
@@ -264,6 +325,10 @@ def query(
     timeout: Annotated[float, typer.Option(help="Seconds to wait for a server.")] = 60.0,
 ) -> None:
     """Run a canned query on the embedded store or on a SPARQL endpoint."""
+    from .store.queries import bindings, get_query, parse_params
+    from .store.results import print_table, to_csv, to_json
+    from .store.store import EmbeddedStore, RemoteEndpoint, run_query
+
     canned = get_query(name)
     bound = bindings(canned, parse_params(param or []))
     if endpoint:
@@ -271,7 +336,9 @@ def query(
         _warn(remote.warnings)
         result = run_query(remote, canned, bound)
     else:
+        store = store_home(store)
         with EmbeddedStore.open_read_only(store) as embedded:
+            err.print(f"store: {safe(store)}", markup=False, soft_wrap=True)
             if embedded.busy:
                 _warn([f"{store}: another process is writing the store; reading it as it was"])
             result = run_query(embedded, canned, bound)
@@ -280,7 +347,7 @@ def query(
     elif format is ResultFormat.csv:
         sys.stdout.write(to_csv(result))
     else:
-        print_table(result, Console(width=200), title=canned.title)
+        print_table(result, Console(), title=canned.title)
 
 
 @app.command()
@@ -297,6 +364,9 @@ def load(
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the server.")] = 60.0,
 ) -> None:
     """Load a graph into a SPARQL 1.1 server, replacing each named graph whole."""
+    from .graph.serialize import read_graph
+    from .store.store import RemoteEndpoint, load_graphs
+
     dataset = read_graph(graph)
     graphs = _named_graphs(dataset, graph_name, graph)
     target = RemoteEndpoint(update_endpoint or endpoint, timeout=timeout)
@@ -307,6 +377,11 @@ def load(
 
 
 def _named_graphs(dataset, graph_name: str | None, path: Path) -> list[tuple[str, object]]:
+    from rdflib import RDF, URIRef
+
+    from .graph.identifiers import KZB
+    from .graph.serialize import union
+
     named = [(str(g.identifier), g) for g in dataset.graphs() if len(g)]
     default = dataset.default_graph
     if graph_name:
@@ -326,40 +401,60 @@ def _named_graphs(dataset, graph_name: str | None, path: Path) -> list[tuple[str
 
 @app.command()
 def serve(
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (1-65535).")] = 7878,
-    store: Annotated[Path, typer.Option(help="The embedded store to serve.")] = DEFAULT_STORE,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.", min=1, max=65535)] = 7878,
+    store: StoreOption = None,
+    sources: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--sources",
+            help="Directory of the source texts, for the provenance view (repeatable).",
+        ),
+    ] = None,
+    writable: Annotated[
+        bool,
+        typer.Option(
+            "--writable",
+            help="Accept SPARQL Update at /update, from pages of this server only.",
+        ),
+    ] = False,
 ) -> None:
-    """Serve the embedded store read-only on 127.0.0.1 (SPARQL endpoint and query page).
+    """Serve the query page and a read-only SPARQL endpoint on 127.0.0.1.
 
-    The server answers queries only: SPARQL Update and the Graph Store
-    Protocol's PUT/POST/DELETE are refused, so a web page open in a browser on
-    this machine cannot change or empty the store. To change the store, run
-    `kzbudget build` (it replaces each document's graph).
+    Read-only by default: nothing can change the store unless --writable is
+    given, and even then only requests from this server's own pages
+    (same Origin). Requests whose Host header is not this server's address
+    are refused (DNS rebinding). The provenance view shows a fact's source
+    text when it is found in a --sources directory with the graph's SHA-256.
     """
-    import os
-    import shutil
     import socket
 
-    if not 1 <= port <= 65535:
-        raise KzbudgetError(f"--port must be between 1 and 65535, not {port}")
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(binary).exists():
-        raise KzbudgetError("the Oxigraph server is not installed (pip install oxigraph)")
+    store = store_home(store)
     if not (store / "CURRENT").is_file():
         raise KzbudgetError(f"{safe(store)}: no store here (run `kzbudget build` first)")
-    with socket.socket() as probe:  # say a busy port in one line, before starting
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError as exc:
-            raise KzbudgetError(f"127.0.0.1:{port}: cannot listen ({exc.strerror})") from None
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        listener.bind(("127.0.0.1", port))
+    except OSError as exc:
+        listener.close()
+        raise KzbudgetError(f"port {port} on 127.0.0.1: {exc.strerror or exc}") from None
+    listener.listen(128)
+    from .web import create_app
+    from .web.guard import allowed_hosts
+    from .web.serve import run
+
+    hosts = allowed_hosts("127.0.0.1", port)
+    try:
+        page = create_app(store, hosts=hosts, sources=sources or [], writable=writable)
+    except KzbudgetError:
+        listener.close()
+        raise
+    err.print(f"store: {safe(store)}", markup=False, soft_wrap=True)
+    mode = "read-write (--writable)" if writable else "read-only"
     url = f"http://127.0.0.1:{port}"
-    err.print(f"query page: {url}/  (read-only SPARQL endpoint {url}/query)")
-    sys.stderr.flush()
-    # Become the server: Ctrl-C and signals then reach Oxigraph itself.
-    os.execv(
-        binary,
-        [binary, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}"],
+    err.print(
+        f"query page: {url}/  (SPARQL endpoint {url}/query, {mode})", markup=False, soft_wrap=True
     )
+    run(page, listener)
 
 
 @app.command()
@@ -375,6 +470,14 @@ def link(
     ] = None,
 ) -> None:
     """Write a VoID linkset to adilet (and Wikidata) and a VoID + DCAT description."""
+    from rdflib import RDFS
+
+    from .graph.link import describe
+    from .graph.serialize import read_graph, union
+    from .graph.validate import validate_graph
+    from .report import print_validation
+    from .store.store import RemoteEndpoint
+
     check_target(output)
     if endpoint is not None:
         RemoteEndpoint(endpoint)  # checks it is an http(s) URL; nothing is sent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -148,8 +149,8 @@ def test_serve_is_read_only(served):
 
 def test_serve_refuses_a_busy_or_invalid_port_in_one_line(built):
     with SilentListenerPort() as port:
-        assert_refused(run_cli("serve", "--port", str(port), "--store", str(built / "s")), "listen")
-    assert_refused(run_cli("serve", "--port", "70000", "--store", str(built / "s")), "--port")
+        assert_refused(run_cli("serve", "--port", str(port), "--store", str(built / "s")), "in use")
+    assert_refused(run_cli("serve", "--port", "70000", "--store", str(built / "s")), "port")
 
 
 class SilentListenerPort:
@@ -175,7 +176,8 @@ def test_control_sequences_and_markup_in_text_and_names_never_reach_the_terminal
         ["extract", str(hostile), "--format", "table"],
         ["build", str(hostile), "-o", str(tmp_path / "g.ttl"), "--no-store"],
     ):
-        proc = run_cli(*args)
+        wide = {**os.environ, "COLUMNS": "400"}  # tables fit the terminal: no wrapping here
+        proc = run_cli(*args, env=wide)
         assert proc.returncode in (0, 1), proc.stderr
         for stream in (proc.stdout, proc.stderr):
             assert "\x1b" not in stream and "\x07" not in stream

@@ -1,0 +1,175 @@
+"""The page of ``kzbudget serve``: a real server on loopback, real HTTP requests."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+import shutil
+import urllib.parse
+
+import pytest
+
+from web import start_page
+
+from conftest import CORPUS, run_cli
+from servers import free_port
+
+PROGRAM = "https://w3id.org/kzbudget/id/program/2007/608/001"
+FACT = "https://w3id.org/kzbudget/id/passport/2007/608/001/legal-basis/1"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    where = tmp_path_factory.mktemp("web")
+    result = run_cli("build", str(CORPUS), "--store", str(where / "store"), "--no-validate")
+    assert result.returncode == 0, result.stderr
+    return where / "store"
+
+
+@pytest.fixture(scope="module")
+def page(store):
+    server = start_page(store, "--sources", str(CORPUS.parent))
+    yield server
+    server.stop()
+
+
+def test_home_lists_every_canned_query_with_a_form(page):
+    from kzbudget_graph.store.queries import load_queries
+
+    status, _, body = page.get("/")
+    assert status == 200
+    for q in load_queries().values():
+        assert f'action="/queries/{q.name}"' in body
+        assert q.title in body
+    assert 'name="year"' in body  # program-costs' typed parameter
+    assert 'type="number"' in body
+
+
+def test_program_costs_table_links_programmes(page):
+    status, _, body = page.get("/queries/program-costs?year=2007")
+    assert status == 200
+    row = next(r for r in body.split("<tr>") if ">001<" in r)
+    assert ">419926<" in row
+    assert 'href="/id/program/2007/608/001"' in row
+    assert "(kk)" in row  # the programme's Kazakh label beside its link
+
+
+def test_results_by_accept_and_by_link(page):
+    _, headers, text = page.get("/queries/program-costs", {"Accept": "text/csv"})
+    assert headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {r["code"]: r["cost"] for r in rows if r["level"] == "program"}["001"] == "419926"
+    _, headers, text = page.get("/queries/program-costs?format=json")
+    assert headers["Content-Type"].startswith("application/sparql-results+json")
+    data = json.loads(text)
+    assert "program" in data["head"]["vars"]
+
+
+def test_bad_parameter_is_a_400_page(page):
+    status, _, body = page.get("/queries/program-costs?year=two")
+    assert status == 400
+    assert "is not an integer" in body
+
+
+def test_resource_page_and_content_negotiation(page):
+    status, _, body = page.get("/id/program/2007/608/001")
+    assert status == 200
+    assert "<h1>" in body and "(kk)" in body
+    _, headers, turtle = page.get("/id/program/2007/608/001", {"Accept": "text/turtle"})
+    assert headers["Content-Type"].startswith("text/turtle")
+    from rdflib import Graph, URIRef
+
+    g = Graph().parse(data=turtle, format="turtle")
+    assert (URIRef(PROGRAM), None, None) in g
+    _, headers, jsonld = page.get("/id/program/2007/608/001", {"Accept": "application/ld+json"})
+    assert headers["Content-Type"].startswith("application/ld+json")
+    assert len(Graph().parse(data=jsonld, format="json-ld")) == len(g)
+    assert page.get("/id/program/1900/000/000")[0] == 404
+
+
+def test_provenance_view_highlights_the_span(page):
+    from kzbudget_graph.reader.extract import extract_file
+
+    status, _, body = page.get("/provenance?node=" + urllib.parse.quote(FACT, safe=""))
+    assert status == 200
+    marked = html.unescape(re.search(r'<mark id="fact">(.*?)</mark>', body, re.S).group(1))
+    legal = extract_file(CORPUS).passports[0].legal_basis[0]
+    assert marked == CORPUS.read_text(encoding="utf-8")[legal.span.start : legal.span.end]
+    assert CORPUS.name in body
+
+
+def test_provenance_without_the_source_text_shows_the_quote(store):
+    server = start_page(store)  # no --sources
+    try:
+        status, _, body = server.get("/provenance?node=" + urllib.parse.quote(FACT, safe=""))
+    finally:
+        server.stop()
+    assert status == 200
+    assert "not available to this server" in body
+    assert re.search(r"<mark>\S.*?</mark>", body, re.S)
+
+
+def test_sparql_endpoint_get_post_union_default_graph(page):
+    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+
+    text = f"SELECT ?l WHERE {{ <{PROGRAM}> <http://www.w3.org/2004/02/skos/core#notation> ?l }}"
+    status, _, body = page.get("/query?" + urllib.parse.urlencode({"query": text}))
+    assert status == 200
+    assert json.loads(body)["results"]["bindings"][0]["l"]["value"] == "001"
+    client = SPARQLWrapper(page.base + "/query")
+    client.setMethod(POST)
+    client.setReturnFormat(JSON)
+    client.setQuery(text)
+    assert client.queryAndConvert()["results"]["bindings"][0]["l"]["value"] == "001"
+    status, _, _ = page.get(
+        "/query",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+        urllib.parse.urlencode({"query": "DROP ALL"}).encode(),
+    )
+    assert status == 400  # an update is not a query
+
+
+def test_read_only_and_host_checked(page, store):
+    status, _, _ = page.get("/update", data=b"update=DROP%20ALL")
+    assert status == 403
+    status, _, body = page.get("/", {"Host": "attacker.example:80"})
+    assert status == 421
+    assert "Host" in body
+    _, _, text = page.get("/queries/program-costs?format=csv")
+    assert "419926" in text  # the store is intact
+
+
+def test_writable_only_from_the_same_origin(store, tmp_path):
+    copy = tmp_path / "store"
+    shutil.copytree(store, copy)
+    server = start_page(copy, "--writable")
+    try:
+        form = b"update=DROP%20ALL"
+        kind = {"Content-Type": "application/x-www-form-urlencoded"}
+        foreign = {**kind, "Origin": "http://attacker.example"}
+        assert server.get("/update", foreign, form)[0] == 403
+        assert server.get("/update", kind, form)[0] == 403  # no Origin at all
+        own = {**kind, "Origin": server.base}
+        assert server.get("/update", own, form)[0] == 204
+        _, _, text = server.get("/queries/program-costs?format=csv")
+        assert "419926" not in text
+    finally:
+        server.stop()
+
+
+def test_busy_and_invalid_ports_are_one_line(page, store):
+    busy = run_cli("serve", "--port", str(page.port), "--store", str(store))
+    assert busy.returncode == 2
+    assert busy.stderr.strip() == (
+        f"kzbudget: error: port {page.port} on 127.0.0.1: Address already in use"
+    )
+    assert "query page" not in busy.stderr
+    bad = run_cli("serve", "--port", "70000", "--store", str(store))
+    assert bad.returncode == 2
+    assert len(bad.stderr.strip().splitlines()) == 1 and "--port" in bad.stderr
+    missing = run_cli("serve", "--port", str(free_port()), "--store", str(store.parent / "no"))
+    assert missing.returncode == 2
+    assert "no store here" in missing.stderr
