@@ -57,7 +57,11 @@ def test_the_rule_for_old_and_new_codes():
     assert adilet_code("resolution", dt.date(2004, 3, 5), "222") == "P040000222_"
     assert adilet_code("resolution", dt.date(2018, 3, 15), "125") == "P1800000125"
     assert adilet_code("decree", dt.date(2009, 1, 1), "700") == "U090000700_"
-    assert adilet_code("law", dt.date(2010, 1, 1), "300-IV") == "Z1000000300"
+    # Laws of 2010 keep the old form on adilet (Law 261-IV of 2 April 2010 is Z100000261_);
+    # the 8-digit form starts in 2011 (Z1100000413)
+    assert adilet_code("law", dt.date(2010, 4, 2), "261-IV") == "Z100000261_"
+    assert adilet_code("law", dt.date(2010, 12, 29), "277-IV") == "Z100000277_"
+    assert adilet_code("law", dt.date(2011, 1, 6), "413-IV") == "Z1100000413"
     assert adilet_code("order", dt.date(2010, 1, 1), "12") is None
     assert adilet_code("law", None, "12") is None
 

@@ -8,9 +8,11 @@ code built from its kind, year and number. One rule, from published codes:
   that the passports do not print, so no code is derived for them);
 * two-digit year of adoption;
 * the act number (digits before any suffix: ``95-IV`` → ``95``), zero-padded
-  to 7 digits followed by ``_`` for acts of 2009 and before
-  (``P060001220_``, ``Z990000453_``, ``P090002136_``), to 8 digits without
-  the underscore from 2010 (``Z1000000300``, ``P1800000125``).
+  to 7 digits followed by ``_`` for acts of 2010 and before
+  (``P060001220_``, ``Z990000453_``, ``P090002136_``; public links show the
+  Laws of 2010 in this form: ``Z100000261_``, ``Z100000274_``,
+  ``Z100000277_``), to 8 digits without the underscore from 2011
+  (``Z1100000413``, ``P1800000125``).
 
 A code computed this way is marked *derived* (not verified against the
 register); one taken from ``data/known-acts.csv`` is marked *curated*.
@@ -35,7 +37,7 @@ from .identifiers import KZB
 from .namespaces import DCAT, VOID, WIKIDATA
 
 KIND_LETTER = {"law": "Z", "decree": "U", "resolution": "P", "code": "K"}
-NEW_FORM_FROM = 2010
+NEW_FORM_FROM = 2011  # first year of the 8-digit form (see module docstring)
 ADILET = "https://adilet.zan.kz/"
 CODE_PATTERN = re.compile(r"^[ZUPKV]\d{2}(?:\d{7}_|\d{8})$")
 CODE_BASIS = Namespace("https://w3id.org/kzbudget/vocab/code-basis/")
@@ -52,6 +54,8 @@ def adilet_code(act_type: str | None, date: dt.date | None, number: str | None) 
     'P1800000125'
     >>> adilet_code("law", dt.date(2008, 12, 4), "95-IV")
     'Z080000095_'
+    >>> adilet_code("law", dt.date(2010, 4, 2), "261-IV")
+    'Z100000261_'
     """
     if act_type not in KIND_LETTER or date is None or not number:
         return None
