@@ -9,7 +9,7 @@ from rdflib import RDF, XSD, Graph, Literal
 from rdflib.namespace import DCTERMS, PROV, SH, SKOS
 
 from kzbudget_graph.graph.identifiers import KZB
-from kzbudget_graph.graph.namespaces import DCAT, ELI, OA, SDMX_ATTR, SPDX, VOCAB
+from kzbudget_graph.graph.namespaces import DCAT, ELI, OA, SDMX_ATTR, SDMX_DIM, SPDX, VOCAB
 from kzbudget_graph.graph.namespaces import KZBID as ID
 from kzbudget_graph.graph.validate import validate_graph
 
@@ -75,6 +75,9 @@ def _passage(g: Graph, part: str):
     return next(s for s in g.objects(where, OA.hasSelector) if (s, RDF.type, cls) in g)
 
 
+COST_001 = ID["observation/program-cost/2007/608/001"]
+
+
 def _first(g: Graph, cls):
     return sorted(g.subjects(RDF.type, cls))[0]
 
@@ -136,6 +139,39 @@ DEFECTS: dict[str, Callable[[Graph], None]] = {
     ),
     "ActTypeMatchesIssuerShape": lambda g: _set(
         g, P001 + "/legal-basis/1", KZB.printedIssuer, ID["organization/government"]
+    ),
+    # the seven defects of issue #12 that used to conform
+    "AmendmentAfterApprovalShape": lambda g: _set(
+        g,
+        _one(g, ID["passport/2007/608/004/amendment/1"], KZB.amendingAct),
+        ELI.date_document,
+        Literal("2006-01-10", datatype=XSD.date),
+    ),
+    "EntryIntoForceAfterAdoptionShape": lambda g: _set(
+        g,
+        ID["act/resolution/2006-12-15/1220"],
+        ELI.first_date_entry_in_force,
+        Literal("2006-12-01", datatype=XSD.date),
+    ),
+    "ObservationPeriodIsFiscalYearShape": lambda g: _set(
+        g, COST_001, SDMX_DIM.refPeriod, Literal("2008", datatype=XSD.gYear)
+    ),
+    "ObservationProgramIsPassportsShape": lambda g: _set(
+        g, COST_001, KZB.refProgram, ID["program/2007/608/002"]
+    ),
+    "UniqueAnnexNumberShape": lambda g: _set(
+        g, ID["passport/2007/608/002"], KZB.annexNumber, _one(g, P001, KZB.annexNumber)
+    ),
+    "FiscalYearNotBeforeResolutionShape": lambda g: [
+        _set(g, P001, KZB.fiscalYear, Literal(1999, datatype=XSD.integer)),
+        # the cost period follows, so only the resolution's date is out of line
+        _set(g, COST_001, SDMX_DIM.refPeriod, Literal("1999", datatype=XSD.gYear)),
+    ],
+    "PercentTargetAtMostHundredShape": lambda g: _set(
+        g,
+        ID["passport/2007/608/002/indicator/1"],
+        KZB.targetValue,
+        Literal("250.0", datatype=XSD.decimal),
     ),
 }
 

@@ -133,7 +133,13 @@ class _SparqlConstraint:
 
     def run(self, combined: Graph, data: Graph) -> list[Finding]:
         out = []
+        # a node typed with the target class and a subclass of it matches the
+        # type pattern twice; pyshacl sees it once as a focus node
+        seen = set()
         for row in combined.query(self.query):
+            if tuple(row) in seen:
+                continue
+            seen.add(tuple(row))
             values = row.asdict()
             focus = values.get("this")
             message = _fill(self.message, values)
