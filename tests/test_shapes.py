@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from rdflib import RDF, XSD, Graph, Literal
+from rdflib import RDF, XSD, Graph, Literal, Namespace
 from rdflib.namespace import DCTERMS, PROV, SH, SKOS
 
 from kzbudget_graph.graph.identifiers import KZB
@@ -14,6 +14,7 @@ from kzbudget_graph.graph.namespaces import KZBID as ID
 from kzbudget_graph.graph.validate import validate_graph
 
 P001 = ID["passport/2007/608/001"]
+SH_OWN = Namespace("https://w3id.org/kzbudget/shapes#")
 PROGRAM_001 = ID["program/2007/608/001"]
 
 
@@ -232,3 +233,44 @@ def test_whole_graph_sparql_engine_reports_what_pyshacl_reports(
     fast = validate_graph(graph, shapes, ontology)
     reference = validate_graph(graph, shapes, ontology, engine_sparql=False)
     assert keys(fast) == keys(reference)
+
+
+def _variant(shapes: Graph, change: str) -> Graph:
+    """The shipped shapes with the duplicate-annex rule targeted or worded differently."""
+    out = Graph()
+    out += shapes
+    shape = SH_OWN["UniqueAnnexNumberShape"]
+    constraint = out.value(shape, SH.sparql)
+    if change == "targetNode":
+        out.remove((shape, SH.targetClass, None))
+        out.add((shape, SH.targetNode, ID["act/resolution/2006-12-15/1220"]))
+    elif change == "deactivated":
+        out.add((shape, SH.deactivated, Literal(True)))
+    elif change == "languages":
+        out.remove((constraint, SH.message, None))
+        out.add((constraint, SH.message, Literal("Annex {?number} repeats.", lang="en")))
+        out.add((constraint, SH.message, Literal("{?number} қосымшасы қайталанады.", lang="kk")))
+        out.add((constraint, SH.message, Literal("Приложение {?number} повторяется.", lang="ru")))
+    return out
+
+
+@pytest.mark.parametrize("change", ["targetNode", "deactivated", "languages"])
+def test_fast_path_matches_pyshacl_for_other_targets_deactivation_and_languages(
+    change, corpus_graph, shapes, ontology
+):
+    graph = Graph()
+    graph += corpus_graph
+    DEFECTS["UniqueAnnexNumberShape"](graph)
+    variant = _variant(shapes, change)
+
+    def keys(report):
+        return sorted((f.severity, f.shape, f.focus, f.message) for f in report.findings)
+
+    fast = validate_graph(graph, variant, ontology)
+    reference = validate_graph(graph, variant, ontology, engine_sparql=False)
+    assert keys(fast) == keys(reference)
+    annex = [f for f in fast.findings if f.shape == str(SH_OWN["UniqueAnnexNumberShape"])]
+    if change == "deactivated":
+        assert annex == []
+    else:
+        assert [f.focus for f in annex] == [str(ID["act/resolution/2006-12-15/1220"])]
