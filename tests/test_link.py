@@ -8,7 +8,7 @@ import json
 
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, SKOS
 
 from kzbudget_graph.graph.identifiers import KZB
 from kzbudget_graph.graph.link import Linker, adilet_code, load_known_acts
@@ -200,9 +200,29 @@ def linkset(tmp_path_factory):
         "http://127.0.0.1:7878/query",
         "--distribution",
         "https://example.org/kzbudget/graph.trig",
+        "--license",
+        "http://creativecommons.org/licenses/by/4.0/",
+        "--publisher",
+        "https://example.org/publisher",
     )
     assert result.returncode == 0, result.stderr
     return Graph().parse(out)
+
+
+def test_link_is_reproducible_and_dates_only_when_asked(tmp_path):
+    graph = tmp_path / "graph.trig"
+    assert run_cli("build", str(CORPUS), "-o", str(graph), "--no-store").returncode == 0
+    first, second, dated = tmp_path / "a.ttl", tmp_path / "b.ttl", tmp_path / "c.ttl"
+    for out in (first, second):
+        assert run_cli("link", str(graph), "-o", str(out)).returncode == 0
+    assert first.read_bytes() == second.read_bytes()
+    plain = Graph().parse(first)
+    dataset = ID["dataset/kzbudget-graph"]
+    assert plain.value(dataset, DCTERMS.modified) is None
+    assert plain.value(dataset, DCTERMS.license) is None  # no licence is invented
+    result = run_cli("link", str(graph), "-o", str(dated), "--modified", "2026-01-31")
+    assert result.returncode == 0, result.stderr
+    assert str(Graph().parse(dated).value(dataset, DCTERMS.modified)) == "2026-01-31"
 
 
 def test_linkset_and_dataset_description(linkset):
@@ -215,8 +235,19 @@ def test_linkset_and_dataset_description(linkset):
         == 32
     )
     kaz = URIRef("http://publications.europa.eu/resource/authority/country/KAZ")
-    assert (kaz, OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q232")) in linkset
+    assert (kaz, SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/Q232")) in linkset
+    assert not list(linkset.triples((None, OWL.sameAs, None)))
     dataset = ID["dataset/kzbudget-graph"]
+    assert linkset.value(dataset, DCTERMS.license) == URIRef(
+        "http://creativecommons.org/licenses/by/4.0/"
+    )
+    assert linkset.value(dataset, DCTERMS.publisher) == URIRef("https://example.org/publisher")
+    assert str(linkset.value(dataset, VOID.uriSpace)) == "https://w3id.org/kzbudget/id/"
+    assert linkset.value(dataset, DCTERMS.conformsTo) == URIRef(
+        "https://w3id.org/kzbudget/ontology"
+    )
+    media = {str(m) for m in linkset.objects(None, DCAT.mediaType)}
+    assert media == {"https://www.iana.org/assignments/media-types/application/trig"}
     assert (dataset, RDF.type, DCAT.Dataset) in linkset
     assert linkset.value(dataset, VOID.sparqlEndpoint) == URIRef("http://127.0.0.1:7878/query")
     partitions = {
@@ -232,7 +263,7 @@ def test_linkset_and_dataset_description(linkset):
 LINKSET_DEFECTS = {
     "LinksetShape": lambda g: g.remove((ID["linkset/adilet"], VOID.linkPredicate, None)),
     "DatasetDescriptionShape": lambda g: g.remove(
-        (ID["dataset/kzbudget-graph"], DCTERMS.license, None)
+        (ID["dataset/kzbudget-graph"], DCTERMS.conformsTo, None)
     ),
     "ClassPartitionShape": lambda g: g.set(
         (
@@ -241,12 +272,14 @@ LINKSET_DEFECTS = {
             Literal(0),
         )
     ),
-    "DistributionShape": lambda g: g.remove((None, DCAT.mediaType, None)),
+    "DistributionShape": lambda g: g.set(
+        (next(g.subjects(RDF.type, DCAT.Distribution)), DCAT.mediaType, Literal("application/trig"))
+    ),
     "AdiletLinkShape": lambda g: g.add(
         (ID["act/law/1999-07-23"], RDFS.seeAlso, URIRef("https://example.org/x"))
     ),
-    "SameAsShape": lambda g: g.add(
-        (ID["administrator/608"], OWL.sameAs, URIRef("http://www.wikidata.org/entity/X1"))
+    "ExactMatchShape": lambda g: g.add(
+        (ID["administrator/608"], SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/X1"))
     ),
 }
 

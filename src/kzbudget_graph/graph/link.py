@@ -27,8 +27,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, SKOS
 
 from ..errors import KzbudgetError
 from ..reader import lexicon
@@ -43,6 +43,8 @@ CODE_PATTERN = re.compile(r"^[ZUPKV]\d{2}(?:\d{7}_|\d{8})$")
 CODE_BASIS = Namespace("https://w3id.org/kzbudget/vocab/code-basis/")
 ADILET_DATASET = URIRef("https://adilet.zan.kz/")
 TITLE_MATCH = 0.85
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+ONTOLOGY = URIRef("https://w3id.org/kzbudget/ontology")
 
 
 def adilet_code(act_type: str | None, date: dt.date | None, number: str | None) -> str | None:
@@ -168,9 +170,17 @@ def describe(
     base: str = "https://w3id.org/kzbudget/",
     endpoint: str | None = None,
     distributions: list[tuple[str, str]] | None = None,
+    license: str | None = None,
+    publisher: str | None = None,
+    modified: dt.date | None = None,
 ) -> Graph:
     """A VoID linkset to adilet (with its links), Wikidata links from the curated
-    table, and a VoID + DCAT description of the dataset."""
+    table, and a VoID + DCAT description of the dataset.
+
+    The output depends on the data and the arguments only, so two runs give the
+    same file: a modification date and a licence are written only when given
+    (no licence is invented), media types are IANA media-type IRIs.
+    """
     out = Graph()
     for prefix, ns in (("void", VOID), ("dcat", DCAT), ("dcterms", DCTERMS), ("kzb", KZB)):
         out.bind(prefix, ns)
@@ -205,11 +215,13 @@ def describe(
     out.add((wikiset, DCTERMS.title, Literal("kzbudget-graph → Wikidata (curated)", lang="en")))
     out.add((wikiset, VOID.subjectsTarget, dataset))
     out.add((wikiset, VOID.objectsTarget, URIRef("http://www.wikidata.org/")))
-    out.add((wikiset, VOID.linkPredicate, OWL.sameAs))
+    # the curated rows map SKOS concepts (authority-table entries) to Wikidata
+    # items: a match between concepts, not an identity of individuals
+    out.add((wikiset, VOID.linkPredicate, SKOS.exactMatch))
     out.add((wikiset, VOID.triples, Literal(len(wiki), datatype=XSD.integer)))
     out.add((URIRef("http://www.wikidata.org/"), RDF.type, VOID.Dataset))
     for ours, theirs, _label in wiki:
-        out.add((ours, OWL.sameAs, theirs))
+        out.add((ours, SKOS.exactMatch, theirs))
 
     out.add((dataset, RDF.type, VOID.Dataset))
     out.add((dataset, RDF.type, DCAT.Dataset))
@@ -231,8 +243,15 @@ def describe(
             ),
         )
     )
-    out.add((dataset, DCTERMS.license, URIRef(base + "license-to-be-decided")))
-    out.add((dataset, DCTERMS.modified, Literal(dt.date.today(), datatype=XSD.date)))
+    if license:
+        out.add((dataset, DCTERMS.license, URIRef(license)))
+    if publisher:
+        out.add((dataset, DCTERMS.publisher, URIRef(publisher)))
+    if modified:
+        out.add((dataset, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
+    out.add((dataset, DCTERMS.conformsTo, ONTOLOGY))
+    out.add((dataset, VOID.uriSpace, Literal(base + "id/")))
+    out.add((dataset, VOID.vocabulary, ONTOLOGY))
     out.add((dataset, VOID.triples, Literal(len(data), datatype=XSD.integer)))
     out.add((dataset, VOID.subset, linkset))
     out.add((dataset, VOID.subset, wikiset))
@@ -249,7 +268,7 @@ def describe(
         dist = URIRef(f"{dataset}/distribution/{i}")
         out.add((dataset, DCAT.distribution, dist))
         out.add((dist, RDF.type, DCAT.Distribution))
-        out.add((dist, DCAT.mediaType, Literal(media)))
+        out.add((dist, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + media)))
         out.add((dist, DCAT.downloadURL, URIRef(url)))
     if endpoint:
         out.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
