@@ -4,7 +4,7 @@ The ASK queries are those of the Recommendation (section 11.3), run after its
 normalisation step (11.1, the component-property and data-set closure rules the
 graph needs). Each constraint *holds* when its ASK answers false. So far the
 constraints on data sets, structures, dimensions and observations are here
-(IC-1, 2, 3, 4, 11, 12, 14); the others are still to add.
+(IC-1, 2, 3, 4, 11, 12, 13, 14); the others are still to add.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from rdflib import RDFS, Graph, URIRef
 PREFIXES = """
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 
 NORMALISE = [
@@ -43,6 +44,9 @@ CONSTRAINTS = {
             ?obs1 ?dim ?value1 . ?obs2 ?dim ?value2 .
             BIND( ?value1 = ?value2 AS ?equal)
         } GROUP BY ?obs1 ?obs2 } }""",
+    "IC-13": """ASK { ?obs qb:dataSet/qb:structure/qb:component ?component .
+        ?component qb:componentRequired "true"^^xsd:boolean ; qb:componentProperty ?attr .
+        FILTER NOT EXISTS { ?obs ?attr [] } }""",
     "IC-14": """ASK { ?obs qb:dataSet/qb:structure ?dsd .
         FILTER NOT EXISTS { ?dsd qb:component/qb:componentProperty qb:measureType }
         ?dsd qb:component/qb:componentProperty ?measure .
@@ -59,6 +63,8 @@ NON_VACUOUS = {
     "IC-11": "SELECT ?x WHERE { ?o qb:dataSet/qb:structure/qb:component/qb:componentProperty ?x . "
     "?x a qb:DimensionProperty }",
     "IC-12": "SELECT ?x WHERE { ?x qb:dataSet ?d . ?y qb:dataSet ?d . FILTER (?x != ?y) }",
+    "IC-13": "SELECT ?x WHERE { ?o qb:dataSet/qb:structure/qb:component ?x . "
+    '?x qb:componentRequired "true"^^xsd:boolean }',
     "IC-14": "SELECT ?x WHERE { ?o qb:dataSet/qb:structure/qb:component/qb:componentProperty ?x . "
     "?x a qb:MeasureProperty }",
 }
