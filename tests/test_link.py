@@ -8,7 +8,7 @@ import json
 
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF
+from rdflib.namespace import DCTERMS, FOAF, SKOS
 
 from kzbudget_graph.graph.identifiers import KZB, Identifiers
 from kzbudget_graph.graph.link import Linker, adilet_code, load_known_acts
@@ -66,7 +66,11 @@ def test_the_rule_for_old_and_new_codes():
     assert adilet_code("resolution", dt.date(2004, 3, 5), "222") == "P040000222_"
     assert adilet_code("resolution", dt.date(2018, 3, 15), "125") == "P1800000125"
     assert adilet_code("decree", dt.date(2009, 1, 1), "700") == "U090000700_"
-    assert adilet_code("law", dt.date(2010, 1, 1), "300-IV") == "Z1000000300"
+    # Laws of 2010 keep the old form on adilet (Law 261-IV of 2 April 2010 is Z100000261_);
+    # the 8-digit form starts in 2011 (Z1100000413)
+    assert adilet_code("law", dt.date(2010, 4, 2), "261-IV") == "Z100000261_"
+    assert adilet_code("law", dt.date(2010, 12, 29), "277-IV") == "Z100000277_"
+    assert adilet_code("law", dt.date(2011, 1, 6), "413-IV") == "Z1100000413"
     assert adilet_code("order", dt.date(2010, 1, 1), "12") is None
     assert adilet_code("law", None, "12") is None
 
@@ -206,9 +210,29 @@ def linkset(tmp_path_factory):
         "http://127.0.0.1:7878/query",
         "--distribution",
         "https://example.org/kzbudget/graph.trig",
+        "--license",
+        "http://creativecommons.org/licenses/by/4.0/",
+        "--publisher",
+        "https://example.org/publisher",
     )
     assert result.returncode == 0, result.stderr
     return Graph().parse(out)
+
+
+def test_link_is_reproducible_and_dates_only_when_asked(tmp_path):
+    graph = tmp_path / "graph.trig"
+    assert run_cli("build", str(CORPUS), "-o", str(graph), "--no-store").returncode == 0
+    first, second, dated = tmp_path / "a.ttl", tmp_path / "b.ttl", tmp_path / "c.ttl"
+    for out in (first, second):
+        assert run_cli("link", str(graph), "-o", str(out)).returncode == 0
+    assert first.read_bytes() == second.read_bytes()
+    plain = Graph().parse(first)
+    dataset = ID["dataset/kzbudget-graph"]
+    assert plain.value(dataset, DCTERMS.modified) is None
+    assert plain.value(dataset, DCTERMS.license) is None  # no licence is invented
+    result = run_cli("link", str(graph), "-o", str(dated), "--modified", "2026-01-31")
+    assert result.returncode == 0, result.stderr
+    assert str(Graph().parse(dated).value(dataset, DCTERMS.modified)) == "2026-01-31"
 
 
 def test_linkset_and_dataset_description(linkset):
@@ -221,8 +245,19 @@ def test_linkset_and_dataset_description(linkset):
         == 32
     )
     kaz = URIRef("http://publications.europa.eu/resource/authority/country/KAZ")
-    assert (kaz, OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q232")) in linkset
+    assert (kaz, SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/Q232")) in linkset
+    assert not list(linkset.triples((None, OWL.sameAs, None)))
     dataset = ID["dataset/kzbudget-graph"]
+    assert linkset.value(dataset, DCTERMS.license) == URIRef(
+        "http://creativecommons.org/licenses/by/4.0/"
+    )
+    assert linkset.value(dataset, DCTERMS.publisher) == URIRef("https://example.org/publisher")
+    assert str(linkset.value(dataset, VOID.uriSpace)) == "https://w3id.org/kzbudget/id/"
+    assert linkset.value(dataset, DCTERMS.conformsTo) == URIRef(
+        "https://w3id.org/kzbudget/ontology"
+    )
+    media = {str(m) for m in linkset.objects(None, DCAT.mediaType)}
+    assert media == {"https://www.iana.org/assignments/media-types/application/trig"}
     assert (dataset, RDF.type, DCAT.Dataset) in linkset
     assert linkset.value(dataset, VOID.sparqlEndpoint) == URIRef("http://127.0.0.1:7878/query")
     partitions = {
@@ -238,7 +273,7 @@ def test_linkset_and_dataset_description(linkset):
 LINKSET_DEFECTS = {
     "LinksetShape": lambda g: g.remove((ID["linkset/adilet"], VOID.linkPredicate, None)),
     "DatasetDescriptionShape": lambda g: g.remove(
-        (ID["dataset/kzbudget-graph"], DCTERMS.license, None)
+        (ID["dataset/kzbudget-graph"], DCTERMS.conformsTo, None)
     ),
     "ClassPartitionShape": lambda g: g.set(
         (
@@ -247,12 +282,14 @@ LINKSET_DEFECTS = {
             Literal(0),
         )
     ),
-    "DistributionShape": lambda g: g.remove((None, DCAT.mediaType, None)),
-    "AdiletLinkShape": lambda g: g.add(
-        (ID["act/law/1999-07-23"], RDFS.seeAlso, URIRef("https://example.org/x"))
+    "DistributionShape": lambda g: g.set(
+        (next(g.subjects(RDF.type, DCAT.Distribution)), DCAT.mediaType, Literal("application/trig"))
     ),
-    "SameAsShape": lambda g: g.add(
-        (ID["administrator/608"], OWL.sameAs, URIRef("http://www.wikidata.org/entity/X1"))
+    "AdiletLinkShape": lambda g: g.add(
+        (ID["act/Z990000453_"], RDFS.seeAlso, URIRef("https://example.org/x"))
+    ),
+    "ExactMatchShape": lambda g: g.add(
+        (ID["administrator/608"], SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/X1"))
     ),
 }
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from rdflib import RDF, XSD, Graph, Literal
+from rdflib import RDF, XSD, Graph, Literal, Namespace
 from rdflib.namespace import DCTERMS, PROV, SH, SKOS
 
 from kzbudget_graph.graph.identifiers import KZB
-from kzbudget_graph.graph.namespaces import DCAT, ELI, OA, SDMX_ATTR, SPDX, VOCAB
+from kzbudget_graph.graph.namespaces import DCAT, ELI, OA, SDMX_ATTR, SDMX_DIM, SPDX, VOCAB
 from kzbudget_graph.graph.namespaces import KZBID as ID
 from kzbudget_graph.graph.validate import validate_graph
 
 P001 = ID["passport/2007/608/001"]
+SH_OWN = Namespace("https://w3id.org/kzbudget/shapes#")
 PROGRAM_001 = ID["program/2007/608/001"]
 
 
@@ -74,6 +75,9 @@ def _passage(g: Graph, part: str):
         return where
     cls = OA.TextPositionSelector if part == "position" else OA.TextQuoteSelector
     return next(s for s in g.objects(where, OA.hasSelector) if (s, RDF.type, cls) in g)
+
+
+COST_001 = ID["observation/program-cost/2007/608/001"]
 
 
 def _first(g: Graph, cls):
@@ -138,6 +142,39 @@ DEFECTS: dict[str, Callable[[Graph], None]] = {
     "ActTypeMatchesIssuerShape": lambda g: _set(
         g, P001 + "/legal-basis/1", KZB.printedIssuer, ID["organization/government"]
     ),
+    # the seven defects of issue #12 that used to conform
+    "AmendmentAfterApprovalShape": lambda g: _set(
+        g,
+        _one(g, ID["passport/2007/608/004/amendment/1"], KZB.amendingAct),
+        ELI.date_document,
+        Literal("2006-01-10", datatype=XSD.date),
+    ),
+    "EntryIntoForceAfterAdoptionShape": lambda g: _set(
+        g,
+        ID["act/P060001220_"],
+        ELI.first_date_entry_in_force,
+        Literal("2006-12-01", datatype=XSD.date),
+    ),
+    "ObservationPeriodIsFiscalYearShape": lambda g: _set(
+        g, COST_001, SDMX_DIM.refPeriod, Literal("2008", datatype=XSD.gYear)
+    ),
+    "ObservationProgramIsPassportsShape": lambda g: _set(
+        g, COST_001, KZB.refProgram, ID["program/2007/608/002"]
+    ),
+    "UniqueAnnexNumberShape": lambda g: _set(
+        g, ID["passport/2007/608/002"], KZB.annexNumber, _one(g, P001, KZB.annexNumber)
+    ),
+    "FiscalYearNotBeforeResolutionShape": lambda g: [
+        _set(g, P001, KZB.fiscalYear, Literal(1999, datatype=XSD.integer)),
+        # the cost period follows, so only the resolution's date is out of line
+        _set(g, COST_001, SDMX_DIM.refPeriod, Literal("1999", datatype=XSD.gYear)),
+    ],
+    "PercentTargetAtMostHundredShape": lambda g: _set(
+        g,
+        ID["passport/2007/608/002/indicator/1"],
+        KZB.targetValue,
+        Literal("250.0", datatype=XSD.decimal),
+    ),
 }
 
 
@@ -201,3 +238,48 @@ def test_every_engine_reports_what_pyshacl_reports(shape, corpus_graph, shapes, 
     assert keys(fast) == keys(reference)
     if shape:
         assert shape in {f.shape.rsplit("#", 1)[1] for f in reference.findings}
+
+
+def _variant(shapes: Graph, change: str) -> Graph:
+    """The shipped shapes with the duplicate-annex rule targeted or worded differently."""
+    out = Graph()
+    out += shapes
+    shape = SH_OWN["UniqueAnnexNumberShape"]
+    constraint = out.value(shape, SH.sparql)
+    if change == "targetNode":
+        out.remove((shape, SH.targetClass, None))
+        out.add((shape, SH.targetNode, ID["act/P060001220_"]))
+    elif change == "deactivated":
+        out.add((shape, SH.deactivated, Literal(True)))
+    elif change == "languages":
+        out.remove((constraint, SH.message, None))
+        out.add((constraint, SH.message, Literal("Annex {?number} repeats.", lang="en")))
+        out.add((constraint, SH.message, Literal("{?number} қосымшасы қайталанады.", lang="kk")))
+        out.add((constraint, SH.message, Literal("Приложение {?number} повторяется.", lang="ru")))
+    return out
+
+
+@pytest.mark.parametrize("change", ["targetNode", "deactivated", "languages"])
+def test_fast_path_matches_pyshacl_for_other_targets_deactivation_and_languages(
+    change, corpus_graph, shapes, ontology
+):
+    graph = Graph()
+    graph += corpus_graph
+    DEFECTS["UniqueAnnexNumberShape"](graph)
+    variant = _variant(shapes, change)
+
+    def keys(report):
+        return sorted((f.severity, f.shape, f.focus, f.message) for f in report.findings)
+
+    fast = validate_graph(graph, variant, ontology, engine="pyshacl")
+    reference = validate_graph(graph, variant, ontology, engine="pyshacl", engine_sparql=False)
+    rust = validate_graph(graph, variant, ontology, engine="shacl-rust")
+    assert sorted((f.severity, f.shape, f.focus) for f in rust.findings) == sorted(
+        (f.severity, f.shape, f.focus) for f in reference.findings
+    )
+    assert keys(fast) == keys(reference)
+    annex = [f for f in fast.findings if f.shape == str(SH_OWN["UniqueAnnexNumberShape"])]
+    if change == "deactivated":
+        assert annex == []
+    else:
+        assert [f.focus for f in annex] == [str(ID["act/P060001220_"])]

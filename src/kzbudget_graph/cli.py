@@ -6,6 +6,7 @@ Every error a user can cause prints one line on stderr and exits with code 2
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import sys
@@ -468,10 +469,28 @@ def link(
         list[str] | None,
         typer.Option(help="URL of a published dump (repeatable); media type from its suffix."),
     ] = None,
+    license: Annotated[
+        str | None,
+        typer.Option(help="IRI of the dataset's licence; none is written if not given."),
+    ] = None,
+    publisher: Annotated[
+        str | None, typer.Option(help="IRI of the organisation publishing the dataset.")
+    ] = None,
+    modified: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Modification date to state (YYYY-MM-DD); none by default, so runs repeat.",
+        ),
+    ] = None,
 ) -> None:
-    """Write a VoID linkset to adilet (and Wikidata) and a VoID + DCAT description."""
+    """Write a VoID linkset to adilet (and Wikidata) and a VoID + DCAT description.
+
+    The output is reproducible: the same graph and options give the same file.
+    """
     from rdflib import RDFS
 
+    from .graph.identifiers import check_iri
     from .graph.link import describe
     from .graph.serialize import read_graph, union
     from .graph.validate import validate_graph
@@ -481,9 +500,19 @@ def link(
     check_target(output)
     if endpoint is not None:
         RemoteEndpoint(endpoint)  # checks it is an http(s) URL; nothing is sent
+    for option, value in (("--license", license), ("--publisher", publisher)):
+        if value is not None:
+            check_iri(value, option)
     data = union(read_graph(graph))
     dists = [(u, _media_type(u)) for u in distribution or []]
-    described = describe(data, endpoint=endpoint, distributions=dists)
+    described = describe(
+        data,
+        endpoint=endpoint,
+        distributions=dists,
+        license=license,
+        publisher=publisher,
+        modified=modified.date() if modified else None,
+    )
     report = validate_graph(described)
     if not report.conforms:
         print_validation(report, err)

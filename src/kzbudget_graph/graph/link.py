@@ -8,9 +8,11 @@ code built from its kind, year and number. One rule, from published codes:
   that the passports do not print, so no code is derived for them);
 * two-digit year of adoption;
 * the act number (digits before any suffix: ``95-IV`` → ``95``), zero-padded
-  to 7 digits followed by ``_`` for acts of 2009 and before
-  (``P060001220_``, ``Z990000453_``, ``P090002136_``), to 8 digits without
-  the underscore from 2010 (``Z1000000300``, ``P1800000125``).
+  to 7 digits followed by ``_`` for acts of 2010 and before
+  (``P060001220_``, ``Z990000453_``, ``P090002136_``; public links show the
+  Laws of 2010 in this form: ``Z100000261_``, ``Z100000274_``,
+  ``Z100000277_``), to 8 digits without the underscore from 2011
+  (``Z1100000413``, ``P1800000125``).
 
 A code computed this way is marked *derived* (not verified against the
 register); one taken from ``data/known-acts.csv`` is marked *curated*.
@@ -28,8 +30,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, SKOS
 
 from ..errors import KzbudgetError
 from ..reader import lexicon
@@ -39,12 +41,14 @@ from .identifiers import KZB
 from .namespaces import DCAT, VOID, WIKIDATA
 
 KIND_LETTER = {"law": "Z", "decree": "U", "resolution": "P", "code": "K"}
-NEW_FORM_FROM = 2010
+NEW_FORM_FROM = 2011  # first year of the 8-digit form (see module docstring)
 ADILET = "https://adilet.zan.kz/"
 CODE_PATTERN = re.compile(r"^[ZUPKV]\d{2}(?:\d{7}_|\d{8})$")
 CODE_BASIS = Namespace("https://w3id.org/kzbudget/vocab/code-basis/")
 ADILET_DATASET = URIRef("https://adilet.zan.kz/")
 TITLE_MATCH = 0.85
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+ONTOLOGY = URIRef("https://w3id.org/kzbudget/ontology")
 
 
 def adilet_code(act_type: str | None, date: dt.date | None, number: str | None) -> str | None:
@@ -56,6 +60,8 @@ def adilet_code(act_type: str | None, date: dt.date | None, number: str | None) 
     'P1800000125'
     >>> adilet_code("law", dt.date(2008, 12, 4), "95-IV")
     'Z080000095_'
+    >>> adilet_code("law", dt.date(2010, 4, 2), "261-IV")
+    'Z100000261_'
     """
     if act_type not in KIND_LETTER or date is None or not number:
         return None
@@ -229,9 +235,17 @@ def describe(
     base: str = "https://w3id.org/kzbudget/",
     endpoint: str | None = None,
     distributions: list[tuple[str, str]] | None = None,
+    license: str | None = None,
+    publisher: str | None = None,
+    modified: dt.date | None = None,
 ) -> Graph:
     """A VoID linkset to adilet (with its links), Wikidata links from the curated
-    table, and a VoID + DCAT description of the dataset."""
+    table, and a VoID + DCAT description of the dataset.
+
+    The output depends on the data and the arguments only, so two runs give the
+    same file: a modification date and a licence are written only when given
+    (no licence is invented), media types are IANA media-type IRIs.
+    """
     out = Graph()
     for prefix, ns in (("void", VOID), ("dcat", DCAT), ("dcterms", DCTERMS), ("kzb", KZB)):
         out.bind(prefix, ns)
@@ -266,11 +280,13 @@ def describe(
     out.add((wikiset, DCTERMS.title, Literal("kzbudget-graph → Wikidata (curated)", lang="en")))
     out.add((wikiset, VOID.subjectsTarget, dataset))
     out.add((wikiset, VOID.objectsTarget, URIRef("http://www.wikidata.org/")))
-    out.add((wikiset, VOID.linkPredicate, OWL.sameAs))
+    # the curated rows map SKOS concepts (authority-table entries) to Wikidata
+    # items: a match between concepts, not an identity of individuals
+    out.add((wikiset, VOID.linkPredicate, SKOS.exactMatch))
     out.add((wikiset, VOID.triples, Literal(len(wiki), datatype=XSD.integer)))
     out.add((URIRef("http://www.wikidata.org/"), RDF.type, VOID.Dataset))
     for ours, theirs, _label in wiki:
-        out.add((ours, OWL.sameAs, theirs))
+        out.add((ours, SKOS.exactMatch, theirs))
 
     out.add((dataset, RDF.type, VOID.Dataset))
     out.add((dataset, RDF.type, DCAT.Dataset))
@@ -292,8 +308,15 @@ def describe(
             ),
         )
     )
-    out.add((dataset, DCTERMS.license, URIRef(base + "license-to-be-decided")))
-    out.add((dataset, DCTERMS.modified, Literal(dt.date.today(), datatype=XSD.date)))
+    if license:
+        out.add((dataset, DCTERMS.license, URIRef(license)))
+    if publisher:
+        out.add((dataset, DCTERMS.publisher, URIRef(publisher)))
+    if modified:
+        out.add((dataset, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
+    out.add((dataset, DCTERMS.conformsTo, ONTOLOGY))
+    out.add((dataset, VOID.uriSpace, Literal(base + "id/")))
+    out.add((dataset, VOID.vocabulary, ONTOLOGY))
     out.add((dataset, VOID.triples, Literal(len(data), datatype=XSD.integer)))
     out.add((dataset, VOID.subset, linkset))
     out.add((dataset, VOID.subset, wikiset))
@@ -310,7 +333,7 @@ def describe(
         dist = URIRef(f"{dataset}/distribution/{i}")
         out.add((dataset, DCAT.distribution, dist))
         out.add((dist, RDF.type, DCAT.Distribution))
-        out.add((dist, DCAT.mediaType, Literal(media)))
+        out.add((dist, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + media)))
         out.add((dist, DCAT.downloadURL, URIRef(url)))
     if endpoint:
         out.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))

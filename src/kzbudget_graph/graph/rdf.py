@@ -416,6 +416,7 @@ class _Mapper:
             self.add(obs, SDMX_DIM.refPeriod, Literal(str(p.year), datatype=XSD.gYear))
         self.add(obs, SDMX_MEASURE.obsValue, decimal_literal(p.cost.thousand_kzt))
         self.add(obs, SDMX_ATTR.currency, KZT)
+        self.add(KZT, RDF.type, SKOS.Concept)  # an entry of the EU currency authority table
         self.add(obs, SDMX_ATTR.unitMult, Literal(THOUSANDS, datatype=XSD.integer))
         if p.cost.in_words:
             self.add(obs, KZB.costInWords, self.text_literal(p.cost.in_words))

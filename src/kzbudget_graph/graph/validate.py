@@ -152,7 +152,13 @@ class _SparqlConstraint:
 
     def run(self, combined: Graph, data: Graph) -> list[Finding]:
         out = []
+        # a node typed with the target class and a subclass of it matches the
+        # type pattern twice; pyshacl sees it once as a focus node
+        seen = set()
         for row in combined.query(self.query):
+            if tuple(row) in seen:
+                continue
+            seen.add(tuple(row))
             values = row.asdict()
             focus = values.get("this")
             message = _fill(self.message, values)
@@ -177,12 +183,44 @@ def _fill(template: str, values: dict) -> str:
     return re.sub(r"\{[?$](\w+)\}", lambda m: str(values.get(m.group(1), "")), template)
 
 
+def _english(messages: list) -> str | None:
+    """One message of several languages: English if given, else the first by language tag.
+
+    pyshacl returns them in no fixed order; the report must not change between runs.
+    """
+    if not messages:
+        return None
+    return sorted(messages, key=lambda m: (getattr(m, "language", None) != "en", str(m)))[0]
+
+
+_OTHER_TARGETS = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+
+
+def _fast_path_fits(shapes: Graph, shape: Node, constraint: Node) -> bool:
+    """Whether the one-query evaluation gives exactly pyshacl's findings.
+
+    It binds ``$this`` through ``sh:targetClass`` only and fills one message,
+    so a shape with other targets, a deactivated shape or constraint, or
+    messages in several languages is left to pyshacl.
+    """
+    if any(shapes.objects(shape, target) for target in _OTHER_TARGETS):
+        return False
+    if not any(shapes.objects(shape, SH.targetClass)):
+        return False
+    for node in (shape, constraint):
+        if shapes.value(node, SH.deactivated) == Literal(True):
+            return False
+    return len(list(shapes.objects(constraint, SH.message))) <= 1
+
+
 def _split_sparql(shapes: Graph) -> tuple[Graph, list[_SparqlConstraint]]:
     """The shapes without their sh:sparql constraints, and those constraints."""
     core = Graph()
     core += shapes
     constraints = []
     for shape, constraint in shapes.subject_objects(SH.sparql):
+        if not _fast_path_fits(shapes, shape, constraint):
+            continue  # pyshacl evaluates it, with the full semantics
         core.remove((shape, SH.sparql, constraint))
         prefixes = "".join(
             f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
@@ -357,7 +395,7 @@ def _findings(results: Graph, data: Graph, shapes: Graph) -> list[Finding]:
         focus = results.value(result, SH.focusNode)
         source_shape = results.value(result, SH.sourceShape)
         path = results.value(result, SH.resultPath)
-        message = results.value(result, SH.resultMessage)
+        message = _english(list(results.objects(result, SH.resultMessage)))
         severity = _SEVERITY.get(results.value(result, SH.resultSeverity), "Violation")
         span, quote = _source_of(data, focus)
         found.append(
