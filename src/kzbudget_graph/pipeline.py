@@ -119,7 +119,7 @@ def process_source(source: SourceText, path: str, settings: Settings) -> Documen
     if settings.fmt in STREAMABLE:
         serialized = _serialize_one(graph, name, settings.fmt, ids)
     return DocumentResult(
-        path=path,
+        path=source.name,  # file#k for the k-th resolution of a compilation
         graph_name=name,
         sha256=doc.source.sha256,
         passports=len(doc.passports),
@@ -203,16 +203,19 @@ def build(
         chunks: list[tuple[str, int, int]] = []
         whole = Dataset() if settings.fmt not in STREAMABLE else None
         seen: set[tuple] = set()
-        identities: dict[str, DocumentResult] = {}
+        # graph name -> (path, SHA-256) of the document that claimed it; only
+        # these two strings are kept, so memory does not grow with the documents.
+        identities: dict[str, tuple[str, str]] = {}
         for result in results(files, settings, jobs):
-            first = identities.setdefault(result.graph_name, result)
-            if first is not result:
-                if first.sha256 == result.sha256:
+            claimed = identities.get(result.graph_name)
+            if claimed is not None:
+                if claimed[1] == result.sha256:
                     continue  # the same bytes twice: one document
                 raise KzbudgetError(
-                    f"{first.path} and {result.path} are two different versions of one "
+                    f"{claimed[0]} and {result.path} are two different versions of one "
                     f"document ({result.graph_name}); build one of them"
                 )
+            identities[result.graph_name] = (result.path, result.sha256)
             summary.documents += 1
             summary.passports += result.passports
             summary.triples += result.triples
@@ -247,7 +250,7 @@ def build(
             ids = Identifiers(settings.base)
             run = run_graph(
                 ids,
-                [(r.graph_name, str(ids.source(r.sha256))) for r in identities.values()],
+                [(name, str(ids.source(sha))) for name, (_path, sha) in identities.items()],
                 summary.replaced,
                 tool_version=__version__,
                 acts_sha256=_acts_checksums(settings.acts),
