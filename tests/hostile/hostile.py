@@ -96,3 +96,23 @@ class SilentListener:
         for conn in self._held:
             conn.close()
         self.sock.close()
+
+
+def distinct_resolutions(folder: Path, corpus: Path, n: int) -> list[str]:
+    """``n`` copies of the corpus as files, each a resolution of its own number."""
+    text = corpus.read_text(encoding="utf-8")
+    paths = []
+    for i in range(n):
+        copy = folder / f"doc{i:02d}.kk.txt"
+        copy.write_text(text.replace("N 1220", f"N {3000 + i}"), encoding="utf-8")
+        paths.append(str(copy))
+    return paths
+
+
+def query_against(respond: Callable[[http.server.BaseHTTPRequestHandler], None], run_cli):
+    """Run ``kzbudget query program-costs`` against a FakeServer answering with ``respond``."""
+    server = FakeServer(respond)
+    try:
+        return run_cli("query", "program-costs", "--endpoint", server.url)
+    finally:
+        server.close()

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from conftest import CORPUS, SCRATCH, run_cli
-from hostile import FakeServer, assert_refused, snapshot
+from hostile import FakeServer, assert_refused, distinct_resolutions, query_against, snapshot
 
 HEADER = "act_type,date,number,title_kk,title_ru,code\n"
 
@@ -164,12 +164,7 @@ def test_a_200_answer_that_is_not_query_results_is_one_line():
         h.end_headers()
         h.wfile.write(body)
 
-    server = FakeServer(respond)
-    try:
-        proc = run_cli("query", "program-costs", "--endpoint", server.url)
-    finally:
-        server.close()
-    assert_refused(proc, "not SPARQL JSON query results")
+    assert_refused(query_against(respond, run_cli), "not SPARQL JSON query results")
 
 
 def test_fifos_and_devices_are_refused_as_input(tmp_path):
@@ -273,11 +268,7 @@ def test_output_files_get_the_umask_mode(tmp_path):
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_a_terminated_build_leaves_no_temporary_file(tmp_path, sig):
-    sources = []
-    for i in range(30):
-        copy = tmp_path / f"doc{i:02d}.kk.txt"
-        copy.write_text(CORPUS.read_text(encoding="utf-8").replace("N 1220", f"N {3000 + i}"))
-        sources.append(str(copy))
+    sources = distinct_resolutions(tmp_path, CORPUS, 30)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     (out_dir / "g.trig").write_text("previous\n")
@@ -301,11 +292,7 @@ def test_a_terminated_build_leaves_no_temporary_file(tmp_path, sig):
 def test_a_kill_in_the_store_phase_leaves_whole_graphs_and_the_old_output(built, tmp_path):
     from kzbudget_graph.store.store import EmbeddedStore
 
-    sources = []
-    for i in range(40):
-        copy = tmp_path / f"doc{i:02d}.kk.txt"
-        copy.write_text(CORPUS.read_text(encoding="utf-8").replace("N 1220", f"N {3000 + i}"))
-        sources.append(str(copy))
+    sources = distinct_resolutions(tmp_path, CORPUS, 40)
     store, out = tmp_path / "s", tmp_path / "g.trig"
     shutil.copytree(built / "s", store)
     old_graphs = EmbeddedStore.open_read_only(store)

@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 
 from conftest import CORPUS, run_cli
-from hostile import FakeServer, SilentListener, assert_refused
+from hostile import FakeServer, SilentListener, assert_refused, query_against
 from servers import free_port, start_oxigraph, wait_http
 
 
@@ -196,12 +196,7 @@ def test_a_server_error_body_with_escapes_is_printed_clean():
         h.end_headers()
         h.wfile.write(body)
 
-    server = FakeServer(respond)
-    try:
-        proc = run_cli("query", "program-costs", "--endpoint", server.url)
-    finally:
-        server.close()
-    line = assert_refused(proc, "HTTP 500", "boom")
+    line = assert_refused(query_against(respond, run_cli), "HTTP 500", "boom")
     assert "\x1b" not in line and "\x07" not in line
 
 
