@@ -7,15 +7,12 @@ Every error a user can cause prints one line on stderr and exits with code 2
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from .errors import KzbudgetError
 from .home import STORE_ENV, store_home
@@ -25,6 +22,8 @@ from .terminal import markup_safe, safe
 # The library's steps (rdflib, pyshacl, pyoxigraph) are imported inside the
 # commands that need them: `kzbudget --help` and completion stay fast.
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from .model import Document
 
 DEFAULT_BASE = "https://w3id.org/kzbudget/"  # = graph.identifiers.DEFAULT_BASE (tested)
@@ -35,9 +34,36 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=True,
+    # Plain click help: typer's rich help imports rich's Markdown renderer and
+    # triples `kzbudget --help` start-up time.
+    rich_markup_mode=None,
 )
 _state = {"debug": False}
-err = Console(stderr=True, highlight=False)
+
+
+def Console(**options: object) -> Console:
+    """A rich console, imported only by the commands that draw one."""
+    from rich.console import Console as RichConsole
+
+    return RichConsole(**options)
+
+
+class _Stderr:
+    """The standard-error console, created on first use (keeps start-up fast)."""
+
+    _console: Console | None = None
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            self._console = Console(stderr=True, highlight=False)
+        return self._console
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.console, name)
+
+
+err = _Stderr()
 
 
 def _version(value: bool) -> None:
@@ -101,7 +127,7 @@ def _extract_all(files: list[Path], jobs: int = 1, quiet: bool = False) -> list[
         each = extract_each(files, jobs=jobs)
     else:
         each = []
-        with Progress(console=err, transient=True, disable=len(files) < 2) as progress:
+        with Progress(console=err.console, transient=True, disable=len(files) < 2) as progress:
             task = progress.add_task("extracting", total=len(files))
             for f in files:
                 each.append(list(extract_documents(f)))
@@ -141,6 +167,8 @@ def extract(
         check_target(output)
     docs = _extract_all(files, jobs, quiet)
     if format is ExtractFormat.table:
+        import io
+
         buffer = io.StringIO()
         # the terminal's width on screen; a fixed 120 columns in a file
         console = Console(file=buffer if output else None, width=120 if output else None)
@@ -150,6 +178,8 @@ def extract(
             write_atomic(output, buffer.getvalue())
         return
     data = [document_json(d) for d in docs]
+    import json
+
     payload = json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2)
     write_atomic(output or "-", payload + "\n")
 
@@ -215,7 +245,7 @@ def build(
     )
     findings: list = []
     extraction_warnings: list[str] = []
-    with Progress(console=err, transient=True, disable=len(files) < 2) as progress:
+    with Progress(console=err.console, transient=True, disable=len(files) < 2) as progress:
         task = progress.add_task("building", total=len(files))
 
         def on_document(result) -> None:

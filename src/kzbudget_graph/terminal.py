@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import re
 
-from rich.markup import escape
-
 __all__ = ["markup_safe", "safe"]
 
 # C0 controls but tab and newline, DEL, C1 controls, and the Unicode
@@ -32,4 +30,6 @@ def safe(text: object) -> str:
 
 def markup_safe(text: object) -> str:
     """:func:`safe`, and rich markup in it escaped, for use inside markup."""
+    from rich.markup import escape  # here, not at the top: keeps `--help` fast
+
     return escape(safe(text))
