@@ -61,7 +61,7 @@ def to_jsonld(graph: Graph) -> str:
         "@context": CONTEXT_IRI,
         "@graph": sorted((_sorted(node) for node in nodes), key=_node_key),
     }
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def read_jsonld(path: str | Path) -> str:
@@ -100,10 +100,14 @@ def _inline_contexts(data: Any, path: Path) -> Any:
     return data
 
 
+FIRST = {"id": 0, "type": 1}  # what a reader looks for first, then keys alphabetically
+
+
 def _sorted(value: Any) -> Any:
-    """Values of a property in a stable order (JSON-LD sets are unordered)."""
+    """Keys and values in a stable order (JSON-LD sets are unordered)."""
     if isinstance(value, dict):
-        return {k: (v if k == "@list" else _sorted(v)) for k, v in value.items()}
+        keys = sorted(value, key=lambda k: (FIRST.get(k, 2), k))
+        return {k: (value[k] if k == "@list" else _sorted(value[k])) for k in keys}
     if isinstance(value, list):
         items = [_sorted(v) for v in value]
         return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
