@@ -7,6 +7,7 @@ import shutil
 import owlrl
 import pytest
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import SKOS
 
 from kzbudget_graph.graph.identifiers import KZB
 
@@ -160,3 +161,17 @@ def test_act_types_are_eli_resource_types(ontology):
         "resolution",
         "order",
     }
+
+
+def test_act_types_match_eu_resource_types_only_where_an_entry_is_confirmed(ontology):
+    """skos:exactMatch to the EU resource-type authority table, none guessed: only
+    RES ("Resolution") was confirmed; national laws, codes and decrees have no
+    confirmed entry and the table's ORDER is a court order."""
+    table = "http://publications.europa.eu/resource/authority/resource-type/"
+    acttype = "https://w3id.org/kzbudget/vocab/act-type/"
+    matches = {
+        (str(s).removeprefix(acttype), str(o).removeprefix(table))
+        for s, o in ontology.subject_objects(SKOS.exactMatch)
+        if str(o).startswith(table)
+    }
+    assert matches == {("resolution", "RES")}

@@ -9,7 +9,16 @@ from rdflib import RDF, XSD, Graph, Literal, Namespace
 from rdflib.namespace import DCTERMS, PROV, SH, SKOS
 
 from kzbudget_graph.graph.identifiers import KZB
-from kzbudget_graph.graph.namespaces import DCAT, ELI, OA, SDMX_ATTR, SDMX_DIM, SPDX, VOCAB
+from kzbudget_graph.graph.namespaces import (
+    DCAT,
+    ELI,
+    LANGUAGE,
+    OA,
+    SDMX_ATTR,
+    SDMX_DIM,
+    SPDX,
+    VOCAB,
+)
 from kzbudget_graph.graph.namespaces import KZBID as ID
 from kzbudget_graph.graph.validate import validate_graph
 
@@ -174,6 +183,22 @@ DEFECTS: dict[str, Callable[[Graph], None]] = {
         ID["passport/2007/608/002/indicator/1"],
         KZB.targetValue,
         Literal("250.0", datatype=XSD.decimal),
+    ),
+    # the five rules of issue #12 on titles, codes and programmes
+    "TitlePerLanguageShape": lambda g: g.add(
+        (ID["act/Z010000225_/kk"], ELI.title, Literal("Басқа атау", lang="kk"))
+    ),
+    "ExpressionLanguageMatchesTitlesShape": lambda g: _set(
+        g, ID["act/Z010000225_/kk"], ELI.language, LANGUAGE["RUS"]
+    ),
+    "UniqueAdiletCodeShape": lambda g: _set(
+        g, ID["act/Z990000453_"], ELI.id_local, _one(g, ID["act/Z010000225_"], ELI.id_local)
+    ),
+    "UniqueProgramCodeShape": lambda g: _set(
+        g, ID["program/2007/608/002"], SKOS.notation, _one(g, PROGRAM_001, SKOS.notation)
+    ),
+    "PlanRowProgramIsPassportsShape": lambda g: _set(
+        g, P001 + "/plan/1", KZB.planItem, ID["program/2007/608/002"]
     ),
 }
 

@@ -39,7 +39,7 @@ from .errors import KzbudgetError
 from .graph.identifiers import DEFAULT_BASE, Identifiers
 from .graph.link import Linker, load_known_acts
 from .graph.rdf import bind_prefixes, document_graph, graph_name, run_graph
-from .graph.serialize import FORMATS
+from .graph.serialize import FORMATS, serialize
 from .graph.validate import Finding, load_ontology, load_shapes, validate_graph
 from .output import publish, temporary_beside
 from .reader.extract import extract_source, source_parts
@@ -236,7 +236,7 @@ def build(
             return summary
         if whole is not None:
             bind_prefixes(whole, Identifiers(settings.base))
-            out.write(whole.serialize(format=FORMATS[settings.fmt]))
+            out.write(serialize(whole, settings.fmt))
         out.flush()
         os.fsync(out.fileno())
         if embedded is not None:

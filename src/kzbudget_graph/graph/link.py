@@ -223,6 +223,34 @@ def _digits(number: str) -> str:
 # --- linkset and dataset description ---------------------------------------------
 
 
+def _split_by_basis(
+    out: Graph, data: Graph, linkset: URIRef, links: list[tuple], dataset: URIRef
+) -> None:
+    """Tell rule-derived links from curated ones: each linked act states the basis
+    of its code, and the adilet linkset has one subset per basis, typed by the
+    code-basis concept (``dcterms:type``) and counted."""
+    by_basis: dict[URIRef, list[tuple]] = {CODE_BASIS.derived: [], CODE_BASIS.curated: []}
+    for s, o in links:
+        basis = data.value(s, KZB.adiletCodeBasis)
+        if basis in by_basis:
+            out.add((s, KZB.adiletCodeBasis, basis))
+            by_basis[basis].append((s, o))
+    titles = {
+        CODE_BASIS.derived: "kzbudget-graph acts → adilet documents (codes derived by rule)",
+        CODE_BASIS.curated: "kzbudget-graph acts → adilet documents (codes from the curated table)",
+    }
+    for basis, members in by_basis.items():
+        subset = URIRef(f"{linkset}/{basis.rsplit('/', 1)[-1]}")
+        out.add((linkset, VOID.subset, subset))
+        out.add((subset, RDF.type, VOID.Linkset))
+        out.add((subset, DCTERMS.title, Literal(titles[basis], lang="en")))
+        out.add((subset, DCTERMS.type, basis))
+        out.add((subset, VOID.subjectsTarget, dataset))
+        out.add((subset, VOID.objectsTarget, ADILET_DATASET))
+        out.add((subset, VOID.linkPredicate, RDFS.seeAlso))
+        out.add((subset, VOID.triples, Literal(len(members), datatype=XSD.integer)))
+
+
 def load_wikidata() -> list[tuple[URIRef, URIRef, str]]:
     path = project_dir("data") / "wikidata.csv"
     with open(path, encoding="utf-8", newline="") as fh:
@@ -262,6 +290,7 @@ def describe(
     out.add((linkset, VOID.triples, Literal(len(links), datatype=XSD.integer)))
     for s, o in links:
         out.add((s, RDFS.seeAlso, o))
+    _split_by_basis(out, data, linkset, links, dataset)
     out.add((ADILET_DATASET, RDF.type, VOID.Dataset))
     out.add(
         (

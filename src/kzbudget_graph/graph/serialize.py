@@ -6,7 +6,6 @@ one named graph per source document.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from rdflib import Dataset, Graph
@@ -14,6 +13,7 @@ from rdflib import Dataset, Graph
 from ..errors import KzbudgetError
 from ..output import write_atomic
 from ..terminal import safe
+from .jsonld import read_jsonld, to_jsonld
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig", "nq": "nquads"}
 SUFFIXES = {
@@ -42,6 +42,8 @@ def serialize(dataset: Dataset, fmt: str) -> str:
         raise KzbudgetError(f"unknown graph format {fmt!r} (use one of {', '.join(FORMATS)})")
     if fmt in QUADS:
         return dataset.serialize(format=FORMATS[fmt])
+    if fmt == "jsonld":
+        return to_jsonld(union(dataset))  # compact, with the published context
     return union(dataset).serialize(format=FORMATS[fmt])
 
 
@@ -67,11 +69,13 @@ def read_graph(path: str | Path) -> Dataset:
     fmt = format_of(path)
     if not path.is_file():
         raise KzbudgetError(f"{path}: no such graph file")
-    if fmt == "jsonld":
-        _refuse_remote_contexts(path)
+    # JSON-LD: the project's context resolved locally, any other remote one refused
+    text = read_jsonld(path) if fmt == "jsonld" else None
     ds = Dataset()
     try:
-        if fmt in QUADS:
+        if text is not None:
+            ds.default_context.parse(data=text, format=FORMATS[fmt])
+        elif fmt in QUADS:
             ds.parse(path, format=FORMATS[fmt])
         else:
             ds.default_context.parse(path, format=FORMATS[fmt])
@@ -79,30 +83,3 @@ def read_graph(path: str | Path) -> Dataset:
         message = " ".join(safe(exc).split())[:300]
         raise KzbudgetError(f"{safe(path)}: cannot parse as {FORMATS[fmt]} ({message})") from None
     return ds
-
-
-def _refuse_remote_contexts(path: Path) -> None:
-    """Refuse a JSON-LD file whose ``@context`` or ``@import`` names a URL.
-
-    rdflib would fetch it: a network request the user did not ask for (and a
-    server that never answers would hang the command). Inline contexts are fine.
-    """
-    try:
-        data = json.loads(path.read_bytes())
-    except (ValueError, OSError) as exc:
-        raise KzbudgetError(f"{safe(path)}: not JSON ({safe(exc)[:200]})") from None
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in ("@context", "@import"):
-                    refs = value if isinstance(value, list) else [value]
-                    if any(isinstance(r, str) for r in refs):
-                        raise KzbudgetError(
-                            f"{safe(path)}: the JSON-LD names a remote {key}; it is not fetched "
-                            "(inline the context in the file)"
-                        )
-                stack.append(value)
-        elif isinstance(node, list):
-            stack.extend(node)
