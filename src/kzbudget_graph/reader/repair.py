@@ -39,13 +39,13 @@ import bisect
 import functools
 import itertools
 import re
-from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import ModuleType
 
 from ..model import Span
 from . import lexicon
+from .origin import OriginBuilder, OriginMap
 
 # A page break in converted text: three or more consecutive blank lines.
 PAGE_BREAK = re.compile(r"\n(?:[^\S\n]*\n){3,}")
@@ -57,7 +57,7 @@ class RepairedText:
 
     original: str
     text: str
-    origin: array  # array('q'): 8 bytes a character, not a Python int object each
+    origin: OriginMap  # kept as pieces: its cost grows with the edits, not the text
 
     def span(self, start: int, end: int) -> Span:
         """The original-text span of ``text[start:end]`` (ignoring white space)."""
@@ -71,42 +71,17 @@ class RepairedText:
             return Span(at, at)
         # Inner white space may be an inserted separator; it always points at a
         # neighbouring character of the same value, so min/max stay inside.
-        piece = self.origin[start:end]
-        return Span(min(piece), max(piece) + 1)
+        low, high = self.origin.bounds(start, end)
+        return Span(low, high + 1)
 
 
-class _Out:
-    """Builds a new text piece by piece, carrying origins along."""
-
-    __slots__ = ("chars", "origins", "src", "src_origin")
-
-    def __init__(self, src: str, src_origin: array) -> None:
-        self.src, self.src_origin = src, src_origin
-        self.chars: list[str] = []
-        self.origins = array("q")
-
-    def keep(self, start: int, end: int) -> None:
-        """Copy ``src[start:end]`` with its origins."""
-        if end > start:
-            self.chars.append(self.src[start:end])
-            self.origins.extend(self.src_origin[start:end])
-
-    def put(self, text: str, origin: int) -> None:
-        """Insert ``text``; all its characters point at ``origin``."""
-        if text:
-            self.chars.append(text)
-            self.origins.extend(array("q", [origin]) * len(text))
-
-    def result(self) -> tuple[str, array]:
-        return "".join(self.chars), self.origins
-
-
+_Out = OriginBuilder
 _Rewriter = Callable[[re.Match[str], _Out], None]
 
 
 def _rewrite(
-    text: str, origin: array, matches: Iterable[re.Match[str]], fn: _Rewriter
-) -> tuple[str, array]:
+    text: str, origin: OriginMap, matches: Iterable[re.Match[str]], fn: _Rewriter
+) -> tuple[str, OriginMap]:
     """Apply ``fn`` to every (non-overlapping, ordered) match; keep the rest as is."""
     out = _Out(text, origin)
     pos = 0
@@ -129,7 +104,7 @@ def repair(original: str, language: str | None = None) -> RepairedText:
     look-alike table and where act words belong.
     """
     lex = lexicon.of(language or lexicon.detect_language(original))
-    text, origin = original, array("q", range(len(original)))
+    text, origin = original, OriginMap.identity(len(original))
     for step in (
         _join_letter_spacing,
         functools.partial(_latin_lookalikes, lex=lex),
@@ -155,7 +130,7 @@ _SPACED_LINE = re.compile(
 _LONE_LETTER_GLUE = re.compile(r"[^\W\d_]")
 
 
-def _join_letter_spacing(text: str, origin: array) -> tuple[str, array]:
+def _join_letter_spacing(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     """Join runs of single characters: one space inside a word, two or more between words."""
     out = _Out(text, origin)
     pos = 0
@@ -221,7 +196,7 @@ def _emit_spaced_run(text: str, run: list[tuple[int, int]], out: _Out) -> None:
                 # second pass would read them as one letter-spaced word
                 out.keep(prev[-1][1], word[0][0])
             else:
-                out.put(" ", out.src_origin[word[0][0] - 1])
+                out.put(" ", out.src_map[word[0][0] - 1])
         for a, b in word:
             out.keep(a, b)
 
@@ -260,7 +235,7 @@ def _lookalike_patterns(language: str) -> tuple[re.Pattern[str], re.Pattern[str]
     return mixed, other, str.maketrans(table)
 
 
-def _latin_lookalikes(text: str, origin: array, lex: ModuleType) -> tuple[str, array]:
+def _latin_lookalikes(text: str, origin: OriginMap, lex: ModuleType) -> tuple[str, OriginMap]:
     """Make Latin look-alike letters Cyrillic in words that are otherwise Cyrillic."""
     mixed, other, to_cyrillic = _lookalike_patterns(lex.LANGUAGE)
 
@@ -278,7 +253,7 @@ def _latin_lookalikes(text: str, origin: array, lex: ModuleType) -> tuple[str, a
 _HYPHENATED = re.compile(r"(?<=[^\W\d_])-[^\S\n]*\n[^\S\n]*(?=[^\W\d_A-ZА-ЯӘҒҚҢӨҰҮҺІЁ])")
 
 
-def _join_hyphenation(text: str, origin: array) -> tuple[str, array]:
+def _join_hyphenation(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     def fn(m: re.Match[str], out: _Out) -> None:
         out.keep(m.start(), m.start() + 1)  # the hyphen itself
 
@@ -305,7 +280,7 @@ def _moved_labels(text: str) -> Iterable[re.Match[str]]:
             yield m
 
 
-def _move_labels(text: str, origin: array) -> tuple[str, array]:
+def _move_labels(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     def fn(m: re.Match[str], out: _Out) -> None:
         colon = m.start("colon") if m.group("colon") else m.start("after")
         out.keep(*m.span("label"))
@@ -327,7 +302,7 @@ _ANNEX_SLOTS = re.compile(
 )
 
 
-def _restore_annex_list(text: str, origin: array) -> tuple[str, array]:
+def _restore_annex_list(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     """``, , сәйкес 1 2 3-қосымшаларға`` → ``1, 2, 3-қосымшаларға сәйкес``."""
 
     def fn(m: re.Match[str], out: _Out) -> None:
@@ -371,14 +346,14 @@ def field_regions(text: str, number: int) -> list[tuple[int, int]]:
     return regions
 
 
-def _relocate_act_words(text: str, origin: array, lex: ModuleType) -> tuple[str, array]:
+def _relocate_act_words(text: str, origin: OriginMap, lex: ModuleType) -> tuple[str, OriginMap]:
     """Put displaced act words of legal references back (field 2 only)."""
     if lex.ACT_WORD_POSITION == "first":
         return _act_words_to_front(text, origin, lex)
     return _act_words_to_end(text, origin)
 
 
-def _act_words_to_end(text: str, origin: array) -> tuple[str, array]:
+def _act_words_to_end(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     """Move an act word printed after a ``;`` back in front of it.
 
     An act word in its place is followed by a separator (``Заңы;``) or ends the
@@ -433,7 +408,7 @@ def _act_word_pattern(language: str) -> re.Pattern[str]:
     return re.compile(r"(?i)(?<![^\W\d_])(?:" + "|".join(words) + r")(?![^\W\d_])")
 
 
-def _act_words_to_front(text: str, origin: array, lex: ModuleType) -> tuple[str, array]:
+def _act_words_to_front(text: str, origin: OriginMap, lex: ModuleType) -> tuple[str, OriginMap]:
     """Move an act word printed inside its reference to the reference's start.
 
     Outside quoted titles only, and not when an adjective makes it part of a
@@ -503,7 +478,7 @@ _NOTE_ACT_WORD = re.compile(
 )
 
 
-def _relocate_note_act_words(text: str, origin: array) -> tuple[str, array]:
+def _relocate_note_act_words(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     def fn(m: re.Match[str], out: _Out) -> None:
         out.keep(*m.span("number"))
         out.put(" ", origin[m.start("word")])
@@ -516,7 +491,7 @@ def _relocate_note_act_words(text: str, origin: array) -> tuple[str, array]:
 # --- 7. page breaks in running text ---------------------------------------------
 
 
-def _close_page_breaks(text: str, origin: array) -> tuple[str, array]:
+def _close_page_breaks(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     """Replace a page break outside the action-plan table by a single line break."""
     tables = field_regions(text, 6)
     starts = [a for a, _ in tables]

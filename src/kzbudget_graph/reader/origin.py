@@ -1,0 +1,146 @@
+"""The origin map of repair: for each character of a repaired text, the offset
+of the original character it came from.
+
+It is kept as *pieces*, not one number per character: a piece is a stretch of
+the text either copied (offsets rise one by one) or inserted by a repair
+(every character points at one offset). Building, copying and querying the
+map then costs time per edit, not per character of the document — a clean
+text is one piece whatever its size. :class:`OriginBuilder` writes a new text
+and its map from an old one; :meth:`OriginMap.bounds` answers the question
+values ask (the smallest and largest offset behind a stretch of text).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator
+
+__all__ = ["OriginBuilder", "OriginMap"]
+
+
+class OriginMap:
+    """Per character of a text, the offset in the original it came from.
+
+    Behaves as a read-only sequence of ints (``len``, ``[i]``, iteration).
+    """
+
+    __slots__ = ("_bases", "_descents", "_starts", "_steps", "length")
+
+    def __init__(
+        self,
+        starts: list[int],
+        bases: list[int],
+        steps: list[int],
+        descents: list[int],
+        length: int,
+    ) -> None:
+        self._starts = starts  # where each piece starts in the text
+        self._bases = bases  # the origin of its first character
+        self._steps = steps  # 1: copied (origins rise), 0: inserted (one origin)
+        self._descents = descents  # pieces whose first origin is below the previous one's last
+        self.length = length
+
+    @classmethod
+    def identity(cls, length: int) -> OriginMap:
+        """The map of an unrepaired text: character ``i`` comes from offset ``i``."""
+        if not length:
+            return cls([], [], [], [], 0)
+        return cls([0], [0], [1], [], length)
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, i: int) -> int:
+        if i < 0:
+            i += self.length
+        if not 0 <= i < self.length:
+            raise IndexError("origin index out of range")
+        k = bisect_right(self._starts, i) - 1
+        return self._bases[k] + self._steps[k] * (i - self._starts[k])
+
+    def __iter__(self) -> Iterator[int]:
+        ends = [*self._starts[1:], self.length] if self._starts else []
+        for start, end, base, step in zip(
+            self._starts, ends, self._bases, self._steps, strict=True
+        ):
+            if step:
+                yield from range(base, base + end - start)
+            else:
+                yield from [base] * (end - start)
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """Smallest and largest origin of the characters ``[start, end)`` (``start < end``)."""
+        starts, bases, steps = self._starts, self._bases, self._steps
+        k0 = bisect_right(starts, start) - 1
+        k1 = bisect_right(starts, end - 1) - 1
+        first = bases[k0] + steps[k0] * (start - starts[k0])
+        last = bases[k1] + steps[k1] * (end - 1 - starts[k1])
+        # Every piece is non-decreasing: without a descent between them, the
+        # first and the last character hold the extremes.
+        d = bisect_right(self._descents, k0)
+        if d == len(self._descents) or self._descents[d] > k1:
+            return first, last
+        low, high = first, last
+        for k in range(k0, k1 + 1):
+            a = max(start, starts[k])
+            b = min(end, starts[k + 1] if k + 1 < len(starts) else self.length)
+            low = min(low, bases[k] + steps[k] * (a - starts[k]))
+            high = max(high, bases[k] + steps[k] * (b - 1 - starts[k]))
+        return low, high
+
+
+class OriginBuilder:
+    """Writes a new text piece by piece from ``src``, carrying origins along."""
+
+    __slots__ = ("_bases", "_chars", "_descents", "_starts", "_steps", "length", "src", "src_map")
+
+    def __init__(self, src: str, src_map: OriginMap) -> None:
+        self.src, self.src_map = src, src_map
+        self._chars: list[str] = []
+        self._starts: list[int] = []
+        self._bases: list[int] = []
+        self._steps: list[int] = []
+        self._descents: list[int] = []
+        self.length = 0
+
+    def keep(self, start: int, end: int) -> None:
+        """Copy ``src[start:end]`` with its origins."""
+        if end <= start:
+            return
+        self._chars.append(self.src[start:end])
+        m = self.src_map
+        starts, bases, steps = m._starts, m._bases, m._steps
+        k = bisect_right(starts, start) - 1
+        last = len(starts) - 1
+        pos = start
+        while pos < end:
+            piece_end = starts[k + 1] if k < last else m.length
+            stop = end if end < piece_end else piece_end
+            self._add(stop - pos, bases[k] + steps[k] * (pos - starts[k]), steps[k])
+            pos = stop
+            k += 1
+
+    def put(self, text: str, origin: int) -> None:
+        """Insert ``text``; all its characters point at ``origin``."""
+        if text:
+            self._chars.append(text)
+            self._add(len(text), origin, 0)
+
+    def _add(self, n: int, base: int, step: int) -> None:
+        if self._starts:
+            k = len(self._starts) - 1
+            k_step, k_base = self._steps[k], self._bases[k]
+            k_last = k_base + k_step * (self.length - 1 - self._starts[k])
+            if step == k_step and base == k_last + step:  # it continues the last piece
+                self.length += n
+                return
+            if base < k_last:
+                self._descents.append(k + 1)
+        self._starts.append(self.length)
+        self._bases.append(base)
+        self._steps.append(step)
+        self.length += n
+
+    def result(self) -> tuple[str, OriginMap]:
+        text = "".join(self._chars)
+        return text, OriginMap(self._starts, self._bases, self._steps, self._descents, self.length)
