@@ -109,16 +109,26 @@ class OriginBuilder:
             return
         self._chars.append(self.src[start:end])
         m = self.src_map
-        starts, bases, steps = m._starts, m._bases, m._steps
+        starts = m._starts
         k = bisect_right(starts, start) - 1
-        last = len(starts) - 1
-        pos = start
-        while pos < end:
-            piece_end = starts[k + 1] if k < last else m.length
-            stop = end if end < piece_end else piece_end
-            self._add(stop - pos, bases[k] + steps[k] * (pos - starts[k]), steps[k])
-            pos = stop
-            k += 1
+        last = bisect_right(starts, end - 1, k) - 1  # the piece of the last character
+        after = starts[k + 1] if k + 1 < len(starts) else m.length
+        delta = self.length - start  # src offset → offset in the new text
+        self._add(
+            min(end, after) - start, m._bases[k] + m._steps[k] * (start - starts[k]), m._steps[k]
+        )
+        if last > k:
+            # The whole pieces after the first are copied as they are: they
+            # cannot continue the one before them (the source map would have
+            # merged them), and their descents are the source's.
+            shift = len(self._starts) - (k + 1)
+            self._starts.extend([s + delta for s in starts[k + 1 : last + 1]])
+            self._bases.extend(m._bases[k + 1 : last + 1])
+            self._steps.extend(m._steps[k + 1 : last + 1])
+            descents = m._descents
+            lo, hi = bisect_right(descents, k), bisect_right(descents, last)
+            self._descents.extend([d + shift for d in descents[lo:hi]])
+        self.length = end + delta
 
     def put(self, text: str, origin: int) -> None:
         """Insert ``text``; all its characters point at ``origin``."""

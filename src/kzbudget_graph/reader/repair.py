@@ -122,53 +122,40 @@ def repair(original: str, language: str | None = None) -> RepairedText:
 # --- 1. letter spacing -------------------------------------------------------
 
 _LINE_TOKENS = re.compile(r"\S+")
-# Lines worth a closer look: two one-character tokens in a row, or a lone
-# letter after a word ("жөніндег і").
-_SPACED_LINE = re.compile(
-    r"(?m)^[^\n]*(?:(?<!\S)\S[^\S\n]{1,3}\S(?!\S)|\S\S[^\S\n][^\W\d_](?!\S))[^\n]*$"
-)
+# A run of three or more one-character tokens at most three spaces apart
+# ("Қ а з а қ с т а н", "N  1 2 2 0").
+_SPACED_RUN = re.compile(r"(?<!\S)\S(?:[^\S\n]{1,3}\S(?!\S)){2,}")
+# A lone Cyrillic letter one space after a longer word, before a longer word or
+# the line's end ("жөніндег і"); _is_lone_tail_letter checks the rest.
+_LONE_TAIL = re.compile(r"(?<=\S\S)[^\S\n](?P<letter>[\u0400-\u04ff])(?!\S)(?![^\S\n]+\S(?!\S))")
 _LONE_LETTER_GLUE = re.compile(r"[^\W\d_]")
 
 
 def _join_letter_spacing(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
-    """Join runs of single characters: one space inside a word, two or more between words."""
+    """Join runs of single characters: one space inside a word, two or more between words.
+
+    Both kinds of place are found by a pattern over the whole text (not token
+    by token): the two never overlap, a run's tokens being one character long
+    and a lone letter's neighbours longer.
+    """
+    runs = [(m.start(), m.end()) for m in _SPACED_RUN.finditer(text)]
+    tails = [m.start("letter") for m in _LONE_TAIL.finditer(text) if _is_lone_tail_letter(text, m)]
+    if not runs and not tails:
+        return text, origin
     out = _Out(text, origin)
     pos = 0
-    changed = False
-    for candidate in _SPACED_LINE.finditer(text):
-        line_start, line_end = candidate.start(), candidate.end()
-        tokens = [(m.start(), m.end()) for m in _LINE_TOKENS.finditer(text, line_start, line_end)]
-        i = 0
-        while i < len(tokens):
-            run = _single_run(text, tokens, i)
-            if run - i >= 3:
-                out.keep(pos, tokens[i][0])
-                _emit_spaced_run(text, tokens[i:run], out)
-                pos = tokens[run - 1][1]
-                changed = True
-                i = run
-                continue
-            if _is_lone_tail_letter(text, tokens, i):
-                # "жөніндег і" → "жөніндегі": drop the space before the letter.
-                out.keep(pos, tokens[i - 1][1])
-                out.keep(tokens[i][0], tokens[i][1])
-                pos = tokens[i][1]
-                changed = True
-            i += 1
-    if not changed:
-        return text, origin
+    for start, end in sorted([*runs, *((t, -1) for t in tails)]):
+        if end < 0:  # "жөніндег і" → "жөніндегі": drop the space before the letter
+            out.keep(pos, start - 1)
+            out.keep(start, start + 1)
+            pos = start + 1
+            continue
+        out.keep(pos, start)
+        tokens = [(m.start(), m.end()) for m in _LINE_TOKENS.finditer(text, start, end)]
+        _emit_spaced_run(text, tokens, out)
+        pos = end
     out.keep(pos, len(text))
     return out.result()
-
-
-def _single_run(text: str, tokens: list[tuple[int, int]], i: int) -> int:
-    """End index (exclusive) of the run of one-character tokens starting at ``i``."""
-    j = i
-    while j < len(tokens) and tokens[j][1] - tokens[j][0] == 1:
-        if j > i and tokens[j][0] - tokens[j - 1][1] > 3:
-            break
-        j += 1
-    return j
 
 
 def _emit_spaced_run(text: str, run: list[tuple[int, int]], out: _Out) -> None:
@@ -205,19 +192,9 @@ def _gluable(ch: str) -> bool:
     return ch.islower() and ch not in lexicon.STANDALONE_LETTERS
 
 
-def _is_lone_tail_letter(text: str, tokens: list[tuple[int, int]], i: int) -> bool:
-    if i == 0 or tokens[i][1] - tokens[i][0] != 1:
-        return False
-    ch = text[tokens[i][0]]
-    prev_a, prev_b = tokens[i - 1]
-    return (
-        _gluable(ch)
-        and "\u0400" <= ch <= "\u04ff"
-        and tokens[i][0] - prev_b == 1
-        and prev_b - prev_a > 1
-        and text[prev_b - 1].isalpha()
-        and (i + 1 == len(tokens) or tokens[i + 1][1] - tokens[i + 1][0] > 1)
-    )
+def _is_lone_tail_letter(text: str, m: re.Match[str]) -> bool:
+    ch = m.group("letter")
+    return _gluable(ch) and text[m.start() - 1].isalpha()
 
 
 # --- 2. Latin look-alikes ----------------------------------------------------
@@ -273,10 +250,21 @@ _MOVED_LABEL = re.compile(
 )
 
 
+# Where a label occurs at all: only those lines are worth the full pattern,
+# whose lazy value part would otherwise be tried at every line of the text.
+_ANY_LABEL = re.compile(rf"(?i)\d\.[^\S\n]*{_FIELD_LABEL}")
+
+
 def _moved_labels(text: str) -> Iterable[re.Match[str]]:
-    for m in _MOVED_LABEL.finditer(text):
+    done = 0  # no match starts before this offset (end of the last one tried)
+    for hit in _ANY_LABEL.finditer(text):
+        line = text.rfind("\n", 0, hit.start()) + 1
+        if line < done:
+            continue
+        m = _MOVED_LABEL.match(text, line)
+        done = m.end() if m else line + 1
         # a label alone on its line ("6. ... жоспары:") is already in place
-        if m.group("colon") or (m.group("value").strip() and m.group("after")):
+        if m and (m.group("colon") or (m.group("value").strip() and m.group("after"))):
             yield m
 
 

@@ -90,6 +90,7 @@ RESULT_LABEL_PATTERN: Final = label_pattern(lab for labs in RESULT_LABELS.values
 ANNEX_HEADINGS: Final = tuple(re.compile(lex.ANNEX_HEADING) for lex in _ALL)
 
 _FOLD = str.maketrans(LATIN_TO_CYRILLIC)
+_LOOKALIKE = re.compile("[" + re.escape("".join(LATIN_TO_CYRILLIC)) + "]")
 
 
 def fold(text: str) -> str:
@@ -98,10 +99,12 @@ def fold(text: str) -> str:
     >>> fold("Бюджеттiк")
     'бюджеттік'
     """
+    if _LOOKALIKE.search(text) is None:  # most text: skip the per-character table
+        return text.lower()
     return text.translate(_FOLD).lower()
 
 
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_CYRILLIC_LEADS = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")
 # Share of Cyrillic letters that must be Kazakh-only (ә ғ қ ң ө ұ ү һ і) for
 # Kazakh: about 7 % in Kazakh prose, none in Russian; a few Kazakh names in a
 # Russian text stay far below 1 %.
@@ -116,6 +119,9 @@ def detect_language(text: str) -> str:
     ('kk', 'ru')
     """
     sample = text[:20000].lower()
-    cyrillic = len(_CYRILLIC.findall(sample))
+    # Cyrillic (U+0400-U+04FF) is exactly what UTF-8 writes with a lead byte
+    # 0xD0-0xD3: counting bytes is one C pass, not a Python object per letter.
+    encoded = sample.encode("utf-8", "surrogatepass")
+    cyrillic = sum(encoded.count(lead) for lead in _CYRILLIC_LEADS)
     kazakh = sum(sample.count(c) for c in kk.OWN_LETTERS)
     return "kk" if cyrillic and kazakh / cyrillic > _KAZAKH_SHARE else "ru"
