@@ -27,7 +27,9 @@ Repairs, in order (each is idempotent, and so is the whole):
    in Russian it opens the reference (``Закон``, ``Указ``), and one printed
    further in (``Правительства ... от 11 ноября Постановление 1998 года``)
    moves to its start; likewise the act word of an amendment note printed
-   after the full stop (``N 597 . қаулысымен`` → ``N 597 қаулысымен.``);
+   after the full stop (``N 597 . қаулысымен`` → ``N 597 қаулысымен.``), and
+   a postposition of the preamble printed before the act word it governs
+   (``Бюджет сәйкес кодексіне`` → ``Бюджет кодексіне сәйкес``);
 7. page breaks (runs of blank lines) inside running text closed; inside the
    action-plan table they are kept, because there they separate the
    fragments of the table's cells (see :mod:`kzbudget_graph.reader.plan`).
@@ -112,6 +114,7 @@ def repair(original: str, language: str | None = None) -> RepairedText:
         _move_labels,
         _restore_annex_list,
         functools.partial(_relocate_act_words, lex=lex),
+        functools.partial(_relocate_basis_phrase, lex=lex),
         _relocate_note_act_words,
         _close_page_breaks,
     ):
@@ -455,6 +458,36 @@ def _skip_enumeration(text: str, a: int, b: int) -> int:
 
 def _quoted_regions(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return [m.span() for m in _QUOTED.finditer(text, a, b)]
+
+
+@functools.cache
+def _basis_phrase_pattern(language: str) -> re.Pattern[str] | None:
+    lex = lexicon.of(language)
+    if lex.BASIS_PHRASE_POSITION != "after":
+        return None
+    acts = "|".join(lex.ACT_TYPE_BASIS)
+    return re.compile(
+        rf"(?P<phrase>{lex.BASIS_PHRASE})(?P<gap>[^\S\n]+)(?P<act>{acts})(?![^\W\d_])", re.I
+    )
+
+
+def _relocate_basis_phrase(text: str, origin: OriginMap, lex: ModuleType) -> tuple[str, OriginMap]:
+    """A postposition ("сәйкес") printed before the act word it follows: swap them.
+
+    Only in the preamble (before the words that end it, "ҚАУЛЫ ЕТЕДІ"), and
+    only in a language whose basis phrase follows the acts it cites.
+    """
+    pattern = _basis_phrase_pattern(lex.LANGUAGE)
+    decides = lexicon.decides_pattern(lex.LANGUAGE).search(text) if pattern else None
+    if pattern is None or decides is None:
+        return text, origin
+
+    def fn(m: re.Match[str], out: _Out) -> None:
+        out.keep(*m.span("act"))
+        out.keep(*m.span("gap"))
+        out.keep(*m.span("phrase"))
+
+    return _rewrite(text, origin, pattern.finditer(text, 0, decides.start()), fn)
 
 
 # An amendment note whose act word slipped past the full stop after the number:

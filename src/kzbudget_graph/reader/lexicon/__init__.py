@@ -17,6 +17,7 @@ The reader uses two views of them:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from types import ModuleType
@@ -26,6 +27,7 @@ from . import kk, ru
 
 __all__ = [
     "LANGUAGES",
+    "decides_pattern",
     "detect_language",
     "fold",
     "label_pattern",
@@ -75,6 +77,20 @@ ISSUER_BY_ACT_TYPE: Final[dict[str, str]] = {
     "resolution": "Government",
     "order": "Ministry",
 }
+
+
+@functools.cache
+def decides_pattern(language: str) -> re.Pattern[str]:
+    """The words that end a resolution's preamble ("ҚАУЛЫ ЕТЕДІ", "ПОСТАНОВЛЯЕТ").
+
+    Printed in capitals and often letter-spaced: a space left between two of
+    their letters by an incomplete join ("П ОСТАНОВЛЯЕТ") is tolerated.
+    """
+    words = (
+        r"\s+".join(r"\s?".join(map(re.escape, word)) for word in phrase.split())
+        for phrase in of(language).DECIDES_WORDS
+    )
+    return re.compile(r"(?i)(?<![^\W\d_])(?:" + "|".join(words) + r")(?![^\W\d_])")
 
 
 def label_pattern(labels: Iterable[str]) -> str:
