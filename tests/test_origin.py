@@ -12,6 +12,7 @@ _EDITS = st.lists(
     st.one_of(
         st.tuples(st.just("keep"), st.integers(0, 60), st.integers(0, 60)),
         st.tuples(st.just("put"), st.integers(1, 3), st.integers(0, 59)),
+        st.tuples(st.just("each"), st.integers(0, 60), st.integers(0, 60)),
     ),
     max_size=25,
 )
@@ -26,6 +27,13 @@ def _apply(src: str, origin: OriginMap, naive: list[int], edits) -> tuple[str, O
             out.keep(a, b)
             chars.append(src[a:b])
             offsets.extend(naive[a:b])
+        elif kind == "each":
+            # every other character, as a letter-spaced word is joined
+            positions = list(range(*sorted((a % (len(src) + 1), b % (len(src) + 1))), 2))
+            if positions:
+                out.keep_each(positions)
+                chars.append("".join(src[p] for p in positions))
+                offsets.extend(naive[p] for p in positions)
         elif len(src):
             at = naive[b % len(src)]
             out.put(" " * a, at)

@@ -2,12 +2,14 @@
 of the original character it came from.
 
 It is kept as *pieces*, not one number per character: a piece is a stretch of
-the text either copied (offsets rise one by one) or inserted by a repair
-(every character points at one offset). Building, copying and querying the
-map then costs time per edit, not per character of the document — a clean
-text is one piece whatever its size. :class:`OriginBuilder` writes a new text
-and its map from an old one; :meth:`OriginMap.bounds` answers the question
-values ask (the smallest and largest offset behind a stretch of text).
+the text whose offsets rise by a fixed step — 1 where it was copied, 0 where a
+repair inserted it (every character points at one offset), 2 where the
+letters of a letter-spaced word were joined (``Қ а з а қ`` → ``Қазақ``).
+Building, copying and querying the map then costs time per edit, not per
+character of the document — a clean text is one piece whatever its size.
+:class:`OriginBuilder` writes a new text and its map from an old one;
+:meth:`OriginMap.bounds` answers the question values ask (the smallest and
+largest offset behind a stretch of text).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ class OriginMap:
     ) -> None:
         self._starts = starts  # where each piece starts in the text
         self._bases = bases  # the origin of its first character
-        self._steps = steps  # 1: copied (origins rise), 0: inserted (one origin)
+        self._steps = steps  # how much the origin rises per character (>= 0)
         self._descents = descents  # pieces whose first origin is below the previous one's last
         self.length = length
 
@@ -64,7 +66,7 @@ class OriginMap:
             self._starts, ends, self._bases, self._steps, strict=True
         ):
             if step:
-                yield from range(base, base + end - start)
+                yield from range(base, base + step * (end - start), step)
             else:
                 yield from [base] * (end - start)
 
@@ -130,6 +132,18 @@ class OriginBuilder:
             self._descents.extend([d + shift for d in descents[lo:hi]])
         self.length = end + delta
 
+    def keep_each(self, positions: list[int]) -> None:
+        """Copy the single characters ``src[p]`` for ``p`` in ``positions`` (ascending)."""
+        src, m = self.src, self.src_map
+        starts, bases, steps = m._starts, m._bases, m._steps
+        self._chars.append("".join([src[p] for p in positions]))
+        k = bisect_right(starts, positions[0]) - 1
+        last = len(starts) - 1
+        for p in positions:
+            while k < last and starts[k + 1] <= p:
+                k += 1
+            self._add(1, bases[k] + steps[k] * (p - starts[k]), 0)
+
     def put(self, text: str, origin: int) -> None:
         """Insert ``text``; all its characters point at ``origin``."""
         if text:
@@ -140,8 +154,14 @@ class OriginBuilder:
         if self._starts:
             k = len(self._starts) - 1
             k_step, k_base = self._steps[k], self._bases[k]
-            k_last = k_base + k_step * (self.length - 1 - self._starts[k])
-            if step == k_step and base == k_last + step:  # it continues the last piece
+            k_length = self.length - self._starts[k]
+            k_last = k_base + k_step * (k_length - 1)
+            if k_length == 1 and base >= k_last and (n == 1 or step == base - k_last):
+                # a one-character piece takes any step: "Қ а з" → "Қаз" is one piece
+                self._steps[k] = base - k_last
+                self.length += n
+                return
+            if base == k_last + k_step and (n == 1 or step == k_step):  # it continues
                 self.length += n
                 return
             if base < k_last:

@@ -187,8 +187,7 @@ def _emit_spaced_run(text: str, run: list[tuple[int, int]], out: _Out) -> None:
                 out.keep(prev[-1][1], word[0][0])
             else:
                 out.put(" ", out.src_map[word[0][0] - 1])
-        for a, b in word:
-            out.keep(a, b)
+        out.keep_each([a for a, _ in word])  # each token is one character
 
 
 def _gluable(ch: str) -> bool:
