@@ -139,6 +139,14 @@ class OriginBuilder:
         self._chars.append("".join([src[p] for p in positions]))
         k = bisect_right(starts, positions[0]) - 1
         last = len(starts) - 1
+        first, n = positions[0], len(positions)
+        gap = (positions[-1] - first) // (n - 1) if n > 1 else 1
+        if (k == last or starts[k + 1] > positions[-1]) and positions == list(
+            range(first, positions[-1] + 1, gap)
+        ):
+            # evenly spaced inside one piece (a letter-spaced word): one new piece
+            self._add(n, bases[k] + steps[k] * (first - starts[k]), steps[k] * gap)
+            return
         for p in positions:
             while k < last and starts[k + 1] <= p:
                 k += 1

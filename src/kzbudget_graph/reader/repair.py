@@ -130,7 +130,10 @@ _LINE_TOKENS = re.compile(r"\S+")
 _SPACED_RUN = re.compile(r"(?<!\S)\S(?:[^\S\n]{1,3}\S(?!\S)){2,}")
 # A lone Cyrillic letter one space after a longer word, before a longer word or
 # the line's end ("жөніндег і"); _is_lone_tail_letter checks the rest.
-_LONE_TAIL = re.compile(r"(?<=\S\S)[^\S\n](?P<letter>[\u0400-\u04ff])(?!\S)(?![^\S\n]+\S(?!\S))")
+_LONE_TAIL = re.compile(
+    # the space first: a pattern that opens with a look-behind is tried at every offset
+    r"[^\S\n](?<=\S\S[^\S\n])(?P<letter>[\u0400-\u04ff])(?!\S)(?![^\S\n]+\S(?!\S))"
+)
 _LONE_LETTER_GLUE = re.compile(r"[^\W\d_]")
 
 
@@ -205,31 +208,60 @@ def _is_lone_tail_letter(text: str, m: re.Match[str]) -> bool:
 @functools.cache
 def _lookalike_patterns(language: str) -> tuple[re.Pattern[str], re.Pattern[str], dict[int, str]]:
     table = lexicon.of(language).LATIN_TO_CYRILLIC
-    latin = "[" + "".join(table) + "]"
-    # A word holding both a Latin look-alike and a Cyrillic letter, in either order.
-    mixed = re.compile(rf"(?<![^\W\d_])(?=[^\W\d_]*{latin})(?=[^\W\d_]*[\u0400-\u04ff])[^\W\d_]+")
+    latin = re.compile("[" + "".join(table) + "]")
     other = re.compile(
         "[" + "".join(c for c in map(chr, range(65, 123)) if c.isalpha() and c not in table) + "]"
     )
-    return mixed, other, str.maketrans(table)
+    return latin, other, str.maketrans(table)
+
+
+_LETTERS = re.compile(r"[^\W\d_]*")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 def _latin_lookalikes(text: str, origin: OriginMap, lex: ModuleType) -> tuple[str, OriginMap]:
-    """Make Latin look-alike letters Cyrillic in words that are otherwise Cyrillic."""
-    mixed, other, to_cyrillic = _lookalike_patterns(lex.LANGUAGE)
+    """Make Latin look-alike letters Cyrillic in words that are otherwise Cyrillic.
 
-    def fix(m: re.Match[str]) -> str:
-        word = m.group()
-        if other.search(word):
-            return word  # a genuinely mixed word ("1С", "WEBсайт"); leave it alone
-        return word.translate(to_cyrillic)
+    The look-alike letters are found first (one fast scan), then the word
+    around each: words without one are never looked at.
+    """
+    latin, other, to_cyrillic = _lookalike_patterns(lex.LANGUAGE)
+    parts: list[str] = []
+    pos = done = 0
+    for hit in latin.finditer(text):
+        at = hit.start()
+        if at < done:
+            continue  # a further look-alike of the word just handled
+        start, end = _word_start(text, at), _LETTERS.match(text, at).end()
+        done = end
+        word = text[start:end]
+        # a word with no Cyrillic letter, or a genuinely mixed one ("1С",
+        # "WEBсайт"), is left alone
+        if _CYRILLIC.search(word) and not other.search(word):
+            parts.append(text[pos:start])
+            parts.append(word.translate(to_cyrillic))
+            pos = end
+    if not parts:
+        return text, origin
+    parts.append(text[pos:])
+    return "".join(parts), origin  # one-for-one: origins unchanged
 
-    return mixed.sub(fix, text), origin  # one-for-one: origins unchanged
+
+def _word_start(text: str, at: int) -> int:
+    """Start of the run of letters that ``text[at]`` ends (read backwards)."""
+    window = 32
+    while True:
+        lo = max(0, at - window)
+        back = _LETTERS.match(text[lo:at][::-1]).end()
+        if back < at - lo or lo == 0:
+            return at - back
+        window *= 4
 
 
 # --- 3. hyphenation ------------------------------------------------------------
 
-_HYPHENATED = re.compile(r"(?<=[^\W\d_])-[^\S\n]*\n[^\S\n]*(?=[^\W\d_A-ZА-ЯӘҒҚҢӨҰҮҺІЁ])")
+# The hyphen first (a literal the engine skips to), then the letter before it.
+_HYPHENATED = re.compile(r"-(?<=[^\W\d_]-)[^\S\n]*\n[^\S\n]*(?=[^\W\d_A-ZА-ЯӘҒҚҢӨҰҮҺІЁ])")
 
 
 def _join_hyphenation(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
@@ -292,6 +324,19 @@ _ANNEX_SLOTS = re.compile(
 )
 
 
+# What such a line ends with; only those lines are tried with the full pattern.
+_NUMBERS_AT_LINE_END = re.compile(r"(?m)\d[^\S\n]+\d+(?:-[^\W\d_]+)?[^\S\n]*$")
+
+
+def _annex_slot_lines(text: str) -> Iterable[re.Match[str]]:
+    done = 0
+    for hit in _NUMBERS_AT_LINE_END.finditer(text):
+        line = text.rfind("\n", 0, hit.start()) + 1
+        if line >= done and (m := _ANNEX_SLOTS.match(text, line)):
+            done = m.end()
+            yield m
+
+
 def _restore_annex_list(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     """``, , сәйкес 1 2 3-қосымшаларға`` → ``1, 2, 3-қосымшаларға сәйкес``."""
 
@@ -314,7 +359,7 @@ def _restore_annex_list(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
             out.put(" ", origin[m.end("numbers") - 1])
             out.keep(*m.span("middle"))
 
-    return _rewrite(text, origin, _ANNEX_SLOTS.finditer(text), fn)
+    return _rewrite(text, origin, _annex_slot_lines(text), fn)
 
 
 # --- 6. act-type words of legal references -------------------------------------
