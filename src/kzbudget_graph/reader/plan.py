@@ -201,7 +201,7 @@ def _parse_converted(
     rows = _find_rows(text, body, end, program_name)
     # Most of a table's lines are activities lines, wrapped at that column's
     # width: the upper quartile of line widths measures it, once per table.
-    widths = sorted(len(line) for b in _blocks(text, body, end) for line in b.texts)
+    widths = sorted(len(line) for line in map(str.strip, text[body:end].split("\n")) if line)
     table_width = widths[len(widths) * 3 // 4] if widths else 0
     out = []
     for k, row in enumerate(rows):
@@ -294,9 +294,14 @@ class _State:
     name_width: int
     words: _Words
     table_width: int
+    _cells: dict[int, str] = field(default_factory=dict)
 
     def cell_text(self, column: int) -> str:
-        return clean(" ".join(self.text[a:b] for a, b in self.row.cells[column]))
+        """The column's text so far (before this segment): read once per segment,
+        not once per block scored."""
+        if column not in self._cells:
+            self._cells[column] = clean(" ".join(self.text[a:b] for a, b in self.row.cells[column]))
+        return self._cells[column]
 
 
 _MIXED = -1  # a block whose first line holds the period and the executors side by side

@@ -49,6 +49,7 @@ from ..model import Span
 from . import lexicon
 from .origin import OriginBuilder, OriginMap
 
+_NON_SPACE = re.compile(r"\S")
 # A page break in converted text: three or more consecutive blank lines.
 PAGE_BREAK = re.compile(r"\n(?:[^\S\n]*\n){3,}")
 
@@ -64,8 +65,9 @@ class RepairedText:
     def span(self, start: int, end: int) -> Span:
         """The original-text span of ``text[start:end]`` (ignoring white space)."""
         text = self.text
-        while start < end and text[start].isspace():
-            start += 1
+        if start < end and text[start].isspace():
+            first = _NON_SPACE.search(text, start, end)
+            start = first.start() if first else end
         while end > start and text[end - 1].isspace():
             end -= 1
         if start == end:
