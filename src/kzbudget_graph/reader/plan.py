@@ -99,14 +99,18 @@ def _words(language: str) -> _Words:
 class _Block:
     lines: list[tuple[int, int]]  # (start, end) of each non-empty line, trimmed
     texts: list[str]
+    width: int = 0  # the widest line
+    _text: str | None = None
 
-    @property
-    def width(self) -> int:
-        return max((len(t) for t in self.texts), default=0)
+    def __post_init__(self) -> None:
+        self.width = max((len(t) for t in self.texts), default=0)
 
     @property
     def text(self) -> str:
-        return clean(" ".join(self.texts))
+        """The block's words as one value (worked out once: each score reads it)."""
+        if self._text is None:
+            self._text = clean(" ".join(self.texts))
+        return self._text
 
 
 @dataclass(slots=True)
@@ -254,10 +258,11 @@ def _blocks(text: str, start: int, end: int) -> list[_Block]:
         lines, texts = [], []
         line_pos = pos
         for line in text[pos:stop].split("\n"):
-            a, b = trim(text, line_pos, line_pos + len(line))
-            if b > a:
-                lines.append((a, b))
-                texts.append(text[a:b])
+            stripped = line.strip()  # the same white space trim() skips
+            if stripped:
+                a = line_pos + len(line) - len(line.lstrip())
+                lines.append((a, a + len(stripped)))
+                texts.append(stripped)
             line_pos += len(line) + 1
         if lines:
             blocks.append(_Block(lines, texts))
@@ -373,8 +378,11 @@ def _name_score(block: _Block, state: _State) -> float:
     return -2.0
 
 
+_NON_WORD = re.compile(r"[^\w]+")
+
+
 def _norm(text: str) -> str:
-    return re.sub(r"[^\w]+", " ", lexicon.fold(text)).strip()
+    return _NON_WORD.sub(" ", lexicon.fold(text)).strip()
 
 
 @functools.lru_cache(maxsize=256)
