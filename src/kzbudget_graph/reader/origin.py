@@ -82,12 +82,14 @@ class OriginMap:
         d = bisect_right(self._descents, k0)
         if d == len(self._descents) or self._descents[d] > k1:
             return first, last
+        # Between two descents the origins never fall: each such run of pieces
+        # has its extremes at its ends, so only the descents are visited.
+        descents = self._descents[d : bisect_right(self._descents, k1)]
         low, high = first, last
-        for k in range(k0, k1 + 1):
-            a = max(start, starts[k])
-            b = min(end, starts[k + 1] if k + 1 < len(starts) else self.length)
-            low = min(low, bases[k] + steps[k] * (a - starts[k]))
-            high = max(high, bases[k] + steps[k] * (b - 1 - starts[k]))
+        for k in descents:  # a run ends right before piece k, the next starts with it
+            j = k - 1
+            high = max(high, bases[j] + steps[j] * (starts[k] - 1 - starts[j]))
+            low = min(low, bases[k])
         return low, high
 
 

@@ -150,7 +150,9 @@ def parse_plan(
 
 
 def _is_clean_layout(text: str, start: int, end: int) -> bool:
-    return sum(1 for line in text[start:end].splitlines() if line.count("|") >= 6) >= 1
+    if text.count("|", start, end) < 6:  # the converted layout has none: no line to look at
+        return False
+    return any(line.count("|") >= 6 for line in text[start:end].splitlines())
 
 
 def _parse_clean(

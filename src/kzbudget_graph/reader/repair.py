@@ -210,7 +210,8 @@ def _is_lone_tail_letter(text: str, m: re.Match[str]) -> bool:
 @functools.cache
 def _lookalike_patterns(language: str) -> tuple[re.Pattern[str], re.Pattern[str], dict[int, str]]:
     table = lexicon.of(language).LATIN_TO_CYRILLIC
-    latin = re.compile("[" + "".join(table) + "]")
+    # from a word's first look-alike letter to the word's end: one hit per word
+    latin = re.compile("[" + "".join(table) + r"][^\W\d_]*")
     other = re.compile(
         "[" + "".join(c for c in map(chr, range(65, 123)) if c.isalpha() and c not in table) + "]"
     )
@@ -224,18 +225,14 @@ _CYRILLIC = re.compile("[\u0400-\u04ff]")
 def _latin_lookalikes(text: str, origin: OriginMap, lex: ModuleType) -> tuple[str, OriginMap]:
     """Make Latin look-alike letters Cyrillic in words that are otherwise Cyrillic.
 
-    The look-alike letters are found first (one fast scan), then the word
-    around each: words without one are never looked at.
+    A word's first look-alike letter is found first (one fast scan), then the
+    rest of the word around it: words without one are never looked at.
     """
     latin, other, to_cyrillic = _lookalike_patterns(lex.LANGUAGE)
     parts: list[str] = []
-    pos = done = 0
+    pos = 0
     for hit in latin.finditer(text):
-        at = hit.start()
-        if at < done:
-            continue  # a further look-alike of the word just handled
-        start, end = _word_start(text, at), _LETTERS.match(text, at).end()
-        done = end
+        start, end = _word_start(text, hit.start()), hit.end()
         word = text[start:end]
         # a word with no Cyrillic letter, or a genuinely mixed one ("1С",
         # "WEBсайт"), is left alone
