@@ -39,6 +39,7 @@ def _act_word(language: str, table: str = "ACT_TYPE_WORDS") -> re.Pattern[str]:
 
 _NUMBER = re.compile(r"(?:N|№)\s*(?P<num>\d+(?:[-/]\d+)*)")
 _QUOTES = {'"': '"', "«": "»", "“": "”", "„": "“"}
+_OPENING_QUOTE = re.compile("[" + "".join(_QUOTES) + "]")
 _ISSUER_NOISE = re.compile(r"[\s.,;:]+")
 _ENUMERATION = re.compile(r"(?:\d{1,2}[).]|[-–•])\s+")
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
@@ -326,20 +327,20 @@ def _name_region(
 
 def _title_region(text: str, a: int, b: int) -> tuple[int, int] | None:
     """The quoted title, including its quotes; tolerate a lost opening quote."""
-    for i in range(a, b):
-        ch = text[i]
-        if ch in _QUOTES:
-            close = text.find(_QUOTES[ch], i + 1, b)
-            if close != -1:
-                if ch == '"' and _looks_like_lost_opening(text, a, i):
-                    return (a, i + 1)
-                return (i, close + 1)
-            # A single quote: it closes a title whose opening quote was lost
-            # when the text before it is not an issuer/date/number.
-            if _looks_like_lost_opening(text, a, i):
-                return (a, i + 1)
-            return (i, _title_end(text, i + 1, b))
-    return None
+    opening = _OPENING_QUOTE.search(text, a, b)  # the first quote mark
+    if opening is None:
+        return None
+    i, ch = opening.start(), opening.group()
+    close = text.find(_QUOTES[ch], i + 1, b)
+    if close != -1:
+        if ch == '"' and _looks_like_lost_opening(text, a, i):
+            return (a, i + 1)
+        return (i, close + 1)
+    # A single quote: it closes a title whose opening quote was lost
+    # when the text before it is not an issuer/date/number.
+    if _looks_like_lost_opening(text, a, i):
+        return (a, i + 1)
+    return (i, _title_end(text, i + 1, b))
 
 
 def _looks_like_lost_opening(text: str, a: int, quote: int) -> bool:
