@@ -3,7 +3,8 @@
 Each language module defines the same names (field labels, result labels,
 months and the date phrase, act words and their position, issuers, number
 words, units, comparators, period words, organisation head nouns, look-alike
-letters, and the few template phrases whose word order matters). A new
+letters, the preamble's basis phrase, act-word case and closing words, the
+consolidation phrase, and the few template phrases whose word order matters). A new
 language is a new module with those names, listed in :data:`LANGUAGES`.
 
 The reader uses two views of them:
