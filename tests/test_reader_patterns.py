@@ -258,6 +258,25 @@ def test_a_file_with_two_resolutions_in_two_languages_gives_two_documents(tmp_pa
     assert docs[1].passports[0].annex == "12"
 
 
+def test_a_compilation_splits_at_each_title_however_long_the_resolutions_before():
+    # Resolutions of 50 kB each: the title paragraph of the next one is looked
+    # for back from its act line, not from the start of the file.
+    from kzbudget_graph.reader.extract import source_parts
+    from kzbudget_graph.reader.read import decode_source
+
+    from conftest import CORPUS, RU_CLEAN
+
+    kk, ru = CORPUS.read_text(encoding="utf-8"), RU_CLEAN.read_text(encoding="utf-8")
+    text = "\n\n".join([kk, ru, kk, ru])
+    parts = source_parts(decode_source(text.encode(), name="all.txt"))
+    assert [p.name for p in parts] == ["all.txt#1", "all.txt#2", "all.txt#3", "all.txt#4"]
+    assert [p.text.split()[:3] for p in parts[1:]] == [
+        ["Об", "утверждении", "паспортов"],
+        ["2007", "жылға", "арналған"],
+        ["Об", "утверждении", "паспортов"],
+    ]
+
+
 # Two letters at least: single letters in a row are letter spacing, which repair joins.
 LATIN = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2)
 CYRILLIC_WORDS = st.sampled_from(["государственной", "Республики", "бюджеттік", "мемлекеттік"])

@@ -177,6 +177,9 @@ class Resolution:
     # set when the text says it is a consolidated version as of that date: part of
     # the document's identity (a consolidated text does not replace the original)
     consolidated_on: dt.date | None = None
+    # the resolution's own legal basis, cited in its preamble ("Бюджет кодексіне
+    # сәйкес ...", "В соответствии с Бюджетным кодексом ..."); act words inflected
+    legal_basis: list[LegalAct] = field(default_factory=list)
 
 
 @dataclass(slots=True)

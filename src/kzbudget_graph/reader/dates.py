@@ -17,6 +17,7 @@ from types import ModuleType
 from . import lexicon
 
 DATE_PHRASES = tuple(re.compile(lex.DATE_PHRASE) for lex in lexicon.LANGUAGES.values())
+_DATE_PHRASE = {code: re.compile(lex.DATE_PHRASE) for code, lex in lexicon.LANGUAGES.items()}
 DOTTED_DATE = re.compile(
     r"(?<![\d.])(?:(?P<y1>\d{4})\.(?P<m1>\d{1,2})\.(?P<d1>\d{1,2})|(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>\d{4}))(?!\d)"
 )
@@ -54,7 +55,7 @@ def find_date(
     With ``lex``, only that language's phrase is read; without, any language's.
     """
     end = len(text) if end is None else end
-    patterns = (re.compile(lex.DATE_PHRASE),) if lex is not None else DATE_PHRASES
+    patterns = (_DATE_PHRASE[lex.LANGUAGE],) if lex is not None else DATE_PHRASES
     found = [m for p in patterns if (m := p.search(text, start, end))]
     phrase = min(found, key=lambda m: m.start()) if found else None
     dotted = DOTTED_DATE.search(text, start, end)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..model import Document, Passport, Span
+from ..model import Document, LegalAct, Passport, Span
 
 
 def document_json(doc: Document) -> dict[str, Any]:
@@ -28,7 +28,11 @@ def document_json(doc: Document) -> dict[str, Any]:
             "title": r.title,
             "in_force_from": _date(r.in_force_from),
             "annexes": list(r.annexes),
-            "spans": _spans(r.spans),
+            # the resolution's own legal basis (its preamble) and, for a
+            # consolidated text, the date it is current to (not GOLD_SCHEMA keys)
+            "legal_basis": _legal_acts(r.legal_basis),
+            "consolidated_on": _date(r.consolidated_on),
+            "spans": {**_spans(r.spans), **_legal_act_spans(r.legal_basis)},
         },
         "passports": [passport_json(p) for p in doc.passports],
         "warnings": [str(w) for w in doc.warnings],
@@ -44,9 +48,7 @@ def passport_json(p: Passport) -> dict[str, Any]:
     if p.cost:
         spans["cost"] = _pair(p.cost.span)
         spans.update(_spans(p.cost.spans, "cost."))
-    for i, act in enumerate(p.legal_basis):
-        spans[f"legal_basis[{i}]"] = _pair(act.span)
-        spans.update(_spans(act.spans, f"legal_basis[{i}]."))
+    spans.update(_legal_act_spans(p.legal_basis))
     for i, row in enumerate(p.plan):
         spans[f"plan[{i}]"] = _pair(row.span)
         spans.update(_spans(row.spans, f"plan[{i}]."))
@@ -66,17 +68,7 @@ def passport_json(p: Passport) -> dict[str, Any]:
         "cost": (
             {"thousand_kzt": p.cost.thousand_kzt, "in_words": p.cost.in_words} if p.cost else None
         ),
-        "legal_basis": [
-            {
-                "act_type": a.act_type,
-                "issuer": a.issuer,
-                "issuer_text": a.issuer_text,
-                "date": _date(a.date),
-                "number": a.number,
-                "title": a.title,
-            }
-            for a in p.legal_basis
-        ],
+        "legal_basis": _legal_acts(p.legal_basis),
         "funding_source": p.funding_source,
         "goal": p.goal,
         "tasks": p.tasks,
@@ -118,6 +110,28 @@ def passport_json(p: Passport) -> dict[str, Any]:
         "spans": spans,
         "warnings": [str(w) for w in p.warnings],
     }
+
+
+def _legal_acts(acts: list[LegalAct]) -> list[dict[str, Any]]:
+    return [
+        {
+            "act_type": a.act_type,
+            "issuer": a.issuer,
+            "issuer_text": a.issuer_text,
+            "date": _date(a.date),
+            "number": a.number,
+            "title": a.title,
+        }
+        for a in acts
+    ]
+
+
+def _legal_act_spans(acts: list[LegalAct]) -> dict[str, list[int]]:
+    spans: dict[str, list[int]] = {}
+    for i, act in enumerate(acts):
+        spans[f"legal_basis[{i}]"] = _pair(act.span)
+        spans.update(_spans(act.spans, f"legal_basis[{i}]."))
+    return spans
 
 
 def _date(d: dt.date | None) -> str | None:

@@ -36,7 +36,7 @@ from . import lexicon
 from .amendments import parse_amendments
 from .dates import find_date
 from .indicators import find_indicators
-from .legal_basis import parse_legal_basis
+from .legal_basis import parse_legal_basis, parse_resolution_basis
 from .numbers import parse_decimal, parse_number_words
 from .plan import parse_plan
 from .read import SourceText, decode_source, read_source
@@ -64,6 +64,7 @@ class _Phrases:
     year: re.Pattern[str]
     program: re.Pattern[str]
     cost: re.Pattern[str]
+    consolidated: re.Pattern[str]
 
 
 @functools.cache
@@ -85,6 +86,7 @@ def _phrases(language: str) -> _Phrases:
         cost=re.compile(
             rf"(?i)(?P<digits>\d[\d\s]*?)\s*(?:{thousand})\s*(?:\((?P<words>[^()]*)\))?"
         ),
+        consolidated=re.compile(lex.CONSOLIDATED.replace("{date}", lex.DATE_PHRASE), re.I),
     )
 
 
@@ -182,6 +184,7 @@ def extract_source(source: SourceText) -> Document:
             "'423-ҚОСЫМША' or 'Приложение 423')",
         )
     cut = Cutter(repaired, seg.text)
+    resolution, warnings = _resolution(cut, seg.header, language)
     doc = Document(
         source=SourceDocument(
             name=Path(source.name).name,
@@ -190,8 +193,9 @@ def extract_source(source: SourceText) -> Document:
             encoding=source.encoding,
             language=language,
         ),
-        resolution=_resolution(cut, seg.header, language),
+        resolution=resolution,
         passports=[],
+        warnings=warnings,
         text=source.text,
     )
     seen: set[str] = set()
@@ -225,11 +229,14 @@ def _annex_list(cut: Cutter, header: tuple[int, int], doc: Document, language: s
     return listed
 
 
-def _resolution(cut: Cutter, region: tuple[int, int], language: str) -> Resolution:
+def _resolution(
+    cut: Cutter, region: tuple[int, int], language: str
+) -> tuple[Resolution, list[Warning]]:
     text = cut.text
     start, end = region
     phrases = _phrases(language)
     res = Resolution(None, None, None, None, None, None, [])
+    warnings: list[Warning] = []
     m = phrases.resolution.search(text, start, end)
     if m:
         res.act_type = phrases.lex.ACT_TYPE_WORDS[m.group("act").lower()]
@@ -249,7 +256,19 @@ def _resolution(cut: Cutter, region: tuple[int, int], language: str) -> Resoluti
         reading = find_date(text, *force.span("date"), phrases.lex)
         res.in_force_from = reading.date if reading else None
         res.spans["in_force_from"] = cut.span(*force.span("date"))
-    return res
+    # The preamble follows the act line: "... Бюджет кодексіне сәйкес ... ҚАУЛЫ ЕТЕДІ:".
+    res.legal_basis, more = parse_resolution_basis(cut, m.end() if m else start, end, language)
+    warnings.extend(more)
+    consolidated = phrases.consolidated.search(text, start, end)
+    if consolidated:
+        reading = find_date(text, *consolidated.span("date"))
+        res.spans["consolidated_on"] = cut.span(*consolidated.span("date"))
+        if reading and reading.date:
+            res.consolidated_on = reading.date
+        else:
+            why = reading.problem if reading else "unreadable date"
+            warnings.append(Warning(f"consolidated version: {why}", None, "consolidated_on"))
+    return res, warnings
 
 
 def _issuer_word(word: str) -> str | None:

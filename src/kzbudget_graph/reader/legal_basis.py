@@ -30,15 +30,20 @@ from .values import Cutter, clean, trim
 
 
 @functools.cache
-def _act_word(language: str) -> re.Pattern[str]:
-    words = lexicon.of(language).ACT_TYPE_WORDS
+def _act_word(language: str, table: str = "ACT_TYPE_WORDS") -> re.Pattern[str]:
+    """The act words of one of the language's tables (nominative, or the forms a
+    preamble cites acts in), as a whole-word pattern with group ``word``."""
+    words = getattr(lexicon.of(language), table)
     return re.compile(r"(?i)(?<![^\W\d_])(?P<word>" + "|".join(words) + r")(?![^\W\d_])")
 
 
 _NUMBER = re.compile(r"(?:N|№)\s*(?P<num>\d+(?:[-/]\d+)*)")
 _QUOTES = {'"': '"', "«": "»", "“": "”", "„": "“"}
+_OPENING_QUOTE = re.compile("[" + "".join(_QUOTES) + "]")
 _ISSUER_NOISE = re.compile(r"[\s.,;:]+")
 _ENUMERATION = re.compile(r"(?:\d{1,2}[).]|[-–•])\s+")
+_PARENTHESIS = re.compile(r"\s*\([^()]*\)")
+_QUOTED = re.compile(r'"[^"]*"|«[^»]*»|“[^”]*”')
 
 
 def parse_legal_basis(
@@ -56,6 +61,78 @@ def parse_legal_basis(
             acts.append(act)
     if not acts:
         warnings.append(Warning("no legal reference found", annex, "legal_basis"))
+    return acts, warnings
+
+
+# --- the resolution's own legal basis ---------------------------------------------
+
+
+@functools.cache
+def _preamble_patterns(language: str) -> tuple[re.Pattern[str], ...]:
+    lex = lexicon.of(language)
+    conjunctions = "|".join(map(re.escape, lex.BASIS_CONJUNCTIONS))
+    return (
+        re.compile(lex.BASIS_PHRASE, re.I),
+        re.compile(lex.DECIDING_BODY, re.I),
+        re.compile(rf";|(?<![^\W\d_])(?:{conjunctions})(?![^\W\d_])", re.I),
+    )
+
+
+def parse_resolution_basis(
+    cut: Cutter, start: int, end: int, language: str = "kk"
+) -> tuple[list[LegalAct], list[Warning]]:
+    """The acts the resolution's preamble cites as its own legal basis.
+
+    The preamble runs from ``start`` (after the act line) to the words that
+    end it ("ҚАУЛЫ ЕТЕДІ", "ПОСТАНОВЛЯЕТ") and their deciding body
+    ("Қазақстан Республикасының Үкіметі", "Правительство Республики
+    Казахстан"). The language's basis phrase ("сәйкес", "В соответствии с")
+    stands after the cited acts or before them; the acts are printed in the
+    case it governs (dative "кодексіне", instrumental "кодексом"). Several
+    acts are joined by a conjunction ("және", "и") or a ``;``. No preamble or
+    no basis phrase: no acts, and no warning (not every act states one).
+    """
+    lex = lexicon.of(language)
+    text = cut.text
+    decides = lexicon.decides_pattern(language).search(text, start, end)
+    if decides is None:
+        return [], []
+    phrase_re, body_re, separator_re = _preamble_patterns(language)
+    if aside := _PARENTHESIS.match(text, start, decides.start()):
+        start = aside.end()  # a remark after the act line: "Қаулысы (үзінді)"
+    stop = decides.start()
+    for body in body_re.finditer(text, start, stop):
+        if not text[body.end() : stop].strip(" \t\n:"):
+            stop = body.start()  # the deciding body is not part of the basis
+    phrases = list(phrase_re.finditer(text, start, stop))
+    if not phrases:
+        return [], []
+    if lex.BASIS_PHRASE_POSITION == "before":
+        a, b = phrases[0].end(), stop
+    else:
+        a, b = start, phrases[-1].start()
+    a, b = trim(text, a, b, ",.:;(")
+    acts: list[LegalAct] = []
+    warnings: list[Warning] = []
+    act_word = _act_word(language, "ACT_TYPE_BASIS")
+    quoted = [m.span() for m in _QUOTED.finditer(text, a, b)]
+    pieces, piece_start = [], a
+    for sep in separator_re.finditer(text, a, b):
+        # a conjunction inside a title ("... және ...") joins words, not acts
+        if any(q0 <= sep.start() < q1 for q0, q1 in quoted):
+            continue
+        if act_word.search(text, piece_start, sep.start()) and act_word.search(text, sep.end(), b):
+            pieces.append((piece_start, sep.start()))
+            piece_start = sep.end()
+    pieces.append((piece_start, b))
+    for pa, pb in pieces:
+        pa, pb = trim(text, pa, pb, ",.;")
+        if pb > pa and act_word.search(text, pa, pb):
+            act = _parse_reference(
+                cut, pa, pb, None, warnings, lex, "ACT_TYPE_BASIS", "resolution.legal_basis"
+            )
+            if act:
+                acts.append(act)
     return acts, warnings
 
 
@@ -77,12 +154,22 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _parse_reference(
-    cut: Cutter, a: int, b: int, annex: str, warnings: list[Warning], lex: ModuleType
+    cut: Cutter,
+    a: int,
+    b: int,
+    annex: str | None,
+    warnings: list[Warning],
+    lex: ModuleType,
+    table: str = "ACT_TYPE_WORDS",
+    key: str = "legal_basis",
 ) -> LegalAct | None:
+    """One reference in ``[a, b)``; its act word from the lexicon's ``table``;
+    warnings name the field ``key``."""
     text = cut.text
     spans: dict[str, Span] = {}
-    where = f"legal_basis: {clean(text[a:b])[:60]!r}"
-    act_word = _act_word(lex.LANGUAGE)
+    where = f"{key}: {clean(text[a:b])[:60]!r}"
+    act_word = _act_word(lex.LANGUAGE, table)
+    act_types = getattr(lex, table)
 
     title_region = _title_region(text, a, b)
     outside = [(a, b)] if title_region is None else [(a, title_region[0]), (title_region[1], b)]
@@ -94,11 +181,11 @@ def _parse_reference(
     # The act word where the language prints it: the last (Kazakh) or the first (Russian).
     words = [m for lo, hi in outside for m in act_word.finditer(text, lo, hi)]
     act_match = (words[-1] if lex.ACT_WORD_POSITION == "last" else words[0]) if words else None
-    act_type = lex.ACT_TYPE_WORDS[act_match.group("word").lower()] if act_match else None
+    act_type = act_types[act_match.group("word").lower()] if act_match else None
     if act_match:
         spans["act_type"] = cut.span(*act_match.span())
     else:
-        warnings.append(Warning(f"no act-type word in {where}", annex, "legal_basis"))
+        warnings.append(Warning(f"no act-type word in {where}", annex, key))
 
     date = None
     date_reading = None
@@ -110,9 +197,9 @@ def _parse_reference(
         spans["date"] = cut.span(date_reading.start, date_reading.end)
         date = date_reading.date
         if date_reading.problem:
-            warnings.append(Warning(f"{date_reading.problem} in {where}", annex, "legal_basis"))
+            warnings.append(Warning(f"{date_reading.problem} in {where}", annex, key))
     else:
-        warnings.append(Warning(f"no date in {where}", annex, "legal_basis"))
+        warnings.append(Warning(f"no date in {where}", annex, key))
 
     number_match = search(_NUMBER)
     number = number_match.group("num") if number_match else None
@@ -129,7 +216,7 @@ def _parse_reference(
         # "Бюджетный кодекс Республики Казахстан": the act is cited by its name.
         title, spans["title"] = cut.value(*named)
     else:
-        warnings.append(Warning(f"no quoted title in {where}", annex, "legal_basis"))
+        warnings.append(Warning(f"no quoted title in {where}", annex, key))
 
     # The issuer phrase is what is left outside the title once date, number and
     # act word are taken out: "Қазақстан Республикасы Президентінің".
@@ -167,7 +254,7 @@ def _parse_reference(
                 f"act type {act_type} is passed by the {issuer}, but the issuer is printed as "
                 f"{issuer_text!r} in {where}",
                 annex,
-                "legal_basis",
+                key,
             )
         )
     return LegalAct(
@@ -240,20 +327,20 @@ def _name_region(
 
 def _title_region(text: str, a: int, b: int) -> tuple[int, int] | None:
     """The quoted title, including its quotes; tolerate a lost opening quote."""
-    for i in range(a, b):
-        ch = text[i]
-        if ch in _QUOTES:
-            close = text.find(_QUOTES[ch], i + 1, b)
-            if close != -1:
-                if ch == '"' and _looks_like_lost_opening(text, a, i):
-                    return (a, i + 1)
-                return (i, close + 1)
-            # A single quote: it closes a title whose opening quote was lost
-            # when the text before it is not an issuer/date/number.
-            if _looks_like_lost_opening(text, a, i):
-                return (a, i + 1)
-            return (i, _title_end(text, i + 1, b))
-    return None
+    opening = _OPENING_QUOTE.search(text, a, b)  # the first quote mark
+    if opening is None:
+        return None
+    i, ch = opening.start(), opening.group()
+    close = text.find(_QUOTES[ch], i + 1, b)
+    if close != -1:
+        if ch == '"' and _looks_like_lost_opening(text, a, i):
+            return (a, i + 1)
+        return (i, close + 1)
+    # A single quote: it closes a title whose opening quote was lost
+    # when the text before it is not an issuer/date/number.
+    if _looks_like_lost_opening(text, a, i):
+        return (a, i + 1)
+    return (i, _title_end(text, i + 1, b))
 
 
 def _looks_like_lost_opening(text: str, a: int, quote: int) -> bool:

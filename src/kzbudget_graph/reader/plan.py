@@ -99,14 +99,18 @@ def _words(language: str) -> _Words:
 class _Block:
     lines: list[tuple[int, int]]  # (start, end) of each non-empty line, trimmed
     texts: list[str]
+    width: int = 0  # the widest line
+    _text: str | None = None
 
-    @property
-    def width(self) -> int:
-        return max((len(t) for t in self.texts), default=0)
+    def __post_init__(self) -> None:
+        self.width = max((len(t) for t in self.texts), default=0)
 
     @property
     def text(self) -> str:
-        return clean(" ".join(self.texts))
+        """The block's words as one value (worked out once: each score reads it)."""
+        if self._text is None:
+            self._text = clean(" ".join(self.texts))
+        return self._text
 
 
 @dataclass(slots=True)
@@ -146,7 +150,9 @@ def parse_plan(
 
 
 def _is_clean_layout(text: str, start: int, end: int) -> bool:
-    return sum(1 for line in text[start:end].splitlines() if line.count("|") >= 6) >= 1
+    if text.count("|", start, end) < 6:  # the converted layout has none: no line to look at
+        return False
+    return any(line.count("|") >= 6 for line in text[start:end].splitlines())
 
 
 def _parse_clean(
@@ -201,7 +207,7 @@ def _parse_converted(
     rows = _find_rows(text, body, end, program_name)
     # Most of a table's lines are activities lines, wrapped at that column's
     # width: the upper quartile of line widths measures it, once per table.
-    widths = sorted(len(line) for b in _blocks(text, body, end) for line in b.texts)
+    widths = sorted(len(line) for line in map(str.strip, text[body:end].split("\n")) if line)
     table_width = widths[len(widths) * 3 // 4] if widths else 0
     out = []
     for k, row in enumerate(rows):
@@ -254,10 +260,11 @@ def _blocks(text: str, start: int, end: int) -> list[_Block]:
         lines, texts = [], []
         line_pos = pos
         for line in text[pos:stop].split("\n"):
-            a, b = trim(text, line_pos, line_pos + len(line))
-            if b > a:
-                lines.append((a, b))
-                texts.append(text[a:b])
+            stripped = line.strip()  # the same white space trim() skips
+            if stripped:
+                a = line_pos + len(line) - len(line.lstrip())
+                lines.append((a, a + len(stripped)))
+                texts.append(stripped)
             line_pos += len(line) + 1
         if lines:
             blocks.append(_Block(lines, texts))
@@ -294,9 +301,14 @@ class _State:
     name_width: int
     words: _Words
     table_width: int
+    _cells: dict[int, str] = field(default_factory=dict)
 
     def cell_text(self, column: int) -> str:
-        return clean(" ".join(self.text[a:b] for a, b in self.row.cells[column]))
+        """The column's text so far (before this segment): read once per segment,
+        not once per block scored."""
+        if column not in self._cells:
+            self._cells[column] = clean(" ".join(self.text[a:b] for a, b in self.row.cells[column]))
+        return self._cells[column]
 
 
 _MIXED = -1  # a block whose first line holds the period and the executors side by side
@@ -368,8 +380,11 @@ def _name_score(block: _Block, state: _State) -> float:
     return -2.0
 
 
+_NON_WORD = re.compile(r"[^\w]+")
+
+
 def _norm(text: str) -> str:
-    return re.sub(r"[^\w]+", " ", lexicon.fold(text)).strip()
+    return _NON_WORD.sub(" ", lexicon.fold(text)).strip()
 
 
 @functools.lru_cache(maxsize=256)

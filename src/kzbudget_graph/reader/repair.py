@@ -27,7 +27,9 @@ Repairs, in order (each is idempotent, and so is the whole):
    in Russian it opens the reference (``Закон``, ``Указ``), and one printed
    further in (``Правительства ... от 11 ноября Постановление 1998 года``)
    moves to its start; likewise the act word of an amendment note printed
-   after the full stop (``N 597 . қаулысымен`` → ``N 597 қаулысымен.``);
+   after the full stop (``N 597 . қаулысымен`` → ``N 597 қаулысымен.``), and
+   a postposition of the preamble printed before the act word it governs
+   (``Бюджет сәйкес кодексіне`` → ``Бюджет кодексіне сәйкес``);
 7. page breaks (runs of blank lines) inside running text closed; inside the
    action-plan table they are kept, because there they separate the
    fragments of the table's cells (see :mod:`kzbudget_graph.reader.plan`).
@@ -39,14 +41,15 @@ import bisect
 import functools
 import itertools
 import re
-from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import ModuleType
 
 from ..model import Span
 from . import lexicon
+from .origin import OriginBuilder, OriginMap
 
+_NON_SPACE = re.compile(r"\S")
 # A page break in converted text: three or more consecutive blank lines.
 PAGE_BREAK = re.compile(r"\n(?:[^\S\n]*\n){3,}")
 
@@ -57,13 +60,14 @@ class RepairedText:
 
     original: str
     text: str
-    origin: array  # array('q'): 8 bytes a character, not a Python int object each
+    origin: OriginMap  # kept as pieces: its cost grows with the edits, not the text
 
     def span(self, start: int, end: int) -> Span:
         """The original-text span of ``text[start:end]`` (ignoring white space)."""
         text = self.text
-        while start < end and text[start].isspace():
-            start += 1
+        if start < end and text[start].isspace():
+            first = _NON_SPACE.search(text, start, end)
+            start = first.start() if first else end
         while end > start and text[end - 1].isspace():
             end -= 1
         if start == end:
@@ -71,42 +75,17 @@ class RepairedText:
             return Span(at, at)
         # Inner white space may be an inserted separator; it always points at a
         # neighbouring character of the same value, so min/max stay inside.
-        piece = self.origin[start:end]
-        return Span(min(piece), max(piece) + 1)
+        low, high = self.origin.bounds(start, end)
+        return Span(low, high + 1)
 
 
-class _Out:
-    """Builds a new text piece by piece, carrying origins along."""
-
-    __slots__ = ("chars", "origins", "src", "src_origin")
-
-    def __init__(self, src: str, src_origin: array) -> None:
-        self.src, self.src_origin = src, src_origin
-        self.chars: list[str] = []
-        self.origins = array("q")
-
-    def keep(self, start: int, end: int) -> None:
-        """Copy ``src[start:end]`` with its origins."""
-        if end > start:
-            self.chars.append(self.src[start:end])
-            self.origins.extend(self.src_origin[start:end])
-
-    def put(self, text: str, origin: int) -> None:
-        """Insert ``text``; all its characters point at ``origin``."""
-        if text:
-            self.chars.append(text)
-            self.origins.extend(array("q", [origin]) * len(text))
-
-    def result(self) -> tuple[str, array]:
-        return "".join(self.chars), self.origins
-
-
+_Out = OriginBuilder
 _Rewriter = Callable[[re.Match[str], _Out], None]
 
 
 def _rewrite(
-    text: str, origin: array, matches: Iterable[re.Match[str]], fn: _Rewriter
-) -> tuple[str, array]:
+    text: str, origin: OriginMap, matches: Iterable[re.Match[str]], fn: _Rewriter
+) -> tuple[str, OriginMap]:
     """Apply ``fn`` to every (non-overlapping, ordered) match; keep the rest as is."""
     out = _Out(text, origin)
     pos = 0
@@ -129,7 +108,7 @@ def repair(original: str, language: str | None = None) -> RepairedText:
     look-alike table and where act words belong.
     """
     lex = lexicon.of(language or lexicon.detect_language(original))
-    text, origin = original, array("q", range(len(original)))
+    text, origin = original, OriginMap.identity(len(original))
     for step in (
         _join_letter_spacing,
         functools.partial(_latin_lookalikes, lex=lex),
@@ -137,6 +116,7 @@ def repair(original: str, language: str | None = None) -> RepairedText:
         _move_labels,
         _restore_annex_list,
         functools.partial(_relocate_act_words, lex=lex),
+        functools.partial(_relocate_basis_phrase, lex=lex),
         _relocate_note_act_words,
         _close_page_breaks,
     ):
@@ -147,53 +127,43 @@ def repair(original: str, language: str | None = None) -> RepairedText:
 # --- 1. letter spacing -------------------------------------------------------
 
 _LINE_TOKENS = re.compile(r"\S+")
-# Lines worth a closer look: two one-character tokens in a row, or a lone
-# letter after a word ("жөніндег і").
-_SPACED_LINE = re.compile(
-    r"(?m)^[^\n]*(?:(?<!\S)\S[^\S\n]{1,3}\S(?!\S)|\S\S[^\S\n][^\W\d_](?!\S))[^\n]*$"
+# A run of three or more one-character tokens at most three spaces apart
+# ("Қ а з а қ с т а н", "N  1 2 2 0").
+_SPACED_RUN = re.compile(r"(?<!\S)\S(?:[^\S\n]{1,3}\S(?!\S)){2,}")
+# A lone Cyrillic letter one space after a longer word, before a longer word or
+# the line's end ("жөніндег і"); _is_lone_tail_letter checks the rest.
+_LONE_TAIL = re.compile(
+    # the space first: a pattern that opens with a look-behind is tried at every offset
+    r"[^\S\n](?<=\S\S[^\S\n])(?P<letter>[\u0400-\u04ff])(?!\S)(?![^\S\n]+\S(?!\S))"
 )
 _LONE_LETTER_GLUE = re.compile(r"[^\W\d_]")
 
 
-def _join_letter_spacing(text: str, origin: array) -> tuple[str, array]:
-    """Join runs of single characters: one space inside a word, two or more between words."""
+def _join_letter_spacing(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
+    """Join runs of single characters: one space inside a word, two or more between words.
+
+    Both kinds of place are found by a pattern over the whole text (not token
+    by token): the two never overlap, a run's tokens being one character long
+    and a lone letter's neighbours longer.
+    """
+    runs = [(m.start(), m.end()) for m in _SPACED_RUN.finditer(text)]
+    tails = [m.start("letter") for m in _LONE_TAIL.finditer(text) if _is_lone_tail_letter(text, m)]
+    if not runs and not tails:
+        return text, origin
     out = _Out(text, origin)
     pos = 0
-    changed = False
-    for candidate in _SPACED_LINE.finditer(text):
-        line_start, line_end = candidate.start(), candidate.end()
-        tokens = [(m.start(), m.end()) for m in _LINE_TOKENS.finditer(text, line_start, line_end)]
-        i = 0
-        while i < len(tokens):
-            run = _single_run(text, tokens, i)
-            if run - i >= 3:
-                out.keep(pos, tokens[i][0])
-                _emit_spaced_run(text, tokens[i:run], out)
-                pos = tokens[run - 1][1]
-                changed = True
-                i = run
-                continue
-            if _is_lone_tail_letter(text, tokens, i):
-                # "жөніндег і" → "жөніндегі": drop the space before the letter.
-                out.keep(pos, tokens[i - 1][1])
-                out.keep(tokens[i][0], tokens[i][1])
-                pos = tokens[i][1]
-                changed = True
-            i += 1
-    if not changed:
-        return text, origin
+    for start, end in sorted([*runs, *((t, -1) for t in tails)]):
+        if end < 0:  # "жөніндег і" → "жөніндегі": drop the space before the letter
+            out.keep(pos, start - 1)
+            out.keep(start, start + 1)
+            pos = start + 1
+            continue
+        out.keep(pos, start)
+        tokens = [(m.start(), m.end()) for m in _LINE_TOKENS.finditer(text, start, end)]
+        _emit_spaced_run(text, tokens, out)
+        pos = end
     out.keep(pos, len(text))
     return out.result()
-
-
-def _single_run(text: str, tokens: list[tuple[int, int]], i: int) -> int:
-    """End index (exclusive) of the run of one-character tokens starting at ``i``."""
-    j = i
-    while j < len(tokens) and tokens[j][1] - tokens[j][0] == 1:
-        if j > i and tokens[j][0] - tokens[j - 1][1] > 3:
-            break
-        j += 1
-    return j
 
 
 def _emit_spaced_run(text: str, run: list[tuple[int, int]], out: _Out) -> None:
@@ -221,28 +191,17 @@ def _emit_spaced_run(text: str, run: list[tuple[int, int]], out: _Out) -> None:
                 # second pass would read them as one letter-spaced word
                 out.keep(prev[-1][1], word[0][0])
             else:
-                out.put(" ", out.src_origin[word[0][0] - 1])
-        for a, b in word:
-            out.keep(a, b)
+                out.put(" ", out.src_map[word[0][0] - 1])
+        out.keep_each([a for a, _ in word])  # each token is one character
 
 
 def _gluable(ch: str) -> bool:
     return ch.islower() and ch not in lexicon.STANDALONE_LETTERS
 
 
-def _is_lone_tail_letter(text: str, tokens: list[tuple[int, int]], i: int) -> bool:
-    if i == 0 or tokens[i][1] - tokens[i][0] != 1:
-        return False
-    ch = text[tokens[i][0]]
-    prev_a, prev_b = tokens[i - 1]
-    return (
-        _gluable(ch)
-        and "\u0400" <= ch <= "\u04ff"
-        and tokens[i][0] - prev_b == 1
-        and prev_b - prev_a > 1
-        and text[prev_b - 1].isalpha()
-        and (i + 1 == len(tokens) or tokens[i + 1][1] - tokens[i + 1][0] > 1)
-    )
+def _is_lone_tail_letter(text: str, m: re.Match[str]) -> bool:
+    ch = m.group("letter")
+    return _gluable(ch) and text[m.start() - 1].isalpha()
 
 
 # --- 2. Latin look-alikes ----------------------------------------------------
@@ -251,34 +210,60 @@ def _is_lone_tail_letter(text: str, tokens: list[tuple[int, int]], i: int) -> bo
 @functools.cache
 def _lookalike_patterns(language: str) -> tuple[re.Pattern[str], re.Pattern[str], dict[int, str]]:
     table = lexicon.of(language).LATIN_TO_CYRILLIC
-    latin = "[" + "".join(table) + "]"
-    # A word holding both a Latin look-alike and a Cyrillic letter, in either order.
-    mixed = re.compile(rf"(?<![^\W\d_])(?=[^\W\d_]*{latin})(?=[^\W\d_]*[\u0400-\u04ff])[^\W\d_]+")
+    # from a word's first look-alike letter to the word's end: one hit per word
+    latin = re.compile("[" + "".join(table) + r"][^\W\d_]*")
     other = re.compile(
         "[" + "".join(c for c in map(chr, range(65, 123)) if c.isalpha() and c not in table) + "]"
     )
-    return mixed, other, str.maketrans(table)
+    return latin, other, str.maketrans(table)
 
 
-def _latin_lookalikes(text: str, origin: array, lex: ModuleType) -> tuple[str, array]:
-    """Make Latin look-alike letters Cyrillic in words that are otherwise Cyrillic."""
-    mixed, other, to_cyrillic = _lookalike_patterns(lex.LANGUAGE)
+_LETTERS = re.compile(r"[^\W\d_]*")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
-    def fix(m: re.Match[str]) -> str:
-        word = m.group()
-        if other.search(word):
-            return word  # a genuinely mixed word ("1С", "WEBсайт"); leave it alone
-        return word.translate(to_cyrillic)
 
-    return mixed.sub(fix, text), origin  # one-for-one: origins unchanged
+def _latin_lookalikes(text: str, origin: OriginMap, lex: ModuleType) -> tuple[str, OriginMap]:
+    """Make Latin look-alike letters Cyrillic in words that are otherwise Cyrillic.
+
+    A word's first look-alike letter is found first (one fast scan), then the
+    rest of the word around it: words without one are never looked at.
+    """
+    latin, other, to_cyrillic = _lookalike_patterns(lex.LANGUAGE)
+    parts: list[str] = []
+    pos = 0
+    for hit in latin.finditer(text):
+        start, end = _word_start(text, hit.start()), hit.end()
+        word = text[start:end]
+        # a word with no Cyrillic letter, or a genuinely mixed one ("1С",
+        # "WEBсайт"), is left alone
+        if _CYRILLIC.search(word) and not other.search(word):
+            parts.append(text[pos:start])
+            parts.append(word.translate(to_cyrillic))
+            pos = end
+    if not parts:
+        return text, origin
+    parts.append(text[pos:])
+    return "".join(parts), origin  # one-for-one: origins unchanged
+
+
+def _word_start(text: str, at: int) -> int:
+    """Start of the run of letters that ``text[at]`` ends (read backwards)."""
+    window = 32
+    while True:
+        lo = max(0, at - window)
+        back = _LETTERS.match(text[lo:at][::-1]).end()
+        if back < at - lo or lo == 0:
+            return at - back
+        window *= 4
 
 
 # --- 3. hyphenation ------------------------------------------------------------
 
-_HYPHENATED = re.compile(r"(?<=[^\W\d_])-[^\S\n]*\n[^\S\n]*(?=[^\W\d_A-ZА-ЯӘҒҚҢӨҰҮҺІЁ])")
+# The hyphen first (a literal the engine skips to), then the letter before it.
+_HYPHENATED = re.compile(r"-(?<=[^\W\d_]-)[^\S\n]*\n[^\S\n]*(?=[^\W\d_A-ZА-ЯӘҒҚҢӨҰҮҺІЁ])")
 
 
-def _join_hyphenation(text: str, origin: array) -> tuple[str, array]:
+def _join_hyphenation(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     def fn(m: re.Match[str], out: _Out) -> None:
         out.keep(m.start(), m.start() + 1)  # the hyphen itself
 
@@ -298,14 +283,25 @@ _MOVED_LABEL = re.compile(
 )
 
 
+# Where a label occurs at all: only those lines are worth the full pattern,
+# whose lazy value part would otherwise be tried at every line of the text.
+_ANY_LABEL = re.compile(rf"(?i)\d\.[^\S\n]*{_FIELD_LABEL}")
+
+
 def _moved_labels(text: str) -> Iterable[re.Match[str]]:
-    for m in _MOVED_LABEL.finditer(text):
+    done = 0  # no match starts before this offset (end of the last one tried)
+    for hit in _ANY_LABEL.finditer(text):
+        line = text.rfind("\n", 0, hit.start()) + 1
+        if line < done:
+            continue
+        m = _MOVED_LABEL.match(text, line)
+        done = m.end() if m else line + 1
         # a label alone on its line ("6. ... жоспары:") is already in place
-        if m.group("colon") or (m.group("value").strip() and m.group("after")):
+        if m and (m.group("colon") or (m.group("value").strip() and m.group("after"))):
             yield m
 
 
-def _move_labels(text: str, origin: array) -> tuple[str, array]:
+def _move_labels(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     def fn(m: re.Match[str], out: _Out) -> None:
         colon = m.start("colon") if m.group("colon") else m.start("after")
         out.keep(*m.span("label"))
@@ -327,7 +323,20 @@ _ANNEX_SLOTS = re.compile(
 )
 
 
-def _restore_annex_list(text: str, origin: array) -> tuple[str, array]:
+# What such a line ends with; only those lines are tried with the full pattern.
+_NUMBERS_AT_LINE_END = re.compile(r"(?m)\d[^\S\n]+\d+(?:-[^\W\d_]+)?[^\S\n]*$")
+
+
+def _annex_slot_lines(text: str) -> Iterable[re.Match[str]]:
+    done = 0
+    for hit in _NUMBERS_AT_LINE_END.finditer(text):
+        line = text.rfind("\n", 0, hit.start()) + 1
+        if line >= done and (m := _ANNEX_SLOTS.match(text, line)):
+            done = m.end()
+            yield m
+
+
+def _restore_annex_list(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     """``, , сәйкес 1 2 3-қосымшаларға`` → ``1, 2, 3-қосымшаларға сәйкес``."""
 
     def fn(m: re.Match[str], out: _Out) -> None:
@@ -349,7 +358,7 @@ def _restore_annex_list(text: str, origin: array) -> tuple[str, array]:
             out.put(" ", origin[m.end("numbers") - 1])
             out.keep(*m.span("middle"))
 
-    return _rewrite(text, origin, _ANNEX_SLOTS.finditer(text), fn)
+    return _rewrite(text, origin, _annex_slot_lines(text), fn)
 
 
 # --- 6. act-type words of legal references -------------------------------------
@@ -371,14 +380,14 @@ def field_regions(text: str, number: int) -> list[tuple[int, int]]:
     return regions
 
 
-def _relocate_act_words(text: str, origin: array, lex: ModuleType) -> tuple[str, array]:
+def _relocate_act_words(text: str, origin: OriginMap, lex: ModuleType) -> tuple[str, OriginMap]:
     """Put displaced act words of legal references back (field 2 only)."""
     if lex.ACT_WORD_POSITION == "first":
         return _act_words_to_front(text, origin, lex)
     return _act_words_to_end(text, origin)
 
 
-def _act_words_to_end(text: str, origin: array) -> tuple[str, array]:
+def _act_words_to_end(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     """Move an act word printed after a ``;`` back in front of it.
 
     An act word in its place is followed by a separator (``Заңы;``) or ends the
@@ -433,7 +442,7 @@ def _act_word_pattern(language: str) -> re.Pattern[str]:
     return re.compile(r"(?i)(?<![^\W\d_])(?:" + "|".join(words) + r")(?![^\W\d_])")
 
 
-def _act_words_to_front(text: str, origin: array, lex: ModuleType) -> tuple[str, array]:
+def _act_words_to_front(text: str, origin: OriginMap, lex: ModuleType) -> tuple[str, OriginMap]:
     """Move an act word printed inside its reference to the reference's start.
 
     Outside quoted titles only, and not when an adjective makes it part of a
@@ -494,6 +503,36 @@ def _quoted_regions(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return [m.span() for m in _QUOTED.finditer(text, a, b)]
 
 
+@functools.cache
+def _basis_phrase_pattern(language: str) -> re.Pattern[str] | None:
+    lex = lexicon.of(language)
+    if lex.BASIS_PHRASE_POSITION != "after":
+        return None
+    acts = "|".join(lex.ACT_TYPE_BASIS)
+    return re.compile(
+        rf"(?P<phrase>{lex.BASIS_PHRASE})(?P<gap>[^\S\n]+)(?P<act>{acts})(?![^\W\d_])", re.I
+    )
+
+
+def _relocate_basis_phrase(text: str, origin: OriginMap, lex: ModuleType) -> tuple[str, OriginMap]:
+    """A postposition ("сәйкес") printed before the act word it follows: swap them.
+
+    Only in the preamble (before the words that end it, "ҚАУЛЫ ЕТЕДІ"), and
+    only in a language whose basis phrase follows the acts it cites.
+    """
+    pattern = _basis_phrase_pattern(lex.LANGUAGE)
+    decides = lexicon.decides_pattern(lex.LANGUAGE).search(text) if pattern else None
+    if pattern is None or decides is None:
+        return text, origin
+
+    def fn(m: re.Match[str], out: _Out) -> None:
+        out.keep(*m.span("act"))
+        out.keep(*m.span("gap"))
+        out.keep(*m.span("phrase"))
+
+    return _rewrite(text, origin, pattern.finditer(text, 0, decides.start()), fn)
+
+
 # An amendment note whose act word slipped past the full stop after the number:
 # "... N 597\n.  қаулысымен" → "... N 597 қаулысымен.".
 _NOTE_ACT_WORD = re.compile(
@@ -503,7 +542,7 @@ _NOTE_ACT_WORD = re.compile(
 )
 
 
-def _relocate_note_act_words(text: str, origin: array) -> tuple[str, array]:
+def _relocate_note_act_words(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     def fn(m: re.Match[str], out: _Out) -> None:
         out.keep(*m.span("number"))
         out.put(" ", origin[m.start("word")])
@@ -516,7 +555,7 @@ def _relocate_note_act_words(text: str, origin: array) -> tuple[str, array]:
 # --- 7. page breaks in running text ---------------------------------------------
 
 
-def _close_page_breaks(text: str, origin: array) -> tuple[str, array]:
+def _close_page_breaks(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     """Replace a page break outside the action-plan table by a single line break."""
     tables = field_regions(text, 6)
     starts = [a for a, _ in tables]

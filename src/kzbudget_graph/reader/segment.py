@@ -199,6 +199,7 @@ _RESOLUTION_LINES = tuple(
     for lex in lexicon.LANGUAGES.values()
 )
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+_TEXT_LINE = re.compile(r"\n(?=\S)")
 _TITLE_MAX_LINES = 4  # a resolution's title paragraph: a few lines, no field label
 
 
@@ -211,18 +212,21 @@ def split_resolutions(text: str) -> list[Region]:
     Республики Казахстан от ... N 1220"), or at its title paragraph right
     before it; a new one starts only after the previous one has an annex.
     One region, the whole text, when the file holds one resolution.
+
+    Annex headings are found once, in one pass: looking for "the next
+    heading" from every act line would rescan the rest of the file each time
+    (quadratic in a file of thousands of passports).
     """
-    lines = sorted(
-        (m.start() for p in _RESOLUTION_LINES for m in p.finditer(text)), key=lambda s: s
-    )
+    lines = sorted(m.start() for p in _RESOLUTION_LINES for m in p.finditer(text))
+    headings = sorted(m.start() for p in lexicon.ANNEX_HEADINGS for m in p.finditer(text))
     starts: list[int] = []
     for pos in lines:
-        if not _opens_resolution(text, pos):
+        if not _opens_resolution(text, pos, headings):
             continue  # a legal reference worded like an act line, inside a passport
         begin = _title_start(text, pos, starts[-1] if starts else 0)
         if not starts:
             starts.append(0)
-        elif _has_annex(text, starts[-1], begin):
+        elif _has_annex(headings, starts[-1], begin):
             starts.append(begin)
     if len(starts) <= 1:
         return [(0, len(text))]
@@ -231,7 +235,7 @@ def split_resolutions(text: str) -> list[Region]:
 
 def _title_start(text: str, act_line: int, floor: int) -> int:
     """Start of the act line's paragraph, or of the short title paragraph before it."""
-    breaks = [m for m in _PARAGRAPH_BREAK.finditer(text, floor, act_line)][-2:]
+    breaks = _last_paragraph_breaks(text, floor, act_line)
     if not breaks:
         return text.rfind("\n", floor, act_line) + 1
     paragraph = breaks[-1].end()
@@ -247,13 +251,33 @@ def _title_start(text: str, act_line: int, floor: int) -> int:
     return paragraph
 
 
-def _opens_resolution(text: str, pos: int) -> bool:
+def _last_paragraph_breaks(text: str, floor: int, end: int) -> list[re.Match[str]]:
+    """The last two paragraph breaks in ``text[floor:end]``.
+
+    Looked for back from ``end`` in growing windows, not from ``floor`` (which
+    may be the start of a long file). A window starts at a line that begins
+    with text: no break can straddle it, so the breaks after it are those a
+    scan from ``floor`` finds.
+    """
+    window = 4096
+    while True:
+        lo = floor
+        if end - window > floor and (line := _TEXT_LINE.search(text, end - window, end)):
+            lo = line.end()
+        breaks = list(_PARAGRAPH_BREAK.finditer(text, lo, end))
+        if lo == floor or len(breaks) >= 2:
+            return breaks[-2:]
+        window *= 4
+
+
+def _opens_resolution(text: str, pos: int, headings: list[int]) -> bool:
     """An act line opens a resolution when annexes follow before any field label."""
-    found = [m.start() for p in lexicon.ANNEX_HEADINGS if (m := p.search(text, pos))]
-    if not found:
+    k = bisect.bisect_left(headings, pos)
+    if k == len(headings):
         return False
-    return _FIELD_LABEL_LINE.search(text, pos, min(found)) is None
+    return _FIELD_LABEL_LINE.search(text, pos, headings[k]) is None
 
 
-def _has_annex(text: str, start: int, end: int) -> bool:
-    return any(p.search(text, start, end) for p in lexicon.ANNEX_HEADINGS)
+def _has_annex(headings: list[int], start: int, end: int) -> bool:
+    k = bisect.bisect_left(headings, start)
+    return k < len(headings) and headings[k] < end

@@ -7,6 +7,9 @@ opening bracket.
 
 from __future__ import annotations
 
+import functools
+import re
+
 from ..model import Span
 from .repair import RepairedText
 
@@ -28,12 +31,18 @@ def clean(text: str) -> str:
 
 def trim(text: str, start: int, end: int, chars: str = "") -> tuple[int, int]:
     """Shrink ``[start, end)`` past white space (and ``chars``) at both ends."""
-    strip = set(chars)
-    while start < end and (text[start].isspace() or text[start] in strip):
-        start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in strip):
+    if start < end and (text[start].isspace() or text[start] in chars):
+        first = _kept(chars).search(text, start, end)  # a run of spaces: one scan in C
+        start = first.start() if first else end
+    while end > start and (text[end - 1].isspace() or text[end - 1] in chars):
         end -= 1
     return start, end
+
+
+@functools.cache
+def _kept(chars: str) -> re.Pattern[str]:
+    """The first character that is neither white space nor one of ``chars``."""
+    return re.compile(rf"[^\s{re.escape(chars)}]" if chars else r"\S")
 
 
 class Cutter:

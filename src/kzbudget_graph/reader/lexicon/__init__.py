@@ -3,7 +3,8 @@
 Each language module defines the same names (field labels, result labels,
 months and the date phrase, act words and their position, issuers, number
 words, units, comparators, period words, organisation head nouns, look-alike
-letters, and the few template phrases whose word order matters). A new
+letters, the preamble's basis phrase, act-word case and closing words, the
+consolidation phrase, and the few template phrases whose word order matters). A new
 language is a new module with those names, listed in :data:`LANGUAGES`.
 
 The reader uses two views of them:
@@ -17,6 +18,7 @@ The reader uses two views of them:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from types import ModuleType
@@ -26,6 +28,7 @@ from . import kk, ru
 
 __all__ = [
     "LANGUAGES",
+    "decides_pattern",
     "detect_language",
     "fold",
     "label_pattern",
@@ -77,6 +80,20 @@ ISSUER_BY_ACT_TYPE: Final[dict[str, str]] = {
 }
 
 
+@functools.cache
+def decides_pattern(language: str) -> re.Pattern[str]:
+    """The words that end a resolution's preamble ("ҚАУЛЫ ЕТЕДІ", "ПОСТАНОВЛЯЕТ").
+
+    Printed in capitals and often letter-spaced: a space left between two of
+    their letters by an incomplete join ("П ОСТАНОВЛЯЕТ") is tolerated.
+    """
+    words = (
+        r"\s+".join(r"\s?".join(map(re.escape, word)) for word in phrase.split())
+        for phrase in of(language).DECIDES_WORDS
+    )
+    return re.compile(r"(?i)(?<![^\W\d_])(?:" + "|".join(words) + r")(?![^\W\d_])")
+
+
 def label_pattern(labels: Iterable[str]) -> str:
     """A regex alternation of labels, longest first, any white space between words."""
     alts = sorted({re.escape(lab).replace(r"\ ", r"\s+") for lab in labels}, key=len, reverse=True)
@@ -90,6 +107,7 @@ RESULT_LABEL_PATTERN: Final = label_pattern(lab for labs in RESULT_LABELS.values
 ANNEX_HEADINGS: Final = tuple(re.compile(lex.ANNEX_HEADING) for lex in _ALL)
 
 _FOLD = str.maketrans(LATIN_TO_CYRILLIC)
+_LOOKALIKE = re.compile("[" + re.escape("".join(LATIN_TO_CYRILLIC)) + "]")
 
 
 def fold(text: str) -> str:
@@ -98,10 +116,12 @@ def fold(text: str) -> str:
     >>> fold("Бюджеттiк")
     'бюджеттік'
     """
+    if _LOOKALIKE.search(text) is None:  # most text: skip the per-character table
+        return text.lower()
     return text.translate(_FOLD).lower()
 
 
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_CYRILLIC_LEADS = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")
 # Share of Cyrillic letters that must be Kazakh-only (ә ғ қ ң ө ұ ү һ і) for
 # Kazakh: about 7 % in Kazakh prose, none in Russian; a few Kazakh names in a
 # Russian text stay far below 1 %.
@@ -116,6 +136,9 @@ def detect_language(text: str) -> str:
     ('kk', 'ru')
     """
     sample = text[:20000].lower()
-    cyrillic = len(_CYRILLIC.findall(sample))
+    # Cyrillic (U+0400-U+04FF) is exactly what UTF-8 writes with a lead byte
+    # 0xD0-0xD3: counting bytes is one C pass, not a Python object per letter.
+    encoded = sample.encode("utf-8", "surrogatepass")
+    cyrillic = sum(encoded.count(lead) for lead in _CYRILLIC_LEADS)
     kazakh = sum(sample.count(c) for c in kk.OWN_LETTERS)
     return "kk" if cyrillic and kazakh / cyrillic > _KAZAKH_SHARE else "ru"

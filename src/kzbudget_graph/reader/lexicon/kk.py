@@ -144,6 +144,32 @@ ACT_TYPE_INSTRUMENTAL: Final[dict[str, str]] = {
     "қаулысымен": "resolution",
     "бұйрығымен": "order",
 }
+# --- The resolution's own legal basis (its preamble) ---------------------------
+# "Қазақстан Республикасының 2004 жылғы 24 сәуірдегі Бюджет кодексіне сәйкес
+# Қазақстан Республикасының Үкіметі ҚАУЛЫ ЕТЕДІ:" — the cited acts, in the
+# dative, then the postposition "сәйкес" (in accordance with), then who decides.
+BASIS_PHRASE: Final = r"(?<![^\W\d_])сәйкес(?![^\W\d_])"
+BASIS_PHRASE_POSITION: Final = "after"  # after the acts it cites
+ACT_TYPE_BASIS: Final[dict[str, str]] = {
+    "заңына": "law",
+    "заңдарына": "law",
+    "кодексіне": "code",
+    "жарлығына": "decree",
+    "жарлықтарына": "decree",
+    "қаулысына": "resolution",
+    "бұйрығына": "order",
+}
+BASIS_CONJUNCTIONS: Final = ("және",)
+DECIDES_WORDS: Final = ("ҚАУЛЫ ЕТЕДІ", "ҚАУЛЫ ЕТЕМІН")
+# Who decides, printed right before those words: "Қазақстан Республикасының Үкіметі".
+DECIDING_BODY: Final = r"Қазақстан\s+Республикасы(?:ның)?\s+[^\W\d_]+"
+# A consolidated text names the date it is current to: "2020 жылғы 24 сәуірдегі
+# жағдай бойынша", "(2020.04.24. берілген өзгерістер мен толықтырулармен)".
+CONSOLIDATED: Final = (
+    r"(?P<date>{date}|\d{1,4}\.\d{1,2}\.\d{1,4})\.?\s*(?:ж\.\s*)?"
+    r"(?:жағдай\s+бойынша|берілген\s+өзгерістер)"
+)
+
 # Amendment notes: "Ескерту. 6-тармаққа өзгерту енгізілді - ..." names the
 # amended part first; the kinds are "annex", "subitem", "item".
 AMENDMENT_TARGET: Final = r"(?i)(?P<num>\d+)\s*-\s*(?P<what>қосымша|тармақша|тармақ)[^\W\d_]*"

@@ -117,6 +117,25 @@ ACT_TYPE_INSTRUMENTAL: Final[dict[str, str]] = {
     "постановлением": "resolution",
     "приказом": "order",
 }
+# --- The resolution's own legal basis (its preamble) ---------------------------
+# "В соответствии с Бюджетным кодексом Республики Казахстан от 24 апреля 2004
+# года Правительство Республики Казахстан ПОСТАНОВЛЯЕТ:" — the phrase, the
+# cited acts in the instrumental, then who decides.
+BASIS_PHRASE: Final = r"(?<![^\W\d_])в\s+соответствии\s+со?(?![^\W\d_])"
+BASIS_PHRASE_POSITION: Final = "before"  # before the acts it cites
+ACT_TYPE_BASIS: Final[dict[str, str]] = {
+    **ACT_TYPE_INSTRUMENTAL,
+    "законами": "law",
+    "указами": "decree",
+}
+BASIS_CONJUNCTIONS: Final = ("и",)
+DECIDES_WORDS: Final = ("ПОСТАНОВЛЯЕТ", "ПОСТАНОВЛЯЮ")
+# Who decides, printed right before those words: "Правительство Республики Казахстан".
+DECIDING_BODY: Final = r"[^\W\d_]+\s+Республики\s+Казахстан"
+# A consolidated text names the date it is current to: "(с изменениями и
+# дополнениями по состоянию на 24.04.2020 г.)", "по состоянию на 24 апреля 2020 года".
+CONSOLIDATED: Final = r"по\s+состоянию\s+на\s+(?P<date>{date}|\d{1,4}\.\d{1,2}\.\d{1,4})"
+
 ISSUER_WORDS: Final[dict[str, str]] = {
     "правительств": "Government",
     "президент": "President",

@@ -1,0 +1,186 @@
+"""The origin map of repair: for each character of a repaired text, the offset
+of the original character it came from.
+
+It is kept as *pieces*, not one number per character: a piece is a stretch of
+the text whose offsets rise by a fixed step — 1 where it was copied, 0 where a
+repair inserted it (every character points at one offset), 2 where the
+letters of a letter-spaced word were joined (``Қ а з а қ`` → ``Қазақ``).
+Building, copying and querying the map then costs time per edit, not per
+character of the document — a clean text is one piece whatever its size.
+:class:`OriginBuilder` writes a new text and its map from an old one;
+:meth:`OriginMap.bounds` answers the question values ask (the smallest and
+largest offset behind a stretch of text).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator
+
+__all__ = ["OriginBuilder", "OriginMap"]
+
+
+class OriginMap:
+    """Per character of a text, the offset in the original it came from.
+
+    Behaves as a read-only sequence of ints (``len``, ``[i]``, iteration).
+    """
+
+    __slots__ = ("_bases", "_descents", "_starts", "_steps", "length")
+
+    def __init__(
+        self,
+        starts: list[int],
+        bases: list[int],
+        steps: list[int],
+        descents: list[int],
+        length: int,
+    ) -> None:
+        self._starts = starts  # where each piece starts in the text
+        self._bases = bases  # the origin of its first character
+        self._steps = steps  # how much the origin rises per character (>= 0)
+        self._descents = descents  # pieces whose first origin is below the previous one's last
+        self.length = length
+
+    @classmethod
+    def identity(cls, length: int) -> OriginMap:
+        """The map of an unrepaired text: character ``i`` comes from offset ``i``."""
+        if not length:
+            return cls([], [], [], [], 0)
+        return cls([0], [0], [1], [], length)
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, i: int) -> int:
+        if i < 0:
+            i += self.length
+        if not 0 <= i < self.length:
+            raise IndexError("origin index out of range")
+        k = bisect_right(self._starts, i) - 1
+        return self._bases[k] + self._steps[k] * (i - self._starts[k])
+
+    def __iter__(self) -> Iterator[int]:
+        ends = [*self._starts[1:], self.length] if self._starts else []
+        for start, end, base, step in zip(
+            self._starts, ends, self._bases, self._steps, strict=True
+        ):
+            if step:
+                yield from range(base, base + step * (end - start), step)
+            else:
+                yield from [base] * (end - start)
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """Smallest and largest origin of the characters ``[start, end)`` (``start < end``)."""
+        starts, bases, steps = self._starts, self._bases, self._steps
+        k0 = bisect_right(starts, start) - 1
+        k1 = bisect_right(starts, end - 1) - 1
+        first = bases[k0] + steps[k0] * (start - starts[k0])
+        last = bases[k1] + steps[k1] * (end - 1 - starts[k1])
+        # Every piece is non-decreasing: without a descent between them, the
+        # first and the last character hold the extremes.
+        d = bisect_right(self._descents, k0)
+        if d == len(self._descents) or self._descents[d] > k1:
+            return first, last
+        # Between two descents the origins never fall: each such run of pieces
+        # has its extremes at its ends, so only the descents are visited.
+        descents = self._descents[d : bisect_right(self._descents, k1)]
+        low, high = first, last
+        for k in descents:  # a run ends right before piece k, the next starts with it
+            j = k - 1
+            high = max(high, bases[j] + steps[j] * (starts[k] - 1 - starts[j]))
+            low = min(low, bases[k])
+        return low, high
+
+
+class OriginBuilder:
+    """Writes a new text piece by piece from ``src``, carrying origins along."""
+
+    __slots__ = ("_bases", "_chars", "_descents", "_starts", "_steps", "length", "src", "src_map")
+
+    def __init__(self, src: str, src_map: OriginMap) -> None:
+        self.src, self.src_map = src, src_map
+        self._chars: list[str] = []
+        self._starts: list[int] = []
+        self._bases: list[int] = []
+        self._steps: list[int] = []
+        self._descents: list[int] = []
+        self.length = 0
+
+    def keep(self, start: int, end: int) -> None:
+        """Copy ``src[start:end]`` with its origins."""
+        if end <= start:
+            return
+        self._chars.append(self.src[start:end])
+        m = self.src_map
+        starts = m._starts
+        k = bisect_right(starts, start) - 1
+        last = bisect_right(starts, end - 1, k) - 1  # the piece of the last character
+        after = starts[k + 1] if k + 1 < len(starts) else m.length
+        delta = self.length - start  # src offset → offset in the new text
+        self._add(
+            min(end, after) - start, m._bases[k] + m._steps[k] * (start - starts[k]), m._steps[k]
+        )
+        if last > k:
+            # The whole pieces after the first are copied as they are: they
+            # cannot continue the one before them (the source map would have
+            # merged them), and their descents are the source's.
+            shift = len(self._starts) - (k + 1)
+            self._starts.extend([s + delta for s in starts[k + 1 : last + 1]])
+            self._bases.extend(m._bases[k + 1 : last + 1])
+            self._steps.extend(m._steps[k + 1 : last + 1])
+            descents = m._descents
+            lo, hi = bisect_right(descents, k), bisect_right(descents, last)
+            self._descents.extend([d + shift for d in descents[lo:hi]])
+        self.length = end + delta
+
+    def keep_each(self, positions: list[int]) -> None:
+        """Copy the single characters ``src[p]`` for ``p`` in ``positions`` (ascending)."""
+        src, m = self.src, self.src_map
+        starts, bases, steps = m._starts, m._bases, m._steps
+        self._chars.append("".join([src[p] for p in positions]))
+        k = bisect_right(starts, positions[0]) - 1
+        last = len(starts) - 1
+        first, n = positions[0], len(positions)
+        gap = (positions[-1] - first) // (n - 1) if n > 1 else 1
+        if (k == last or starts[k + 1] > positions[-1]) and positions == list(
+            range(first, positions[-1] + 1, gap)
+        ):
+            # evenly spaced inside one piece (a letter-spaced word): one new piece
+            self._add(n, bases[k] + steps[k] * (first - starts[k]), steps[k] * gap)
+            return
+        for p in positions:
+            while k < last and starts[k + 1] <= p:
+                k += 1
+            self._add(1, bases[k] + steps[k] * (p - starts[k]), 0)
+
+    def put(self, text: str, origin: int) -> None:
+        """Insert ``text``; all its characters point at ``origin``."""
+        if text:
+            self._chars.append(text)
+            self._add(len(text), origin, 0)
+
+    def _add(self, n: int, base: int, step: int) -> None:
+        if self._starts:
+            k = len(self._starts) - 1
+            k_step, k_base = self._steps[k], self._bases[k]
+            k_length = self.length - self._starts[k]
+            k_last = k_base + k_step * (k_length - 1)
+            if k_length == 1 and base >= k_last and (n == 1 or step == base - k_last):
+                # a one-character piece takes any step: "Қ а з" → "Қаз" is one piece
+                self._steps[k] = base - k_last
+                self.length += n
+                return
+            if base == k_last + k_step and (n == 1 or step == k_step):  # it continues
+                self.length += n
+                return
+            if base < k_last:
+                self._descents.append(k + 1)
+        self._starts.append(self.length)
+        self._bases.append(base)
+        self._steps.append(step)
+        self.length += n
+
+    def result(self) -> tuple[str, OriginMap]:
+        text = "".join(self._chars)
+        return text, OriginMap(self._starts, self._bases, self._steps, self._descents, self.length)
