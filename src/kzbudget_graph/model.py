@@ -35,6 +35,9 @@ class Warning:
     message: str
     annex: str | None = None
     field: str | None = None
+    # The passage the warning is about, when known: lets a report that also
+    # validates the graph tell the same fact found twice and say it once.
+    span: Span | None = None
 
     def __str__(self) -> str:
         where = ", ".join(

@@ -56,7 +56,10 @@ def parse_legal_basis(
     acts: list[LegalAct] = []
     warnings: list[Warning] = []
     for a, b in _split(text, start, end):
+        known = len(warnings)
         act = _parse_reference(cut, a, b, annex, warnings, lex)
+        for w in warnings[known:]:
+            w.span = w.span or cut.span(a, b)
         if act:
             acts.append(act)
     if not acts:
