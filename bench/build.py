@@ -1,6 +1,6 @@
 """Build steps after extraction, at scale: map, validate, write, load (issue #14).
 
-    python bench/build.py [N ...] [--no-remote]     (default: 1000 10000 passports)
+    python bench/build.py [N ...] [--no-remote] [--no-store]   (default: 1000 10000)
 
 Each size runs in a fresh process, so its peak memory (ru_maxrss) is its own.
 The documents are bench/synthetic.py's distinct passports (7 per document),
@@ -55,7 +55,7 @@ class Clock:
         self.cpu[self._step] += time.process_time() - self._cpu
 
 
-def one(passports: int, remote: bool) -> dict:
+def one(passports: int, remote: bool, embedded: bool = True) -> dict:
     import pyoxigraph as ox
 
     from kzbudget_graph.graph.identifiers import Identifiers
@@ -96,9 +96,10 @@ def one(passports: int, remote: bool) -> dict:
                 trig.write(serialize_document(mapped, "trig", pre))
                 nq.write(serialize_document(mapped, "nq", pre))  # for the remote load
                 clock.stop()
-                clock.start("store")
-                store.replace_graph_data(mapped.name.value, data)
-                clock.stop()
+                if embedded:
+                    clock.start("store")
+                    store.replace_graph_data(mapped.name.value, data)
+                    clock.stop()
                 out["passports"] += len(doc.passports)
                 out["documents"] += 1
                 out["triples"] += len(mapped)
@@ -108,7 +109,7 @@ def one(passports: int, remote: bool) -> dict:
         nq.close()
         out["wall_s"] = {k: round(v, 2) for k, v in clock.wall.items()}
         out["cpu_s"] = {k: round(v, 2) for k, v in clock.cpu.items()}
-        out["store_triples_per_s"] = round(out["triples"] / clock.wall["store"])
+        out["store_triples_per_s"] = round(out["triples"] / max(clock.wall["store"], 1e-9))
         out["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         if remote:
             out.update(remote_load(tmp / "graph.nq", tmp, out["triples"]))
@@ -164,10 +165,11 @@ def remote_load(nq: Path, tmp: Path, triples: int) -> dict:
 
 def main() -> None:
     args = sys.argv[1:]
-    remote = "--no-remote" not in args
-    args = [a for a in args if a != "--no-remote"]
+    remote, embedded = "--no-remote" not in args, "--no-store" not in args
+    flags = [a for a in args if a.startswith("--no-")]
+    args = [a for a in args if a not in flags]
     if args and args[0] == "--one":
-        print(json.dumps(one(int(args[1]), remote)))
+        print(json.dumps(one(int(args[1]), remote, embedded)))
         return
     sizes = [int(a) for a in args] or [1000, 10000]
     python = platform.python_version()
@@ -175,7 +177,7 @@ def main() -> None:
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for n in sizes:
         proc = subprocess.run(
-            [sys.executable, __file__, "--one", str(n), *([] if remote else ["--no-remote"])],
+            [sys.executable, __file__, "--one", str(n), *flags],
             capture_output=True,
             text=True,
             check=True,

@@ -540,3 +540,22 @@ def test_a_file_that_fails_to_parse_late_sends_nothing(built, fresh_oxigraph, tm
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "cannot parse" in result.stderr
     assert graph_count(fresh_oxigraph.query_url, source_graph(trig)) == 0
+
+
+def test_the_bulk_load_replaces_graphs_and_checks_the_store(built, fresh_oxigraph, tmp_path):
+    """--bulk: Oxigraph's no_transaction loader, the file's graphs deleted first."""
+    trig, _ = built
+    name = source_graph(trig)
+    nq = tmp_path / "graph.nq"
+    assert run_cli("build", str(CORPUS), "-o", str(nq), "--no-store").returncode == 0
+    lines = len(nq.read_bytes().splitlines())
+    for _ in range(2):  # the second load replaces the graph, never adds to it
+        result = run_cli("load", str(nq), "--endpoint", fresh_oxigraph.store_url, "--bulk")
+        assert result.returncode == 0, result.stderr
+        assert f"loaded 1 named graph(s), {lines} triples" in result.stderr
+        assert graph_count(fresh_oxigraph.query_url, name) == lines
+    refused = run_cli(
+        "load", str(nq), "--endpoint", fresh_oxigraph.store_url, "--bulk",
+        "--update-endpoint", fresh_oxigraph.base + "/update",
+    )  # fmt: skip
+    assert refused.returncode == 2 and "--bulk needs" in refused.stderr

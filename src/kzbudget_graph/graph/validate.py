@@ -113,9 +113,12 @@ def validate_ntriples(
     ontology = ontology if ontology is not None else load_ontology()
     if engine == "shacl-rust":
         return _validate_rust(data, shapes, ontology)
-    graph = Graph()
-    graph.parse(data=data, format="nt")
-    return validate_graph(graph, shapes, ontology, engine=engine)
+    if engine not in ENGINES:
+        raise KzbudgetError(f"unknown SHACL engine {engine!r} (one of {', '.join(ENGINES)})")
+    # one parse of data + ontology: no per-document copy of either
+    combined = Graph()
+    combined.parse(data=data.decode("utf-8") + _ontology_nt(ontology), format="nt")
+    return _validate_pyshacl(combined, combined, shapes)
 
 
 def validate_graph(
@@ -143,12 +146,19 @@ def validate_graph(
     combined = Graph()
     combined += data
     combined += ontology
+    return _validate_pyshacl(combined, data, shapes, engine_sparql)
+
+
+def _validate_pyshacl(
+    combined: Graph, data: Graph, shapes: Graph, engine_sparql: bool = True
+) -> Report:
+    """pyshacl over ``combined`` (data + ontology); ``data`` names the findings."""
     if not engine_sparql:
         _conforms, results, _text = shacl_validate(
             combined, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
         )
         return Report(_sort(_findings(results, data, shapes)))
-    core, constraints = _split_sparql(shapes)
+    core, constraints = _split_cached(shapes)
     _conforms, results, _text = shacl_validate(
         combined, shacl_graph=core, inference="none", advanced=True, allow_warnings=True
     )
@@ -234,6 +244,17 @@ def _fast_path_fits(shapes: Graph, shape: Node, constraint: Node) -> bool:
         if shapes.value(node, SH.deactivated) == Literal(True):
             return False
     return len(list(shapes.objects(constraint, SH.message))) <= 1
+
+
+_SPLIT: dict[int, tuple[Graph, tuple[Graph, list[_SparqlConstraint]]]] = {}
+
+
+def _split_cached(shapes: Graph) -> tuple[Graph, list[_SparqlConstraint]]:
+    """:func:`_split_sparql`, once per process for one shapes graph."""
+    cached = _SPLIT.get(id(shapes))
+    if cached is None or cached[0] is not shapes:
+        cached = _SPLIT[id(shapes)] = (shapes, _split_sparql(shapes))
+    return cached[1]
 
 
 def _split_sparql(shapes: Graph) -> tuple[Graph, list[_SparqlConstraint]]:
@@ -468,7 +489,7 @@ def _findings(results: Graph, data: Graph, shapes: Graph) -> list[Finding]:
                 severity=severity,
                 focus=str(focus),
                 label=_label(data, focus),
-                path=_path_text(results, path),
+                path=_path_text(shapes, path),  # named as the shacl-rust findings are
                 message=str(message) if message else "",
                 shape=str(owners.get(source_shape, source_shape)),
                 span=span,
@@ -501,11 +522,11 @@ def _label(data: Graph | _Lookup, node: Node | None) -> str | None:
     return None
 
 
-def _path_text(results: Graph, path: Node | None) -> str | None:
+def _path_text(graph: Graph, path: Node | None) -> str | None:
     if path is None:
         return None
     if isinstance(path, URIRef):
-        return results.namespace_manager.normalizeUri(path)
+        return graph.namespace_manager.normalizeUri(path)
     return "(complex path)"
 
 

@@ -2,12 +2,16 @@
 
 Both keep one named graph per source document and replace it whole:
 
-* embedded (pyoxigraph, on disk, default ``./kzbudget-store``): one SPARQL
-  update ``DROP SILENT GRAPH …; INSERT DATA …`` per graph, a single
-  transaction, so a reader sees the old graph or the new one, never a mix;
+* embedded (pyoxigraph, on disk, default ``./kzbudget-store``): one
+  transaction per graph — a transactional ``load`` for a new graph, one SPARQL
+  update ``DROP SILENT GRAPH …; INSERT DATA …`` to replace one — so a reader
+  sees the old graph or the new one, never a mix;
 * remote: the SPARQL 1.1 Graph Store HTTP Protocol (``PUT`` replaces the
   graph; a failed request leaves it as it was), or, for servers without one,
-  a single SPARQL Update request ``DROP SILENT GRAPH …; INSERT DATA …``.
+  SPARQL Update ``DROP SILENT GRAPH …; INSERT DATA …``. A graph file is
+  streamed from disk (:func:`plan_load`, then :func:`stream_load` in chunks
+  that each finish within the timeout, or :func:`bulk_load`, Oxigraph's
+  non-atomic bulk loader over HTTP); memory holds one chunk.
 
 Credentials come only from ``KZBUDGET_ENDPOINT_USER`` and
 ``KZBUDGET_ENDPOINT_PASSWORD``; HTTP Basic and Digest are both answered
