@@ -189,7 +189,8 @@ def main() -> None:
         )
         for step in STEPS:
             print(f"  {step:<9} {r['wall_s'][step]:>7.2f} s wall {r['cpu_s'][step]:>7.2f} s CPU")
-        print(f"  store     {r['store_triples_per_s']:,} triples/s")
+        if r["wall_s"]["store"]:
+            print(f"  store     {r['store_triples_per_s']:,} triples/s")
         if "remote_s" in r:
             print(f"  checking  {r['remote_plan_s']} s (the load's first pass over the file)")
             for label, name in (("remote", "PUT/graph"), ("remote_bulk", "--bulk")):
