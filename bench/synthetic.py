@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from kzbudget_graph.model import Document
@@ -21,9 +22,13 @@ CORPUS = (
 
 def synthetic_documents(passports: int) -> list[Document]:
     """About ``passports`` passports, as copies of the corpus with distinct codes."""
+    return list(iter_synthetic_documents(passports))
+
+
+def iter_synthetic_documents(passports: int) -> Iterator[Document]:
+    """The documents of :func:`synthetic_documents`, one at a time (bounded memory)."""
     base = extract_file(CORPUS)
     per_doc = len(base.passports)
-    docs = []
     for i in range((passports + per_doc - 1) // per_doc):
         doc = copy.deepcopy(base)
         doc.source.sha256 = hashlib.sha256(f"{base.source.sha256}/{i}".encode()).hexdigest()
@@ -34,5 +39,4 @@ def synthetic_documents(passports: int) -> list[Document]:
             if p.cost and p.cost.thousand_kzt is not None:
                 p.cost.thousand_kzt += i
                 p.cost.words_value_kzt = p.cost.thousand_kzt * 1000
-        docs.append(doc)
-    return docs
+        yield doc

@@ -188,3 +188,92 @@ def test_only_approving_and_amending_resolutions_are_kzb_resolutions(corpus_grap
     cited = ID["act/P990000145_"]  # a resolution cited as legal basis only
     assert (cited, RDF.type, ELI.LegalResource) in corpus_graph
     assert (cited, RDF.type, KZB.Resolution) not in corpus_graph
+
+
+# --- issue #14: pyoxigraph on the hot path -----------------------------------------
+
+BEFORE = CORPUS.parent.parent / "tests" / "data" / "graph-before" / "corpus-kk-ru.nq.gz"
+
+
+def _quads(data: bytes, fmt) -> set:
+    import pyoxigraph as ox
+
+    return set(ox.parse(data, format=fmt))
+
+
+def test_the_graph_is_the_one_rdflib_made_before(tmp_path):
+    """The pyoxigraph mapper gives the graph the rdflib mapper gave (N-Quads of the
+    kk and ru corpus, written by the rdflib pipeline before the change); the one
+    intended difference: a decimal's lexical form is canonical (42.0 → 42)."""
+    import gzip
+
+    import pyoxigraph as ox
+
+    from kzbudget_graph.pipeline import Settings, build
+
+    out = tmp_path / "graph.nq"
+    build([CORPUS, RU_DAMAGED], output=out, store=None, settings=Settings(fmt="nq"))
+    new = _quads(out.read_bytes(), ox.RdfFormat.N_QUADS)
+    before = _quads(gzip.decompress(BEFORE.read_bytes()), ox.RdfFormat.N_QUADS)
+
+    def canonical(q):
+        o = q.object
+        if isinstance(o, ox.Literal) and o.datatype.value == str(XSD.decimal):
+            o = ox.Literal(format(Decimal(o.value).normalize(), "f"), datatype=o.datatype)
+        return ox.Quad(q.subject, q.predicate, o, q.graph_name)
+
+    assert len(new) == len(before) > 10_000
+    assert new == {canonical(q) for q in before}
+    decimals = [q.object.value for q in new if q.predicate.value == str(KZB.targetValue)]
+    assert "42" in decimals and not any(v.endswith(".0") for v in decimals)
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "trig", "nq", "jsonld"])
+def test_every_format_holds_the_same_graph(fmt, tmp_path):
+    """Each writer (pyoxigraph's, rdflib's JSON-LD) writes the very quads of N-Quads."""
+    import pyoxigraph as ox
+
+    from kzbudget_graph.pipeline import Settings, build
+
+    paths = {}
+    for f in ("nq", fmt):
+        paths[f] = tmp_path / f"graph.{f}"
+        build([CORPUS, RU_DAMAGED], output=paths[f], store=None, settings=Settings(fmt=f))
+    quads = _quads(paths["nq"].read_bytes(), ox.RdfFormat.N_QUADS)
+    formats = {
+        "ttl": ox.RdfFormat.TURTLE,
+        "nt": ox.RdfFormat.N_TRIPLES,
+        "trig": ox.RdfFormat.TRIG,
+        "nq": ox.RdfFormat.N_QUADS,
+        "jsonld": ox.RdfFormat.JSON_LD,
+    }
+    got = _quads(paths[fmt].read_bytes(), formats[fmt])
+    if fmt in ("ttl", "nt"):  # the union of the named graphs
+        assert {q.triple for q in got} == {q.triple for q in quads}
+    else:
+        assert got == quads
+
+
+def test_the_store_holds_the_very_terms_that_were_validated(tmp_path, shapes, ontology):
+    """Written, validated and stored terms are the same (issue #14: the store gave back
+    xsd:integer for xsd:nonNegativeInteger and 42 for 42.0); the graph read back from
+    the store validates with the same findings."""
+    import pyoxigraph as ox
+
+    from kzbudget_graph.graph.validate import validate_ntriples
+    from kzbudget_graph.pipeline import Settings, build
+    from kzbudget_graph.store.store import EmbeddedStore
+
+    out, store = tmp_path / "graph.nq", tmp_path / "store"
+    summary = build([CORPUS], output=out, store=store, settings=Settings(fmt="nq"))
+    written = _quads(out.read_bytes(), ox.RdfFormat.N_QUADS)
+    (name,) = {q.graph_name for q in written}
+    with EmbeddedStore(store) as s:
+        stored = set(s.store.quads_for_pattern(None, None, None, name))
+        back = s.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)
+    assert stored == written
+    datatypes = {q.object.datatype.value for q in stored if isinstance(q.object, ox.Literal)}
+    assert str(XSD.integer) in datatypes and str(XSD.decimal) in datatypes
+    report = validate_ntriples(back, shapes, ontology)
+    assert report.violations == []
+    assert [f.key for f in report.findings] == [f.key for f in summary.findings]

@@ -455,3 +455,107 @@ def test_what_the_store_holds_is_what_was_validated(corpus_graph, shapes, ontolo
 
     assert canonical(back) == canonical(corpus_graph)
     assert validate_graph(back, shapes, ontology).violations == []
+
+
+# --- remote load: streamed, chunked, replacing, whole-store rules (issues #14, #11) --------
+
+
+@pytest.fixture
+def fresh_oxigraph(tmp_path):
+    server = start_oxigraph(tmp_path / "fresh")
+    yield server
+    server.stop()
+
+
+def test_a_remote_reload_says_which_version_it_replaced(built, fresh_oxigraph, tmp_path):
+    trig, _ = built
+    name = source_graph(trig)
+    first = run_cli("load", str(trig), "--endpoint", fresh_oxigraph.store_url)
+    assert first.returncode == 0, first.stderr
+    assert "replaced" not in first.stderr
+    count = graph_count(fresh_oxigraph.query_url, name)
+    # a corrected file: the same document, other bytes
+    corrected = tmp_path / CORPUS.name
+    corrected.write_bytes(CORPUS.read_bytes() + b"\n")
+    new = tmp_path / "corrected.nq"
+    assert run_cli("build", str(corrected), "-o", str(new), "--no-store").returncode == 0
+    again = run_cli("load", str(new), "--endpoint", fresh_oxigraph.store_url)
+    assert again.returncode == 0, again.stderr
+    old_source = RemoteEndpoint(fresh_oxigraph.query_url)
+    assert graph_count(old_source.url, name) == count  # replaced, not added
+    import hashlib
+
+    old_sha = hashlib.sha256(CORPUS.read_bytes()).hexdigest()
+    assert f"replaced {name}: the version from {ID['source/' + old_sha]}" in " ".join(
+        again.stderr.split()
+    )
+
+
+def test_a_graph_larger_than_a_chunk_is_replaced_whole(built, fresh_oxigraph):
+    import pyoxigraph as ox
+
+    from kzbudget_graph.store.store import plan_load, stream_load
+
+    trig, _ = built
+    name = source_graph(trig)
+    target = RemoteEndpoint(fresh_oxigraph.store_url)
+    plan = plan_load(trig, ox.RdfFormat.TRIG)
+    assert plan.graphs == {name: len(union(read_graph(trig)))}
+    requests = []
+    sent = target.send_triples
+
+    def counting(*args, **kwargs):
+        requests.append(kwargs["replace"])
+        sent(*args, **kwargs)
+
+    target.send_triples = counting
+    for _ in range(2):  # twice: the second load replaces, never adds
+        n = stream_load(target, trig, ox.RdfFormat.TRIG, plan, chunk_triples=1000)
+        assert n == plan.triples
+        assert graph_count(fresh_oxigraph.query_url, name) == plan.triples
+    per_load = -(-plan.triples // 1000)
+    assert requests == ([True] + [False] * (per_load - 1)) * 2
+
+
+def test_the_remote_load_runs_the_whole_store_rules(built, fresh_oxigraph, tmp_path):
+    trig, _ = built
+    assert run_cli("load", str(trig), "--endpoint", fresh_oxigraph.store_url).returncode == 0
+    nt = tmp_path / "old.nt"
+    assert run_cli("build", str(CORPUS), "-o", str(nt), "--no-store").returncode == 0
+    old_name = "https://w3id.org/kzbudget/graph/source/" + "0" * 64  # named the old way
+    stale = run_cli("load", str(nt), "--endpoint", fresh_oxigraph.store_url, "--graph", old_name)
+    assert stale.returncode == 1
+    assert "store:OneGraphPerDocument" in stale.stderr
+    assert "passport https://w3id.org/kzbudget/id/passport/2007/608/001" in stale.stderr
+    assert "one is left from an older version" in stale.stderr
+
+
+def test_a_file_that_fails_to_parse_late_sends_nothing(built, fresh_oxigraph, tmp_path):
+    trig, _ = built
+    nq = tmp_path / "graph.nq"
+    assert run_cli("build", str(CORPUS), "-o", str(nq), "--no-store").returncode == 0
+    broken = tmp_path / "broken.nq"
+    broken.write_bytes(nq.read_bytes() + b"<http://a> <http://b> this is not n-quads .\n")
+    result = run_cli("load", str(broken), "--endpoint", fresh_oxigraph.store_url)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "cannot parse" in result.stderr
+    assert graph_count(fresh_oxigraph.query_url, source_graph(trig)) == 0
+
+
+def test_the_bulk_load_replaces_graphs_and_checks_the_store(built, fresh_oxigraph, tmp_path):
+    """--bulk: Oxigraph's no_transaction loader, the file's graphs deleted first."""
+    trig, _ = built
+    name = source_graph(trig)
+    nq = tmp_path / "graph.nq"
+    assert run_cli("build", str(CORPUS), "-o", str(nq), "--no-store").returncode == 0
+    lines = len(nq.read_bytes().splitlines())
+    for _ in range(2):  # the second load replaces the graph, never adds to it
+        result = run_cli("load", str(nq), "--endpoint", fresh_oxigraph.store_url, "--bulk")
+        assert result.returncode == 0, result.stderr
+        assert f"loaded 1 named graph(s), {lines} triples" in result.stderr
+        assert graph_count(fresh_oxigraph.query_url, name) == lines
+    refused = run_cli(
+        "load", str(nq), "--endpoint", fresh_oxigraph.store_url, "--bulk",
+        "--update-endpoint", fresh_oxigraph.base + "/update",
+    )  # fmt: skip
+    assert refused.returncode == 2 and "--bulk needs" in refused.stderr

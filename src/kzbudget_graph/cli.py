@@ -383,7 +383,7 @@ def query(
 
 @app.command()
 def load(
-    graph: Annotated[Path, typer.Argument(help="A graph file (.trig keeps its named graphs).")],
+    graph: Annotated[Path, typer.Argument(help="A graph file (.nq, .trig: named graphs kept).")],
     endpoint: Annotated[str, typer.Option(help="The server's Graph Store endpoint.")],
     graph_name: Annotated[
         str | None, typer.Option("--graph", help="Named graph for a .ttl/.nt/.jsonld file.")
@@ -392,42 +392,98 @@ def load(
         str | None,
         typer.Option(help="Use SPARQL Update at this URL (server without Graph Store)."),
     ] = None,
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for the server.")] = 60.0,
+    query_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            help="The server's query endpoint, for the whole-store rules after loading "
+            "(default: derived from --endpoint for Oxigraph and Virtuoso)."
+        ),
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for each request.")] = 60.0,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="Oxigraph's bulk loader over HTTP (no_transaction): faster, not atomic — "
+            "for a server nobody queries during the load.",
+        ),
+    ] = False,
 ) -> None:
-    """Load a graph into a SPARQL 1.1 server, replacing each named graph whole."""
-    from .graph.serialize import read_graph
-    from .store.store import RemoteEndpoint, load_graphs
+    """Load a graph file into a SPARQL 1.1 server, replacing each named graph whole.
 
-    dataset = read_graph(graph)
-    graphs = _named_graphs(dataset, graph_name, graph)
+    The file is read twice from disk, never whole into memory: once to check
+    it parses and count its graphs, then to send each graph in chunks that
+    finish within the timeout. A graph the server held before is reported
+    with the source file of the version it replaced; then the whole-store
+    rules (one act per adilet code, one passport per programme, year and
+    language, no graph left from an older version) run on the server.
+    For a local server's first load of a large graph, its own bulk loader is
+    faster (README: `oxigraph load`, Virtuoso `ld_dir`).
+    """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .graph.serialize import check_graph_file
+    from .graph.validate import Report
+    from .report import print_validation
+    from .store.consistency import check_store
+    from .store.store import (
+        RemoteEndpoint,
+        bulk_load,
+        document_sources,
+        named_graphs,
+        plan_load,
+        query_url_of,
+        stream_load,
+    )
+
+    fmt = check_graph_file(graph)
+    plan = plan_load(graph, fmt, graph_name)
     target = RemoteEndpoint(update_endpoint or endpoint, timeout=timeout)
     _warn(target.warnings)
-    n = load_graphs(target, graphs, use_update=update_endpoint is not None)
-    triples = sum(len(g) for _, g in graphs)
-    err.print(f"loaded {n} named graph(s), {triples} triples, into {safe(target.url)}")
-
-
-def _named_graphs(dataset, graph_name: str | None, path: Path) -> list[tuple[str, object]]:
-    from rdflib import RDF, URIRef
-
-    from .graph.identifiers import KZB
-    from .graph.serialize import union
-
-    named = [(str(g.identifier), g) for g in dataset.graphs() if len(g)]
-    default = dataset.default_graph
-    if graph_name:
-        if len(named) > 1:
-            raise KzbudgetError(f"{path}: holds {len(named)} named graphs; --graph names one")
-        return [(graph_name, union(dataset))]
-    if len(default) and not any(name != str(default.identifier) for name, _ in named):
-        # a document graph names itself (<graph> a kzb:DocumentGraph)
-        sources = sorted(
-            str(s) for s in default.subjects(RDF.type, KZB.DocumentGraph) if isinstance(s, URIRef)
+    query_url = query_endpoint or query_url_of(endpoint)
+    reader = RemoteEndpoint(query_url, timeout=timeout) if query_url else None
+    before = document_sources(reader) if reader else {}
+    if bulk and (reader is None or update_endpoint):
+        raise KzbudgetError("--bulk needs Oxigraph's /store endpoint (or --query-endpoint)")
+    columns = (TextColumn("loading"), BarColumn(), TextColumn("{task.completed:,} triples"))
+    with Progress(*columns, TimeRemainingColumn(), console=err.console, transient=True) as progress:
+        task = progress.add_task("loading", total=plan.triples)
+        advance = lambda n: progress.advance(task, n)  # noqa: E731
+        if bulk:
+            existing = named_graphs(reader)
+            triples = bulk_load(target, graph, fmt, plan, existing, on_progress=advance)
+        else:
+            triples = stream_load(
+                target,
+                graph,
+                fmt,
+                plan,
+                use_update=update_endpoint is not None,
+                on_progress=advance,
+            )
+    err.print(
+        f"loaded {len(plan.graphs)} named graph(s), {triples} triples, into {safe(target.url)}",
+        markup=False,
+        soft_wrap=True,
+    )
+    if reader is None:
+        err.print(
+            "the whole-store rules did not run: give --query-endpoint", markup=False, soft_wrap=True
         )
-        if len(sources) != 1:
-            raise KzbudgetError(f"{path}: no named graphs in the file; give one with --graph IRI")
-        return [(sources[0], default)]
-    return [(n, g) for n, g in named if n != str(default.identifier)]
+        return
+    after = document_sources(reader)
+    for name in plan.graphs:
+        old = [src for src in before.get(name, []) if src not in after.get(name, [])]
+        if old:
+            err.print(
+                f"replaced {safe(name)}: the version from {safe(', '.join(old))}",
+                markup=False,
+                soft_wrap=True,
+            )
+    findings = check_store(reader.query)
+    if findings:
+        print_validation(Report(findings), err)
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -5,6 +5,11 @@ Each source file is extracted, mapped, validated and serialised on its own
 per worker, not the corpus. The main process appends each document to a
 temporary output file and stages its N-Triples for the store.
 
+The hot path is pyoxigraph's: the mapper makes pyoxigraph triples, which are
+written once as N-Triples — the bytes that are validated (shacl-rust parses
+them) and loaded into the store — and once in the output format. rdflib
+only writes JSON-LD and runs the reference engine (``--engine pyshacl``).
+
 Nothing is half-written: only when every document has been read and
 validated is the temporary file renamed over the output, and only then is
 the store loaded — one named graph at a time, each replaced atomically. A
@@ -24,7 +29,6 @@ import collections
 import contextlib
 import datetime as dt
 import hashlib
-import io
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -32,22 +36,23 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from . import __version__
 from .errors import KzbudgetError
 from .graph.identifiers import DEFAULT_BASE, Identifiers
 from .graph.link import Linker, load_known_acts
-from .graph.rdf import bind_prefixes, document_graph, graph_name, run_graph
-from .graph.serialize import FORMATS, serialize
-from .graph.validate import Finding, load_ontology, load_shapes, validate_graph
+from .graph.rdf import bind_prefixes, document_triples, prefixes, run_graph
+from .graph.serialize import OX_FORMATS, add_to_dataset, serialize, serialize_document
+from .graph.validate import Finding, load_ontology, load_shapes, validate_ntriples
 from .output import publish, temporary_beside
 from .reader.extract import extract_source, source_parts
 from .reader.read import SourceText, read_source
 from .store.consistency import check_store
 from .store.store import ONTOLOGY_GRAPH, EmbeddedStore, previous_versions
 
-STREAMABLE = {"ttl", "nt", "trig", "nq"}  # formats whose documents concatenate
+STREAMABLE = set(OX_FORMATS)  # formats whose documents concatenate
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +71,8 @@ class DocumentResult:
     sha256: str
     passports: int
     triples: int
-    ntriples: bytes
-    serialized: str
+    ntriples: bytes  # what is validated and what the store loads
+    serialized: bytes  # the document in the output format (streamable formats)
     warnings: list[str]
     findings: list[Finding]
 
@@ -90,15 +95,15 @@ class BuildSummary:
 _worker: dict[str, object] = {}
 
 
-def _context(settings: Settings) -> tuple[Identifiers, Linker, Graph, Graph]:
+def _context(settings: Settings) -> tuple[Identifiers, Linker, Graph | None, Graph | None]:
     """Per-process state, loaded once: identifiers, linker, shapes, ontology."""
     if _worker.get("settings") != settings:
         _worker.update(
             settings=settings,
             ids=Identifiers(settings.base),
             linker=Linker(load_known_acts(settings.acts)),
-            shapes=load_shapes(),
-            ontology=load_ontology(),
+            shapes=load_shapes() if settings.validate else None,
+            ontology=load_ontology() if settings.validate else None,
         )
     return _worker["ids"], _worker["linker"], _worker["shapes"], _worker["ontology"]  # type: ignore[return-value]
 
@@ -107,37 +112,30 @@ def process_source(source: SourceText, path: str, settings: Settings) -> Documen
     """Extract, map, validate and serialise one source document (one resolution)."""
     ids, linker, shapes, ontology = _context(settings)
     doc = extract_source(source)
-    graph = document_graph(doc, ids, linker)
-    name = str(graph_name(doc, ids, linker))
+    mapped = document_triples(doc, ids, linker)
+    ntriples = ox.serialize(mapped.triples, format=ox.RdfFormat.N_TRIPLES)
     findings = (
-        validate_graph(graph, shapes, ontology, engine=settings.engine).findings
+        validate_ntriples(ntriples, shapes, ontology, engine=settings.engine).findings
         if settings.validate
         else []
     )
     warnings = [str(w) for p in doc.passports for w in p.warnings] + [str(w) for w in doc.warnings]
-    serialized = ""
-    if settings.fmt in STREAMABLE:
-        serialized = _serialize_one(graph, name, settings.fmt, ids)
+    serialized = b""
+    if settings.fmt == "nt":
+        serialized = ntriples
+    elif settings.fmt in STREAMABLE:
+        serialized = serialize_document(mapped, settings.fmt, prefixes(ids))
     return DocumentResult(
         path=source.name,  # file#k for the k-th resolution of a compilation
-        graph_name=name,
+        graph_name=mapped.name.value,
         sha256=doc.source.sha256,
         passports=len(doc.passports),
-        triples=len(graph),
-        ntriples=graph.serialize(format="nt", encoding="utf-8"),
+        triples=len(mapped),
+        ntriples=ntriples,
         serialized=serialized,
         warnings=warnings,
         findings=findings,
     )
-
-
-def _serialize_one(graph: Graph, name: str, fmt: str, ids: Identifiers) -> str:
-    if fmt in ("trig", "nq"):
-        ds = Dataset()
-        bind_prefixes(ds, ids)
-        ds.graph(name).__iadd__(graph)
-        return ds.serialize(format=FORMATS[fmt])
-    return graph.serialize(format=FORMATS[fmt])
 
 
 def _sources(files: Sequence[str | Path]) -> Iterator[tuple[SourceText, str]]:
@@ -198,7 +196,7 @@ def build(
         else:
             out_fh, out_name = tempfile.TemporaryFile(prefix="kzbudget-out."), None  # noqa: SIM115
         stack.callback(_discard, out_fh, out_name)
-        out = io.TextIOWrapper(out_fh, encoding="utf-8")
+        out = out_fh
         staged = stack.enter_context(tempfile.TemporaryFile(prefix="kzbudget-staged."))
         chunks: list[tuple[str, int, int]] = []
         whole = Dataset() if settings.fmt not in STREAMABLE else None
@@ -227,16 +225,16 @@ def build(
             staged.write(result.ntriples)
             chunks.append((result.graph_name, start, staged.tell()))
             if whole is not None:
-                whole.graph(result.graph_name).parse(data=result.ntriples, format="nt")
+                add_to_dataset(whole, result.graph_name, result.ntriples)
             else:
                 out.write(result.serialized)
             if on_document:
                 on_document(result)
         if summary.violations:
             return summary
-        if whole is not None:
+        if whole is not None:  # JSON-LD: the one format written whole (compact, by rdflib)
             bind_prefixes(whole, Identifiers(settings.base))
-            out.write(serialize(whole, settings.fmt))
+            out.write(serialize(whole, settings.fmt).encode("utf-8"))
         out.flush()
         os.fsync(out.fileno())
         if embedded is not None:
@@ -261,7 +259,7 @@ def build(
                 summary.findings.extend(check_store(embedded.query))
             summary.store_triples = embedded.triple_count()
         if output is not None:
-            out.detach().close()
+            out.close()
             try:
                 publish(out_name, output)
             except KzbudgetError as exc:
@@ -269,7 +267,7 @@ def build(
                 raise KzbudgetError(f"{exc}; the previous output is kept{current}") from None
         elif write_stdout is not None:
             out.seek(0)
-            write_stdout(out.read())
+            write_stdout(out.read().decode("utf-8"))
         return summary
 
 

@@ -1,6 +1,7 @@
 """Step 5 — RDF: the extracted model as triples (ontology/kzbudget.ttl).
 
-One :class:`rdflib.Graph` per source document, a named graph named after the
+One graph of pyoxigraph triples per source document (rdflib only at the edge:
+JSON-LD and the pyshacl engine), a named graph named after the
 document's *identity* — the act it contains, its language (and consolidation
 date) — not after the file's bytes, so a corrected file replaces its graph.
 The file itself is the ``eli:Format`` manifestation of the resolution's
@@ -23,8 +24,11 @@ of one file are byte-identical.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SKOS
 
@@ -42,13 +46,17 @@ from .namespaces import DCAT, ELI, LANGUAGE, OA, QB, SDMX_ATTR, SDMX_DIM, SDMX_M
 
 __all__ = [
     "ADMINISTRATOR_MATCH",
+    "DocumentTriples",
     "bind_prefixes",
     "build_dataset",
     "decimal_literal",
     "document_graph",
     "document_key",
+    "document_triples",
     "graph_name",
+    "prefixes",
     "run_graph",
+    "to_rdflib",
 ]
 
 LANGUAGE_CODES = {"kk": "KAZ", "ru": "RUS", "en": "ENG"}
@@ -87,6 +95,36 @@ def bind_prefixes(graph: Graph, ids: Identifiers) -> None:
     graph.bind("kzid", Namespace(ids.base + "id/"))
 
 
+def prefixes(ids: Identifiers) -> dict[str, str]:
+    """The prefixes pyoxigraph's writers use (those of :func:`bind_prefixes`)."""
+    # no kzid: every identifier's local part holds "/", which Turtle would
+    # have to escape (kzid:act\/…); full IRIs read better
+    out = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    out["rdf"], out["rdfs"], out["xsd"] = str(RDF), str(RDFS), str(XSD)
+    return out
+
+
+# -- pyoxigraph terms: the mapper builds these directly (rdflib only at the edge) --
+
+_INTEGER = ox.NamedNode(str(XSD.integer))
+_DATE = ox.NamedNode(str(XSD.date))
+_DECIMAL = ox.NamedNode(str(XSD.decimal))
+_HEX = ox.NamedNode(str(XSD.hexBinary))
+_GYEAR = ox.NamedNode(str(XSD.gYear))
+_STRING = str(XSD.string)
+_TRUE = ox.Literal("true", datatype=ox.NamedNode(str(XSD.boolean)))
+
+
+def integer_literal(value: int) -> ox.Literal:
+    return ox.Literal(str(int(value)), datatype=_INTEGER)
+
+
+def date_literal(value: dt.date | str) -> ox.Literal:
+    return ox.Literal(
+        value.isoformat() if isinstance(value, dt.date) else str(value), datatype=_DATE
+    )
+
+
 def document_key(doc: Document, ids: Identifiers, linker: Linker | None = None) -> URIRef:
     """The name of a document's graph: the act it contains + language (+ date).
 
@@ -102,22 +140,60 @@ def document_key(doc: Document, ids: Identifiers, linker: Linker | None = None) 
     return ids.document_graph(path, lang, r.consolidated_on)
 
 
+class _Vocabulary:
+    """A namespace whose terms are pyoxigraph nodes, each made once.
+
+    rdflib's ``Namespace`` makes (and validates) a new ``URIRef`` on every
+    attribute access: a third of the mapping time before this cache.
+    """
+
+    def __init__(self, namespace: str) -> None:
+        self._namespace = str(namespace)
+        self._terms: dict[str, ox.NamedNode] = {}
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        term = self[name]
+        setattr(self, name, term)  # the next access is a plain attribute
+        return term
+
+    def __getitem__(self, name: str) -> ox.NamedNode:
+        term = self._terms.get(name)
+        if term is None:
+            term = self._terms[name] = ox.NamedNode(self._namespace + name)
+        return term
+
+
+class _V:
+    """The vocabularies of the mapper, as pyoxigraph terms."""
+
+    RDF, RDFS, KZB, OA, PROV = (_Vocabulary(ns) for ns in (RDF, RDFS, KZB, OA, PROV))
+    ELI, DCTERMS, SKOS, ORG, QB = (_Vocabulary(ns) for ns in (ELI, DCTERMS, SKOS, ORG, QB))
+    DCAT, SPDX, FOAF = (_Vocabulary(ns) for ns in (DCAT, SPDX, FOAF))
+    SDMX_DIM, SDMX_MEASURE, SDMX_ATTR = (
+        _Vocabulary(ns) for ns in (SDMX_DIM, SDMX_MEASURE, SDMX_ATTR)
+    )
+
+
 class _Mapper:
-    """Maps one :class:`Document` into one graph."""
+    """Maps one :class:`Document` into the pyoxigraph triples of one graph."""
 
     def __init__(
         self,
         doc: Document,
         ids: Identifiers,
-        graph: Graph | None = None,
         linker: Linker | None = None,
     ) -> None:
         self.doc = doc
         self.ids = ids
         self.linker = linker
         self.text = doc.text
-        self.g = graph if graph is not None else Graph()
-        bind_prefixes(self.g, ids)
+        # an ordered set: the insertion order is the output order (reproducible)
+        self.triples: dict[tuple, None] = {}
+        self._nodes: dict[str, ox.NamedNode] = {}
+        self._coded: set[ox.NamedNode] = set()  # acts given an adilet code
+        self._has_cube = False
         self.lang = doc.source.language
         consolidated = doc.resolution.consolidated_on
         # selectors are per document identity, so a corrected file keeps their IRIs
@@ -132,30 +208,45 @@ class _Mapper:
 
     # -- helpers ---------------------------------------------------------------
 
-    def add(self, s: URIRef, p: URIRef, o) -> None:
-        self.g.add((s, p, o))
+    def node(self, iri: str) -> ox.NamedNode:
+        """The pyoxigraph term of an IRI, made once per document."""
+        term = self._nodes.get(iri)
+        if term is None:
+            term = self._nodes[iri] = ox.NamedNode(iri)
+        return term
 
-    def text_literal(self, value: str) -> Literal:
-        return Literal(value, lang=self.lang)
+    def add(self, s, p, o) -> None:
+        """Add a triple; IRIs given as strings become (cached) pyoxigraph nodes."""
+        nodes = self._nodes
+        if not isinstance(s, ox.NamedNode):
+            s = nodes.get(s) or self.node(s)
+        if not isinstance(p, ox.NamedNode):
+            p = nodes.get(p) or self.node(p)
+        if not isinstance(o, ox.Literal | ox.NamedNode):
+            o = nodes.get(o) or self.node(o)
+        self.triples[(s, p, o)] = None
+
+    def text_literal(self, value: str) -> ox.Literal:
+        return ox.Literal(value, language=self.lang)
 
     def _passage(self, where: URIRef, span: Span) -> None:
         """``where`` is the stretch ``span`` of the source: position + exact words."""
-        self.add(where, RDF.type, OA.SpecificResource)
-        self.add(where, OA.hasSource, self.source)
+        self.add(where, _V.RDF.type, _V.OA.SpecificResource)
+        self.add(where, _V.OA.hasSource, self.source)
         position = URIRef(f"{where}-position")
-        self.add(where, OA.hasSelector, position)
-        self.add(position, RDF.type, OA.TextPositionSelector)
-        self.add(position, OA.start, Literal(span.start, datatype=XSD.integer))
-        self.add(position, OA.end, Literal(span.end, datatype=XSD.integer))
+        self.add(where, _V.OA.hasSelector, position)
+        self.add(position, _V.RDF.type, _V.OA.TextPositionSelector)
+        self.add(position, _V.OA.start, integer_literal(span.start))
+        self.add(position, _V.OA.end, integer_literal(span.end))
         quote = URIRef(f"{where}-quote")
-        self.add(where, OA.hasSelector, quote)
-        self.add(quote, RDF.type, OA.TextQuoteSelector)
-        self.add(quote, OA.exact, Literal(self.text[span.start : span.end]))
+        self.add(where, _V.OA.hasSelector, quote)
+        self.add(quote, _V.RDF.type, _V.OA.TextQuoteSelector)
+        self.add(quote, _V.OA.exact, ox.Literal(self.text[span.start : span.end]))
 
     def derived(self, node: URIRef, span: Span) -> None:
         """The record ``node`` comes from ``span`` of the source."""
         where = URIRef(f"{node}#{self.tag}")
-        self.add(node, PROV.wasDerivedFrom, where)
+        self.add(node, _V.PROV.wasDerivedFrom, where)
         self._passage(where, span)
 
     def evidence(self, node: URIRef, spans: Spans, anchor: str = "") -> None:
@@ -166,12 +257,12 @@ class _Mapper:
         """
         where_base = f"{node}#{self.tag}"
         if anchor:
-            record, _, part = anchor.partition(".")
+            record, _, part = anchor.rpartition(".")
             where_base = f"{record}#{self.tag}.{part}"
         for name, span in sorted(spans.items()):
             where = URIRef(f"{where_base}.{name}")
-            self.add(node, KZB.evidence, where)
-            self.add(where, KZB.field, Literal(name))
+            self.add(node, _V.KZB.evidence, where)
+            self.add(where, _V.KZB.field, ox.Literal(name))
             self._passage(where, span)
 
     def organization(self, name: str, passport: URIRef, row: int, index: int) -> URIRef:
@@ -186,64 +277,64 @@ class _Mapper:
             return self._orgs[key]
         node = self.ids.organization(passport, row, index)
         self._orgs[key] = node
-        self.add(node, RDF.type, ORG.Organization)
-        self.add(node, SKOS.prefLabel, self.text_literal(name))
+        self.add(node, _V.RDF.type, _V.ORG.Organization)
+        self.add(node, _V.SKOS.prefLabel, self.text_literal(name))
         return node
 
     # -- the document ----------------------------------------------------------
 
-    def map(self) -> Graph:
+    def map(self) -> DocumentTriples:
         resolution = self.resolution()
         self.source_document(resolution)
         for passport in self.doc.passports:
             self.passport(passport, resolution)
         self.dataset()
-        return self.g
+        return DocumentTriples(self.node(str(self.name)), _by_subject(self.triples))
 
     def source_document(self, resolution: URIRef | None) -> None:
         """The file: the manifestation of the resolution's expression, and what the
         graph was derived from (name, size and SHA-256 say which version)."""
         s = self.doc.source
         node = self.source
-        self.add(node, RDF.type, KZB.SourceDocument)
-        self.add(node, RDF.type, PROV.Entity)
-        self.add(node, RDF.type, ELI.Format)
-        self.add(node, DCTERMS.title, Literal(s.name))
-        self.add(node, DCTERMS.language, LANGUAGE[LANGUAGE_CODES.get(s.language, "MUL")])
-        self.add(node, DCAT.byteSize, Literal(s.byte_size, datatype=XSD.integer))
-        self.add(node, ELI["format"], TEXT_PLAIN)
+        self.add(node, _V.RDF.type, _V.KZB.SourceDocument)
+        self.add(node, _V.RDF.type, _V.PROV.Entity)
+        self.add(node, _V.RDF.type, _V.ELI.Format)
+        self.add(node, _V.DCTERMS.title, ox.Literal(s.name))
+        self.add(node, _V.DCTERMS.language, LANGUAGE[LANGUAGE_CODES.get(s.language, "MUL")])
+        self.add(node, _V.DCAT.byteSize, integer_literal(s.byte_size))
+        self.add(node, _V.ELI["format"], TEXT_PLAIN)
         checksum = URIRef(f"{node}#sha256")
-        self.add(node, DCAT.checksum, checksum)
-        self.add(checksum, RDF.type, SPDX.Checksum)
-        self.add(checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256)
-        self.add(checksum, SPDX.checksumValue, Literal(s.sha256, datatype=XSD.hexBinary))
+        self.add(node, _V.DCAT.checksum, checksum)
+        self.add(checksum, _V.RDF.type, _V.SPDX.Checksum)
+        self.add(checksum, _V.SPDX.algorithm, _V.SPDX.checksumAlgorithm_sha256)
+        self.add(checksum, _V.SPDX.checksumValue, ox.Literal(s.sha256, datatype=_HEX))
         if resolution is not None:
             expression = self.expression(resolution)
-            self.add(expression, ELI.is_embodied_by, node)
-            self.add(node, ELI.embodies, expression)
+            self.add(expression, _V.ELI.is_embodied_by, node)
+            self.add(node, _V.ELI.embodies, expression)
         graph = self.name
-        self.add(graph, RDF.type, KZB.DocumentGraph)
-        self.add(graph, PROV.wasDerivedFrom, node)
-        self.add(graph, DCTERMS.language, LANGUAGE[LANGUAGE_CODES.get(s.language, "MUL")])
+        self.add(graph, _V.RDF.type, _V.KZB.DocumentGraph)
+        self.add(graph, _V.PROV.wasDerivedFrom, node)
+        self.add(graph, _V.DCTERMS.language, LANGUAGE[LANGUAGE_CODES.get(s.language, "MUL")])
         if self.doc.resolution.consolidated_on:
             self.add(
                 graph,
-                ELI.version_date,
-                Literal(self.doc.resolution.consolidated_on, datatype=XSD.date),
+                _V.ELI.version_date,
+                date_literal(self.doc.resolution.consolidated_on),
             )
 
     def expression(self, act: URIRef, title: str = "") -> URIRef:
         """The act in this document's language; its first printed title."""
         expression = URIRef(f"{act}/{self.lang}")
-        self.add(act, ELI.is_realized_by, expression)
-        self.add(expression, RDF.type, ELI.LegalExpression)
-        self.add(expression, ELI.realizes, act)
-        self.add(expression, ELI.language, LANGUAGE[LANGUAGE_CODES.get(self.lang, "MUL")])
+        self.add(act, _V.ELI.is_realized_by, expression)
+        self.add(expression, _V.RDF.type, _V.ELI.LegalExpression)
+        self.add(expression, _V.ELI.realizes, act)
+        self.add(expression, _V.ELI.language, LANGUAGE[LANGUAGE_CODES.get(self.lang, "MUL")])
         if title and expression not in self._titled:
             # one title per language: later citations may word it differently
             self._titled.add(expression)
-            self.add(expression, ELI.title, self.text_literal(title))
-            self.add(act, RDFS.label, self.text_literal(title))
+            self.add(expression, _V.ELI.title, self.text_literal(title))
+            self.add(act, _V.RDFS.label, self.text_literal(title))
         return expression
 
     def resolution(self) -> URIRef | None:
@@ -252,9 +343,7 @@ class _Mapper:
             return None
         node = self.act_node(r.act_type, r.issuer, r.date, r.number, r.title or "", role=True)
         if r.in_force_from:
-            self.add(
-                node, ELI.first_date_entry_in_force, Literal(r.in_force_from, datatype=XSD.date)
-            )
+            self.add(node, _V.ELI.first_date_entry_in_force, date_literal(r.in_force_from))
         self.evidence(node, r.spans)
         return node
 
@@ -264,28 +353,29 @@ class _Mapper:
         if self.linker is not None:
             code, basis = self.linker.resolve(act_type, date, number, title)
         node = self.ids.act(act_type, date, number, title, code)
-        self.add(node, RDF.type, ELI.LegalResource)
+        self.add(node, _V.RDF.type, _V.ELI.LegalResource)
         if role and act_type == "resolution":
-            self.add(node, RDF.type, KZB.Resolution)
+            self.add(node, _V.RDF.type, _V.KZB.Resolution)
         if act_type:
-            self.add(node, ELI.type_document, ACT_TYPE[act_type])
+            self.add(node, _V.ELI.type_document, ACT_TYPE[act_type])
         if date:
-            self.add(node, ELI.date_document, Literal(date, datatype=XSD.date))
+            self.add(node, _V.ELI.date_document, date_literal(date))
         if number:
-            self.add(node, ELI.number, Literal(number))
+            self.add(node, _V.ELI.number, ox.Literal(number))
         if issuer:
-            self.add(node, ELI.passed_by, self.ids.issuer(issuer))
-        self.add(node, ELI.jurisdiction, KAZAKHSTAN)
+            self.add(node, _V.ELI.passed_by, self.ids.issuer(issuer))
+        self.add(node, _V.ELI.jurisdiction, KAZAKHSTAN)
         if code:
-            self.add(node, ELI.id_local, Literal(code))
-            self.add(node, KZB.adiletCode, Literal(code))
-            self.add(node, KZB.adiletCodeBasis, CODE_BASIS[basis])
+            self._coded.add(self.node(node))
+            self.add(node, _V.ELI.id_local, ox.Literal(code))
+            self.add(node, _V.KZB.adiletCode, ox.Literal(code))
+            self.add(node, _V.KZB.adiletCodeBasis, CODE_BASIS[basis])
             for page in adilet_urls(code):
-                self.add(node, RDFS.seeAlso, page)
+                self.add(node, _V.RDFS.seeAlso, page)
         if title:
             expression = self.expression(node, title)
             if code and self.lang in ADILET_PAGE:
-                self.add(expression, FOAF.page, adilet_urls(code)[ADILET_PAGE[self.lang]])
+                self.add(expression, _V.FOAF.page, adilet_urls(code)[ADILET_PAGE[self.lang]])
         return node
 
     # -- one passport ----------------------------------------------------------
@@ -295,50 +385,50 @@ class _Mapper:
         admin_code = p.administrator.code if p.administrator else "000"
         program_code = p.program.code if p.program else f"annex-{p.annex}"
         node = self.ids.passport(p.year, admin_code, program_code)
-        self.add(node, RDF.type, KZB.Passport)
-        self.add(node, KZB.annexNumber, Literal(p.annex))
-        self.add(node, PROV.wasDerivedFrom, self.source)
+        self.add(node, _V.RDF.type, _V.KZB.Passport)
+        self.add(node, _V.KZB.annexNumber, ox.Literal(p.annex))
+        self.add(node, _V.PROV.wasDerivedFrom, self.source)
         if p.year:
-            self.add(node, KZB.fiscalYear, Literal(p.year, datatype=XSD.integer))
+            self.add(node, _V.KZB.fiscalYear, integer_literal(p.year))
         if resolution is not None:
-            self.add(node, ELI.is_part_of, resolution)
-            self.add(resolution, ELI.has_part, node)
-            self.add(node, ELI.is_annex_of, resolution)
-            self.add(resolution, ELI.has_annex, node)
+            self.add(node, _V.ELI.is_part_of, resolution)
+            self.add(resolution, _V.ELI.has_part, node)
+            self.add(node, _V.ELI.is_annex_of, resolution)
+            self.add(resolution, _V.ELI.has_annex, node)
         self.evidence(node, {k: v for k, v in p.spans.items() if not k.startswith("results.")})
         expression = self.expression(node)
-        self.add(expression, PROV.wasDerivedFrom, self.source)
+        self.add(expression, _V.PROV.wasDerivedFrom, self.source)
 
         admin = None
         self._admin = self._admin_name = None
         if p.administrator:
             admin = self.ids.administrator(p.administrator.code)
             self._admin, self._admin_name = admin, p.administrator.name
-            self.add(admin, RDF.type, KZB.BudgetAdministrator)
-            self.add(admin, RDF.type, ORG.Organization)
-            self.add(admin, SKOS.notation, Literal(p.administrator.code))
-            self.add(admin, SKOS.prefLabel, self.text_literal(p.administrator.name))
+            self.add(admin, _V.RDF.type, _V.KZB.BudgetAdministrator)
+            self.add(admin, _V.RDF.type, _V.ORG.Organization)
+            self.add(admin, _V.SKOS.notation, ox.Literal(p.administrator.code))
+            self.add(admin, _V.SKOS.prefLabel, self.text_literal(p.administrator.name))
             self.evidence(admin, p.administrator.spans, f"{node}.administrator")
 
         program = None
         if p.program:
             program = self.ids.program(p.year, admin_code, p.program.code)
-            self.add(node, KZB.budgetProgram, program)
-            self.add(program, RDF.type, KZB.BudgetProgram)
-            self.add(program, SKOS.notation, Literal(p.program.code))
-            self.add(program, SKOS.prefLabel, self.text_literal(p.program.name))
+            self.add(node, _V.KZB.budgetProgram, program)
+            self.add(program, _V.RDF.type, _V.KZB.BudgetProgram)
+            self.add(program, _V.SKOS.notation, ox.Literal(p.program.code))
+            self.add(program, _V.SKOS.prefLabel, self.text_literal(p.program.name))
             if p.year:
-                self.add(program, KZB.fiscalYear, Literal(p.year, datatype=XSD.integer))
+                self.add(program, _V.KZB.fiscalYear, integer_literal(p.year))
             if admin is not None:
-                self.add(program, KZB.administeredBy, admin)
+                self.add(program, _V.KZB.administeredBy, admin)
             self.evidence(program, p.program.spans, f"{node}.program")
-            self.add(expression, ELI.title, self.text_literal(p.program.name))
-            self.add(node, RDFS.label, self.text_literal(f"{p.annex}: {p.program.name}"))
+            self.add(expression, _V.ELI.title, self.text_literal(p.program.name))
+            self.add(node, _V.RDFS.label, self.text_literal(f"{p.annex}: {p.program.name}"))
 
         for key, value in (
-            (KZB.fundingSource, p.funding_source),
-            (KZB.goal, p.goal),
-            (KZB.tasks, p.tasks),
+            (_V.KZB.fundingSource, p.funding_source),
+            (_V.KZB.goal, p.goal),
+            (_V.KZB.tasks, p.tasks),
         ):
             if value:
                 self.add(node, key, self.text_literal(value))
@@ -358,86 +448,81 @@ class _Mapper:
         latest = None
         for i, am in enumerate(p.amendments, start=1):
             item = URIRef(f"{node}/amendment/{i}")
-            self.add(node, KZB.amendment, item)
-            self.add(item, RDF.type, KZB.Amendment)
-            self.add(item, KZB.amendedItem, Literal(am.target))
+            self.add(node, _V.KZB.amendment, item)
+            self.add(item, _V.RDF.type, _V.KZB.Amendment)
+            self.add(item, _V.KZB.amendedItem, ox.Literal(am.target))
             by = am.by
             act = self.act_node(by.act_type, by.issuer, by.date, by.number, "", role=True)
-            self.add(item, KZB.amendingAct, act)
-            self.add(act, ELI.amends, node)
-            self.add(act, ELI.changes, node)
-            self.add(node, ELI.amended_by, act)
-            self.add(node, ELI.changed_by, act)
+            self.add(item, _V.KZB.amendingAct, act)
+            self.add(act, _V.ELI.amends, node)
+            self.add(act, _V.ELI.changes, node)
+            self.add(node, _V.ELI.amended_by, act)
+            self.add(node, _V.ELI.changed_by, act)
             if by.date:
-                self.add(item, DCTERMS.date, Literal(by.date, datatype=XSD.date))
+                self.add(item, _V.DCTERMS.date, date_literal(by.date))
                 latest = max(latest, by.date) if latest else by.date
             self.derived(item, am.span)
         if latest:
-            self.add(expression, ELI.version_date, Literal(latest, datatype=XSD.date))
+            self.add(expression, _V.ELI.version_date, date_literal(latest))
 
     def dataset(self) -> None:
         """The cost cube's dataset and structure, in the data that uses them."""
-        if (None, QB.dataSet, None) not in self.g:
+        if not self._has_cube:
             return
         ds, dsd = self.ids.dataset(), self.ids.structure()
-        self.add(ds, RDF.type, QB.DataSet)
-        self.add(ds, QB.structure, dsd)
-        self.add(dsd, RDF.type, QB.DataStructureDefinition)
+        self.add(ds, _V.RDF.type, _V.QB.DataSet)
+        self.add(ds, _V.QB.structure, dsd)
+        self.add(dsd, _V.RDF.type, _V.QB.DataStructureDefinition)
         components = [
-            ("dimension", KZB.refAdministrator, 1),
-            ("dimension", KZB.refProgram, 2),
-            ("dimension", SDMX_DIM.refPeriod, 3),
-            ("measure", SDMX_MEASURE.obsValue, None),
-            ("attribute", SDMX_ATTR.currency, None),
-            ("attribute", SDMX_ATTR.unitMult, None),
+            ("dimension", _V.KZB.refAdministrator, 1),
+            ("dimension", _V.KZB.refProgram, 2),
+            ("dimension", _V.SDMX_DIM.refPeriod, 3),
+            ("measure", _V.SDMX_MEASURE.obsValue, None),
+            ("attribute", _V.SDMX_ATTR.currency, None),
+            ("attribute", _V.SDMX_ATTR.unitMult, None),
         ]
         for kind, prop, order in components:
-            spec = URIRef(f"{dsd}#{prop.split('#')[-1]}")
-            self.add(dsd, QB.component, spec)
-            self.add(spec, RDF.type, QB.ComponentSpecification)
-            self.add(spec, QB[kind], prop)
+            spec = URIRef(f"{dsd}#{prop.value.split('#')[-1]}")
+            self.add(dsd, _V.QB.component, spec)
+            self.add(spec, _V.RDF.type, _V.QB.ComponentSpecification)
+            self.add(spec, _V.QB[kind], prop)
             if order:
-                self.add(spec, QB.order, Literal(order, datatype=XSD.integer))
+                self.add(spec, _V.QB.order, integer_literal(order))
             if kind == "attribute":
-                self.add(spec, QB.componentRequired, Literal(True))
+                self.add(spec, _V.QB.componentRequired, _TRUE)
 
     def cost(self, passport: URIRef, p: Passport, admin, program: URIRef) -> None:
         assert p.cost is not None and p.program is not None
         obs = self.ids.observation(
             p.year, p.administrator.code if p.administrator else "000", p.program.code
         )
-        self.add(passport, KZB.cost, obs)
-        self.add(obs, RDF.type, QB.Observation)
-        self.add(obs, QB.dataSet, self.ids.dataset())
+        self.add(passport, _V.KZB.cost, obs)
+        self.add(obs, _V.RDF.type, _V.QB.Observation)
+        self.add(obs, _V.QB.dataSet, self.ids.dataset())
+        self._has_cube = True
         if admin is not None:
-            self.add(obs, KZB.refAdministrator, admin)
-        self.add(obs, KZB.refProgram, program)
+            self.add(obs, _V.KZB.refAdministrator, admin)
+        self.add(obs, _V.KZB.refProgram, program)
         if p.year:
-            self.add(obs, SDMX_DIM.refPeriod, Literal(str(p.year), datatype=XSD.gYear))
-        self.add(obs, SDMX_MEASURE.obsValue, decimal_literal(p.cost.thousand_kzt))
-        self.add(obs, SDMX_ATTR.currency, KZT)
-        self.add(KZT, RDF.type, SKOS.Concept)  # an entry of the EU currency authority table
-        self.add(obs, SDMX_ATTR.unitMult, Literal(THOUSANDS, datatype=XSD.integer))
+            self.add(obs, _V.SDMX_DIM.refPeriod, ox.Literal(str(p.year), datatype=_GYEAR))
+        self.add(obs, _V.SDMX_MEASURE.obsValue, decimal_literal(p.cost.thousand_kzt))
+        self.add(obs, _V.SDMX_ATTR.currency, KZT)
+        self.add(KZT, _V.RDF.type, _V.SKOS.Concept)  # an entry of the EU currency authority table
+        self.add(obs, _V.SDMX_ATTR.unitMult, integer_literal(THOUSANDS))
         if p.cost.in_words:
-            self.add(obs, KZB.costInWords, self.text_literal(p.cost.in_words))
+            self.add(obs, _V.KZB.costInWords, self.text_literal(p.cost.in_words))
         if p.cost.words_value_kzt is not None:
-            self.add(
-                obs, KZB.costInWordsValue, Literal(p.cost.words_value_kzt, datatype=XSD.integer)
-            )
+            self.add(obs, _V.KZB.costInWordsValue, integer_literal(p.cost.words_value_kzt))
         self.derived(obs, p.cost.span)
         self.evidence(obs, p.cost.spans)
 
     def legal_reference(self, passport: URIRef, i: int, act: LegalAct) -> None:
         """A citation: what was printed, where, and the act it resolves to."""
         ref = URIRef(f"{passport}/legal-basis/{i}")
-        self.add(passport, KZB.legalReference, ref)
-        self.add(ref, RDF.type, KZB.LegalReference)
+        self.add(passport, _V.KZB.legalReference, ref)
+        self.add(ref, _V.RDF.type, _V.KZB.LegalReference)
         target = self.act_node(act.act_type, act.issuer, act.date, act.number, act.title)
-        if (
-            not act.number
-            and self.linker is not None
-            and (target, KZB.adiletCode, None) not in self.g
-        ):
+        if not act.number and self.linker is not None and self.node(target) not in self._coded:
             self.doc.warnings.append(
                 Warning(
                     f"act {act.title!r} is cited without a number and matches no known act; "
@@ -446,43 +531,43 @@ class _Mapper:
                     "legal_basis",
                 )
             )
-        self.add(ref, KZB.refersTo, target)
+        self.add(ref, _V.KZB.refersTo, target)
         if act.title:
-            self.add(ref, RDFS.label, self.text_literal(act.title))
+            self.add(ref, _V.RDFS.label, self.text_literal(act.title))
         if act.date:
-            self.add(ref, KZB.citedDate, Literal(act.date, datatype=XSD.date))
+            self.add(ref, _V.KZB.citedDate, date_literal(act.date))
         if act.number:
-            self.add(ref, KZB.citedNumber, Literal(act.number))
-        self.add(passport, ELI.based_on, target)
+            self.add(ref, _V.KZB.citedNumber, ox.Literal(act.number))
+        self.add(passport, _V.ELI.based_on, target)
         if act.issuer_text:
-            self.add(ref, KZB.issuerText, self.text_literal(act.issuer_text))
+            self.add(ref, _V.KZB.issuerText, self.text_literal(act.issuer_text))
             if act.printed_issuer:
-                self.add(ref, KZB.printedIssuer, self.ids.issuer(act.printed_issuer))
+                self.add(ref, _V.KZB.printedIssuer, self.ids.issuer(act.printed_issuer))
         self.derived(ref, act.span)
         self.evidence(ref, act.spans)
 
     def plan_row(self, passport: URIRef, row, program: URIRef | None) -> None:
         node = URIRef(f"{passport}/plan/{row.row}")
-        self.add(passport, KZB.actionPlanRow, node)
-        self.add(node, RDF.type, KZB.ActionPlanRow)
-        self.add(node, KZB.rowNumber, Literal(row.row, datatype=XSD.integer))
+        self.add(passport, _V.KZB.actionPlanRow, node)
+        self.add(node, _V.RDF.type, _V.KZB.ActionPlanRow)
+        self.add(node, _V.KZB.rowNumber, integer_literal(row.row))
         if program is not None:
             item = program
             if row.subprogram_code:
                 item = self.ids.subprogram(program, row.subprogram_code)
-                self.add(item, RDF.type, KZB.SubProgram)
-                self.add(item, SKOS.notation, Literal(row.subprogram_code))
-                self.add(item, DCTERMS.isPartOf, program)
+                self.add(item, _V.RDF.type, _V.KZB.SubProgram)
+                self.add(item, _V.SKOS.notation, ox.Literal(row.subprogram_code))
+                self.add(item, _V.DCTERMS.isPartOf, program)
                 if row.name:
-                    self.add(item, SKOS.prefLabel, self.text_literal(row.name))
-            self.add(node, KZB.planItem, item)
+                    self.add(item, _V.SKOS.prefLabel, self.text_literal(row.name))
+            self.add(node, _V.KZB.planItem, item)
         if row.activities:
-            self.add(node, KZB.activities, self.text_literal(row.activities))
+            self.add(node, _V.KZB.activities, self.text_literal(row.activities))
         if row.period:
-            self.add(node, KZB.period, self.text_literal(row.period))
+            self.add(node, _V.KZB.period, self.text_literal(row.period))
         for index, name in enumerate(row.executors, start=1):
             self.add(
-                node, KZB.responsibleExecutor, self.organization(name, passport, row.row, index)
+                node, _V.KZB.responsibleExecutor, self.organization(name, passport, row.row, index)
             )
         self.derived(node, row.span)
         self.evidence(node, row.spans)
@@ -494,37 +579,98 @@ class _Mapper:
                 continue
             node = URIRef(f"{passport}/result/{kind}")
             by_kind[kind] = node
-            self.add(passport, KZB.expectedResult, node)
-            self.add(node, RDF.type, KZB.ExpectedResult)
-            self.add(node, KZB.resultKind, RESULT_KIND[kind])
-            self.add(node, RDF.value, self.text_literal(text))
+            self.add(passport, _V.KZB.expectedResult, node)
+            self.add(node, _V.RDF.type, _V.KZB.ExpectedResult)
+            self.add(node, _V.KZB.resultKind, RESULT_KIND[kind])
+            self.add(node, _V.RDF.value, self.text_literal(text))
             span = p.spans.get(f"results.{kind}")
             if span is not None:
                 self.derived(node, span)
         for i, ind in enumerate(p.indicators, start=1):
             node = URIRef(f"{passport}/indicator/{i}")
-            self.add(node, RDF.type, KZB.Indicator)
-            self.add(node, KZB.resultKind, RESULT_KIND[ind.kind])
+            self.add(node, _V.RDF.type, _V.KZB.Indicator)
+            self.add(node, _V.KZB.resultKind, RESULT_KIND[ind.kind])
             if ind.kind in by_kind:
-                self.add(by_kind[ind.kind], KZB.hasIndicator, node)
-            self.add(node, KZB.targetValue, decimal_literal(ind.value))
-            self.add(node, KZB.unit, UNIT[ind.unit])
-            self.add(node, KZB.comparator, COMPARATORS[ind.comparator])
-            self.add(node, RDFS.label, self.text_literal(ind.text))
+                self.add(by_kind[ind.kind], _V.KZB.hasIndicator, node)
+            self.add(node, _V.KZB.targetValue, decimal_literal(ind.value))
+            self.add(node, _V.KZB.unit, UNIT[ind.unit])
+            self.add(node, _V.KZB.comparator, COMPARATORS[ind.comparator])
+            self.add(node, _V.RDFS.label, self.text_literal(ind.text))
             self.derived(node, ind.span)
 
 
-def decimal_literal(value: int | float | Decimal) -> Literal:
-    """An xsd:decimal in the form Turtle writes back (``42.0``), so formats round-trip."""
+def decimal_literal(value: int | float | Decimal) -> ox.Literal:
+    """An xsd:decimal in its canonical form (``42``, ``1.5``), the form Oxigraph
+    stores, so the file, the validated graph and the store hold the same term."""
     text = format(Decimal(str(value)).normalize(), "f")
-    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+    return ox.Literal(text, datatype=_DECIMAL)
+
+
+class DocumentTriples:
+    """One document's graph as pyoxigraph triples: its name and its triples,
+    grouped by subject in the order the mapper made them (byte-reproducible)."""
+
+    __slots__ = ("name", "triples")
+
+    def __init__(self, name: ox.NamedNode, triples: list[ox.Triple]) -> None:
+        self.name = name
+        self.triples = triples
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        name = self.name
+        return (ox.Quad(t.subject, t.predicate, t.object, name) for t in self.triples)
+
+
+def _by_subject(triples: Iterable[tuple]) -> list[ox.Triple]:
+    """Triples grouped by subject (first appearance first): Turtle and TriG then
+    write each subject once, and the order depends on the input alone."""
+    groups: dict[ox.NamedNode, list[ox.Triple]] = {}
+    for s, p, o in triples:
+        group = groups.get(s)
+        if group is None:
+            group = groups[s] = []
+        group.append(ox.Triple(s, p, o))
+    return [t for group in groups.values() for t in group]
+
+
+def _rdflib_term(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == _STRING:  # rdflib writes a plain literal without one
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unexpected term {term!r}")  # the mapper makes no blank nodes
+
+
+def to_rdflib(triples: Iterable[ox.Triple], graph: Graph | None = None) -> Graph:
+    """The triples as an rdflib graph (for JSON-LD and the pyshacl engine only)."""
+    graph = graph if graph is not None else Graph()
+    for t in triples:
+        graph.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
+    return graph
+
+
+def document_triples(
+    doc: Document, ids: Identifiers | None = None, linker: Linker | None = None
+) -> DocumentTriples:
+    """The named graph of one source document, as pyoxigraph triples (the hot path)."""
+    return _Mapper(doc, ids or Identifiers(), linker=linker).map()
 
 
 def document_graph(
     doc: Document, ids: Identifiers | None = None, linker: Linker | None = None
 ) -> Graph:
-    """The triples of one source document (its named graph)."""
-    return _Mapper(doc, ids or Identifiers(), linker=linker).map()
+    """The triples of one source document (its named graph), as an rdflib graph."""
+    ids = ids or Identifiers()
+    graph = Graph()
+    bind_prefixes(graph, ids)
+    return to_rdflib(document_triples(doc, ids, linker).triples, graph)
 
 
 def graph_name(
@@ -546,7 +692,8 @@ def build_dataset(
     ds = Dataset()
     bind_prefixes(ds, ids)
     for doc in docs:
-        _Mapper(doc, ids, ds.graph(graph_name(doc, ids, linker)), linker).map()
+        mapped = document_triples(doc, ids, linker)
+        to_rdflib(mapped.triples, ds.graph(URIRef(mapped.name.value)))
     return ds
 
 

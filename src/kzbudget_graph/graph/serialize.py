@@ -1,19 +1,28 @@
-"""RDF files in and out: Turtle, N-Triples, JSON-LD and TriG (named graphs).
+"""RDF files in and out: Turtle, N-Triples, JSON-LD, TriG and N-Quads.
 
-Turtle, N-Triples and JSON-LD hold the union of the named graphs; TriG keeps
-one named graph per source document.
+Turtle, N-Triples and JSON-LD hold the union of the named graphs; TriG and
+N-Quads keep one named graph per source document.
+
+The build writes with pyoxigraph (:func:`serialize_document`): each
+document's triples, in the mapper's order, straight to bytes that are
+appended to the output file, so a build streams and two builds are
+byte-identical. rdflib writes only JSON-LD (:mod:`.jsonld`) and the
+files the other commands read and rewrite (:func:`serialize`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from ..errors import KzbudgetError
 from ..output import write_atomic
 from ..terminal import safe
+from .identifiers import Identifiers
 from .jsonld import read_jsonld, to_jsonld
+from .rdf import DocumentTriples, prefixes, to_rdflib
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig", "nq": "nquads"}
 SUFFIXES = {
@@ -25,6 +34,29 @@ SUFFIXES = {
     ".nq": "nq",
 }
 QUADS = {"trig", "nq"}
+# the formats pyoxigraph writes; documents written one by one concatenate
+# into one valid file (each Turtle/TriG part repeats its @prefix lines)
+OX_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
+}
+
+
+def serialize_document(document: DocumentTriples, fmt: str, prefixes: dict[str, str]) -> bytes:
+    """One document's graph in ``fmt`` (a key of :data:`OX_FORMATS`), by pyoxigraph."""
+    if fmt not in OX_FORMATS:
+        raise KzbudgetError(f"pyoxigraph does not write {fmt!r}")
+    if fmt in QUADS:
+        return ox.serialize(document.quads(), format=OX_FORMATS[fmt], prefixes=prefixes)
+    return ox.serialize(document.triples, format=OX_FORMATS[fmt], prefixes=prefixes)
+
+
+def add_to_dataset(dataset: Dataset, name: str, ntriples: bytes) -> None:
+    """Add one document's N-Triples to an rdflib dataset, for the JSON-LD writer."""
+    graph = dataset.graph(name)
+    to_rdflib(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), graph)
 
 
 def union(dataset: Dataset) -> Graph:
@@ -38,13 +70,45 @@ def union(dataset: Dataset) -> Graph:
 
 
 def serialize(dataset: Dataset, fmt: str) -> str:
+    """An rdflib dataset in ``fmt``: JSON-LD by rdflib, the others by pyoxigraph
+    (rdflib's Turtle writes an integral ``xsd:decimal`` bare, which reads back as
+    an integer)."""
     if fmt not in FORMATS:
         raise KzbudgetError(f"unknown graph format {fmt!r} (use one of {', '.join(FORMATS)})")
-    if fmt in QUADS:
-        return dataset.serialize(format=FORMATS[fmt])
     if fmt == "jsonld":
         return to_jsonld(union(dataset))  # compact, with the published context
-    return union(dataset).serialize(format=FORMATS[fmt])
+    default = dataset.default_graph.identifier
+    quads = [
+        ox.Quad(
+            _ox_term(s),
+            _ox_term(p),
+            _ox_term(o),
+            ox.DefaultGraph() if g is None or g == default else _ox_term(g),
+        )
+        for s, p, o, g in dataset.quads((None, None, None, None))
+    ]
+    quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    names = dict(dataset.namespaces())
+    used = {k: str(v) for k, v in prefixes(Identifiers()).items() if names.get(k) == URIRef(v)}
+    if fmt in QUADS:
+        return ox.serialize(quads, format=OX_FORMATS[fmt], prefixes=used).decode("utf-8")
+    triples = list(dict.fromkeys(q.triple for q in quads))
+    return ox.serialize(triples, format=OX_FORMATS[fmt], prefixes=used).decode("utf-8")
+
+
+def _ox_term(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    # a graph given by its Graph object
+    return _ox_term(term.identifier)
 
 
 def write_graph(dataset: Dataset, path: str | Path, fmt: str | None = None) -> None:
@@ -61,6 +125,21 @@ def format_of(path: str | Path) -> str:
             f"(use {', '.join(SUFFIXES)})"
         )
     return SUFFIXES[suffix]
+
+
+OX_READ = {**OX_FORMATS, "jsonld": ox.RdfFormat.JSON_LD}
+
+
+def check_graph_file(path: str | Path) -> ox.RdfFormat:
+    """The pyoxigraph format of a graph file that exists (and, for JSON-LD, names
+    no remote context), for reading it streamed."""
+    path = Path(path)
+    fmt = format_of(path)
+    if not path.is_file():
+        raise KzbudgetError(f"{safe(path)}: no such graph file")
+    if fmt == "jsonld":
+        read_jsonld(path)  # refuses any remote context but the project's own
+    return OX_READ[fmt]
 
 
 def read_graph(path: str | Path) -> Dataset:

@@ -97,4 +97,5 @@ def check_store(query: Callable[[str], Result]) -> list[Finding]:
                     quote=None,
                 )
             )
-    return findings
+    # servers return groups in no fixed order; the report must not change between runs
+    return sorted(findings, key=lambda f: (f.shape, f.focus, f.message))
