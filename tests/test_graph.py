@@ -216,7 +216,19 @@ def test_the_graph_is_the_one_rdflib_made_before(tmp_path):
     new = _quads(out.read_bytes(), ox.RdfFormat.N_QUADS)
     before = _quads(gzip.decompress(BEFORE.read_bytes()), ox.RdfFormat.N_QUADS)
 
+    import re
+
+    # the snapshot was taken with a bug since fixed: passages of a node named in a
+    # passport were put under "https://w3id#kk.org/…/001.administrator"
+    anchor = re.compile(r"^(https://w3id)#(kk|ru)\.(org/.*)\.(administrator|program)(\..*)$")
+
+    def node(term):
+        if isinstance(term, ox.NamedNode) and (m := anchor.match(term.value)):
+            return ox.NamedNode(f"{m[1]}.{m[3]}#{m[2]}.{m[4]}{m[5]}")
+        return term
+
     def canonical(q):
+        q = ox.Quad(node(q.subject), q.predicate, node(q.object), q.graph_name)
         o = q.object
         if isinstance(o, ox.Literal) and o.datatype.value == str(XSD.decimal):
             o = ox.Literal(format(Decimal(o.value).normalize(), "f"), datatype=o.datatype)
