@@ -215,9 +215,7 @@ def test_every_selector_quotes_the_source_at_its_span(lang, kk, ru, graphs):
         assert str(g.value(quote, OA.exact)) == doc.text[start:end], position
         checked.add((start, end))
     expected: set = set()
-    # The resolution's own legal basis (issue #11) is read but not mapped to RDF
-    # yet: drop this exclusion when graph/ maps Resolution.legal_basis.
-    _model_spans(doc.resolution, expected, skip=("legal_basis",))
+    _model_spans(doc.resolution, expected)  # its preamble's legal basis included
     _model_spans(doc.passports, expected)
     assert expected <= checked  # every span the reader gives is in the graph
     goal = ID["passport/2007/608/001"]
@@ -225,6 +223,49 @@ def test_every_selector_quotes_the_source_at_its_span(lang, kk, ru, graphs):
     assert {"goal", "tasks", "funding_source", "annex", "year"} <= fields_of_goal
     header = {str(g.value(e, KZB.field)) for e in g.objects(ID["act/P060001220_"], KZB.evidence)}
     assert {"date", "number", "title", "in_force_from"} <= header
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_resolution_rests_on_the_budget_code(lang, graphs):
+    """Issue #11: the preamble's own basis ("Бюджет кодексіне сәйкес" / "В соответствии
+    с Бюджетным кодексом") is a citation of the resolution, resolved to the one Budget
+    Code node in both languages; the inflected words stay on the citation only."""
+    g = graphs[0][1] if lang == "kk" else graphs[1][1]
+    resolution, code = ID["act/P060001220_"], ID["act/K040000548_"]
+    assert (resolution, ELI.based_on, code) in g
+    (ref,) = g.objects(resolution, KZB.legalReference)
+    assert g.value(ref, KZB.refersTo) == code
+    label = g.value(ref, RDFS.label)
+    assert label.language == lang and str(label).startswith(
+        ("Бюджет кодексіне", "Бюджетным кодексом")
+    )
+    assert str(g.value(ref, KZB.citedDate)) == "2004-04-24"
+    assert (None, ELI.title, label) not in g  # not the act's title
+
+
+def test_an_inflected_citation_finds_the_curated_act_but_not_another_code_of_that_day():
+    from kzbudget_graph.graph.link import KnownAct
+
+    day = dt.date(2014, 7, 3)
+    known = [
+        KnownAct(
+            "code",
+            day,
+            "226-V",
+            "Қазақстан Республикасының Қылмыстық кодексі",
+            "Уголовный кодекс Республики Казахстан",
+            "K1400000226",
+        ),
+    ]
+    linker = Linker(known)
+    assert linker.resolve("code", day, None, "Уголовным кодексом Республики Казахстан")[0] == (
+        "K1400000226"
+    )
+    assert linker.resolve("code", day, None, "Қылмыстық кодексіне") == ("K1400000226", "curated")
+    assert linker.resolve("code", day, None, "Кодексом об административных правонарушениях") == (
+        None,
+        None,
+    )
 
 
 # --- Kazakh + Russian in one store: embedded and a real Oxigraph server -------------------

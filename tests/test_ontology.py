@@ -7,6 +7,7 @@ import shutil
 import owlrl
 import pytest
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import SKOS
 
 from kzbudget_graph.graph.identifiers import KZB
@@ -79,8 +80,11 @@ def test_domains_and_ranges_are_respected_by_the_corpus_graph(corpus_graph, onto
         domain = ontology.value(prop, RDFS.domain)
         rng = ontology.value(prop, RDFS.range)
         for s, o in corpus_graph.subject_objects(prop):
-            if domain is not None:
-                assert (s, RDF.type, domain) in corpus_graph, f"{s} {prop} lacks domain {domain}"
+            if domain is not None:  # one class, or any class of an owl:unionOf
+                union = ontology.value(domain, OWL.unionOf)
+                classes = set(Collection(ontology, union)) if union else {domain}
+                types = set(corpus_graph.objects(s, RDF.type))
+                assert classes & types, f"{s} {prop} lacks domain {domain}"
             if (
                 rng is not None
                 and isinstance(o, URIRef)

@@ -184,11 +184,32 @@ def _quoted(value: str) -> str:
     return repr(safe(value)[:60])
 
 
-def _similar(a: str, b: str) -> float:
-    def norm(s: str) -> str:
-        return " ".join(re.findall(r"\w+", lexicon.fold(s)))
+def _words(s: str) -> list[str]:
+    return re.findall(r"\w+", lexicon.fold(s))
 
-    return difflib.SequenceMatcher(None, norm(a), norm(b)).ratio() if a and b else 0.0
+
+def _similar(a: str, b: str) -> float:
+    return (
+        difflib.SequenceMatcher(None, " ".join(_words(a)), " ".join(_words(b))).ratio()
+        if a and b
+        else 0.0
+    )
+
+
+def _inflected_part(cited: str, title: str) -> bool:
+    """Every word of ``cited`` (two or more) is a word of ``title`` in another case:
+    a preamble cites "Бюджет кодексіне" / "Бюджетным кодексом" for the title
+    "Бюджет кодексі" / "Бюджетный кодекс". Words match on a common stem, all but
+    the last three letters of the shorter word and at least four."""
+    words, known = _words(cited), _words(title)
+
+    def same_stem(a: str, b: str) -> bool:
+        n = next(
+            (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+        )
+        return n == min(len(a), len(b)) or n >= max(4, min(len(a), len(b)) - 3)
+
+    return len(words) >= 2 and all(any(same_stem(w, k) for k in known) for w in words)
 
 
 class Linker:
@@ -209,6 +230,8 @@ class Linker:
             if (
                 number
                 or max(_similar(title, k.title_kk), _similar(title, k.title_ru)) >= TITLE_MATCH
+                or _inflected_part(title, k.title_kk)
+                or _inflected_part(title, k.title_ru)
             ):
                 return k.code, "curated"
         code = adilet_code(act_type, date, number)

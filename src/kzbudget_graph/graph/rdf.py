@@ -345,10 +345,18 @@ class _Mapper:
         if r.in_force_from:
             self.add(node, _V.ELI.first_date_entry_in_force, date_literal(r.in_force_from))
         self.evidence(node, r.spans)
+        # The preamble's own basis (the Budget Code): cited in the case the
+        # preamble governs ("Бюджет кодексіне сәйкес"), so the printed words stay
+        # on the citation and do not become the act's title.
+        for i, act in enumerate(r.legal_basis, start=1):
+            self.legal_reference(node, i, act, titled=False)
         return node
 
-    def act_node(self, act_type, issuer, date, number, title: str, *, role: bool = False) -> URIRef:
-        """One act; ``role``: it approves or amends passports (a kzb:Resolution)."""
+    def act_node(
+        self, act_type, issuer, date, number, title: str, *, role: bool = False, titled: bool = True
+    ) -> URIRef:
+        """One act; ``role``: it approves or amends passports (a kzb:Resolution);
+        ``titled``: ``title`` is the act's title as such (not an inflected form)."""
         code = basis = None
         if self.linker is not None:
             code, basis = self.linker.resolve(act_type, date, number, title)
@@ -372,7 +380,7 @@ class _Mapper:
             self.add(node, _V.KZB.adiletCodeBasis, CODE_BASIS[basis])
             for page in adilet_urls(code):
                 self.add(node, _V.RDFS.seeAlso, page)
-        if title:
+        if title and titled:
             expression = self.expression(node, title)
             if code and self.lang in ADILET_PAGE:
                 self.add(expression, _V.FOAF.page, adilet_urls(code)[ADILET_PAGE[self.lang]])
@@ -516,12 +524,17 @@ class _Mapper:
         self.derived(obs, p.cost.span)
         self.evidence(obs, p.cost.spans)
 
-    def legal_reference(self, passport: URIRef, i: int, act: LegalAct) -> None:
-        """A citation: what was printed, where, and the act it resolves to."""
+    def legal_reference(
+        self, passport: URIRef, i: int, act: LegalAct, *, titled: bool = True
+    ) -> None:
+        """A citation by a passport (or by the resolution's preamble): what was
+        printed, where, and the act it resolves to."""
         ref = URIRef(f"{passport}/legal-basis/{i}")
         self.add(passport, _V.KZB.legalReference, ref)
         self.add(ref, _V.RDF.type, _V.KZB.LegalReference)
-        target = self.act_node(act.act_type, act.issuer, act.date, act.number, act.title)
+        target = self.act_node(
+            act.act_type, act.issuer, act.date, act.number, act.title, titled=titled
+        )
         if not act.number and self.linker is not None and self.node(target) not in self._coded:
             self.doc.warnings.append(
                 Warning(

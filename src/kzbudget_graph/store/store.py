@@ -536,6 +536,13 @@ def _unparsable(path: str | Path, exc: Exception) -> KzbudgetError:
 
 
 def _parse(path: Path, fmt: ox.RdfFormat) -> Iterator[ox.Quad]:
+    if fmt == ox.RdfFormat.JSON_LD:
+        from ..graph.jsonld import read_jsonld
+
+        # pyoxigraph fetches no remote context: the project's own is inlined
+        # (JSON-LD is written whole, not streamed, so it is read whole too)
+        yield from ox.parse(read_jsonld(path).encode("utf-8"), format=fmt)
+        return
     with open(path, "rb") as fh:
         yield from ox.parse(fh, format=fmt)
 
