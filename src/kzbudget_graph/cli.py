@@ -363,16 +363,26 @@ def load(
         typer.Option(help="Use SPARQL Update at this URL (server without Graph Store)."),
     ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the server.")] = 60.0,
+    query_endpoint: Annotated[
+        str | None,
+        typer.Option(help="The server's query URL: the totals graph is refreshed from it."),
+    ] = None,
 ) -> None:
     """Load a graph into a SPARQL 1.1 server, replacing each named graph whole."""
     from .graph.serialize import read_graph
     from .store.store import RemoteEndpoint, load_graphs
+    from .store.summary import refresh_summary
 
     dataset = read_graph(graph)
     graphs = _named_graphs(dataset, graph_name, graph)
     target = RemoteEndpoint(update_endpoint or endpoint, timeout=timeout)
     _warn(target.warnings)
     n = load_graphs(target, graphs, use_update=update_endpoint is not None)
+    if query_endpoint:  # the totals the aggregate queries read, from the whole server
+        asked = RemoteEndpoint(query_endpoint, timeout=timeout).query
+        refresh_summary(target, use_update=update_endpoint is not None, query=asked)
+    else:
+        _warn(["totals not refreshed (give --query-endpoint): aggregate queries may be stale"])
     triples = sum(len(g) for _, g in graphs)
     err.print(f"loaded {n} named graph(s), {triples} triples, into {safe(target.url)}")
 
