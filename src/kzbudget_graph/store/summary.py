@@ -19,7 +19,8 @@ blank node per total::
     [] a sum:AdministratorTotal ; sum:year 2007 ; sum:administrator <adm> ; sum:cost 12345 .
     [] a sum:YearTotal ; sum:year 2007 ; sum:cost 23456 .
     [] a sum:ActTotal ; sum:act <act> ; sum:programs 6 ; sum:cost 425926 ;
-       sum:firstReference <ref> .
+       sum:firstReference <ref> ; sum:actType <type> ; sum:date "1999-07-23"^^xsd:date ;
+       sum:number "453" ; sum:titleKk "..."@kk ; sum:titleRu "..."@ru .
     [] a sum:ActCount ; sum:actType <type> ; sum:year 1999 ; sum:acts 3 .
 
 (``sum:year`` of an undated act is the string ``"undated"``.)
@@ -41,6 +42,7 @@ SUMMARY = Namespace("https://w3id.org/kzbudget/summary#")
 _PREFIXES = """PREFIX kzb: <https://w3id.org/kzbudget/ontology#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
 PREFIX sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
 
 # class of the summary node -> SELECT whose every variable becomes sum:<variable>
@@ -56,7 +58,8 @@ TOTALS: dict[str, str] = {
       GRAPH ?g { ?passport kzb:cost ?obs ; kzb:fiscalYear ?year }
       GRAPH ?h { ?obs sdmx-measure:obsValue ?value } } }
 } GROUP BY ?year""",
-    "ActTotal": """SELECT ?act ?programs ?firstReference ?cost WHERE {
+    "ActTotal": """SELECT ?act ?programs ?firstReference ?cost ?actType ?date ?number ?titleKk ?titleRu
+WHERE {
   { SELECT ?act (COUNT(DISTINCT ?program) AS ?programs) (MIN(STR(?ref)) AS ?first) WHERE {
       GRAPH ?g { ?passport kzb:legalReference ?ref ; kzb:budgetProgram ?program .
                  ?ref kzb:refersTo ?act } }
@@ -67,7 +70,13 @@ TOTALS: dict[str, str] = {
             GRAPH ?g { ?passport kzb:legalReference/kzb:refersTo ?act ; kzb:cost ?obs }
             GRAPH ?h { ?obs sdmx-measure:obsValue ?value } } } }
       GROUP BY ?act } }
+  OPTIONAL { SELECT ?act (MIN(?t) AS ?actType) (MIN(?d) AS ?date) (MIN(?n) AS ?number) WHERE {
+      GRAPH ?g { ?act eli:type_document ?t OPTIONAL { ?act eli:date_document ?d }
+                 OPTIONAL { ?act eli:number ?n } } } GROUP BY ?act }
   BIND (IRI(?first) AS ?firstReference)
+  # the title as printed in the first citing reference, in each language
+  OPTIONAL { GRAPH ?k { ?firstReference rdfs:label ?titleKk } FILTER (LANG(?titleKk) = "kk") }
+  OPTIONAL { GRAPH ?l { ?firstReference rdfs:label ?titleRu } FILTER (LANG(?titleRu) = "ru") }
 }""",
     "ActCount": """SELECT ?actType ?year (COUNT(DISTINCT ?act) AS ?acts) WHERE {
   { SELECT DISTINCT ?act ?actType WHERE {
