@@ -20,10 +20,14 @@ blank node per total::
     [] a sum:YearTotal ; sum:year 2007 ; sum:cost 23456 .
     [] a sum:ActTotal ; sum:act <act> ; sum:programs 6 ; sum:cost 425926 ;
        sum:firstReference <ref> ; sum:actType <type> ; sum:date "1999-07-23"^^xsd:date ;
-       sum:number "453" ; sum:titleKk "..."@kk ; sum:titleRu "..."@ru .
+       sum:number "453" ; sum:citedTitleKk "..."@kk ; sum:citedTitleRu "..."@ru .
     [] a sum:ActCount ; sum:actType <type> ; sum:year 1999 ; sum:acts 3 .
 
-(``sum:year`` of an undated act is the string ``"undated"``.)
+(``sum:year`` of an undated act is the string ``"undated"``.) And one name per
+language of every organisation and act, on the node itself::
+
+    <org> sum:nameKk "..."@kk ; sum:nameRu "..."@ru .
+    <act> sum:titleKk "..."@kk ; sum:titleRu "..."@ru .
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
 from .results import Result, Term
 
-__all__ = ["SUMMARY", "SUMMARY_GRAPH", "TOTALS", "refresh_summary", "summary_graph"]
+__all__ = ["NAMES", "SUMMARY", "SUMMARY_GRAPH", "TOTALS", "refresh_summary", "summary_graph"]
 
 SUMMARY_GRAPH = "https://w3id.org/kzbudget/graph/summary"
 SUMMARY = Namespace("https://w3id.org/kzbudget/summary#")
@@ -43,6 +47,8 @@ _PREFIXES = """PREFIX kzb: <https://w3id.org/kzbudget/ontology#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
 PREFIX sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 
 # class of the summary node -> SELECT whose every variable becomes sum:<variable>
@@ -58,7 +64,8 @@ TOTALS: dict[str, str] = {
       GRAPH ?g { ?passport kzb:cost ?obs ; kzb:fiscalYear ?year }
       GRAPH ?h { ?obs sdmx-measure:obsValue ?value } } }
 } GROUP BY ?year""",
-    "ActTotal": """SELECT ?act ?programs ?firstReference ?cost ?actType ?date ?number ?titleKk ?titleRu
+    "ActTotal": """SELECT ?act ?programs ?firstReference ?cost ?actType ?date ?number
+       ?citedTitleKk ?citedTitleRu
 WHERE {
   { SELECT ?act (COUNT(DISTINCT ?program) AS ?programs) (MIN(STR(?ref)) AS ?first) WHERE {
       GRAPH ?g { ?passport kzb:legalReference ?ref ; kzb:budgetProgram ?program .
@@ -75,8 +82,10 @@ WHERE {
                  OPTIONAL { ?act eli:number ?n } } } GROUP BY ?act }
   BIND (IRI(?first) AS ?firstReference)
   # the title as printed in the first citing reference, in each language
-  OPTIONAL { GRAPH ?k { ?firstReference rdfs:label ?titleKk } FILTER (LANG(?titleKk) = "kk") }
-  OPTIONAL { GRAPH ?l { ?firstReference rdfs:label ?titleRu } FILTER (LANG(?titleRu) = "ru") }
+  OPTIONAL { GRAPH ?k { ?firstReference rdfs:label ?citedTitleKk }
+             FILTER (LANG(?citedTitleKk) = "kk") }
+  OPTIONAL { GRAPH ?l { ?firstReference rdfs:label ?citedTitleRu }
+             FILTER (LANG(?citedTitleRu) = "ru") }
 }""",
     "ActCount": """SELECT ?actType ?year (COUNT(DISTINCT ?act) AS ?acts) WHERE {
   { SELECT DISTINCT ?act ?actType WHERE {
@@ -88,9 +97,31 @@ WHERE {
 }
 
 
+# Names of shared nodes: an organisation or an act is named in every document that
+# mentions it; one name per language, straight on the node, spares every query a
+# join over thousands of graphs. property -> SELECT ?node ?name (plain text)
+NAMES: dict[str, tuple[str, str]] = {
+    f"{kind}{lang.capitalize()}": (
+        lang,
+        f"""SELECT ?node (MIN(STR(?l)) AS ?name) WHERE {{
+  GRAPH ?g {{ ?node {pattern} ?l }} FILTER (LANG(?l) = "{lang}") }} GROUP BY ?node""",
+    )
+    for kind, pattern in (
+        ("name", "a org:Organization ; skos:prefLabel"),
+        ("title", "a eli:LegalResource ; eli:is_realized_by/eli:title"),
+    )
+    for lang in ("kk", "ru")
+}
+
+
 def summary_graph(query: Callable[[str], Result]) -> Graph:
     """The totals of the store ``query`` asks, as a graph (one blank node per total)."""
     graph = Graph()
+    for prop, (lang, text) in NAMES.items():
+        for row in query(_PREFIXES + text).rows:
+            if row.get("node") is not None and row.get("name") is not None:
+                name = Literal(row["name"].value, lang=lang)
+                graph.add((URIRef(row["node"].value), SUMMARY[prop], name))
     for kind, text in TOTALS.items():
         result = query(_PREFIXES + text)
         for row in result.rows:
