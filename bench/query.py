@@ -44,7 +44,7 @@ RUNS = 5
 # required parameters, set to nodes of the first copy (year 1000, administrator 100)
 REQUIRED = {
     "node": "https://w3id.org/kzbudget/id/passport/1000/100/001/legal-basis/1",
-    "act": "Z990000453_",
+    "act": "",  # the first act cited in the store, set by load()
     "program": "001",
     "date": "1000-06-01",
     "keyword": "қызмет",
@@ -100,6 +100,10 @@ def load(tmp: str, base: str, passports: int) -> ox.Store:
     store.bulk_load(ontology, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(
         "https://w3id.org/kzbudget/ontology"))  # fmt: skip
     store.optimize()
+    first = (
+        "SELECT ?act WHERE { GRAPH ?g { ?p <http://data.europa.eu/eli/ontology#based_on> ?act } }"
+    )
+    REQUIRED["act"] = next(iter(store.query(first + " LIMIT 1")))["act"].value
     print(f"\n{n * PER_COPY} passports: {len(store)} quads, bulk load "
           f"{time.perf_counter() - started:.1f} s")  # fmt: skip
     started = time.perf_counter()
