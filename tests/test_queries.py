@@ -296,3 +296,14 @@ def test_every_load_keeps_the_totals_consistent(stores):
     load_graphs(store, [(name, graph)])  # the document graph replaced: the totals follow
     assert total() == before + 1000
     assert store.triple_count(SUMMARY_GRAPH) > 0
+
+
+def test_required_parameters_are_shown_as_required():
+    from kzbudget_graph.web.html import query_form
+
+    listing = run_cli("queries").stdout
+    assert "--param keyword=<string>  default (required)" in listing
+    assert "--param date=<date>  default (required)" in listing
+    assert "--param lang=<lang>  default all" in listing
+    form = query_form(get_query("search"))
+    assert 'name="keyword" placeholder="(required)"' in form

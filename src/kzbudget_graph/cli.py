@@ -305,7 +305,7 @@ def queries_cmd() -> None:
         console.print(f"[bold]{q.name}[/bold] — {q.title}")
         console.print(f"  {q.description}", soft_wrap=True)
         for p in q.params:
-            default = p.default if p.default is not None else "(all)"
+            default = p.default or ("(required)" if p.required else "(all)")
             console.print(
                 f"  --param {p.name}=<{p.type}>  default {default}  {p.description}", soft_wrap=True
             )
