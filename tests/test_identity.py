@@ -30,6 +30,7 @@ from kzbudget_graph.store.store import (
     load_graphs,
     run_query,
 )
+from kzbudget_graph.store.summary import refresh_summary
 
 from conftest import CORPUS, run_cli
 from servers import start_oxigraph
@@ -284,7 +285,10 @@ def bilingual(request, graphs, tmp_path_factory):
         return
     server = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
     try:
-        load_graphs(RemoteEndpoint(server.store_url), [*graphs, (ONTOLOGY_GRAPH, ontology)])
+        target = RemoteEndpoint(server.store_url)
+        load_graphs(target, [*graphs, (ONTOLOGY_GRAPH, ontology)])
+        # the totals the aggregate queries read, asked of the server's query endpoint
+        refresh_summary(target, query=RemoteEndpoint(server.query_url).query)
         yield RemoteEndpoint(server.query_url)
     finally:
         server.stop()

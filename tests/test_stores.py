@@ -19,9 +19,9 @@ from kzbudget_graph.errors import KzbudgetError
 from kzbudget_graph.graph.serialize import read_graph, union
 from kzbudget_graph.store.queries import bindings, get_query, load_queries
 from kzbudget_graph.store.results import Result
-from kzbudget_graph.store.store import EmbeddedStore, RemoteEndpoint, run_query
+from kzbudget_graph.store.store import ONTOLOGY_GRAPH, EmbeddedStore, RemoteEndpoint, run_query
 
-from conftest import CORPUS, run_cli
+from conftest import CORPUS, ROOT, run_cli
 from servers import start_oxigraph, start_virtuoso, virtuoso_missing
 
 ID = Namespace("https://w3id.org/kzbudget/id/")
@@ -29,22 +29,36 @@ LAW_1999 = str(ID["act/Z990000453_"])
 
 # every canned query, with its defaults and with parameters set
 CASES = [
-    ("programs-by-legal-act", {}),
-    ("programs-by-legal-act", {"act": str(ID["act/Z010000225_"])}),
+    ("programs-by-legal-act", {"act": LAW_1999}),
+    ("programs-by-legal-act", {"act": "Z010000225_", "lang": "ru"}),
     ("program-costs", {}),
-    ("program-costs", {"year": "2007"}),
+    ("program-costs", {"year": "2007", "lang": "kk"}),
     ("legal-basis-frequency", {}),
     ("legal-basis-frequency", {"type": "https://w3id.org/kzbudget/vocab/act-type/law"}),
     ("subprograms", {}),
-    ("subprograms", {"program": "002", "administrator": "608"}),
+    ("subprograms", {"program": "002", "administrator": "608", "lang": "ru"}),
     ("indicators", {}),
-    ("indicators", {"program": "001", "kind": "quality"}),
+    ("indicators", {"program": "001", "kind": "quality", "lang": "kk"}),
+    ("indicators", {"limit": "5", "offset": "3"}),
     ("amendments", {}),
     ("amendments", {"number": "1070"}),
     ("executors", {}),
+    ("executors", {"lang": "ru"}),
     ("acts-by-type-and-year", {}),
-    ("fact-provenance", {}),
+    ("fact-provenance", {"node": str(ID["passport/2007/608/001/legal-basis/1"])}),
     ("fact-provenance", {"node": str(ID["observation/program-cost/2007/608/004"])}),
+    ("passport", {"program": "005"}),
+    ("passport", {"program": "001", "lang": "ru", "limit": "10", "offset": "5"}),
+    ("program-acts", {"program": "001"}),
+    ("program-acts", {"program": "003", "lang": "ru"}),
+    ("cost-per-act", {}),
+    ("data-quality", {}),
+    ("passport-as-of", {"date": "2007-06-01"}),
+    ("passport-as-of", {"date": "2006-12-31", "program": "005"}),
+    ("organisation-roles", {}),
+    ("organisation-roles", {"organisation": str(ID["organization/president"]), "lang": "ru"}),
+    ("search", {"keyword": "ҚЫЗМЕТ"}),
+    ("search", {"keyword": "служб"}),
 ]
 
 
@@ -57,7 +71,7 @@ def test_every_parameter_has_exactly_one_slot():
 
     for query in load_queries().values():
         for p in query.params:
-            assert len(slot(p.name).findall(query.text)) == 1, f"{query.name}: ?{p.name}"
+            assert len(slot(p.name, p.type).findall(query.text)) == 1, f"{query.name}: ?{p.name}"
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +196,9 @@ def test_legal_basis_frequency_names_each_act_with_a_printed_title(built, gold, 
 def test_amendments_and_provenance_match_the_corpus(built, corpus_json, corpus_text):
     with EmbeddedStore(built[1]) as store:
         amendments = _rows(ask(store, "amendments", {}))
-        provenance = _rows(ask(store, "fact-provenance", {}))
+        provenance = _rows(
+            ask(store, "fact-provenance", {"node": str(ID["passport/2007/608/001/legal-basis/1"])})
+        )
     want = sorted(
         (p["annex"], a["target"], a["by"]["number"], a["by"]["date"])
         for p in corpus_json["passports"]
@@ -206,9 +222,11 @@ def test_string_parameters_are_only_data(built, value):
     with EmbeddedStore(built[1]) as store:
         before = store.triple_count()
         for name, query in load_queries().items():
+            valid = {"date": "2007-06-01", "act": LAW_1999, "iri": LAW_1999, "string": "001"}
+            needed = {r.name: valid[r.type] for r in query.params if r.required}
             for p in query.params:
                 if p.type == "string":
-                    assert ask(store, name, {p.name: value}).rows == []
+                    assert ask(store, name, {**needed, p.name: value}).rows == []
         assert store.triple_count() == before
 
 
@@ -228,6 +246,9 @@ def test_cli_query_errors_exit_2(built):
         (["query", "subprograms", "-p", "bogus=1", "--store", store], "unknown parameter 'bogus'"),
         (["query", "subprograms", "-p", "program", "--store", store], "expected name=value"),
         (["query", "program-costs", "-p", "year=two", "--store", store], "is not an integer"),
+        (["query", "search", "--store", store], "parameter keyword is required"),
+        (["query", "passport", "-p", "lang=en", "--store", store], "is not one of kk, ru, all"),
+        (["query", "passport", "-p", "limit=-1", "--store", store], "is not a whole number"),
     ]:
         result = run_cli(*args)
         assert result.returncode == 2, args
@@ -265,9 +286,23 @@ def check_server(server, trig, embedded_answers, env=None) -> None:
     assert first.returncode == 0, first.stderr
     count = graph_count(server.query_url, name)
     assert count == len(union(read_graph(trig)))
-    again = run_cli("load", str(trig), "--endpoint", server.store_url, env=env)
+    again = run_cli(
+        "load",
+        str(trig),
+        "--endpoint",
+        server.store_url,
+        "--query-endpoint",
+        server.query_url,
+        env=env,
+    )
     assert again.returncode == 0, again.stderr
     assert graph_count(server.query_url, name) == count  # a reload replaces, never adds
+    # the vocabularies (unit scheme, typical issuers) the data-quality query reads
+    ontology = run_cli(
+        "load", str(ROOT / "ontology" / "kzbudget.ttl"), "--endpoint", server.store_url,
+        "--graph", ONTOLOGY_GRAPH, "--query-endpoint", server.query_url, env=env,
+    )  # fmt: skip
+    assert ontology.returncode == 0, ontology.stderr
     assert answers(RemoteEndpoint(server.query_url)) == embedded_answers
 
 

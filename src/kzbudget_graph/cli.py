@@ -335,7 +335,7 @@ def queries_cmd() -> None:
         console.print(f"[bold]{q.name}[/bold] — {q.title}")
         console.print(f"  {q.description}", soft_wrap=True)
         for p in q.params:
-            default = p.default if p.default is not None else "(all)"
+            default = p.default or ("(required)" if p.required else "(all)")
             console.print(
                 f"  --param {p.name}=<{p.type}>  default {default}  {p.description}", soft_wrap=True
             )
@@ -395,8 +395,8 @@ def load(
     query_endpoint: Annotated[
         str | None,
         typer.Option(
-            help="The server's query endpoint, for the whole-store rules after loading "
-            "(default: derived from --endpoint for Oxigraph and Virtuoso)."
+            help="The server's query endpoint, for the whole-store rules and the totals "
+            "after loading (default: derived from --endpoint for Oxigraph and Virtuoso)."
         ),
     ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for each request.")] = 60.0,
@@ -435,6 +435,7 @@ def load(
         query_url_of,
         stream_load,
     )
+    from .store.summary import refresh_summary
 
     fmt = check_graph_file(graph)
     plan = plan_load(graph, fmt, graph_name)
@@ -467,10 +468,15 @@ def load(
         soft_wrap=True,
     )
     if reader is None:
-        err.print(
-            "the whole-store rules did not run: give --query-endpoint", markup=False, soft_wrap=True
+        _warn(
+            [
+                "the whole-store rules did not run and the totals the aggregate queries "
+                "read were not refreshed: give --query-endpoint"
+            ]
         )
         return
+    # the totals the aggregate queries read, from the whole server
+    refresh_summary(target, use_update=update_endpoint is not None, query=reader.query)
     after = document_sources(reader)
     for name in plan.graphs:
         old = [src for src in before.get(name, []) if src not in after.get(name, [])]

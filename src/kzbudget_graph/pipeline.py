@@ -51,6 +51,7 @@ from .reader.extract import extract_source, source_parts
 from .reader.read import SourceText, read_source
 from .store.consistency import check_store
 from .store.store import ONTOLOGY_GRAPH, EmbeddedStore, previous_versions
+from .store.summary import refresh_summary
 
 STREAMABLE = set(OX_FORMATS)  # formats whose documents concatenate
 
@@ -255,6 +256,7 @@ def build(
                 started=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             )
             embedded.replace_graph(str(ids.run_graph()), run)
+            refresh_summary(embedded)  # the totals the aggregate queries read
             if settings.validate:  # the cross-document rules, over the whole store
                 summary.findings.extend(check_store(embedded.query))
             summary.store_triples = embedded.triple_count()

@@ -3,14 +3,22 @@
 Each file starts with a comment block::
 
     # title: Programmes grounded in a legal act
+    # title@kk: Заң актісіне негізделген бағдарламалар
+    # title@ru: Программы, основанные на правовом акте
     # description: ... (may continue on lines indented after the '#')
     # param: act iri https://w3id.org/kzbudget/id/act/law/1999-07-23 -- the legal act
 
 A parameter line gives name, type (``iri``, ``string``, ``integer``,
-``decimal``, ``date``, or ``act``: a legal act given by its IRI or by its
-adilet code, which binds ``?{name}Code`` instead), default (``-`` for none:
-the variable stays unbound, meaning "all") and a description. The parameter
-binds the query variable of the same name.
+``decimal``, ``date``, ``lang`` (``kk``, ``ru`` or ``all``: the language of
+the labels), ``count`` (a page size or offset), or ``act``: a legal act given
+by its IRI or by its adilet code, which binds ``?{name}Code`` instead),
+default (``-`` for none: the variable stays unbound, meaning "all";
+``required``: the query needs a value) and a description. The parameter binds
+the query variable of the same name.
+
+A ``count`` parameter has no variable: its slot is the line ``LIMIT 100`` (or
+``OFFSET 0``) of the query, named after the parameter, and only its number is
+replaced, by a checked non-negative integer.
 
 Each parameter has a slot in the query, ``VALUES ?name { UNDEF }``: first in
 the WHERE clause for a variable bound by a plain triple pattern (the engine
@@ -36,7 +44,10 @@ from ..graph.identifiers import check_iri
 from ..resources import project_dir
 from ..terminal import safe
 
-TYPES = ("iri", "act", "string", "integer", "decimal", "date")
+TYPES = ("iri", "act", "string", "integer", "decimal", "date", "lang", "count")
+LANGUAGES = ("kk", "ru", "all")
+# A page is at most this many rows: a query answers a page, never the whole store at once.
+MAX_PAGE = 10_000
 # An adilet document code: Z990000453_ (to 2009) or P1800000125 (from 2010).
 ADILET_CODE = re.compile(r"^[ZUPKV]\d{2}(?:\d{7}_|\d{8})$")
 _PARAM = re.compile(r"^(?P<name>\w+)\s+(?P<type>\w+)\s+(?P<default>\S+)(?:\s+--\s*(?P<doc>.*))?$")
@@ -50,6 +61,7 @@ class Param:
     type: str
     default: str | None
     description: str
+    required: bool = False
 
 
 @dataclass(slots=True)
@@ -59,6 +71,7 @@ class CannedQuery:
     description: str
     params: list[Param] = field(default_factory=list)
     text: str = ""
+    titles: dict[str, str] = field(default_factory=dict)  # language -> title (kk, ru)
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -89,10 +102,12 @@ def parse_query_file(path: Path) -> CannedQuery:
         if not line.startswith("#"):
             break
         body = line[1:].strip()
-        m = re.match(r"^(title|description|param):\s*(.*)$", body)
+        m = re.match(r"^(title|description|param)(?:@(kk|ru))?:\s*(.*)$", body)
         if m:
-            key, value = m.groups()
-            if key == "title":
+            key, lang, value = m.groups()
+            if key == "title" and lang:
+                query.titles[lang] = value
+            elif key == "title":
                 query.title = value
             elif key == "description":
                 query.description = value
@@ -107,8 +122,9 @@ def _param(path: Path, spec: str) -> Param:
     m = _PARAM.match(spec)
     if not m or m.group("type") not in TYPES:
         raise KzbudgetError(f"{path}: bad parameter line {spec!r} (name type default -- doc)")
-    default = None if m.group("default") == "-" else m.group("default")
-    return Param(m.group("name"), m.group("type"), default, m.group("doc") or "")
+    default = None if m.group("default") in ("-", "required") else m.group("default")
+    required = m.group("default") == "required"
+    return Param(m.group("name"), m.group("type"), default, m.group("doc") or "", required)
 
 
 def term(param: Param, value: str) -> URIRef | Literal:
@@ -131,6 +147,14 @@ def term(param: Param, value: str) -> URIRef | Literal:
             return Literal(Decimal(value), datatype=XSD.decimal)
         except InvalidOperation:
             raise KzbudgetError(f"{where}: {shown} is not a decimal number") from None
+    if param.type == "lang":
+        if value.strip() not in LANGUAGES:
+            raise KzbudgetError(f"{where}: {shown} is not one of {', '.join(LANGUAGES)}")
+        return Literal(value.strip())
+    if param.type == "count":
+        if not re.fullmatch(r"\d{1,9}", value.strip()) or int(value) > MAX_PAGE:
+            raise KzbudgetError(f"{where}: {shown} is not a whole number from 0 to {MAX_PAGE}")
+        return Literal(int(value), datatype=XSD.integer)
     if param.type == "date":
         try:
             return Literal(dt.date.fromisoformat(value), datatype=XSD.date)
@@ -147,6 +171,10 @@ def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, URIRef | Li
     for p in query.params:
         value = given.get(p.name, p.default)
         if value is None:
+            if p.required:
+                raise KzbudgetError(
+                    f"query {query.name}: parameter {p.name} is required ({p.description})"
+                )
             continue
         if p.type == "act" and ADILET_CODE.match(value.strip()):
             out[p.name + "Code"] = Literal(value.strip())  # "Z990000453_"
@@ -155,8 +183,11 @@ def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, URIRef | Li
     return out
 
 
-def slot(name: str) -> re.Pattern[str]:
-    """The parameter slot of a query: ``VALUES ?name { UNDEF }`` inside its WHERE."""
+def slot(name: str, type: str = "") -> re.Pattern[str]:
+    """The parameter slot of a query: ``VALUES ?name { UNDEF }`` inside its WHERE,
+    or for a ``count`` parameter its line ``LIMIT 100`` / ``OFFSET 0``."""
+    if type == "count":
+        return re.compile(rf"(?m)^{re.escape(name.upper())} \d+$")
     return re.compile(rf"VALUES \?{re.escape(name)} \{{ UNDEF \}}")
 
 
@@ -167,11 +198,16 @@ def bind(query: CannedQuery, bound: dict[str, URIRef | Literal]) -> str:
     a value is data, never syntax. Unbound parameters keep ``UNDEF``: all.
     """
     text = query.text
+    types = {p.name: p.type for p in query.params}
     for name, value in bound.items():
-        pattern = slot(name)
+        kind = types.get(name, "")
+        pattern = slot(name, kind)
         if len(pattern.findall(text)) != 1:
-            raise KzbudgetError(f"query {query.name}: no single slot 'VALUES ?{name} {{ UNDEF }}'")
-        filled = f"VALUES ?{name} {{ {value.n3()} }}"
+            raise KzbudgetError(f"query {query.name}: no single slot for parameter {name}")
+        if kind == "count":
+            filled = f"{name.upper()} {int(value)}"  # an int from term(): digits only
+        else:
+            filled = f"VALUES ?{name} {{ {value.n3()} }}"
         text = pattern.sub(lambda _m, filled=filled: filled, text)
     return text
 

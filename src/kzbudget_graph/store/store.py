@@ -46,6 +46,7 @@ from ..errors import KzbudgetError
 from ..graph.identifiers import check_iri
 from ..terminal import safe
 from .results import Result, Term
+from .summary import refresh_summary
 
 DEFAULT_STORE = Path("kzbudget-store")
 ONTOLOGY_GRAPH = "https://w3id.org/kzbudget/ontology"
@@ -501,6 +502,7 @@ def load_graphs(
         else:
             target.put_graph(name, graph)
         count += 1
+    refresh_summary(target, use_update=use_update)  # the totals the aggregate queries read
     return count
 
 

@@ -44,7 +44,7 @@ def query_form(query: CannedQuery) -> str:
     fields = []
     for p in query.params:
         kind = {"integer": "number", "date": "date"}.get(p.type, "text")
-        placeholder = p.default or "(all)"
+        placeholder = p.default or ("(required)" if p.required else "(all)")
         fields.append(
             f"<label>{escape(p.name)} <small>({escape(p.type)})</small> "
             f'<input type="{kind}" name="{escape(p.name)}" placeholder="{escape(placeholder)}" '

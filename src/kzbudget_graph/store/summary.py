@@ -1,0 +1,168 @@
+"""Step 6b′ — summary: totals materialised at load time, so aggregate queries stay fast.
+
+Totals over the whole store (cost per administrator and year, per year, per
+legal act; acts per type and year; programmes citing each act) cost seconds
+at 10,000 passports if a query recomputes them on every request. After every
+load the store's own SPARQL engine computes them once, across every document
+graph (a kk and a ru graph describing one passport count it once), and they
+replace the named graph :data:`SUMMARY_GRAPH` whole. The canned aggregate
+queries read that graph; a load that changes any document graph refreshes it,
+so it never disagrees with the documents.
+
+The same code serves the embedded store and a remote server: the totals are
+asked with SELECT queries and written back like any named graph (Graph Store
+``PUT`` or a SPARQL update).
+
+Vocabulary (``https://w3id.org/kzbudget/summary#``, prefix ``sum:``), one
+blank node per total::
+
+    [] a sum:AdministratorTotal ; sum:year 2007 ; sum:administrator <adm> ; sum:cost 12345 .
+    [] a sum:YearTotal ; sum:year 2007 ; sum:cost 23456 .
+    [] a sum:ActTotal ; sum:act <act> ; sum:programs 6 ; sum:cost 425926 ;
+       sum:firstReference <ref> ; sum:actType <type> ; sum:date "1999-07-23"^^xsd:date ;
+       sum:number "453" ; sum:citedTitleKk "..."@kk ; sum:citedTitleRu "..."@ru .
+    [] a sum:ActCount ; sum:actType <type> ; sum:year 1999 ; sum:acts 3 .
+
+(``sum:year`` of an undated act is the string ``"undated"``.) And one name per
+language of every organisation and act, on the node itself::
+
+    <org> sum:nameKk "..."@kk ; sum:nameRu "..."@ru .
+    <act> sum:titleKk "..."@kk ; sum:titleRu "..."@ru .
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+
+from .results import Result, Term
+
+__all__ = ["NAMES", "SUMMARY", "SUMMARY_GRAPH", "TOTALS", "refresh_summary", "summary_graph"]
+
+SUMMARY_GRAPH = "https://w3id.org/kzbudget/graph/summary"
+SUMMARY = Namespace("https://w3id.org/kzbudget/summary#")
+
+_PREFIXES = """PREFIX kzb: <https://w3id.org/kzbudget/ontology#>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+# class of the summary node -> SELECT whose every variable becomes sum:<variable>
+TOTALS: dict[str, str] = {
+    "AdministratorTotal": """SELECT ?year ?administrator (SUM(?value) AS ?cost) WHERE {
+  { SELECT DISTINCT ?obs ?year ?administrator ?value WHERE {
+      GRAPH ?g { ?passport kzb:cost ?obs ; kzb:fiscalYear ?year ; kzb:budgetProgram ?p }
+      GRAPH ?h { ?obs sdmx-measure:obsValue ?value }
+      GRAPH ?i { ?p kzb:administeredBy ?administrator } } }
+} GROUP BY ?year ?administrator""",
+    "YearTotal": """SELECT ?year (SUM(?value) AS ?cost) WHERE {
+  { SELECT DISTINCT ?obs ?year ?value WHERE {
+      GRAPH ?g { ?passport kzb:cost ?obs ; kzb:fiscalYear ?year }
+      GRAPH ?h { ?obs sdmx-measure:obsValue ?value } } }
+} GROUP BY ?year""",
+    "ActTotal": """SELECT ?act ?programs ?firstReference ?cost ?actType ?date ?number
+       ?citedTitleKk ?citedTitleRu
+WHERE {
+  { SELECT ?act (COUNT(DISTINCT ?program) AS ?programs) (MIN(STR(?ref)) AS ?first) WHERE {
+      GRAPH ?g { ?passport kzb:legalReference ?ref ; kzb:budgetProgram ?program .
+                 ?ref kzb:refersTo ?act } }
+    GROUP BY ?act }
+  OPTIONAL {
+    { SELECT ?act (SUM(?value) AS ?cost) WHERE {
+        { SELECT DISTINCT ?act ?obs ?value WHERE {
+            GRAPH ?g { ?passport kzb:legalReference/kzb:refersTo ?act ; kzb:cost ?obs }
+            GRAPH ?h { ?obs sdmx-measure:obsValue ?value } } } }
+      GROUP BY ?act } }
+  OPTIONAL { SELECT ?act (MIN(?t) AS ?actType) (MIN(?d) AS ?date) (MIN(?n) AS ?number) WHERE {
+      GRAPH ?g { ?act eli:type_document ?t OPTIONAL { ?act eli:date_document ?d }
+                 OPTIONAL { ?act eli:number ?n } } } GROUP BY ?act }
+  BIND (IRI(?first) AS ?firstReference)
+  # the title as printed in the first citing reference, in each language
+  OPTIONAL { GRAPH ?k { ?firstReference rdfs:label ?citedTitleKk }
+             FILTER (LANG(?citedTitleKk) = "kk") }
+  OPTIONAL { GRAPH ?l { ?firstReference rdfs:label ?citedTitleRu }
+             FILTER (LANG(?citedTitleRu) = "ru") }
+}""",
+    "ActCount": """SELECT ?actType ?year (COUNT(DISTINCT ?act) AS ?acts) WHERE {
+  { SELECT DISTINCT ?act ?actType WHERE {
+      GRAPH ?g { ?act a eli:LegalResource ; eli:type_document ?actType } } }
+  OPTIONAL { SELECT ?act (MIN(?d) AS ?date) WHERE {
+      GRAPH ?h { ?act a eli:LegalResource ; eli:date_document ?d } } GROUP BY ?act }
+  BIND (IF(BOUND(?date), YEAR(?date), "undated") AS ?year)
+} GROUP BY ?actType ?year""",
+}
+
+
+# Names of shared nodes: an organisation or an act is named in every document that
+# mentions it; one name per language, straight on the node, spares every query a
+# join over thousands of graphs. property -> SELECT ?node ?name (plain text)
+NAMES: dict[str, tuple[str, str]] = {
+    f"{kind}{lang.capitalize()}": (
+        lang,
+        f"""SELECT ?node (MIN(STR(?l)) AS ?name) WHERE {{
+  GRAPH ?g {{ ?node {pattern} ?l }} FILTER (LANG(?l) = "{lang}") }} GROUP BY ?node""",
+    )
+    for kind, pattern in (
+        ("name", "a org:Organization ; skos:prefLabel"),
+        ("title", "a eli:LegalResource ; eli:is_realized_by/eli:title"),
+    )
+    for lang in ("kk", "ru")
+}
+
+
+def summary_graph(query: Callable[[str], Result]) -> Graph:
+    """The totals of the store ``query`` asks, as a graph (one blank node per total)."""
+    graph = Graph()
+    for prop, (lang, text) in NAMES.items():
+        for row in query(_PREFIXES + text).rows:
+            if row.get("node") is not None and row.get("name") is not None:
+                name = Literal(row["name"].value, lang=lang)
+                graph.add((URIRef(row["node"].value), SUMMARY[prop], name))
+    for kind, text in TOTALS.items():
+        result = query(_PREFIXES + text)
+        for row in result.rows:
+            node = BNode()
+            graph.add((node, RDF.type, SUMMARY[kind]))
+            for var in result.variables:
+                term = row.get(var)
+                if term is not None:
+                    graph.add((node, SUMMARY[var], _rdf(term)))
+    return graph
+
+
+def refresh_summary(
+    target, *, use_update: bool = False, query: Callable[[str], Result] | None = None
+) -> int | None:
+    """Recompute the totals and replace the summary graph of ``target`` with them.
+
+    ``target`` is the embedded store or the endpoint that was loaded; ``query``
+    asks the same data (default: ``target.query`` for the embedded store). A
+    remote Graph Store endpoint answers no queries, so without ``query`` it is
+    left as it is and ``None`` returned; else the number of totals.
+    """
+    if query is None:
+        if not hasattr(target, "replace_graph"):
+            return None
+        query = target.query
+    graph = summary_graph(query)
+    if hasattr(target, "replace_graph"):
+        target.replace_graph(SUMMARY_GRAPH, graph)
+    elif use_update:
+        target.update_graph(SUMMARY_GRAPH, graph)
+    else:
+        target.put_graph(SUMMARY_GRAPH, graph)
+    return len(set(graph.subjects(RDF.type, None)))
+
+
+def _rdf(term: Term) -> URIRef | Literal | BNode:
+    if term.kind == "uri":
+        return URIRef(term.value)
+    if term.kind == "bnode":
+        return BNode(term.value)
+    if term.lang:
+        return Literal(term.value, lang=term.lang)
+    return Literal(term.value, datatype=URIRef(term.datatype) if term.datatype else None)
