@@ -20,12 +20,21 @@ def test_build_writes_a_valid_graph_and_validate_accepts_it(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "SHACL: conforms — 0 violation(s), 4 warning(s)" in result.stderr
+    # each fact once (issue #13): the reader's one-line warning, not again as SHACL's
+    lines = result.stderr.splitlines()
+    assert sum("decree is passed by the President" in line for line in lines) == 2
+    assert sum("no date in legal_basis" in line for line in lines) == 1
+    assert not any(line.startswith("Warning ") for line in lines)
+    assert "(4 of them shown above as extraction warnings)" in result.stderr
     g = Graph().parse(out)
     assert len(g) > 2000
     check = run_cli("validate", str(out))
     assert check.returncode == 0, check.stdout
     assert "Warning ActTypeMatchesIssuerShape" in check.stdout
     assert "source: [1666, 1904)" in check.stdout  # the words of the Government-issued decree
+    # an undated act has no passage of its own: the words of its first citation
+    undated = check.stdout[check.stdout.index("Warning UndatedActShape") :]
+    assert "source: [" in undated.split("Warning", 2)[1]
 
 
 def test_validate_exits_1_on_a_violation_and_names_focus_and_source(tmp_path):

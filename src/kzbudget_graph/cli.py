@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -117,9 +118,33 @@ def _warn(messages: list[str]) -> None:
         err.print(f"[yellow]warning[/yellow]: {markup_safe(message)}", soft_wrap=True)
 
 
+def _progress():
+    """Progress bars on standard error, drawn only on a terminal (a pipe or a
+    log gets the messages alone)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err.console,
+        transient=True,
+        disable=not err.console.is_terminal,
+    )
+
+
+def _passport_progress(progress) -> Callable[[int, int], None]:
+    """A bar over the passports of the document at hand: one big file moves too."""
+    task = progress.add_task("passports", total=None)
+
+    def on_passport(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total)
+
+    return on_passport
+
+
 def _extract_all(files: list[Path], jobs: int = 1, quiet: bool = False) -> list[Document]:
     """Every resolution of every file, in order (a file may hold several)."""
-    from rich.progress import Progress
 
     from .reader.extract import extract_documents, extract_each
 
@@ -127,10 +152,11 @@ def _extract_all(files: list[Path], jobs: int = 1, quiet: bool = False) -> list[
         each = extract_each(files, jobs=jobs)
     else:
         each = []
-        with Progress(console=err.console, transient=True, disable=len(files) < 2) as progress:
-            task = progress.add_task("extracting", total=len(files))
+        with _progress() as progress:
+            task = progress.add_task("extracting", total=len(files), visible=len(files) > 1)
+            on_passport = _passport_progress(progress)
             for f in files:
-                each.append(list(extract_documents(f)))
+                each.append(list(extract_documents(f, on_passport)))
                 progress.advance(task)
     count = 0
     for f, docs in zip(files, each, strict=True):
@@ -217,7 +243,6 @@ def build(
     is replaced whole in the store. On a SHACL violation nothing is written and
     the exit code is 1.
     """
-    from rich.progress import Progress
 
     from .graph.identifiers import Identifiers
     from .graph.link import load_known_acts
@@ -245,8 +270,8 @@ def build(
     )
     findings: list = []
     extraction_warnings: list[str] = []
-    with Progress(console=err.console, transient=True, disable=len(files) < 2) as progress:
-        task = progress.add_task("building", total=len(files))
+    with _progress() as progress:
+        task = progress.add_task("building", total=len(files), visible=len(files) > 1)
 
         def on_document(result) -> None:
             extraction_warnings.extend(result.warnings)
@@ -266,6 +291,7 @@ def build(
             on_document=on_document,
             write_stdout=sys.stdout.write,
             on_store=lambda n: err.print(f"loading {n} graph(s) into {safe(store)} …"),
+            on_passport=_passport_progress(progress) if jobs <= 1 else None,
         )
     findings = summary.findings
     if validate and not quiet:

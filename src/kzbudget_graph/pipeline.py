@@ -46,6 +46,7 @@ from .graph.link import Linker, load_known_acts
 from .graph.rdf import bind_prefixes, document_triples, prefixes, run_graph
 from .graph.serialize import OX_FORMATS, add_to_dataset, serialize, serialize_document
 from .graph.validate import Finding, load_ontology, load_shapes, validate_ntriples
+from .model import Warning
 from .output import publish, temporary_beside
 from .reader.extract import extract_source, source_parts
 from .reader.read import SourceText, read_source
@@ -109,10 +110,15 @@ def _context(settings: Settings) -> tuple[Identifiers, Linker, Graph | None, Gra
     return _worker["ids"], _worker["linker"], _worker["shapes"], _worker["ontology"]  # type: ignore[return-value]
 
 
-def process_source(source: SourceText, path: str, settings: Settings) -> DocumentResult:
+def process_source(
+    source: SourceText,
+    path: str,
+    settings: Settings,
+    on_passport: Callable[[int, int], None] | None = None,
+) -> DocumentResult:
     """Extract, map, validate and serialise one source document (one resolution)."""
     ids, linker, shapes, ontology = _context(settings)
-    doc = extract_source(source)
+    doc = extract_source(source, on_passport)
     mapped = document_triples(doc, ids, linker)
     ntriples = ox.serialize(mapped.triples, format=ox.RdfFormat.N_TRIPLES)
     findings = (
@@ -120,7 +126,9 @@ def process_source(source: SourceText, path: str, settings: Settings) -> Documen
         if settings.validate
         else []
     )
-    warnings = [str(w) for p in doc.passports for w in p.warnings] + [str(w) for w in doc.warnings]
+    read_warnings = [w for p in doc.passports for w in p.warnings] + doc.warnings
+    _mark_repeats(findings, read_warnings)
+    warnings = [str(w) for w in read_warnings]
     serialized = b""
     if settings.fmt == "nt":
         serialized = ntriples
@@ -139,6 +147,16 @@ def process_source(source: SourceText, path: str, settings: Settings) -> Documen
     )
 
 
+def _mark_repeats(findings: list[Finding], warnings: list[Warning]) -> None:
+    """A SHACL warning about a passage the reader already warned about (an act
+    type its printed issuer does not pass, an undated act) is the same fact found
+    twice: mark it, so the build reports it once."""
+    spans = [w.span for w in warnings if w.span is not None]
+    for f in findings:
+        if f.severity == "Warning" and f.span is not None:
+            f.repeats = any(s.start < f.span[1] and f.span[0] < s.end for s in spans)
+
+
 def _sources(files: Sequence[str | Path]) -> Iterator[tuple[SourceText, str]]:
     """Each resolution of each file, with the path it was read from."""
     for f in files:
@@ -147,17 +165,21 @@ def _sources(files: Sequence[str | Path]) -> Iterator[tuple[SourceText, str]]:
 
 
 def results(
-    files: Sequence[str | Path], settings: Settings, jobs: int = 1
+    files: Sequence[str | Path],
+    settings: Settings,
+    jobs: int = 1,
+    on_passport: Callable[[int, int], None] | None = None,
 ) -> Iterator[DocumentResult]:
     """Process every document of the files in order, over ``jobs`` processes.
 
     A file that holds several resolutions gives several documents; at most
     ``2 × jobs`` of them are in flight, so memory holds a few documents, never
-    the whole input.
+    the whole input. ``on_passport(done, total)`` follows the passports of the
+    document at hand (in one process only: workers report per document).
     """
     if jobs <= 1:
         for source, path in _sources(files):
-            yield process_source(source, path, settings)
+            yield process_source(source, path, settings, on_passport)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: collections.deque = collections.deque()
@@ -179,6 +201,7 @@ def build(
     on_document: Callable[[DocumentResult], None] | None = None,
     write_stdout: Callable[[str], None] | None = None,
     on_store: Callable[[int], None] | None = None,
+    on_passport: Callable[[int, int], None] | None = None,
 ) -> BuildSummary:
     """Run the whole build; see the module docstring for what is written when.
 
@@ -205,7 +228,7 @@ def build(
         # graph name -> (path, SHA-256) of the document that claimed it; only
         # these two strings are kept, so memory does not grow with the documents.
         identities: dict[str, tuple[str, str]] = {}
-        for result in results(files, settings, jobs):
+        for result in results(files, settings, jobs, on_passport):
             claimed = identities.get(result.graph_name)
             if claimed is not None:
                 if claimed[1] == result.sha256:

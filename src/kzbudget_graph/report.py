@@ -85,8 +85,11 @@ def _cells(*values: object) -> list[Text]:
 
 
 def print_validation(report: Report, console: Console) -> None:
-    """The SHACL findings, one block per finding, with the source words if known."""
+    """The SHACL findings, one block per finding, with the source words if known;
+    a finding that repeats an extraction warning already shown is only counted."""
     for f in report.findings:
+        if f.repeats:
+            continue
         colour = "red" if f.severity == "Violation" else "yellow"
         shape = f.shape.rsplit("#", 1)[-1]
         console.print(
@@ -106,4 +109,6 @@ def print_validation(report: Report, console: Console) -> None:
             )
     v, w = len(report.violations), len(report.warnings)
     verdict = "conforms" if report.conforms else "does not conform"
-    console.print(f"SHACL: {verdict} — {v} violation(s), {w} warning(s)")
+    repeats = sum(f.repeats for f in report.findings)
+    again = f" ({repeats} of them shown above as extraction warnings)" if repeats else ""
+    console.print(f"SHACL: {verdict} — {v} violation(s), {w} warning(s){again}", soft_wrap=True)

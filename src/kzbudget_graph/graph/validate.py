@@ -33,6 +33,7 @@ from rdflib.term import Node
 
 from ..errors import KzbudgetError
 from ..resources import ontology_file, project_dir
+from .identifiers import KZB
 from .namespaces import OA
 
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -48,6 +49,9 @@ class Finding:
     shape: str  # the node shape the broken rule belongs to
     span: tuple[int, int] | None
     quote: str | None
+    # the reader already reported this fact (same passage) as an extraction
+    # warning: a report shows it once
+    repeats: bool = False
 
     @property
     def key(self) -> tuple[str, str, str | None, str]:
@@ -393,6 +397,14 @@ class _Lookup:
         values = self.objects(node, predicate)
         return values[0] if values else None
 
+    def subjects(self, predicate: URIRef, node: Node | None) -> list[Node]:
+        if not isinstance(node, URIRef):
+            return []
+        found = self.store.quads_for_pattern(
+            None, ox.NamedNode(str(predicate)), ox.NamedNode(str(node)), None
+        )
+        return sorted((_from_ox(q.subject) for q in found), key=str)
+
 
 def _from_ox(term) -> Node:
     if isinstance(term, ox.NamedNode):
@@ -533,8 +545,15 @@ def _path_text(graph: Graph, path: Node | None) -> str | None:
 def _source_of(
     data: Graph | _Lookup, node: Node | None
 ) -> tuple[tuple[int, int] | None, str | None]:
-    """The text span a node was read from (its own, or its passport's selector)."""
+    """The text span a node was read from (its own, or its passport's selector;
+    for an act, which has no passage of its own, its first citation's)."""
     if node is None:
+        return None, None
+    if not any(True for _ in data.objects(node, PROV.wasDerivedFrom)):
+        for citation in sorted(data.subjects(KZB.refersTo, node), key=str):
+            span, quote = _source_of(data, citation)
+            if span is not None:
+                return span, quote
         return None, None
     for where in data.objects(node, PROV.wasDerivedFrom):
         for selector in data.objects(where, OA.hasSelector):

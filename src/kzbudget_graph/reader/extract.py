@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +67,10 @@ class _Phrases:
     consolidated: re.Pattern[str]
 
 
+# on_passport(done, total): progress within one resolution
+PassportProgress = Callable[[int, int], None]
+
+
 @functools.cache
 def _phrases(language: str) -> _Phrases:
     lex = lexicon.of(language)
@@ -101,14 +105,16 @@ def extract_file(path: str | Path) -> Document:
     return extract_source(source_parts(read_source(path))[0])
 
 
-def extract_documents(path: str | Path) -> Iterator[Document]:
+def extract_documents(
+    path: str | Path, on_passport: PassportProgress | None = None
+) -> Iterator[Document]:
     """Every resolution of a source file, one :class:`Document` each, in order.
 
     Each is extracted and handed over before the next is read, so memory
     holds the file's text and one resolution's model, never all of them.
     """
     for part in source_parts(read_source(path)):
-        yield extract_source(part)
+        yield extract_source(part, on_passport)
 
 
 def source_parts(source: SourceText) -> list[SourceText]:
@@ -172,8 +178,12 @@ def extract_bytes(data: bytes, name: str) -> Document:
     return extract_source(decode_source(data, name=name))
 
 
-def extract_source(source: SourceText) -> Document:
-    """Extract a decoded source text; raise :class:`InputError` if it holds no passport."""
+def extract_source(source: SourceText, on_passport: PassportProgress | None = None) -> Document:
+    """Extract a decoded source text; raise :class:`InputError` if it holds no passport.
+
+    ``on_passport(done, total)`` is called after each passport: one big file
+    is long work, and a user wants to see it move.
+    """
     language = lexicon.detect_language(source.text)
     repaired = repair(source.text, language)
     seg = segment(repaired.text)
@@ -209,6 +219,8 @@ def extract_source(source: SourceText) -> Document:
             )
         seen.add(ps.annex)
         doc.passports.append(passport)
+        if on_passport is not None:
+            on_passport(len(doc.passports), len(seg.passports))
     doc.resolution.annexes = _annex_list(cut, seg.header, doc, language)
     return doc
 
