@@ -86,7 +86,15 @@ def test_resource_page_and_content_negotiation(page):
     assert (URIRef(PROGRAM), None, None) in g
     _, headers, jsonld = page.get("/id/program/2007/608/001", {"Accept": "application/ld+json"})
     assert headers["Content-Type"].startswith("application/ld+json")
-    assert len(Graph().parse(data=jsonld, format="json-ld")) == len(g)
+    # compact, as a web developer reads it with JSON.parse (issue #12)
+    document = json.loads(jsonld)
+    (node,) = [n for n in document["@graph"] if n["id"] == PROGRAM]
+    assert node["type"] == "BudgetProgram" and node["code"] == "001"
+    # the context it names is served too; with it the triples are the Turtle ones
+    _, headers, context = page.get("/context.jsonld")
+    assert headers["Content-Type"].startswith("application/ld+json")
+    document["@context"] = json.loads(context)["@context"]
+    assert len(Graph().parse(data=json.dumps(document), format="json-ld")) == len(g)
     assert page.get("/id/program/1900/000/000")[0] == 404
 
 

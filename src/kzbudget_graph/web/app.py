@@ -27,6 +27,9 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ..errors import KzbudgetError
+from ..graph.identifiers import check_iri
+from ..graph.jsonld import context_file, to_jsonld
+from ..graph.rdf import to_rdflib
 from ..store.queries import bind, bindings, load_queries
 from ..store.results import Result, Term, to_csv, to_json
 from ..store.store import _from_ox
@@ -171,9 +174,15 @@ def create_app(
         )
         return HTMLResponse(page(q.title, body))
 
+    async def json_ld_context(request: Request) -> Response:
+        """The JSON-LD context the compact documents name (a shipped copy)."""
+        return Response(context_file().read_bytes(), media_type="application/ld+json")
+
     async def resource(request: Request) -> Response:
         iri = ID_BASE + request.path_params["path"]
-        if any(c in iri for c in '<>"{}|^`\\ '):
+        try:
+            check_iri(iri)  # RFC 3987: nothing that closes <…> reaches the query text
+        except KzbudgetError:
             return PlainTextResponse("not an IRI\n", 400)
         fmt = _negotiate(request, GRAPH_TYPES, None)
         if fmt is not None:
@@ -182,6 +191,8 @@ def create_app(
                 use_default_graph_as_union=True,
             )
             media_type, rdf_format = GRAPH_TYPES[fmt]
+            if fmt == "jsonld":  # compact, with the published context, as `build` writes it
+                return Response(to_jsonld(to_rdflib(triples)), media_type=media_type)
             out = io.BytesIO()
             triples.serialize(out, rdf_format)
             return Response(out.getvalue(), media_type=media_type)
@@ -305,6 +316,7 @@ def create_app(
         Route("/", home),
         Route("/queries/{name}", canned),
         Route("/id/{path:path}", resource),
+        Route("/context.jsonld", json_ld_context),
         Route("/provenance", provenance),
         Route("/query", sparql, methods=["GET", "POST"]),
         Route("/update", update, methods=["POST"]),
