@@ -48,7 +48,7 @@ def test_a_web_developer_gets_plain_objects(builds):
     assert program["name"]["ru"].startswith("Обеспечение деятельности")
 
     cost = nodes[ID + "observation/program-cost/2007/608/001"]
-    assert cost["obsValue"] == "419926.0"  # a decimal stays exact: a string, not a float
+    assert cost["obsValue"] == "419926"  # a decimal stays exact: a string, not a float
     assert cost["unitMult"] == 3 and cost["refPeriod"] == "2007"
     assert cost["currency"] == "http://publications.europa.eu/resource/authority/currency/KZT"
 
