@@ -268,7 +268,7 @@ def test_output_files_get_the_umask_mode(tmp_path):
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_a_terminated_build_leaves_no_temporary_file(tmp_path, sig):
-    sources = distinct_resolutions(tmp_path, CORPUS, 30)
+    sources = distinct_resolutions(tmp_path, CORPUS, 200)  # long enough to be caught mid-write
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     (out_dir / "g.trig").write_text("previous\n")
