@@ -290,7 +290,9 @@ def build(
             jobs=jobs,
             on_document=on_document,
             write_stdout=sys.stdout.write,
-            on_store=lambda n: err.print(f"loading {n} graph(s) into {safe(store)} …"),
+            on_store=lambda n: err.print(
+                f"loading {n} graph(s) into {safe(store)} …", markup=False, soft_wrap=True
+            ),
             on_passport=_passport_progress(progress) if jobs <= 1 else None,
         )
     findings = summary.findings
@@ -312,7 +314,9 @@ def build(
         err.print(
             f"wrote {safe(output)} ({summary.triples} triples "
             f"in {summary.documents} named graph(s), "
-            f"{summary.passports} passports)"
+            f"{summary.passports} passports)",
+            markup=False,
+            soft_wrap=True,
         )
     if summary.store_triples is not None:
         err.print(
@@ -618,6 +622,12 @@ def link(
     check_target(output)
     if endpoint is not None:
         RemoteEndpoint(endpoint)  # checks it is an http(s) URL; nothing is sent
+        if "@" in endpoint.split("//", 1)[-1].split("/", 1)[0]:
+            # the linkset is published: a user:password@ in it would be too
+            raise KzbudgetError(
+                "--endpoint: give the public endpoint without user:password@ "
+                "(it is written into the published linkset)"
+            )
     for option, value in (("--license", license), ("--publisher", publisher)):
         if value is not None:
             check_iri(value, option)
@@ -637,7 +647,11 @@ def link(
         raise typer.Exit(1)
     write_atomic(output, described.serialize(format="turtle"))
     links = len(list(described.subject_objects(RDFS.seeAlso)))
-    err.print(f"wrote {safe(output)} ({links} adilet links, {len(described)} triples)")
+    err.print(
+        f"wrote {safe(output)} ({links} adilet links, {len(described)} triples)",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 def _media_type(url: str) -> str:

@@ -78,6 +78,15 @@ def test_link_endpoint_must_be_a_url(built, tmp_path):
     assert not out.exists()
 
 
+def test_link_never_publishes_credentials(built, tmp_path):
+    out = tmp_path / "links.ttl"
+    endpoint = "http://alice:s3cr3t@example.org/sparql"
+    proc = run_cli("link", str(built / "g.trig"), "-o", str(out), "--endpoint", endpoint)
+    line = assert_refused(proc, "without user:password@")
+    assert "s3cr3t" not in line
+    assert not out.exists()
+
+
 def test_a_parameter_with_a_lone_surrogate_is_one_line(built):
     # A command line that is not UTF-8 reaches Python as lone surrogates.
     proc = subprocess.run(

@@ -188,6 +188,22 @@ def test_control_sequences_and_markup_in_text_and_names_never_reach_the_terminal
             assert "x[bold red]y[2J.kk.txt" in proc.stdout
 
 
+def test_markup_in_output_and_store_names_is_shown_not_obeyed(built, tmp_path):
+    # a file name cannot hold "/", so no closing tag: shown, the tags would vanish if obeyed
+    out = tmp_path / "d[bold]o[link=mailto:x]x.ttl"
+    store = tmp_path / "s[red]t"
+    proc = run_cli("build", str(CORPUS), "-o", str(out), "--store", str(store))
+    assert proc.returncode == 0, proc.stderr
+    assert f"loading 1 graph(s) into {store} …" in proc.stderr
+    assert f"wrote {out} (" in proc.stderr
+    assert f"loaded 1 graph(s) into {store} (" in proc.stderr
+    links = tmp_path / "l[italic]i[link=mailto:x]nks.ttl"
+    proc = run_cli("link", str(out), "-o", str(links))
+    assert proc.returncode == 0, proc.stderr
+    assert f"wrote {links} (" in proc.stderr
+    assert links.is_file()
+
+
 def test_a_server_error_body_with_escapes_is_printed_clean():
     def respond(h):
         body = f"boom {ESCAPES} {MARKUP}".encode()
