@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import CORPUS, SCRATCH, run_cli
+from conftest import CORPUS, RU_CLEAN, SCRATCH, run_cli
 from hostile import FakeServer, assert_refused, distinct_resolutions, query_against, snapshot
 
 HEADER = "act_type,date,number,title_kk,title_ru,code\n"
@@ -328,3 +328,30 @@ def test_a_kill_in_the_store_phase_leaves_whole_graphs_and_the_old_output(built,
     for name, n in per_graph.items():
         assert name in expected or n in sizes or (n > 0 and name.endswith("ontology")), name
     assert all(per_graph[name] == n for name, n in expected.items())
+
+
+def test_implausible_values_are_warnings_and_a_superscript_row_is_read(tmp_path):
+    """Year 0207, a minus before the cost, 150 percent: warned; a row printed ² is row 2."""
+    lines = RU_CLEAN.read_text(encoding="utf-8").split("\n")
+    heading = lines.index("на 2007 год")  # the first passport's heading line
+    lines[heading] = "на 0207 год"
+    text = "\n".join(lines)
+    text = text.replace("1. Стоимость: 419926", "1. Стоимость: -419926", 1)
+    text = text.replace("составит 50 процентов", "составит 150 процентов", 1)
+    text = text.replace("\n2 |  | 001 | Аппарат", "\n² |  | 001 | Аппарат", 1)
+    source = tmp_path / "odd.ru.txt"
+    source.write_text(text, encoding="utf-8")
+    out = tmp_path / "odd.json"
+    proc = run_cli("extract", str(source), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    warned = [line for line in proc.stderr.splitlines() if line.startswith("warning: ")]
+    for expected in (
+        "annex 423, year: implausible fiscal year 0207",
+        "annex 423, cost: a minus sign before the amount 419926",
+        "annex 425, results.quality: a share of 150 percent in",
+    ):
+        assert sum(expected in line for line in warned) == 1, (expected, warned)
+    first = json.loads(out.read_text(encoding="utf-8"))["passports"][0]
+    assert [row["row"] for row in first["plan"]] == [1, 2, 3, 4, 5, 6]
+    assert first["plan"][1]["subprogram_code"] == "001"

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -166,7 +167,8 @@ def _parse_clean(
         bounds.append(start + m.end())
         cells = [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
         values = [text[a:b].strip() for a, b in cells]
-        if len(cells) < 7 or not values[0].isdecimal() or values[:7] == list("1234567"):
+        # isdigit, not isdecimal: a conversion can print a row number as ² (read as 2)
+        if len(cells) < 7 or not values[0].isdigit() or values[:7] == list("1234567"):
             continue
         code = values[1] or program_code or ""
         spans = {
@@ -176,7 +178,7 @@ def _parse_clean(
         }
         rows.append(
             ActionPlanRow(
-                row=int(values[0]),
+                row=int("".join(str(unicodedata.digit(c)) for c in values[0])),
                 program_code=code,
                 subprogram_code=values[2] or None,
                 name=clean(values[3]),
