@@ -64,8 +64,14 @@ def test_a_bad_file_among_good_ones_writes_nothing(tmp_path):
     out.write_text("previous", encoding="utf-8")
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    _fails_cleanly(run_cli("extract", str(CORPUS), str(empty), "-o", str(out)), "empty.txt")
+    result = run_cli("extract", str(CORPUS), str(empty), "-o", str(out))
+    # the good file's warnings come as it is read; the bad one ends the run
+    assert result.returncode == 2
+    *warned, last = result.stderr.strip().splitlines()
+    assert all(line.startswith(f"warning: {CORPUS}: annex ") for line in warned)
+    assert last == f"kzbudget: error: {empty}: the file is empty"
     assert out.read_text(encoding="utf-8") == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.txt", "out.json"]  # no temp
 
 
 def test_debug_shows_the_traceback(tmp_path):

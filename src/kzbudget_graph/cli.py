@@ -7,8 +7,10 @@ Every error a user can cause prints one line on stderr and exits with code 2
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import sys
-from collections.abc import Callable
+import textwrap
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,7 +19,7 @@ import typer
 
 from .errors import KzbudgetError
 from .home import STORE_ENV, store_home
-from .output import check_target, terminate_cleanly, write_atomic
+from .output import check_target, terminate_cleanly, write_atomic, write_atomic_chunks
 from .terminal import markup_safe, safe
 
 # The library's steps (rdflib, pyshacl, pyoxigraph) are imported inside the
@@ -143,23 +145,18 @@ def _passport_progress(progress) -> Callable[[int, int], None]:
     return on_passport
 
 
-def _extract_all(files: list[Path], jobs: int = 1, quiet: bool = False) -> list[Document]:
-    """Every resolution of every file, in order (a file may hold several)."""
+def _extracted(files: list[Path], jobs: int = 1, quiet: bool = False) -> Iterator[Document]:
+    """Every resolution of every file, in order (a file may hold several).
 
+    Documents come one at a time, each with its warnings printed as it comes,
+    so one big compilation is never held whole in memory.
+    """
     from .reader.extract import extract_documents, extract_each
 
-    if jobs > 1 and len(files) > 1:
-        each = extract_each(files, jobs=jobs)
-    else:
-        each = []
-        with _progress() as progress:
-            task = progress.add_task("extracting", total=len(files), visible=len(files) > 1)
-            on_passport = _passport_progress(progress)
-            for f in files:
-                each.append(list(extract_documents(f, on_passport)))
-                progress.advance(task)
     count = 0
-    for f, docs in zip(files, each, strict=True):
+
+    def warned(f: Path, docs: Iterable[Document]) -> Iterator[Document]:
+        nonlocal count
         for doc in docs:
             for w in [*(w for p in doc.passports for w in p.warnings), *doc.warnings]:
                 count += 1
@@ -168,9 +165,41 @@ def _extract_all(files: list[Path], jobs: int = 1, quiet: bool = False) -> list[
                         f"[yellow]warning[/yellow]: {markup_safe(f)}: {markup_safe(w)}",
                         soft_wrap=True,
                     )
+            yield doc
+
+    if jobs > 1 and len(files) > 1:
+        for f, docs in zip(files, extract_each(files, jobs=jobs), strict=True):
+            yield from warned(f, docs)
+    else:
+        with _progress() as progress:
+            task = progress.add_task("extracting", total=len(files), visible=len(files) > 1)
+            on_passport = _passport_progress(progress)
+            for f in files:
+                yield from warned(f, extract_documents(f, on_passport))
+                progress.advance(task)
     if quiet and count:
         err.print(f"{count} extraction warning(s) (shown without --quiet)", soft_wrap=True)
-    return [doc for docs in each for doc in docs]
+
+
+def _json_chunks(docs: Iterator[Document]) -> Iterator[str]:
+    """The extract JSON a document at a time: one object for one resolution, a
+    list for several (the same text ``json.dumps(..., indent=2)`` would give)."""
+    import json
+
+    from .reader.export import document_json
+
+    def dumped(doc: Document) -> str:
+        return json.dumps(document_json(doc), ensure_ascii=False, indent=2)
+
+    first = next(docs)
+    second = next(docs, None)
+    if second is None:
+        yield dumped(first) + "\n"
+        return
+    yield "[\n"
+    for k, doc in enumerate(itertools.chain((first, second), docs)):
+        yield ("" if k == 0 else ",\n") + textwrap.indent(dumped(doc), "  ")
+    yield "\n]\n"
 
 
 @app.command()
@@ -184,30 +213,32 @@ def extract(
     """Read passport texts into the GOLD_SCHEMA JSON (with source spans) or a table.
 
     ``-`` as a file reads standard input; ``-o -`` writes standard output.
+    Each resolution is written as soon as it is read; a file given with -o is
+    replaced only when all are.
     """
-    from .reader.export import document_json
     from .report import print_document
 
     _check_jobs(jobs)
     if output is not None:
         check_target(output)
-    docs = _extract_all(files, jobs, quiet)
+    docs = _extracted(files, jobs, quiet)
     if format is ExtractFormat.table:
-        import io
+        if not output:  # the terminal's width on screen
+            for doc in docs:
+                print_document(doc, Console())
+            return
 
-        buffer = io.StringIO()
-        # the terminal's width on screen; a fixed 120 columns in a file
-        console = Console(file=buffer if output else None, width=120 if output else None)
-        for doc in docs:
-            print_document(doc, console)
-        if output:
-            write_atomic(output, buffer.getvalue())
+        def tables() -> Iterator[str]:
+            import io
+
+            for doc in docs:
+                buffer = io.StringIO()
+                print_document(doc, Console(file=buffer, width=120))  # 120 columns in a file
+                yield buffer.getvalue()
+
+        write_atomic_chunks(output, tables())
         return
-    data = [document_json(d) for d in docs]
-    import json
-
-    payload = json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2)
-    write_atomic(output or "-", payload + "\n")
+    write_atomic_chunks(output or "-", _json_chunks(docs))
 
 
 class GraphFormat(StrEnum):

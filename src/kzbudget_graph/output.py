@@ -17,11 +17,19 @@ import signal
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import KzbudgetError
 
-__all__ = ["STDOUT", "check_target", "publish", "temporary_beside", "write_atomic"]
+__all__ = [
+    "STDOUT",
+    "check_target",
+    "publish",
+    "temporary_beside",
+    "write_atomic",
+    "write_atomic_chunks",
+]
 
 STDOUT = "-"
 
@@ -88,16 +96,27 @@ def publish(tmp: str, path: Path) -> None:
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Replace ``path`` with ``data`` in one step (temp file + ``os.replace``)."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    write_atomic_chunks(path, [data])
+
+
+def write_atomic_chunks(path: str | Path, chunks: Iterable[str | bytes]) -> None:
+    """Like :func:`write_atomic` for output made piece by piece.
+
+    Each chunk is written as it comes, so the whole output is never in memory;
+    the target is replaced only after the last one (an error in between leaves
+    it as it was). Standard output gets the chunks as they come.
+    """
     target = check_target(path)
     if target is None:
-        sys.stdout.buffer.write(raw)
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
         sys.stdout.flush()
         return
     fh, tmp = temporary_beside(target, prefix=f".{target.name[:64]}.")
     try:
         with fh:
-            fh.write(raw)
+            for chunk in chunks:
+                fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
             fh.flush()
             os.fsync(fh.fileno())
         publish(tmp, target)
