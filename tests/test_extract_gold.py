@@ -209,3 +209,52 @@ def test_gold_holds_on_the_clean_layout_with_synthetic_damage(seed, gold):
     assert text != render(gold)
     got = document_json(extract_bytes(text.encode("utf-8"), "damaged.txt"))
     assert _compare(gold, got) == []
+
+
+def _without_offsets(passport: dict) -> dict:
+    return {k: v for k, v in passport.items() if k not in ("spans", "warnings")}
+
+
+@pytest.mark.parametrize(("ru_path", "ru_gold"), RU_FIXTURES, ids=["ru-clean", "ru-damaged"])
+@pytest.mark.parametrize("first", ["kk", "ru"])
+def test_a_file_mixing_languages_is_read_annex_by_annex(ru_path, ru_gold, first, gold):
+    """Issue #10: a resolution whose annexes 423–425 are in one language and
+    426–429 in the other reads each annex as if it stood alone (its own repair,
+    its own language), and the header's annexes match their gold file."""
+    from rdflib import Literal
+    from rdflib.namespace import RDF, SKOS
+
+    from kzbudget_graph.graph.identifiers import KZB
+    from kzbudget_graph.graph.rdf import document_graph
+    from kzbudget_graph.reader.extract import extract_bytes
+
+    paths = {"kk": CORPUS, "ru": ru_path}
+    second = "ru" if first == "kk" else "kk"
+    texts = {lang: path.read_text(encoding="utf-8") for lang, path in paths.items()}
+    alone = {lang: extract_file(path) for lang, path in paths.items()}
+    cut = {lang: alone[lang].passports[3].span.start for lang in paths}  # where 426 starts
+    mixed_text = texts[first][: cut[first]] + texts[second][cut[second] :]
+    mixed = extract_bytes(mixed_text.encode("utf-8"), "mixed.txt")
+    got = document_json(mixed)
+
+    assert got["language"] == first
+    assert [p["language"] for p in got["passports"]] == [first] * 3 + [second] * 4
+    first_gold = gold if first == "kk" else json.loads(ru_gold.read_text(encoding="utf-8"))
+    assert _compare(first_gold, got) == []
+    shift = cut[first] - cut[second]
+    expected = document_json(alone[second])["passports"][3:]
+    for got_p, alone_p in zip(got["passports"][3:], expected, strict=True):
+        assert _without_offsets(got_p) == _without_offsets(alone_p)
+        assert got_p["spans"] == {
+            k: [a + shift, b + shift] for k, (a, b) in alone_p["spans"].items()
+        }
+    # in the graph, each annex's words carry its own language tag
+    graph = document_graph(mixed)
+    for passport in mixed.passports:
+        (program,) = (
+            node
+            for node in graph.subjects(SKOS.notation, Literal(passport.program.code))
+            if (node, RDF.type, KZB.BudgetProgram) in graph
+        )
+        labels = {(lit.language, str(lit)) for lit in graph.objects(program, SKOS.prefLabel)}
+        assert (passport.language, passport.program.name) in labels

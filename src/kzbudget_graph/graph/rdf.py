@@ -389,6 +389,14 @@ class _Mapper:
     # -- one passport ----------------------------------------------------------
 
     def passport(self, p: Passport, resolution: URIRef | None) -> None:
+        # a file may mix languages: an annex's words are tagged with its own
+        document_language, self.lang = self.lang, p.language
+        try:
+            self._passport(p, resolution)
+        finally:
+            self.lang = document_language
+
+    def _passport(self, p: Passport, resolution: URIRef | None) -> None:
         self._annex = p.annex
         admin_code = p.administrator.code if p.administrator else "000"
         program_code = p.program.code if p.program else f"annex-{p.annex}"

@@ -3,7 +3,8 @@
 Keys and unit names are exactly those of the gold files. Two keys are added
 to each passport (and to the document): ``spans`` — a flat mapping from a
 dotted path (``cost.thousand_kzt``, ``legal_basis[2].title``, ``plan[0]``)
-to ``[start, end]`` offsets in the original file — and ``warnings``.
+to ``[start, end]`` offsets in the original file — and ``warnings``; each
+passport also says its ``language`` (a file may mix Kazakh and Russian annexes).
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ def passport_json(p: Passport) -> dict[str, Any]:
             }
             for a in p.amendments
         ],
+        "language": p.language,  # of this annex: a file may mix languages
         "spans": spans,
         "warnings": [str(w) for w in p.warnings],
     }

@@ -40,8 +40,8 @@ from .legal_basis import parse_legal_basis, parse_resolution_basis
 from .numbers import parse_decimal, parse_number_words
 from .plan import parse_plan
 from .read import SourceText, decode_source, read_source
-from .repair import repair
-from .segment import PassportSegment, result_parts, segment, split_resolutions
+from .repair import RepairedText, repair, repair_regions
+from .segment import PassportSegment, Segmentation, result_parts, segment, split_resolutions
 from .values import Cutter, trim
 
 _ADMINISTRATOR = re.compile(
@@ -184,9 +184,16 @@ def extract_source(source: SourceText, on_passport: PassportProgress | None = No
     ``on_passport(done, total)`` is called after each passport: one big file
     is long work, and a user wants to see it move.
     """
-    language = lexicon.detect_language(source.text)
-    repaired = repair(source.text, language)
+    guess = lexicon.detect_language(source.text)
+    repaired = repair(source.text, guess)
     seg = segment(repaired.text)
+    # the document is in the language of its header; each annex in its own
+    language = _language_of(seg.text[seg.header[0] : seg.header[1]], guess)
+    regions = _language_regions(repaired, seg, language)
+    if {lang for *_, lang in regions} != {guess}:
+        # a mixed file, or the guess was wrong: repaired again region by region
+        repaired = repair_regions(source.text, regions)
+        seg = segment(repaired.text)
     if not seg.passports:
         raise InputError(
             source.name,
@@ -223,6 +230,41 @@ def extract_source(source: SourceText, on_passport: PassportProgress | None = No
             on_passport(len(doc.passports), len(seg.passports))
     doc.resolution.annexes = _annex_list(cut, seg.header, doc, language)
     return doc
+
+
+_CYRILLIC_LETTER = re.compile("[\u0400-\u04ff]")
+_ENOUGH_LETTERS = 200  # fewer Cyrillic letters than this tell no language reliably
+
+
+def _language_of(text: str, default: str) -> str:
+    """The language of ``text``, or ``default`` when it has too few letters."""
+    if len(_CYRILLIC_LETTER.findall(text, 0, 20000)) < _ENOUGH_LETTERS:
+        return default
+    return lexicon.detect_language(text)
+
+
+def _language_regions(
+    repaired: RepairedText, seg: Segmentation, language: str
+) -> list[tuple[int, int, str]]:
+    """The original text cut where its annexes start, each piece with its language.
+
+    The header keeps the document's language; an annex's language is told from
+    its own words (annex headings are found whichever language the first
+    repair assumed).
+    """
+    starts: list[tuple[int, str]] = []
+    for ps in seg.passports:
+        start = repaired.span(ps.start, ps.end).start
+        if not starts or start > starts[-1][0]:
+            starts.append((start, _language_of(seg.text[ps.start : ps.end], language)))
+    regions = []
+    previous, current = 0, language
+    for start, annex_language in starts:
+        if start > previous:
+            regions.append((previous, start, current))
+        previous, current = start, annex_language
+    regions.append((previous, len(repaired.original), current))
+    return regions
 
 
 def _annex_list(cut: Cutter, header: tuple[int, int], doc: Document, language: str) -> list[str]:

@@ -49,6 +49,19 @@ class OriginMap:
             return cls([], [], [], [], 0)
         return cls([0], [0], [1], [], length)
 
+    @classmethod
+    def joined(cls, parts: list[tuple[int, OriginMap]]) -> OriginMap:
+        """The map of texts written one after the other, each part's origins
+        shifted by its offset (a text repaired region by region)."""
+        out = OriginBuilder("", cls.identity(0))
+        for offset, part in parts:
+            ends = [*part._starts[1:], part.length]
+            for start, end, base, step in zip(
+                part._starts, ends, part._bases, part._steps, strict=True
+            ):
+                out._add(end - start, base + offset, step)
+        return out.result()[1]
+
     def __len__(self) -> int:
         return self.length
 

@@ -124,6 +124,24 @@ def repair(original: str, language: str | None = None) -> RepairedText:
     return RepairedText(original=original, text=text, origin=origin)
 
 
+def repair_regions(original: str, regions: list[tuple[int, int, str]]) -> RepairedText:
+    """Repair each region ``(start, end, language)`` of a text in its own language.
+
+    A file may hold a Kazakh resolution with Russian annexes (or the other way
+    round): each repair that depends on the language (look-alikes, where act
+    words belong) must use the language of the words it touches. The regions
+    tile the text in order; the result is one text with one origin map.
+    """
+    if len({language for *_, language in regions}) <= 1:
+        return repair(original, regions[0][2] if regions else None)
+    texts, maps = [], []
+    for start, end, language in regions:
+        part = repair(original[start:end], language)
+        texts.append(part.text)
+        maps.append((start, part.origin))
+    return RepairedText(original=original, text="".join(texts), origin=OriginMap.joined(maps))
+
+
 # --- 1. letter spacing -------------------------------------------------------
 
 _LINE_TOKENS = re.compile(r"\S+")
