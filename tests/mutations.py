@@ -28,6 +28,24 @@ def swap_i(text: str, index: int) -> str:
     return text[:k] + ("i" if text[k] == "і" else "і") + text[k + 1 :]
 
 
+_LOOKALIKES = dict(zip("аеорсхуАВЕКМНОРСТХ", "aeopcxyABEKMHOPCTX", strict=True))
+
+
+def lookalike(text: str, index: int) -> str:
+    """Print the ``index``-th look-alike letter of a Cyrillic word in Latin
+    (``государственной`` → ``гоcударственной``), as PDF conversion does."""
+    spots = [
+        i
+        for i, c in enumerate(text)
+        if c in _LOOKALIKES
+        and ("\u0400" <= text[i - 1 : i] <= "\u04ff" or "\u0400" <= text[i + 1 : i + 2] <= "\u04ff")
+    ]
+    if not spots:
+        return text
+    k = spots[index % len(spots)]
+    return text[:k] + _LOOKALIKES[text[k]] + text[k + 1 :]
+
+
 def insert_blank_run(text: str, index: int, run: int) -> str:
     """Insert ``run`` blank lines after the ``index``-th line break."""
     breaks = [m.start() for m in re.finditer("\n", text)]
@@ -50,7 +68,9 @@ def truncate(text: str, fraction: float) -> str:
 @st.composite
 def damaged(draw, text: str, *, allow_structural: bool = True) -> str:
     """``text`` with a handful of random conversion damages applied."""
-    ops = ["space", "swap", "blank"] + (["drop", "truncate"] if allow_structural else [])
+    ops = ["space", "swap", "lookalike", "blank"] + (
+        ["drop", "truncate"] if allow_structural else []
+    )
     for _ in range(draw(st.integers(min_value=1, max_value=6))):
         op = draw(st.sampled_from(ops))
         index = draw(st.integers(min_value=0, max_value=10_000))
@@ -58,6 +78,8 @@ def damaged(draw, text: str, *, allow_structural: bool = True) -> str:
             text = letter_space(text, index)
         elif op == "swap":
             text = swap_i(text, index)
+        elif op == "lookalike":
+            text = lookalike(text, index)
         elif op == "blank":
             text = insert_blank_run(text, index, draw(st.integers(min_value=1, max_value=4)))
         elif op == "drop":

@@ -296,3 +296,35 @@ def test_lookalike_repair_is_idempotent_and_leaves_latin_words(latin, words, lan
     assert once.split()[: len(latin)] == latin and once.split()[-len(latin) :] == latin
     for w, fixed in zip(words, once.split()[len(latin) : len(latin) + len(words)], strict=True):
         assert lexicon.fold(fixed) == lexicon.fold(w)
+
+
+def test_no_language_word_outside_the_lexicon():
+    """Issue #10: every word of a language lives in its lexicon table; the
+    reader's code holds none (docstrings and comments may quote them)."""
+    import ast
+    import re
+    from pathlib import Path
+
+    import kzbudget_graph.reader as reader
+
+    word = re.compile("[а-яёәғқңөұүһі]{2,}")  # two lower-case Cyrillic letters in a row
+    found = []
+    for path in sorted(Path(reader.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        found += [
+            f"{path.name}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+            and word.search(node.value)
+        ]
+    assert found == []
+    assert lexicon.CAPITALS == "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"  # Russian's and Kazakh's own capitals

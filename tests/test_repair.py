@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -138,3 +139,36 @@ def test_label_moved_behind_its_value_with_the_colon_kept():
     text = repair(src).text
     assert text.startswith("1. Құны: 419926 мың теңге (төрт жүз он тоғыз миллион)\n")
     assert text.endswith("2. Бюджеттік бағдарламаның мақсаты:\n")  # a label alone stays
+
+
+# Issue #10: the same damage in a Russian conversion, repaired by Russian's tables.
+RUSSIAN_REPAIRS = [
+    # Latin look-alikes inside Cyrillic words; a Latin word is left alone
+    ("реализации бюджeтнoй пpoгpaммы", "реализации бюджетной программы"),
+    ("Mинистерство финансов и OOO IBM", "Министерство финансов и OOO IBM"),
+    # letter-spaced words and numbers
+    ("П р а в и т е л ь с т в а  Р е с п у б л и к и", "Правительства Республики"),
+    ("от 15 декабря 2006 года N  1 2 2 0", "от 15 декабря 2006 года N 1220"),
+    # a label moved after the first piece of its value, the colon left in front
+    (
+        "       : 6000 тысяч тенге (шесть миллионов тенге)1. Стоимость\n",
+        "1. Стоимость: 6000 тысяч тенге (шесть миллионов тенге)\n",
+    ),
+    (
+        "       : 419926 тысяч тенге (четыpестa девятнадцать 1. Стоимость\n"
+        "д в a д ц a т ь  ш e c т ь  т ы с я ч  т е н г е ) .\n",
+        "1. Стоимость: 419926 тысяч тенге (четыреста девятнадцать\nдвадцать шесть тысяч тенге).\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("damaged_text", "repaired"), RUSSIAN_REPAIRS)
+def test_russian_conversion_damage_is_repaired(damaged_text, repaired):
+    r = repair(damaged_text, "ru")
+    assert r.text == repaired
+    assert repair(r.text, "ru").text == r.text  # idempotent
+    assert len(r.origin) == len(r.text)
+    for i, c in enumerate(r.text):  # each character points at itself or its look-alike
+        if not c.isspace() and c not in ":.":
+            original = damaged_text[r.origin[i]]
+            assert original == c or (original.isascii() and original.lower() in "aeopcxyikmhbt")

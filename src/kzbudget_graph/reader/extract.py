@@ -198,7 +198,8 @@ def extract_source(source: SourceText, on_passport: PassportProgress | None = No
         raise InputError(
             source.name,
             "no budget-programme passport found (no annex heading such as "
-            "'423-ҚОСЫМША' or 'Приложение 423')",
+            + " or ".join(f"'{e}'" for e in lexicon.ANNEX_HEADING_EXAMPLES)
+            + ")",
         )
     cut = Cutter(repaired, seg.text)
     resolution, warnings = _resolution(cut, seg.header, language)

@@ -52,7 +52,7 @@ _ROW_START = re.compile(
     r"(?:[^\S\n]+(?P<c2>\d{3})(?!\d))?(?P<g3>[^\S\n]*)(?P<rest>[^\n]*)$"
 )
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
-_CAPITAL = "A-ZА-ЯӘҒҚҢӨҰҮҺІЁ"
+_CAPITAL = lexicon.CAPITALS
 
 
 @dataclass(frozen=True, slots=True)

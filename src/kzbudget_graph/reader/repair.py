@@ -278,7 +278,7 @@ def _word_start(text: str, at: int) -> int:
 # --- 3. hyphenation ------------------------------------------------------------
 
 # The hyphen first (a literal the engine skips to), then the letter before it.
-_HYPHENATED = re.compile(r"-(?<=[^\W\d_]-)[^\S\n]*\n[^\S\n]*(?=[^\W\d_A-ZА-ЯӘҒҚҢӨҰҮҺІЁ])")
+_HYPHENATED = re.compile(rf"-(?<=[^\W\d_]-)[^\S\n]*\n[^\S\n]*(?=[^\W\d_{lexicon.CAPITALS}])")
 
 
 def _join_hyphenation(text: str, origin: OriginMap) -> tuple[str, OriginMap]:

@@ -51,6 +51,14 @@ def _merged(name: str) -> dict:
     return out
 
 
+# The capital letters of every language, as the body of a regex class: a
+# word that opens a name or a sentence starts with one.
+CAPITALS: Final = "A-ZА-ЯЁ" + "".join(
+    dict.fromkeys(c.upper() for lex in _ALL for c in lex.OWN_LETTERS)
+)
+# How an annex heading looks, one example per language (for messages).
+ANNEX_HEADING_EXAMPLES: Final = tuple(lex.ANNEX_HEADING_EXAMPLE for lex in _ALL)
+
 # Field number → (key, label variants of every language).
 FIELD_LABELS: Final[dict[int, tuple[str, tuple[str, ...]]]] = {
     n: (kk.FIELD_LABELS[n][0], tuple(lab for lex in _ALL for lab in lex.FIELD_LABELS[n][1]))

@@ -72,6 +72,7 @@ RESULT_LABELS: Final[dict[str, tuple[str, ...]]] = {
 # "423-ҚОСЫМША" (converted) or "... қаулысына 423-қосымша" (clean): the number
 # comes first. (The reader checks that the word ends there.)
 ANNEX_HEADING: Final = r"(?P<num>\d{1,4})\s*-\s*(?i:қосымша)"
+ANNEX_HEADING_EXAMPLE: Final = "423-ҚОСЫМША"  # named in an error message
 # The lines that attach an annex to its resolution, printed *before* the
 # heading: "Қазақстан Республикасы Үкіметінің 2006 жылғы 15 желтоқсандағы
 # N 1220 қаулысына".

@@ -53,6 +53,7 @@ RESULT_LABELS: Final[dict[str, tuple[str, ...]]] = {
 # Казахстан от 15 декабря 2006 года N 1220" follows it, so nothing is printed
 # before the heading.
 ANNEX_HEADING: Final = r"(?m)^[^\S\n]*(?i:приложение)[^\S\n]+(?P<num>\d{1,4})(?!\d)"
+ANNEX_HEADING_EXAMPLE: Final = "Приложение 423"  # named in an error message
 ANNEX_ATTACHMENT: Final = ""
 AMENDMENT_NOTE_WORDS: Final = ("Сноска",)
 
