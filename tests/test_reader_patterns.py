@@ -328,3 +328,31 @@ def test_no_language_word_outside_the_lexicon():
         ]
     assert found == []
     assert lexicon.CAPITALS == "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"  # Russian's and Kazakh's own capitals
+
+
+@pytest.mark.parametrize("joiner", ["\n", "\n\n"], ids=["cat", "blank-line"])
+def test_a_compilation_joined_with_cat_keeps_every_title(joiner):
+    """Files joined with ``cat`` print the next title right under the last
+    passport: the title still opens the next resolution (not the last result)."""
+    from kzbudget_graph.reader.extract import extract_source, source_parts
+    from kzbudget_graph.reader.read import decode_source
+
+    from conftest import CORPUS, RU_CLEAN, RU_DAMAGED
+
+    texts = [
+        p.read_text(encoding="utf-8").strip("\n ") for p in (CORPUS, RU_CLEAN, RU_DAMAGED, CORPUS)
+    ]
+    docs = [
+        extract_source(part)
+        for part in source_parts(decode_source(joiner.join(texts).encode(), name="all.txt"))
+    ]
+    assert [d.source.language for d in docs] == ["kk", "ru", "ru", "kk"]
+    assert [d.resolution.title.split()[:3] for d in docs] == [
+        ["2007", "жылға", "арналған"],
+        ["Об", "утверждении", "паспортов"],
+        ["Об", "утверждении", "паспортов"],
+        ["2007", "жылға", "арналған"],
+    ]
+    assert [len(d.passports) for d in docs] == [7, 7, 7, 7]
+    for doc in docs[:-1]:  # the last result of each resolution ends where it did alone
+        assert doc.passports[-1].results["quality"].endswith(("сәйкес.", "правилами."))

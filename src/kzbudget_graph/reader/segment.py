@@ -234,21 +234,42 @@ def split_resolutions(text: str) -> list[Region]:
 
 
 def _title_start(text: str, act_line: int, floor: int) -> int:
-    """Start of the act line's paragraph, or of the short title paragraph before it."""
+    """Start of the short title paragraph before the act line, or of the act line's own.
+
+    Files joined with ``cat`` may print the title right after the previous
+    resolution's last passport, with no blank line between: the title is then
+    the lines after that passport's last sentence or label.
+    """
     breaks = _last_paragraph_breaks(text, floor, act_line)
     if not breaks:
         return text.rfind("\n", floor, act_line) + 1
     paragraph = breaks[-1].end()
-    if len(breaks) == 2 or floor == 0:
-        title_start = breaks[0].end() if len(breaks) == 2 else floor
-        title = text[title_start : breaks[-1].start()]
-        if (
-            title.strip()
-            and title.count("\n") < _TITLE_MAX_LINES
-            and not _FIELD_LABEL_LINE.search(title)
-        ):
-            return title_start
-    return paragraph
+    title_start = breaks[0].end() if len(breaks) == 2 else floor
+    lines = text[title_start : breaks[-1].start()].split("\n")
+    taken = 0
+    for k, line in enumerate(reversed(lines)):
+        if _ends_earlier_text(line, last=k == 0):
+            break
+        taken += 1
+    if not taken or taken > _TITLE_MAX_LINES:
+        return paragraph
+    if taken == len(lines) and not (len(breaks) == 2 or floor == 0):
+        return paragraph  # the whole earlier text up to here: no title paragraph
+    return breaks[-1].start() - sum(len(line) + 1 for line in lines[-taken:]) + 1
+
+
+def _ends_earlier_text(line: str, last: bool) -> bool:
+    """A line that belongs to what stands before a title: a passport's label,
+    or the end of a sentence (a title may end with a full stop only on its
+    last line; a conversion may move a note's full stop to a line's start)."""
+    stripped = line.strip()
+    return (
+        not stripped
+        or stripped[0] in ".;:"
+        or (stripped[-1] in ".;:" and not last)
+        or _RESULT_LABEL.search(line) is not None
+        or _FIELD_LABEL_LINE.search(line) is not None
+    )
 
 
 def _last_paragraph_breaks(text: str, floor: int, end: int) -> list[re.Match[str]]:
