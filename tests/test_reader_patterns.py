@@ -356,3 +356,25 @@ def test_a_compilation_joined_with_cat_keeps_every_title(joiner):
     assert [len(d.passports) for d in docs] == [7, 7, 7, 7]
     for doc in docs[:-1]:  # the last result of each resolution ends where it did alone
         assert doc.passports[-1].results["quality"].endswith(("сәйкес.", "правилами."))
+
+
+@pytest.mark.parametrize("spaced", [0, 1, 2])
+def test_a_compilation_splits_at_a_letter_spaced_act_line(spaced):
+    """A conversion may letter-space the act line ("Ү к і м е т і н і ң"); the
+    compilation still splits there, whichever resolution it opens."""
+    from kzbudget_graph.reader.extract import source_parts
+    from kzbudget_graph.reader.read import decode_source
+
+    from conftest import CORPUS, RU_CLEAN
+
+    kk, ru = CORPUS.read_text(encoding="utf-8"), RU_CLEAN.read_text(encoding="utf-8")
+    texts = [kk, ru, kk]
+    act_words = {0: "Үкіметінің", 1: "Правительства", 2: "Үкіметінің"}
+    word = act_words[spaced]
+    texts[spaced] = texts[spaced].replace(word, " ".join(word), 1)
+    parts = source_parts(decode_source("\n".join(texts).encode(), name="all.txt"))
+    assert [p.text.split()[:2] for p in parts] == [
+        ["2007", "жылға"],
+        ["Об", "утверждении"],
+        ["2007", "жылға"],
+    ]

@@ -157,6 +157,15 @@ _LONE_TAIL = re.compile(
 _LONE_LETTER_GLUE = re.compile(r"[^\W\d_]")
 
 
+def join_letter_spacing(text: str) -> tuple[str, OriginMap]:
+    """Repair 1 alone: ``text`` with letter-spaced words joined, and its origin map.
+
+    Splitting a compilation into resolutions looks for act lines before any
+    other repair, and a conversion may have letter-spaced them.
+    """
+    return _join_letter_spacing(text, OriginMap.identity(len(text)))
+
+
 def _join_letter_spacing(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     """Join runs of single characters: one space inside a word, two or more between words.
 

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import lexicon
+from .repair import join_letter_spacing
 
 Region = tuple[int, int]
 _NOT_NEWLINE = re.compile(r"[^\n]")
@@ -217,6 +218,10 @@ def split_resolutions(text: str) -> list[Region]:
     heading" from every act line would rescan the rest of the file each time
     (quadratic in a file of thousands of passports).
     """
+    original = text
+    # act lines and headings are looked for with letter spacing joined (a
+    # conversion may print "Ү к і м е т і н і ң"); the cuts map back to the original
+    text, origin = join_letter_spacing(original)
     lines = sorted(m.start() for p in _RESOLUTION_LINES for m in p.finditer(text))
     headings = sorted(m.start() for p in lexicon.ANNEX_HEADINGS for m in p.finditer(text))
     starts: list[int] = []
@@ -226,11 +231,14 @@ def split_resolutions(text: str) -> list[Region]:
         begin = _title_start(text, pos, starts[-1] if starts else 0)
         if not starts:
             starts.append(0)
+            if _has_annex(headings, 0, begin):
+                starts.append(begin)  # annexes before it: a resolution whose act line is unread
         elif _has_annex(headings, starts[-1], begin):
             starts.append(begin)
     if len(starts) <= 1:
-        return [(0, len(text))]
-    return [(a, b) for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+        return [(0, len(original))]
+    cuts = [0, *(origin[s] for s in starts[1:])]
+    return [(a, b) for a, b in zip(cuts, [*cuts[1:], len(original)], strict=True)]
 
 
 def _title_start(text: str, act_line: int, floor: int) -> int:
