@@ -48,7 +48,7 @@ from .graph.serialize import OX_FORMATS, add_to_dataset, serialize, serialize_do
 from .graph.validate import Finding, load_ontology, load_shapes, validate_ntriples
 from .model import Warning
 from .output import publish, temporary_beside
-from .reader.extract import extract_source, source_parts
+from .reader.extract import extract_source, iter_source_parts
 from .reader.read import SourceText, read_source
 from .store.consistency import check_store
 from .store.store import ONTOLOGY_GRAPH, EmbeddedStore, previous_versions
@@ -160,7 +160,7 @@ def _mark_repeats(findings: list[Finding], warnings: list[Warning]) -> None:
 def _sources(files: Sequence[str | Path]) -> Iterator[tuple[SourceText, str]]:
     """Each resolution of each file, with the path it was read from."""
     for f in files:
-        for part in source_parts(read_source(f)):
+        for part in iter_source_parts(read_source(f)):
             yield part, str(f)
 
 

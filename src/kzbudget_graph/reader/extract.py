@@ -113,7 +113,7 @@ def extract_documents(
     Each is extracted and handed over before the next is read, so memory
     holds the file's text and one resolution's model, never all of them.
     """
-    for part in source_parts(read_source(path)):
+    for part in iter_source_parts(read_source(path)):
         yield extract_source(part, on_passport)
 
 
@@ -124,22 +124,26 @@ def source_parts(source: SourceText) -> list[SourceText]:
     named ``file#k`` and has its own SHA-256 and size (of its UTF-8 text), and
     its spans count from the part's start.
     """
+    return list(iter_source_parts(source))
+
+
+def iter_source_parts(source: SourceText) -> Iterator[SourceText]:
+    """:func:`source_parts` one at a time: only one part's copy of the text
+    exists at once (a compilation of 50 MB need not be held twice)."""
     regions = split_resolutions(source.text)
     if len(regions) == 1:
-        return [source]
-    parts = []
+        yield source
+        return
     for k, (a, b) in enumerate(regions, start=1):
-        raw = source.text[a:b].encode("utf-8")
-        parts.append(
-            SourceText(
-                name=f"{source.name}#{k}",
-                text=source.text[a:b],
-                encoding=source.encoding,
-                sha256=hashlib.sha256(raw).hexdigest(),
-                byte_size=len(raw),
-            )
+        text = source.text[a:b]
+        raw = text.encode("utf-8")
+        yield SourceText(
+            name=f"{source.name}#{k}",
+            text=text,
+            encoding=source.encoding,
+            sha256=hashlib.sha256(raw).hexdigest(),
+            byte_size=len(raw),
         )
-    return parts
 
 
 def extract_files(paths: Sequence[str | Path], jobs: int = 1) -> list[Document]:
