@@ -123,3 +123,33 @@ def test_the_reader_reports_each_passport():
         source_parts(read_source(CORPUS))[0], lambda done, total: seen.append((done, total))
     )
     assert seen == [(k, 7) for k in range(1, 8)]
+
+
+def test_graph_commands_read_standard_input(tmp_path):
+    """`-` reads a graph from standard input for validate, link and load, its
+    format told from its first bytes (JSON-LD) or by parsing (TriG, N-Quads)."""
+    import json
+
+    def kzbudget(*args: str, data: bytes) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "kzbudget_graph", *args],
+            input=data, capture_output=True, cwd=tmp_path, timeout=300,
+        )  # fmt: skip
+
+    graphs = {}
+    for fmt in ("nt", "nq", "jsonld"):
+        path = tmp_path / f"g.{fmt}"
+        built = run_cli("build", str(CORPUS), "-o", str(path), "--no-store", "-q")
+        assert built.returncode == 0, built.stderr
+        graphs[fmt] = path.read_bytes()
+    for fmt, data in graphs.items():
+        proc = kzbudget("validate", "-", data=data)
+        assert proc.returncode == 0, (fmt, proc.stderr)
+        assert "SHACL: conforms — 0 violation(s), 4 warning(s)" in proc.stdout.decode(), fmt
+    proc = kzbudget("link", "-", "-o", "-", data=graphs["nq"])
+    assert proc.returncode == 0, proc.stderr
+    assert b"<https://adilet.zan.kz/kaz/docs/Z990000453_>" in proc.stdout
+    bad = kzbudget("validate", "-", data=b"garbage <\n")
+    assert bad.returncode == 2
+    assert bad.stderr.decode().startswith("kzbudget: error: <stdin>: cannot parse as trig")
+    assert json.loads(graphs["jsonld"])  # the JSON-LD case above was a real JSON-LD file

@@ -369,11 +369,12 @@ def validate_cmd(
     ] = "shacl-rust",
 ) -> None:
     """Validate a graph against the SHACL shapes; exit 1 on any violation."""
-    from .graph.serialize import read_graph, union
+    from .graph.serialize import graph_input, read_graph, union
     from .graph.validate import load_shapes, validate_graph
     from .report import print_validation
 
-    data = union(read_graph(graph))
+    with graph_input(graph) as path:
+        data = union(read_graph(path))
     report = validate_graph(data, load_shapes(shapes), engine=engine)
     print_validation(report, Console(highlight=False, width=160))
     if not report.conforms:
@@ -483,7 +484,7 @@ def load(
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .graph.serialize import check_graph_file
+    from .graph.serialize import check_graph_file, graph_input
     from .graph.validate import Report
     from .report import print_validation
     from .store.consistency import check_store
@@ -498,31 +499,33 @@ def load(
     )
     from .store.summary import refresh_summary
 
-    fmt = check_graph_file(graph)
-    plan = plan_load(graph, fmt, graph_name)
-    target = RemoteEndpoint(update_endpoint or endpoint, timeout=timeout)
-    _warn(target.warnings)
-    query_url = query_endpoint or query_url_of(endpoint)
-    reader = RemoteEndpoint(query_url, timeout=timeout) if query_url else None
-    before = document_sources(reader) if reader else {}
-    if bulk and (reader is None or update_endpoint):
-        raise KzbudgetError("--bulk needs Oxigraph's /store endpoint (or --query-endpoint)")
-    columns = (TextColumn("loading"), BarColumn(), TextColumn("{task.completed:,} triples"))
-    with Progress(*columns, TimeRemainingColumn(), console=err.console, transient=True) as progress:
-        task = progress.add_task("loading", total=plan.triples)
-        advance = lambda n: progress.advance(task, n)  # noqa: E731
-        if bulk:
-            existing = named_graphs(reader)
-            triples = bulk_load(target, graph, fmt, plan, existing, on_progress=advance)
-        else:
-            triples = stream_load(
-                target,
-                graph,
-                fmt,
-                plan,
-                use_update=update_endpoint is not None,
-                on_progress=advance,
-            )
+    with graph_input(graph) as graph:  # "-": standard input, kept in a temporary file
+        fmt = check_graph_file(graph)
+        plan = plan_load(graph, fmt, graph_name)
+        target = RemoteEndpoint(update_endpoint or endpoint, timeout=timeout)
+        _warn(target.warnings)
+        query_url = query_endpoint or query_url_of(endpoint)
+        reader = RemoteEndpoint(query_url, timeout=timeout) if query_url else None
+        before = document_sources(reader) if reader else {}
+        if bulk and (reader is None or update_endpoint):
+            raise KzbudgetError("--bulk needs Oxigraph's /store endpoint (or --query-endpoint)")
+        columns = (TextColumn("loading"), BarColumn(), TextColumn("{task.completed:,} triples"))
+        bar = Progress(*columns, TimeRemainingColumn(), console=err.console, transient=True)
+        with bar as progress:
+            task = progress.add_task("loading", total=plan.triples)
+            advance = lambda n: progress.advance(task, n)  # noqa: E731
+            if bulk:
+                existing = named_graphs(reader)
+                triples = bulk_load(target, graph, fmt, plan, existing, on_progress=advance)
+            else:
+                triples = stream_load(
+                    target,
+                    graph,
+                    fmt,
+                    plan,
+                    use_update=update_endpoint is not None,
+                    on_progress=advance,
+                )
     err.print(
         f"loaded {len(plan.graphs)} named graph(s), {triples} triples, into {safe(target.url)}",
         markup=False,
@@ -645,7 +648,7 @@ def link(
 
     from .graph.identifiers import check_iri
     from .graph.link import describe
-    from .graph.serialize import read_graph, union
+    from .graph.serialize import graph_input, read_graph, union
     from .graph.validate import validate_graph
     from .report import print_validation
     from .store.store import RemoteEndpoint
@@ -662,7 +665,8 @@ def link(
     for option, value in (("--license", license), ("--publisher", publisher)):
         if value is not None:
             check_iri(value, option)
-    data = union(read_graph(graph))
+    with graph_input(graph) as path:
+        data = union(read_graph(path))
     dists = [(u, _media_type(u)) for u in distribution or []]
     described = describe(
         data,

@@ -12,6 +12,10 @@ files the other commands read and rewrite (:func:`serialize`).
 
 from __future__ import annotations
 
+import contextlib
+import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -130,13 +134,59 @@ def format_of(path: str | Path) -> str:
 OX_READ = {**OX_FORMATS, "jsonld": ox.RdfFormat.JSON_LD}
 
 
+STDIN = "-"
+
+
+@contextlib.contextmanager
+def graph_input(path: str | Path) -> Iterator[Path]:
+    """The graph file to read: ``path`` itself, or for ``-`` standard input
+    kept in a temporary file (removed afterwards) named for its format.
+
+    Standard input has no suffix to tell the format by: JSON-LD starts with
+    ``{`` or ``[``; anything else is TriG (which reads Turtle and N-Triples
+    too) unless it parses only as N-Quads.
+    """
+    if str(path) != STDIN:
+        yield Path(path)
+        return
+    data = sys.stdin.buffer.read()
+    with tempfile.TemporaryDirectory(prefix="kzbudget-stdin.") as folder:
+        stdin = Path(folder) / f"stdin{_sniffed_suffix(data)}"
+        stdin.write_bytes(data)
+        try:
+            yield stdin
+        except KzbudgetError as exc:  # name what the user gave, not the temporary file
+            raise KzbudgetError(str(exc).replace(str(stdin), "<stdin>")) from None
+
+
+def _sniffed_suffix(data: bytes) -> str:
+    if data.lstrip()[:1] in (b"{", b"["):
+        return ".jsonld"
+    for suffix, fmt in ((".trig", ox.RdfFormat.TRIG), (".nq", ox.RdfFormat.N_QUADS)):
+        try:
+            for _quad in ox.parse(data, fmt):
+                pass
+        except (SyntaxError, ValueError):
+            continue
+        return suffix
+    return ".trig"  # neither: the TriG parser's message will say where
+
+
+def _check_regular(path: Path) -> None:
+    """A graph file must exist and be a regular file: a FIFO or a device would
+    block or never end."""
+    if not path.exists():
+        raise KzbudgetError(f"{safe(path)}: no such graph file")
+    if not path.is_file():
+        raise KzbudgetError(f"{safe(path)}: not a regular file (a directory, FIFO or device)")
+
+
 def check_graph_file(path: str | Path) -> ox.RdfFormat:
     """The pyoxigraph format of a graph file that exists (and, for JSON-LD, names
     no remote context), for reading it streamed."""
     path = Path(path)
     fmt = format_of(path)
-    if not path.is_file():
-        raise KzbudgetError(f"{safe(path)}: no such graph file")
+    _check_regular(path)
     if fmt == "jsonld":
         read_jsonld(path)  # refuses any remote context but the project's own
     return OX_READ[fmt]
@@ -146,8 +196,7 @@ def read_graph(path: str | Path) -> Dataset:
     """Read a graph file; triples formats land in the default graph."""
     path = Path(path)
     fmt = format_of(path)
-    if not path.is_file():
-        raise KzbudgetError(f"{path}: no such graph file")
+    _check_regular(path)
     # JSON-LD: the project's context resolved locally, any other remote one refused
     text = read_jsonld(path) if fmt == "jsonld" else None
     ds = Dataset()
