@@ -73,7 +73,7 @@ def test_quiet_counts_the_warnings_instead(tmp_path):
     assert extract.stderr.strip() == f"{extraction} extraction warning(s) (shown without --quiet)"
 
 
-def _on_a_terminal(*args: str) -> str:
+def _on_a_terminal(*args: str, stdout=subprocess.DEVNULL) -> str:
     """Standard error of ``kzbudget ARGS`` written to a pseudo-terminal."""
     import pty
 
@@ -82,7 +82,7 @@ def _on_a_terminal(*args: str) -> str:
     proc = subprocess.Popen(
         [sys.executable, "-m", "kzbudget_graph", *args],
         stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
+        stdout=stdout,
         stderr=slave,
         env=env,
     )
@@ -112,6 +112,11 @@ def test_one_file_shows_its_passports_progress_on_a_terminal(tmp_path):
         assert "passports" in shown and "7/7" in shown, shown
     piped = run_cli("extract", str(CORPUS), "-q", "-o", str(tmp_path / "x.json"))
     assert piped.stderr == "4 extraction warning(s) (shown without --quiet)\n"
+    # the bar on the terminal never takes what goes to standard output
+    with (tmp_path / "table.txt").open("wb") as table:
+        shown = _on_a_terminal("extract", str(CORPUS), "-q", "-f", "table", stdout=table)
+    printed = (tmp_path / "table.txt").read_text(encoding="utf-8")
+    assert "419 926 thousand KZT" in printed and "419 926" not in shown
 
 
 def test_the_reader_reports_each_passport():

@@ -91,3 +91,26 @@ def test_missing_field_is_a_warning_not_an_error(tmp_path, corpus_text):
     data = json.loads(result.stdout)
     assert data["passports"][0]["funding_source"] is None
     assert "annex 423, funding_source: field is missing" in result.stderr
+
+
+def test_several_resolutions_are_written_as_json_dumps_writes_the_list(tmp_path, corpus_text):
+    """Written one resolution at a time, the JSON is still exactly the text of
+    json.dumps(list, indent=2) — a line separator (U+2028) inside a value included."""
+    odd = tmp_path / "odd\u2028name.txt"  # the file name is a value ("source")
+    odd.write_text(corpus_text, encoding="utf-8")
+    proc = run_cli("extract", str(CORPUS), str(odd))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert [len(d["passports"]) for d in data] == [7, 7]
+    assert data[1]["source"] == "odd\u2028name.txt"  # the value itself, not re-indented
+    assert proc.stdout == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    assert "\u2028" in proc.stdout
+
+
+def test_a_bad_file_among_good_ones_writes_nothing_to_standard_output(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = run_cli("extract", str(CORPUS), str(CLEAN), str(empty))
+    assert result.returncode == 2
+    assert result.stdout == ""  # not the first two resolutions of a list never closed
+    assert result.stderr.strip().splitlines()[-1] == f"kzbudget: error: {empty}: the file is empty"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import sys
-import textwrap
 from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -132,6 +131,7 @@ def _progress():
         console=err.console,
         transient=True,
         disable=not err.console.is_terminal,
+        redirect_stdout=False,  # what a command prints goes where it asked, not to the bar
     )
 
 
@@ -198,7 +198,9 @@ def _json_chunks(docs: Iterator[Document]) -> Iterator[str]:
         return
     yield "[\n"
     for k, doc in enumerate(itertools.chain((first, second), docs)):
-        yield ("" if k == 0 else ",\n") + textwrap.indent(dumped(doc), "  ")
+        # a raw newline only ever separates lines (json.dumps escapes those in
+        # strings), so this indents exactly as json.dumps of the list would
+        yield ("  " if k == 0 else ",\n  ") + dumped(doc).replace("\n", "\n  ")
     yield "\n]\n"
 
 
@@ -499,9 +501,9 @@ def load(
     )
     from .store.summary import refresh_summary
 
-    with graph_input(graph) as graph:  # "-": standard input, kept in a temporary file
-        fmt = check_graph_file(graph)
-        plan = plan_load(graph, fmt, graph_name)
+    with graph_input(graph) as path:  # "-": standard input, kept in a temporary file
+        fmt = check_graph_file(path)
+        plan = plan_load(path, fmt, graph_name)
         target = RemoteEndpoint(update_endpoint or endpoint, timeout=timeout)
         _warn(target.warnings)
         query_url = query_endpoint or query_url_of(endpoint)
@@ -516,11 +518,11 @@ def load(
             advance = lambda n: progress.advance(task, n)  # noqa: E731
             if bulk:
                 existing = named_graphs(reader)
-                triples = bulk_load(target, graph, fmt, plan, existing, on_progress=advance)
+                triples = bulk_load(target, path, fmt, plan, existing, on_progress=advance)
             else:
                 triples = stream_load(
                     target,
-                    graph,
+                    path,
                     fmt,
                     plan,
                     use_update=update_endpoint is not None,
@@ -655,8 +657,10 @@ def link(
 
     check_target(output)
     if endpoint is not None:
+        from urllib.parse import urlsplit
+
         RemoteEndpoint(endpoint)  # checks it is an http(s) URL; nothing is sent
-        if "@" in endpoint.split("//", 1)[-1].split("/", 1)[0]:
+        if urlsplit(endpoint).username is not None:
             # the linkset is published: a user:password@ in it would be too
             raise KzbudgetError(
                 "--endpoint: give the public endpoint without user:password@ "

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import stat
 import sys
@@ -104,12 +105,17 @@ def write_atomic_chunks(path: str | Path, chunks: Iterable[str | bytes]) -> None
 
     Each chunk is written as it comes, so the whole output is never in memory;
     the target is replaced only after the last one (an error in between leaves
-    it as it was). Standard output gets the chunks as they come.
+    it as it was). Standard output gets them the same way: kept in an
+    anonymous temporary file and copied out after the last one, so a failure
+    half-way leaves nothing on it (a pipe's reader never sees half a JSON).
     """
     target = check_target(path)
     if target is None:
-        for chunk in chunks:
-            sys.stdout.buffer.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+        with tempfile.TemporaryFile(prefix=".kzbudget-out.") as spool:
+            for chunk in chunks:
+                spool.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+            spool.seek(0)
+            shutil.copyfileobj(spool, sys.stdout.buffer)
         sys.stdout.flush()
         return
     fh, tmp = temporary_beside(target, prefix=f".{target.name[:64]}.")

@@ -13,6 +13,7 @@ files the other commands read and rewrite (:func:`serialize`).
 from __future__ import annotations
 
 import contextlib
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -149,22 +150,26 @@ def graph_input(path: str | Path) -> Iterator[Path]:
     if str(path) != STDIN:
         yield Path(path)
         return
-    data = sys.stdin.buffer.read()
     with tempfile.TemporaryDirectory(prefix="kzbudget-stdin.") as folder:
-        stdin = Path(folder) / f"stdin{_sniffed_suffix(data)}"
-        stdin.write_bytes(data)
+        spool = Path(folder) / "stdin"
+        with spool.open("wb") as fh:
+            shutil.copyfileobj(sys.stdin.buffer, fh)  # to disk: never whole in memory
+        stdin = spool.rename(spool.with_suffix(_sniffed_suffix(spool)))
         try:
             yield stdin
         except KzbudgetError as exc:  # name what the user gave, not the temporary file
-            raise KzbudgetError(str(exc).replace(str(stdin), "<stdin>")) from None
+            message = str(exc).replace(safe(stdin), "<stdin>").replace(str(stdin), "<stdin>")
+            raise KzbudgetError(message) from None
 
 
-def _sniffed_suffix(data: bytes) -> str:
-    if data.lstrip()[:1] in (b"{", b"["):
+def _sniffed_suffix(path: Path) -> str:
+    with path.open("rb") as fh:
+        start = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start[:1] in (b"{", b"["):
         return ".jsonld"
     for suffix, fmt in ((".trig", ox.RdfFormat.TRIG), (".nq", ox.RdfFormat.N_QUADS)):
         try:
-            for _quad in ox.parse(data, fmt):
+            for _quad in ox.parse(path=str(path), format=fmt):  # streamed
                 pass
         except (SyntaxError, ValueError):
             continue

@@ -223,7 +223,7 @@ def extract_source(source: SourceText, on_passport: PassportProgress | None = No
     seen: set[str] = set()
     for ps in seg.passports:
         # A file may mix languages: each annex is read in its own.
-        passport_language = lexicon.detect_language(seg.text[ps.start : ps.end])
+        passport_language = _language_of(seg.text[ps.start : ps.end], language)
         passport = _passport(cut, ps, doc.resolution, passport_language)
         if ps.annex in seen:
             passport.warnings.append(
