@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(BIN)/kzbudget extract $(CORPUS) --format table
 	$(BIN)/kzbudget extract $(CORPUS) -o out/extract.json
 	$(BIN)/kzbudget build $(CORPUS) -o out/graph.trig
-	$(BIN)/kzbudget query programs-by-legal-act
+	$(BIN)/kzbudget query programs-by-legal-act -p act=Z990000453_
 	$(BIN)/kzbudget query program-costs
 
 test: $(STAMP)

@@ -158,3 +158,29 @@ def test_graph_commands_read_standard_input(tmp_path):
     assert bad.returncode == 2
     assert bad.stderr.decode().startswith("kzbudget: error: <stdin>: cannot parse as trig")
     assert json.loads(graphs["jsonld"])  # the JSON-LD case above was a real JSON-LD file
+
+
+def test_make_demo_runs_every_step(tmp_path):
+    """The README's first command: each kzbudget line of the Makefile's demo
+    target runs (here with the test's interpreter and a scratch store)."""
+    import shlex
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    corpus = re.search(r"^CORPUS := (.+)$", makefile, re.M)[1]
+    recipe = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    steps = [s for s in map(str.strip, recipe.splitlines()) if s.startswith("$(BIN)/kzbudget")]
+    assert len(steps) >= 4
+    env = {**os.environ, "KZBUDGET_STORE": str(tmp_path / "store"), "COLUMNS": "120"}
+    outputs = []
+    for step in steps:
+        args = shlex.split(step.replace("$(CORPUS)", str(root / corpus)))[1:]
+        proc = subprocess.run(
+            [sys.executable, "-m", "kzbudget_graph", *args],
+            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600,
+        )  # fmt: skip
+        assert proc.returncode == 0, (step, proc.stderr[-1000:])
+        outputs.append(proc.stdout)
+    assert (tmp_path / "out" / "graph.trig").is_file()
+    assert "419926" in outputs[-1]  # program-costs: programme 001 of annex 423
