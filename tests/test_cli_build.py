@@ -114,3 +114,27 @@ def test_build_refuses_to_write_an_invalid_graph(tmp_path):
         "--no-validate",
     )
     assert forced.returncode == 0 and out.exists()
+
+
+def test_another_base_builds_and_validates_like_the_default(tmp_path):
+    """--base names every identifier under another base; the ontology's issuers
+    follow it, so the graph is as valid as with the default base."""
+    import pyoxigraph as ox
+
+    base = "https://example.org/kz/"
+    out = tmp_path / "g.trig"
+    proc = run_cli("build", str(CORPUS), "-o", str(out), "--store", str(tmp_path / "s"),
+                   "--base", base)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "SHACL: conforms — 0 violation(s), 4 warning(s)" in proc.stderr
+    quads = list(ox.parse(path=str(out), format=ox.RdfFormat.TRIG))
+    subjects = {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)}
+    assert f"{base}id/act/Z990000453_" in subjects
+    assert not any(s.startswith("https://w3id.org/kzbudget/id/") for s in subjects)
+    eli_passed_by = "http://data.europa.eu/eli/ontology#passed_by"
+    passed_by = {(q.subject.value, q.object.value) for q in quads if q.predicate.value == eli_passed_by}
+    assert (f"{base}id/act/Z990000453_", f"{base}id/organization/parliament") in passed_by
+    validated = run_cli("validate", str(out), "--base", base)
+    assert validated.returncode == 0, validated.stdout
+    assert "SHACL: conforms — 0 violation(s), 4 warning(s)" in validated.stdout
+    assert run_cli("validate", str(out)).returncode == 1  # the default base: issuers unknown

@@ -369,15 +369,20 @@ def validate_cmd(
     engine: Annotated[
         str, typer.Option(help="SHACL engine: shacl-rust (fast) or pyshacl (reference).")
     ] = "shacl-rust",
+    base: Annotated[
+        str, typer.Option(help="Base IRI the graph was built with (build --base).")
+    ] = DEFAULT_BASE,
 ) -> None:
     """Validate a graph against the SHACL shapes; exit 1 on any violation."""
+    from .graph.identifiers import Identifiers
     from .graph.serialize import graph_input, read_graph, union
-    from .graph.validate import load_shapes, validate_graph
+    from .graph.validate import load_ontology, load_shapes, validate_graph
     from .report import print_validation
 
+    Identifiers(base)  # checks it is an IRI base
     with graph_input(graph) as path:
         data = union(read_graph(path))
-    report = validate_graph(data, load_shapes(shapes), engine=engine)
+    report = validate_graph(data, load_shapes(shapes), load_ontology(base), engine=engine)
     print_validation(report, Console(highlight=False, width=160))
     if not report.conforms:
         raise typer.Exit(1)

@@ -105,7 +105,7 @@ def _context(settings: Settings) -> tuple[Identifiers, Linker, Graph | None, Gra
             ids=Identifiers(settings.base),
             linker=Linker(load_known_acts(settings.acts)),
             shapes=load_shapes() if settings.validate else None,
-            ontology=load_ontology() if settings.validate else None,
+            ontology=load_ontology(settings.base) if settings.validate else None,
         )
     return _worker["ids"], _worker["linker"], _worker["shapes"], _worker["ontology"]  # type: ignore[return-value]
 
@@ -268,7 +268,7 @@ def build(
                 summary.replaced[name] = previous_versions(embedded, name)
                 staged.seek(start)
                 embedded.replace_graph_data(name, staged.read(end - start))
-            embedded.replace_graph(ONTOLOGY_GRAPH, load_ontology())
+            embedded.replace_graph(ONTOLOGY_GRAPH, load_ontology(settings.base))
             ids = Identifiers(settings.base)
             run = run_graph(
                 ids,

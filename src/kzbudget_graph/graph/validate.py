@@ -33,7 +33,7 @@ from rdflib.term import Node
 
 from ..errors import KzbudgetError
 from ..resources import ontology_file, project_dir
-from .identifiers import KZB
+from .identifiers import DEFAULT_BASE, KZB
 from .namespaces import OA
 
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -91,9 +91,15 @@ def load_shapes(shapes_dir: str | Path | None = None) -> Graph:
     return shapes
 
 
-def load_ontology() -> Graph:
+def load_ontology(base: str = DEFAULT_BASE) -> Graph:
+    """The ontology, its instances (the issuers under ``id/organization/``)
+    named under ``base`` — the base the data was built with (``--base``), so
+    an act's issuer is the ontology's organisation whatever the base."""
+    text = ontology_file().read_text(encoding="utf-8")
+    if base != DEFAULT_BASE:
+        text = text.replace(f"<{DEFAULT_BASE}id/", f"<{base}id/")
     g = Graph()
-    g.parse(ontology_file(), format="turtle")
+    g.parse(data=text, format="turtle")
     return g
 
 
