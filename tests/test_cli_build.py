@@ -132,7 +132,9 @@ def test_another_base_builds_and_validates_like_the_default(tmp_path):
     assert f"{base}id/act/Z990000453_" in subjects
     assert not any(s.startswith("https://w3id.org/kzbudget/id/") for s in subjects)
     eli_passed_by = "http://data.europa.eu/eli/ontology#passed_by"
-    passed_by = {(q.subject.value, q.object.value) for q in quads if q.predicate.value == eli_passed_by}
+    passed_by = {
+        (q.subject.value, q.object.value) for q in quads if q.predicate.value == eli_passed_by
+    }
     assert (f"{base}id/act/Z990000453_", f"{base}id/organization/parliament") in passed_by
     validated = run_cli("validate", str(out), "--base", base)
     assert validated.returncode == 0, validated.stdout
