@@ -19,7 +19,7 @@ import typer
 from .errors import KzbudgetError
 from .home import STORE_ENV, store_home
 from .output import check_target, terminate_cleanly, write_atomic, write_atomic_chunks
-from .terminal import markup_safe, safe
+from .terminal import markup_safe, one_line, safe
 
 # The library's steps (rdflib, pyshacl, pyoxigraph) are imported inside the
 # commands that need them: `kzbudget --help` and completion stay fast.
@@ -162,7 +162,7 @@ def _extracted(files: list[Path], jobs: int = 1, quiet: bool = False) -> Iterato
                 count += 1
                 if not quiet:
                     err.print(
-                        f"[yellow]warning[/yellow]: {markup_safe(f)}: {markup_safe(w)}",
+                        f"[yellow]warning[/yellow]: {markup_safe(one_line(f))}: {markup_safe(w)}",
                         soft_wrap=True,
                     )
             yield doc
@@ -308,11 +308,9 @@ def build(
 
         def on_document(result) -> None:
             extraction_warnings.extend(result.warnings)
+            name = markup_safe(one_line(result.path))
             for w in result.warnings if not quiet else []:
-                err.print(
-                    f"[yellow]warning[/yellow]: {markup_safe(result.path)}: {markup_safe(w)}",
-                    soft_wrap=True,
-                )
+                err.print(f"[yellow]warning[/yellow]: {name}: {markup_safe(w)}", soft_wrap=True)
             progress.advance(task)
 
         summary = pipeline_build(
@@ -324,7 +322,7 @@ def build(
             on_document=on_document,
             write_stdout=sys.stdout.write,
             on_store=lambda n: err.print(
-                f"loading {n} graph(s) into {safe(store)} …", markup=False, soft_wrap=True
+                f"loading {n} graph(s) into {one_line(store)} …", markup=False, soft_wrap=True
             ),
             on_passport=_passport_progress(progress) if jobs <= 1 else None,
         )
@@ -345,7 +343,7 @@ def build(
         raise typer.Exit(1)
     if output is not None:
         err.print(
-            f"wrote {safe(output)} ({summary.triples} triples "
+            f"wrote {one_line(output)} ({summary.triples} triples "
             f"in {summary.documents} named graph(s), "
             f"{summary.passports} passports)",
             markup=False,
@@ -353,7 +351,7 @@ def build(
         )
     if summary.store_triples is not None:
         err.print(
-            f"loaded {summary.documents} graph(s) into {safe(store)} "
+            f"loaded {summary.documents} graph(s) into {one_line(store)} "
             f"({summary.store_triples} triples in the store)",
             markup=False,
             soft_wrap=True,
@@ -438,14 +436,15 @@ def query(
     else:
         store = store_home(store)
         with EmbeddedStore.open_read_only(store) as embedded:
-            err.print(f"store: {safe(store)}", markup=False, soft_wrap=True)
+            err.print(f"store: {one_line(store)}", markup=False, soft_wrap=True)
             if embedded.busy:
                 _warn([f"{store}: another process is writing the store; reading it as it was"])
             result = run_query(embedded, canned, bound)
-    if format is ResultFormat.json:
-        sys.stdout.write(to_json(result) + "\n")
-    elif format is ResultFormat.csv:
-        sys.stdout.write(to_csv(result))
+    if format in (ResultFormat.json, ResultFormat.csv):
+        text = to_json(result) + "\n" if format is ResultFormat.json else to_csv(result)
+        # data for a program, kept exact in a pipe; on a terminal, input text
+        # must not carry escape sequences to it
+        sys.stdout.write(safe(text) if sys.stdout.isatty() else text)
     else:
         print_table(result, Console(), title=canned.title)
 
@@ -517,7 +516,13 @@ def load(
         if bulk and (reader is None or update_endpoint):
             raise KzbudgetError("--bulk needs Oxigraph's /store endpoint (or --query-endpoint)")
         columns = (TextColumn("loading"), BarColumn(), TextColumn("{task.completed:,} triples"))
-        bar = Progress(*columns, TimeRemainingColumn(), console=err.console, transient=True)
+        bar = Progress(
+            *columns,
+            TimeRemainingColumn(),
+            console=err.console,
+            transient=True,
+            disable=not err.console.is_terminal,  # a log gets the result line alone
+        )
         with bar as progress:
             task = progress.add_task("loading", total=plan.triples)
             advance = lambda n: progress.advance(task, n)  # noqa: E731
@@ -594,7 +599,10 @@ def serve(
 
     store = store_home(store)
     if not (store / "CURRENT").is_file():
-        raise KzbudgetError(f"{safe(store)}: no store here (run `kzbudget build` first)")
+        raise KzbudgetError(f"{one_line(store)}: no store here (run `kzbudget build` first)")
+    for folder in sources or []:
+        if not folder.is_dir():
+            raise KzbudgetError(f"--sources {one_line(folder)}: not a directory")
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
         listener.bind(("127.0.0.1", port))
@@ -612,7 +620,7 @@ def serve(
     except KzbudgetError:
         listener.close()
         raise
-    err.print(f"store: {safe(store)}", markup=False, soft_wrap=True)
+    err.print(f"store: {one_line(store)}", markup=False, soft_wrap=True)
     mode = "read-write (--writable)" if writable else "read-only"
     url = f"http://127.0.0.1:{port}"
     err.print(
@@ -674,6 +682,10 @@ def link(
     for option, value in (("--license", license), ("--publisher", publisher)):
         if value is not None:
             check_iri(value, option)
+    for url in distribution or []:
+        check_iri(url, "--distribution")
+        if not url.lower().startswith(("http://", "https://")):
+            raise KzbudgetError(f"--distribution: not an http(s) URL: {safe(url)!r}")
     with graph_input(graph) as path:
         data = union(read_graph(path))
     dists = [(u, _media_type(u)) for u in distribution or []]
@@ -692,7 +704,7 @@ def link(
     write_atomic(output, described.serialize(format="turtle"))
     links = len(list(described.subject_objects(RDFS.seeAlso)))
     err.print(
-        f"wrote {safe(output)} ({links} adilet links, {len(described)} triples)",
+        f"wrote {one_line(output)} ({links} adilet links, {len(described)} triples)",
         markup=False,
         soft_wrap=True,
     )

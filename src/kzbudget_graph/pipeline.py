@@ -32,7 +32,6 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +52,7 @@ from .reader.read import SourceText, read_source
 from .store.consistency import check_store
 from .store.store import ONTOLOGY_GRAPH, EmbeddedStore, previous_versions
 from .store.summary import refresh_summary
+from .workers import worker_count, worker_pool
 
 STREAMABLE = set(OX_FORMATS)  # formats whose documents concatenate
 
@@ -177,11 +177,12 @@ def results(
     the whole input. ``on_passport(done, total)`` follows the passports of the
     document at hand (in one process only: workers report per document).
     """
+    jobs = worker_count(jobs)
     if jobs <= 1:
         for source, path in _sources(files):
             yield process_source(source, path, settings, on_passport)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with worker_pool(jobs) as pool:
         pending: collections.deque = collections.deque()
         for source, path in _sources(files):
             pending.append(pool.submit(process_source, source, path, settings))

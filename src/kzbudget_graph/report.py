@@ -9,13 +9,13 @@ from rich.text import Text
 
 from .graph.validate import Report
 from .model import Document, Passport
-from .terminal import markup_safe, safe
+from .terminal import markup_safe, one_line, safe
 
 
 def print_document(doc: Document, console: Console) -> None:
     r = doc.resolution
     console.print(
-        f"[bold]{markup_safe(doc.source.name)}[/bold] ({doc.source.language}, "
+        f"[bold]{markup_safe(one_line(doc.source.name))}[/bold] ({doc.source.language}, "
         f"{doc.source.encoding}): "
         + markup_safe(
             f"{r.issuer} {r.act_type} No. {r.number} of {r.date}, in force from {r.in_force_from}; "

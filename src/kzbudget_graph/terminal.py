@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["markup_safe", "safe"]
+__all__ = ["markup_safe", "one_line", "safe"]
 
 # C0 controls but tab and newline, DEL, C1 controls, and the Unicode
 # bidirectional overrides that reorder what a terminal shows.
@@ -26,6 +26,15 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 def safe(text: object) -> str:
     """``text`` as a string with every control character removed."""
     return _CONTROL.sub("", str(text))
+
+
+_LINE_BREAK = re.compile("[\n\t\u2028\u2029]")
+
+
+def one_line(text: object) -> str:
+    """:func:`safe`, with line breaks and tabs as spaces: a file name is printed
+    inside a one-line message, and a newline in it must not split the line."""
+    return _LINE_BREAK.sub(" ", safe(text))
 
 
 def markup_safe(text: object) -> str:

@@ -65,10 +65,36 @@ def test_a_cost_with_thousands_of_digits_is_a_warning(tmp_path):
         ),
         (["query", "program-costs", "--endpoint", "file:///etc/passwd"], ["not an http(s) URL"]),
         (["serve", "--port", "0"], ["--port"]),
+        (["query", "passport", "-p", "program=001", "-p", "program=002"], ["more than once"]),
     ],
 )
 def test_bad_options_are_one_line(args, fragments):
     assert_refused(run_cli(*args), *fragments)
+
+
+def test_serve_sources_must_be_a_folder(built, tmp_path):
+    proc = run_cli("serve", "--store", str(built / "s"), "--sources", str(tmp_path / "none"))
+    assert_refused(proc, "--sources", "not a directory")
+
+
+@pytest.mark.parametrize(
+    ("url", "fragment"),
+    [("http://x y", "--distribution"), ("notaurl", "--distribution"), ("ftp://x/a.nt", "http(s)")],
+)
+def test_link_distribution_must_be_an_http_url(built, tmp_path, url, fragment):
+    out = tmp_path / "links.ttl"
+    proc = run_cli("link", str(built / "g.trig"), "-o", str(out), "--distribution", url)
+    assert_refused(proc, fragment)
+    assert not out.exists()
+
+
+def test_a_huge_jobs_count_starts_no_more_workers_than_cores(tmp_path):
+    out = tmp_path / "g.nt"
+    jobs = "99999999999"
+    proc = run_cli("build", str(CORPUS), "-o", str(out), "--no-store", "-q", "--jobs", jobs)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "(5189 triples in 1 named graph(s), 7 passports)" in proc.stderr
 
 
 def test_link_endpoint_must_be_a_url(built, tmp_path):

@@ -204,6 +204,49 @@ def test_markup_in_output_and_store_names_is_shown_not_obeyed(built, tmp_path):
     assert links.is_file()
 
 
+def test_query_data_keeps_its_text_in_a_pipe_and_loses_escapes_on_a_terminal(tmp_path):
+    """csv/json answers are data: exact in a pipe; on a terminal, no escape
+    sequence from passport text reaches it. A newline in a file name never
+    splits a warning line."""
+    import pty
+
+    text = CORPUS.read_text(encoding="utf-8").replace(
+        '"Мемлекеттiк қызмет саласындағы', f'"Мемлекеттiк {ESCAPES} қызмет саласындағы', 1
+    )
+    source = tmp_path / "two\nlines.kk.txt"
+    source.write_text(text, encoding="utf-8")
+    store = tmp_path / "s"
+    built = run_cli("build", str(source), "-o", str(tmp_path / "g.trig"), "--store", str(store))
+    assert built.returncode == 0, built.stderr
+    warnings = [line for line in built.stderr.splitlines() if "annex 42" in line]
+    assert warnings and all(line.startswith("warning: ") for line in warnings)
+    assert f"{tmp_path}/two lines.kk.txt: annex 423" in warnings[0]
+    for fmt in ("csv", "json"):
+        args = ["query", "program-costs", "-f", fmt, "--store", str(store)]
+        piped = run_cli(*args)
+        assert piped.returncode == 0, piped.stderr
+        assert "\x1b[2J" in piped.stdout or "\\u001b[2J" in piped.stdout  # the data, exact
+        master, slave = pty.openpty()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kzbudget_graph", *args],
+            stdout=slave, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        os.close(slave)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+        os.close(master)
+        assert proc.wait(timeout=120) == 0
+        assert b"\x1b" not in shown and b"\x07" not in shown
+        assert b"419926" in shown
+
+
 def test_a_server_error_body_with_escapes_is_printed_clean():
     def respond(h):
         body = f"boom {ESCAPES} {MARKUP}".encode()

@@ -14,7 +14,6 @@ import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -32,6 +31,7 @@ from ..model import (
     Span,
     Warning,
 )
+from ..workers import worker_count, worker_pool
 from . import lexicon
 from .amendments import parse_amendments
 from .dates import find_date
@@ -158,9 +158,10 @@ def extract_each(paths: Sequence[str | Path], jobs: int = 1) -> list[list[Docume
     Files are independent, so extraction scales with cores. The first error
     raised (in file order) is raised here.
     """
-    if jobs <= 1 or len(paths) < 2:
+    jobs = worker_count(jobs, len(paths))
+    if jobs <= 1:
         return [list(extract_documents(p)) for p in paths]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+    with worker_pool(jobs) as pool:
         chunk = max(1, len(paths) // (jobs * 4))
         return list(pool.map(_all_documents, paths, chunksize=chunk))
 
@@ -171,9 +172,10 @@ def _all_documents(path: str | Path) -> list[Document]:
 
 def extract_sources(sources: Sequence[SourceText], jobs: int = 1) -> list[Document]:
     """Like :func:`extract_files` for texts already read."""
-    if jobs <= 1 or len(sources) < 2:
+    jobs = worker_count(jobs, len(sources))
+    if jobs <= 1:
         return [extract_source(s) for s in sources]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(sources))) as pool:
+    with worker_pool(jobs) as pool:
         chunk = max(1, len(sources) // (jobs * 4))
         return list(pool.map(extract_source, sources, chunksize=chunk))
 

@@ -235,6 +235,8 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
                 f"--param {_shown(name)}: the value is longer than {MAX_VALUE_LENGTH} characters "
                 "or holds control characters"
             )
+        if name.strip() in out:  # the last one winning silently would hide a mistake
+            raise KzbudgetError(f"--param {_shown(name.strip())}: given more than once")
         out[name.strip()] = value
     return out
 
