@@ -181,3 +181,30 @@ def test_busy_and_invalid_ports_are_one_line(page, store):
     missing = run_cli("serve", "--port", str(free_port()), "--store", str(store.parent / "no"))
     assert missing.returncode == 2
     assert "no store here" in missing.stderr
+
+
+def test_provenance_of_a_resolution_inside_a_compilation(tmp_path):
+    """A file of several resolutions (`cat`): a fact read from its second one is
+    shown in that resolution's text, found by its own checksum."""
+    from kzbudget_graph.reader.extract import extract_documents
+
+    from conftest import RU_CLEAN
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    both = sources / "both.txt"
+    both.write_text(RU_CLEAN.read_text(encoding="utf-8") + CORPUS.read_text(encoding="utf-8"))
+    built = run_cli("build", str(both), "--store", str(tmp_path / "store"), "--no-validate")
+    assert built.returncode == 0, built.stderr
+    kazakh = list(extract_documents(both))[1]
+    assert kazakh.source.name == "both.txt#2"
+    legal = kazakh.passports[0].legal_basis[0]
+    server = start_page(tmp_path / "store", "--sources", str(sources))
+    try:
+        status, _, body = server.get("/provenance?node=" + urllib.parse.quote(FACT, safe=""))
+    finally:
+        server.stop()
+    assert status == 200
+    marks = [html.unescape(m) for m in re.findall(r'<mark id="fact">(.*?)</mark>', body, re.S)]
+    assert kazakh.text[legal.span.start : legal.span.end] in marks
+    assert "both.txt#2" in body

@@ -14,7 +14,6 @@ view shows the quoted words (``oa:TextQuoteSelector``) alone and says why.
 
 from __future__ import annotations
 
-import hashlib
 import io
 from html import escape
 from pathlib import Path
@@ -107,12 +106,25 @@ class Site:
         return out
 
     def source_text(self, name: str, sha256: str) -> str | None:
+        """The text a document was read from, as the reader decoded it (the
+        spans count in it): a file with that SHA-256 in a ``--sources``
+        directory, or for ``file.txt#k`` the k-th resolution of that file."""
+        from ..errors import InputError
+        from ..reader.extract import iter_source_parts
+        from ..reader.read import decode_source
+
+        file_name, _, part = Path(name).name.partition("#")
         for directory in self.sources:
-            path = directory / Path(name).name
-            if path.is_file():
-                data = path.read_bytes()
-                if hashlib.sha256(data).hexdigest() == sha256:
-                    return data.decode("utf-8")
+            path = directory / file_name
+            if not path.is_file():
+                continue
+            try:
+                source = decode_source(path.read_bytes(), name=file_name)
+            except InputError:
+                continue
+            for candidate in iter_source_parts(source) if part else [source]:
+                if candidate.sha256 == sha256:
+                    return candidate.text
         return None
 
 
