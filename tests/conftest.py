@@ -57,6 +57,21 @@ SCRATCH = Path(tempfile.mkdtemp(prefix="kzbudget-tests-"))
 os.environ.setdefault("KZBUDGET_STORE", str(SCRATCH / "kzbudget-store"))
 
 
+def read_terminal(master: int) -> bytes:
+    """Everything written to a pseudo-terminal until its child closes it."""
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    return out
+
+
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
     """Run the real ``kzbudget`` command in a subprocess."""
     return subprocess.run(

@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 
-from conftest import CORPUS, run_cli
+from conftest import CORPUS, read_terminal, run_cli
 
 
 def test_version_and_completion_options():
@@ -87,16 +87,7 @@ def _on_a_terminal(*args: str, stdout=subprocess.DEVNULL) -> str:
         env=env,
     )
     os.close(slave)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(master)
+    out = read_terminal(master)
     assert proc.wait(timeout=600) == 0
     return out.decode("utf-8", "replace")
 

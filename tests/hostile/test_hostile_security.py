@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from conftest import CORPUS, run_cli
+from conftest import CORPUS, read_terminal, run_cli
 from hostile import FakeServer, SilentListener, assert_refused, query_against
 from servers import free_port, start_oxigraph, wait_http
 
@@ -232,16 +232,7 @@ def test_query_data_keeps_its_text_in_a_pipe_and_loses_escapes_on_a_terminal(tmp
             stdout=slave, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
         )  # fmt: skip
         os.close(slave)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            shown += chunk
-        os.close(master)
+        shown = read_terminal(master)
         assert proc.wait(timeout=120) == 0
         assert b"\x1b" not in shown and b"\x07" not in shown
         assert b"419926" in shown
