@@ -14,6 +14,7 @@ import pytest
 
 from kzbudget_graph.reader.export import document_json
 from kzbudget_graph.reader.extract import extract_bytes, extract_file
+from kzbudget_graph.reader.repair import repair
 from test_spans import check_spans
 
 from conftest import CORPUS, RU_CLEAN, RU_DAMAGED
@@ -47,7 +48,17 @@ def test_the_corpus_resolution_is_adopted_under_the_budget_code(path):
     assert "ҚАУЛЫ" not in _quote(doc, act.span) and "Правительство" not in _quote(doc, act.span)
     data = document_json(doc)
     assert data["decree"]["legal_basis"][0]["date"] == "2004-04-24"
-    assert check_spans(doc.text, {"passports": [data["decree"]]}) >= 2
+    if path == RU_DAMAGED:
+        # the repair moved the act's name back in front of its date: the title's
+        # span holds its words, in the order the conversion printed them
+        from collections import Counter
+
+        from kzbudget_graph.reader.lexicon import fold
+
+        quoted = fold(_quote(doc, act.spans["title"]))
+        assert Counter(fold(act.title).split()) <= Counter(quoted.split())
+    else:
+        assert check_spans(doc.text, {"passports": [data["decree"]]}) >= 2
     assert doc.resolution.consolidated_on is None  # the corpus says nothing about it
 
 
@@ -62,6 +73,30 @@ def test_the_kazakh_postposition_moved_by_the_conversion_is_put_back(corpus_text
             "Қазақстан Республикасының",
             BUDGET_CODE_DATE,
         )
+
+
+def test_the_russian_act_name_moved_past_the_date_is_put_back():
+    """Converted: "с Республики Казахстан от 24 апреля 2004 года Бюджетным
+    кодексом"; read as the clean layout's "с Бюджетным кодексом Республики
+    Казахстан от 24 апреля 2004 года"."""
+    damaged = RU_DAMAGED.read_text(encoding="utf-8")
+    assert "года  Бюджетным кодекcом" in damaged  # (a Latin c in it, too)
+    for path in (RU_CLEAN, RU_DAMAGED):
+        (act,) = extract_file(path).resolution.legal_basis
+        assert (act.act_type, act.title, act.issuer_text, act.date) == (
+            "code",
+            "Бюджетным кодексом Республики Казахстан",
+            "",
+            BUDGET_CODE_DATE,
+        )
+    # a preamble whose act word already opens the citation is left as it is
+    for text in (
+        "В соответствии с Законом Республики Казахстан от 1 апреля 1999 года Правительство "
+        "Республики Казахстан ПОСТАНОВЛЯЕТ:",
+        "В соответствии с пунктом 2 статьи 5 Закона Республики Казахстан от 1 апреля 1999 года "
+        "Правительство Республики Казахстан ПОСТАНОВЛЯЕТ:",
+    ):
+        assert repair(text, "ru").text == text
 
 
 def test_two_acts_in_one_preamble_and_a_conjunction_inside_a_title():

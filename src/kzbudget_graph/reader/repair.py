@@ -531,31 +531,52 @@ def _quoted_regions(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 
 @functools.cache
-def _basis_phrase_pattern(language: str) -> re.Pattern[str] | None:
+def _basis_phrase_pattern(language: str) -> re.Pattern[str]:
     lex = lexicon.of(language)
-    if lex.BASIS_PHRASE_POSITION != "after":
-        return None
     acts = "|".join(lex.ACT_TYPE_BASIS)
+    if lex.BASIS_PHRASE_POSITION == "after":
+        # "Бюджет сәйкес кодексіне": the postposition printed before the act word
+        return re.compile(
+            rf"(?P<phrase>{lex.BASIS_PHRASE})(?P<gap>[^\S\n]+)(?P<act>{acts})(?![^\W\d_])", re.I
+        )
+    # "с Республики Казахстан от 24 апреля 2004 года Бюджетным кодексом": the act's
+    # name printed after the date that closes the citation, no act word before it
+    no_act = rf"(?:(?!(?<![^\W\d_])(?:{acts})(?![^\W\d_]))[^\n])"
     return re.compile(
-        rf"(?P<phrase>{lex.BASIS_PHRASE})(?P<gap>[^\S\n]+)(?P<act>{acts})(?![^\W\d_])", re.I
+        rf"(?P<phrase>{lex.BASIS_PHRASE})(?P<gap>[^\S\n]+)"
+        rf"(?P<cited>{no_act}*?{lex.DATE_PHRASE})(?P<gap2>[^\S\n]+)"
+        rf"(?P<act>{no_act}*?(?<![^\W\d_])(?:{acts}))(?![^\W\d_])",
+        re.I,
     )
 
 
 def _relocate_basis_phrase(text: str, origin: OriginMap, lex: ModuleType) -> tuple[str, OriginMap]:
-    """A postposition ("сәйкес") printed before the act word it follows: swap them.
+    """The preamble's basis phrase and the act it cites, put back in the
+    language's order where the conversion moved a word.
 
-    Only in the preamble (before the words that end it, "ҚАУЛЫ ЕТЕДІ"), and
-    only in a language whose basis phrase follows the acts it cites.
+    Kazakh prints the postposition after the act ("Бюджет кодексіне сәйкес");
+    one printed before the act word is swapped with it. Russian prints the act's
+    name first ("с Бюджетным кодексом Республики Казахстан от ... года"); a name
+    printed after the citation's date moves back in front of it. Only in the
+    preamble (before the words that end it, "ҚАУЛЫ ЕТЕДІ", "ПОСТАНОВЛЯЕТ").
     """
-    pattern = _basis_phrase_pattern(lex.LANGUAGE)
-    decides = lexicon.decides_pattern(lex.LANGUAGE).search(text) if pattern else None
-    if pattern is None or decides is None:
+    decides = lexicon.decides_pattern(lex.LANGUAGE).search(text)
+    if decides is None:
         return text, origin
+    pattern = _basis_phrase_pattern(lex.LANGUAGE)
+    after = lex.BASIS_PHRASE_POSITION == "after"
 
     def fn(m: re.Match[str], out: _Out) -> None:
-        out.keep(*m.span("act"))
-        out.keep(*m.span("gap"))
+        if after:
+            out.keep(*m.span("act"))
+            out.keep(*m.span("gap"))
+            out.keep(*m.span("phrase"))
+            return
         out.keep(*m.span("phrase"))
+        out.keep(*m.span("gap"))
+        out.keep(*m.span("act"))
+        out.keep(*m.span("gap2"))
+        out.keep(*m.span("cited"))
 
     return _rewrite(text, origin, pattern.finditer(text, 0, decides.start()), fn)
 
