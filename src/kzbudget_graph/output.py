@@ -110,10 +110,10 @@ def write_atomic_chunks(path: str | Path, chunks: Iterable[str | bytes]) -> None
     half-way leaves nothing on it (a pipe's reader never sees half a JSON).
     """
     target = check_target(path)
+    raw = (chunk.encode("utf-8") if isinstance(chunk, str) else chunk for chunk in chunks)
     if target is None:
         with tempfile.TemporaryFile(prefix=".kzbudget-out.") as spool:
-            for chunk in chunks:
-                spool.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+            spool.writelines(raw)
             spool.seek(0)
             shutil.copyfileobj(spool, sys.stdout.buffer)
         sys.stdout.flush()
@@ -121,8 +121,7 @@ def write_atomic_chunks(path: str | Path, chunks: Iterable[str | bytes]) -> None
     fh, tmp = temporary_beside(target, prefix=f".{target.name[:64]}.")
     try:
         with fh:
-            for chunk in chunks:
-                fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+            fh.writelines(raw)
             fh.flush()
             os.fsync(fh.fileno())
         publish(tmp, target)

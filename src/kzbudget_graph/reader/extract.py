@@ -194,12 +194,14 @@ def extract_source(source: SourceText, on_passport: PassportProgress | None = No
     repaired = repair(source.text, guess)
     seg = segment(repaired.text)
     # the document is in the language of its header; each annex in its own
-    language = _language_of(seg.text[seg.header[0] : seg.header[1]], guess)
-    regions = _language_regions(repaired, seg, language)
+    language = lexicon.detect_language(seg.text[seg.header[0] : seg.header[1]], guess)
+    languages = _passport_languages(seg, language)
+    regions = _language_regions(repaired, seg, languages, language)
     if {lang for *_, lang in regions} != {guess}:
         # a mixed file, or the guess was wrong: repaired again region by region
         repaired = repair_regions(source.text, regions)
         seg = segment(repaired.text)
+        languages = _passport_languages(seg, language)
     if not seg.passports:
         raise InputError(
             source.name,
@@ -223,9 +225,8 @@ def extract_source(source: SourceText, on_passport: PassportProgress | None = No
         text=source.text,
     )
     seen: set[str] = set()
-    for ps in seg.passports:
+    for ps, passport_language in zip(seg.passports, languages, strict=True):
         # A file may mix languages: each annex is read in its own.
-        passport_language = _language_of(seg.text[ps.start : ps.end], language)
         passport = _passport(cut, ps, doc.resolution, passport_language)
         if ps.annex in seen:
             passport.warnings.append(
@@ -239,31 +240,25 @@ def extract_source(source: SourceText, on_passport: PassportProgress | None = No
     return doc
 
 
-_CYRILLIC_LETTER = re.compile("[\u0400-\u04ff]")
-_ENOUGH_LETTERS = 200  # fewer Cyrillic letters than this tell no language reliably
-
-
-def _language_of(text: str, default: str) -> str:
-    """The language of ``text``, or ``default`` when it has too few letters."""
-    if len(_CYRILLIC_LETTER.findall(text, 0, 20000)) < _ENOUGH_LETTERS:
-        return default
-    return lexicon.detect_language(text)
+def _passport_languages(seg: Segmentation, language: str) -> list[str]:
+    """Each annex's language, told from its own words (the document's when it
+    has too few to tell)."""
+    return [lexicon.detect_language(seg.text[ps.start : ps.end], language) for ps in seg.passports]
 
 
 def _language_regions(
-    repaired: RepairedText, seg: Segmentation, language: str
+    repaired: RepairedText, seg: Segmentation, languages: list[str], language: str
 ) -> list[tuple[int, int, str]]:
     """The original text cut where its annexes start, each piece with its language.
 
-    The header keeps the document's language; an annex's language is told from
-    its own words (annex headings are found whichever language the first
-    repair assumed).
+    The header keeps the document's language (annex headings are found
+    whichever language the first repair assumed).
     """
     starts: list[tuple[int, str]] = []
-    for ps in seg.passports:
+    for ps, annex_language in zip(seg.passports, languages, strict=True):
         start = repaired.span(ps.start, ps.end).start
         if not starts or start > starts[-1][0]:
-            starts.append((start, _language_of(seg.text[ps.start : ps.end], language)))
+            starts.append((start, annex_language))
     regions = []
     previous, current = 0, language
     for start, annex_language in starts:

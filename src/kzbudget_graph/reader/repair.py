@@ -108,9 +108,8 @@ def repair(original: str, language: str | None = None) -> RepairedText:
     look-alike table and where act words belong.
     """
     lex = lexicon.of(language or lexicon.detect_language(original))
-    text, origin = original, OriginMap.identity(len(original))
+    text, origin = join_letter_spacing(original)
     for step in (
-        _join_letter_spacing,
         functools.partial(_latin_lookalikes, lex=lex),
         _join_hyphenation,
         _move_labels,
@@ -157,11 +156,13 @@ _LONE_TAIL = re.compile(
 _LONE_LETTER_GLUE = re.compile(r"[^\W\d_]")
 
 
+@functools.lru_cache(maxsize=1)
 def join_letter_spacing(text: str) -> tuple[str, OriginMap]:
     """Repair 1 alone: ``text`` with letter-spaced words joined, and its origin map.
 
-    Splitting a compilation into resolutions looks for act lines before any
-    other repair, and a conversion may have letter-spaced them.
+    Splitting a file into resolutions looks for act lines with it done (a
+    conversion may letter-space them); a file of one resolution is then
+    repaired from the same text, so the last result is kept, not made twice.
     """
     return _join_letter_spacing(text, OriginMap.identity(len(text)))
 

@@ -134,11 +134,14 @@ _CYRILLIC_LEADS = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")
 # Kazakh: about 7 % in Kazakh prose, none in Russian; a few Kazakh names in a
 # Russian text stay far below 1 %.
 _KAZAKH_SHARE = 0.01
+_ENOUGH_LETTERS = 200  # fewer Cyrillic letters tell no language reliably
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str, default: str | None = None) -> str:
     """``"kk"`` or ``"ru"``: Russian's letters are all Kazakh letters too, so a
-    text is Kazakh when enough of its letters are Kazakh-only.
+    text is Kazakh when enough of its letters are Kazakh-only. With a
+    ``default``, a text of too few Cyrillic letters to tell (a short annex that
+    is mostly a table) is taken to be in that language.
 
     >>> detect_language("Бюджеттік бағдарламаның мақсаты"), detect_language("Цель программы")
     ('kk', 'ru')
@@ -149,4 +152,6 @@ def detect_language(text: str) -> str:
     encoded = sample.encode("utf-8", "surrogatepass")
     cyrillic = sum(encoded.count(lead) for lead in _CYRILLIC_LEADS)
     kazakh = sum(sample.count(c) for c in kk.OWN_LETTERS)
+    if default is not None and cyrillic < _ENOUGH_LETTERS:
+        return default
     return "kk" if cyrillic and kazakh / cyrillic > _KAZAKH_SHARE else "ru"
