@@ -154,6 +154,48 @@ def test_a_killed_build_leaves_the_previous_output_and_whole_graphs(tmp_path):
                 assert count == size, f"partial graph {name} after kill at {delay}s"
 
 
+def test_graphs_an_interrupted_bulk_load_left_are_dropped_by_the_next_build(tmp_path):
+    """New graphs are bulk-loaded (not atomic): their names are listed in the
+    store first. A writer that stops half-way leaves the list; a reader is
+    warned, and the next build drops exactly those graphs."""
+    import pyoxigraph as ox
+
+    from kzbudget_graph.store.store import PENDING
+
+    store = tmp_path / "store"
+    build = [sys.executable, "-m", "kzbudget_graph", "build", str(CORPUS), "--store", str(store)]
+    assert subprocess.run(build, capture_output=True, cwd=ROOT).returncode == 0
+    assert not (store / PENDING).exists()  # a finished build leaves no list
+    whole = _graph_counts(store)
+    assert len(whole) > 3 and all(whole.values())
+
+    # what a build killed inside its bulk load leaves: half a graph, and the list
+    half = "https://w3id.org/kzbudget/graph/act/interrupted"
+    with EmbeddedStore(store) as embedded:
+        embedded.store.add(
+            ox.Quad(
+                ox.NamedNode(half + "#s"),
+                ox.NamedNode(half + "#p"),
+                ox.Literal("x"),
+                ox.NamedNode(half),
+            )
+        )
+    (store / PENDING).write_text(half + "\n", encoding="utf-8")
+
+    query = [sys.executable, "-m", "kzbudget_graph", "query", "program-costs", "--store"]
+    result = subprocess.run([*query, str(store)], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0
+    assert "an interrupted build left 1 graph(s) half-loaded" in " ".join(result.stderr.split())
+
+    result = subprocess.run(build, capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "dropped 1 graph(s) an interrupted build had left half-loaded" in " ".join(
+        result.stderr.split()
+    )
+    assert _graph_counts(store) == whole  # the half graph is gone, the others whole
+    assert not (store / PENDING).exists()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -326,6 +326,13 @@ def build(
             ),
             on_passport=_passport_progress(progress) if jobs <= 1 else None,
         )
+    if summary.dropped:
+        _warn(
+            [
+                f"{one_line(store)}: dropped {len(summary.dropped)} graph(s) an interrupted "
+                "build had left half-loaded"
+            ]
+        )
     findings = summary.findings
     if validate and not quiet:
         print_validation(Report(findings), err)
@@ -438,7 +445,19 @@ def query(
         with EmbeddedStore.open_read_only(store) as embedded:
             err.print(f"store: {one_line(store)}", markup=False, soft_wrap=True)
             if embedded.busy:
-                _warn([f"{store}: another process is writing the store; reading it as it was"])
+                _warn(
+                    [
+                        f"{store}: another process is writing the store; reading it as it "
+                        "was (graphs it is adding may be incomplete)"
+                    ]
+                )
+            elif embedded.pending():
+                _warn(
+                    [
+                        f"{store}: an interrupted build left {len(embedded.pending())} graph(s) "
+                        "half-loaded; the next build drops them"
+                    ]
+                )
             result = run_query(embedded, canned, bound)
     if format in (ResultFormat.json, ResultFormat.csv):
         text = to_json(result) + "\n" if format is ResultFormat.json else to_csv(result)

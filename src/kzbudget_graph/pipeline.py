@@ -88,6 +88,8 @@ class BuildSummary:
     store_triples: int | None = None
     # graph name -> source files of the version this build replaced in the store
     replaced: dict[str, list[str]] = field(default_factory=dict)
+    # graphs an interrupted build had left half-loaded, dropped when the store opened
+    dropped: list[str] = field(default_factory=list)
 
     @property
     def violations(self) -> list[Finding]:
@@ -216,6 +218,7 @@ def build(
     summary = BuildSummary()
     with contextlib.ExitStack() as stack:
         embedded = stack.enter_context(EmbeddedStore(store)) if store is not None else None
+        summary.dropped = embedded.dropped if embedded is not None else []
         if output is not None:
             out_fh, out_name = temporary_beside(output)
         else:
@@ -265,10 +268,17 @@ def build(
         if embedded is not None:
             if on_store:
                 on_store(len(chunks))
-            for name, start, end in chunks:
+            for name, _start, _end in chunks:
                 summary.replaced[name] = previous_versions(embedded, name)
-                staged.seek(start)
-                embedded.replace_graph_data(name, staged.read(end - start))
+
+            def reader(start: int, end: int) -> Callable[[], bytes]:
+                def read() -> bytes:
+                    staged.seek(start)
+                    return staged.read(end - start)
+
+                return read
+
+            embedded.add_graphs((name, reader(start, end)) for name, start, end in chunks)
             embedded.replace_graph(ONTOLOGY_GRAPH, load_ontology(settings.base))
             ids = Identifiers(settings.base)
             run = run_graph(

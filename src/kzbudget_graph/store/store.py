@@ -2,10 +2,15 @@
 
 Both keep one named graph per source document and replace it whole:
 
-* embedded (pyoxigraph, on disk, default ``./kzbudget-store``): one
-  transaction per graph — a transactional ``load`` for a new graph, one SPARQL
-  update ``DROP SILENT GRAPH …; INSERT DATA …`` to replace one — so a reader
-  sees the old graph or the new one, never a mix;
+* embedded (pyoxigraph, on disk, default ``./kzbudget-store``): a graph the
+  store holds is replaced in one SPARQL update ``DROP SILENT GRAPH …; INSERT
+  DATA …``, so a reader sees the old graph or the new one, never a mix; graphs
+  the store does not hold yet go through pyoxigraph's bulk loader (3× faster
+  than a transaction per graph, and a third of the memory), which is not
+  atomic, so their names are written to ``KZBUDGET-PENDING`` in the store
+  first and the file is removed once they are on disk: a build killed
+  half-way leaves the file, and the next writer drops those graphs (a
+  reader is warned) — whole graphs or none, as before;
 * remote: the SPARQL 1.1 Graph Store HTTP Protocol (``PUT`` replaces the
   graph; a failed request leaves it as it was), or, for servers without one,
   SPARQL Update ``DROP SILENT GRAPH …; INSERT DATA …``. A graph file is
@@ -50,6 +55,9 @@ from .summary import refresh_summary
 
 DEFAULT_STORE = Path("kzbudget-store")
 ONTOLOGY_GRAPH = "https://w3id.org/kzbudget/ontology"
+# graphs being bulk-loaded into an embedded store, one name per line; a file
+# left behind means a writer stopped half-way (RocksDB ignores the name)
+PENDING = "KZBUDGET-PENDING"
 USER_ENV, PASSWORD_ENV = "KZBUDGET_ENDPOINT_USER", "KZBUDGET_ENDPOINT_PASSWORD"
 
 
@@ -67,6 +75,25 @@ class EmbeddedStore:
                     f"{path}: the store is busy (another build or a writable server has it)"
                 ) from None
             raise KzbudgetError(f"{path}: cannot open the store ({safe(exc)})") from None
+        self.dropped = self._drop_pending()
+
+    def _drop_pending(self) -> list[str]:
+        """Drop the graphs an interrupted bulk load left (see ``PENDING``)."""
+        names = self.pending()
+        for name in names:
+            self.store.remove_graph(ox.NamedNode(check_iri(name, "graph name")))
+        if names:
+            self.store.flush()
+            (self.path / PENDING).unlink()
+        return names
+
+    def pending(self) -> list[str]:
+        """Graphs a writer was bulk-loading when it stopped (or is loading now)."""
+        try:
+            text = (self.path / PENDING).read_text(encoding="utf-8") if self.path else ""
+        except FileNotFoundError:
+            return []
+        return text.split()
 
     @classmethod
     def open_read_only(cls, path: str | Path) -> EmbeddedStore:
@@ -79,7 +106,7 @@ class EmbeddedStore:
         if not (path / "CURRENT").is_file():
             raise KzbudgetError(f"{path}: no store here (run `kzbudget build` first)")
         self = cls.__new__(cls)
-        self.path, self.read_only = path, True
+        self.path, self.read_only, self.dropped = path, True, []
         self.busy = _locked(path / "LOCK")
         try:
             self.store = ox.Store.read_only(str(path))
@@ -115,6 +142,32 @@ class EmbeddedStore:
             self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
             return
         self.store.update(replace_graph_update(name, data))
+
+    def add_graphs(self, graphs: Iterable[tuple[str, Callable[[], bytes]]]) -> None:
+        """Write graphs given as ``(name, read N-Triples)``; the fast path of a build.
+
+        Graphs the store holds are replaced one transaction each
+        (:meth:`replace_graph_data`); new ones are bulk-loaded, their names
+        listed in ``PENDING`` until they are flushed to disk.
+        """
+        graphs = list(graphs)
+        new = [name for name, _ in graphs if not self.has_graph(name)]
+        marker = self.path / PENDING if self.path and new else None
+        if marker is not None:
+            with open(marker, "w", encoding="utf-8") as fh:
+                fh.write("".join(name + "\n" for name in new))
+                fh.flush()
+                os.fsync(fh.fileno())
+        fresh = set(new)
+        for name, read in graphs:
+            if name in fresh:
+                to_graph = ox.NamedNode(check_iri(name, "graph name"))
+                self.store.bulk_load(read(), format=ox.RdfFormat.N_TRIPLES, to_graph=to_graph)
+            else:
+                self.replace_graph_data(name, read())
+        if marker is not None:
+            self.store.flush()
+            marker.unlink()
 
     def has_graph(self, name: str) -> bool:
         return self.store.contains_named_graph(ox.NamedNode(check_iri(name, "graph name")))
@@ -527,10 +580,6 @@ class LoadPlan:
     @property
     def triples(self) -> int:
         return sum(self.graphs.values())
-
-
-def _unparsable(path: str | Path, exc: Exception) -> KzbudgetError:
-    return KzbudgetError(f"{safe(path)}: cannot parse ({safe(' '.join(str(exc).split()))[:300]})")
 
 
 def _unparsable(path: str | Path, exc: Exception) -> KzbudgetError:
