@@ -307,3 +307,84 @@ def test_required_parameters_are_shown_as_required():
     assert "--param lang=<lang>  default all" in listing
     form = query_form(get_query("search"))
     assert 'name="keyword" placeholder="(required)"' in form
+
+
+# --- pages answered by windows of ranked nodes (store/paging.py) --------------------------
+
+PAGED_CASES = [
+    ("indicators", {}),
+    ("indicators", {"kind": "quality", "lang": "ru"}),
+    ("passport", {"limit": "7", "offset": "40"}),
+    ("subprograms", {"limit": "3", "offset": "2"}),
+    ("program-acts", {"program": "003"}),
+    ("programs-by-legal-act", {"act": LAW_1999}),
+    ("programs-by-legal-act", {"act": "Z010000225_", "limit": "2", "offset": "1"}),
+    ("executors", {"limit": "9", "offset": "4"}),
+    ("organisation-roles", {"lang": "ru", "limit": "20", "offset": "11"}),
+    ("organisation-roles", {"organisation": str(ID["organization/president"])}),
+]
+
+
+def test_every_paged_query_is_covered_and_has_its_slot():
+    from kzbudget_graph.store.queries import slot
+
+    paged = {q.name for q in load_queries().values() if q.page_by}
+    assert paged == {name for name, _ in PAGED_CASES}
+    for name in paged:
+        query = load_queries()[name]
+        assert len(slot(query.page_by[0]).findall(query.text)) == 1, name
+        assert {"limit", "offset"} <= {p.name for p in query.params}, name
+
+
+@pytest.mark.parametrize(("name", "given"), PAGED_CASES)
+def test_a_page_by_windows_is_the_page_of_the_whole_query(stores, name, given):
+    """Windows of one ranked node at a time (the most windows a page can take)
+    give exactly the rows, in exactly the order, of the whole query."""
+    from kzbudget_graph.store.paging import run_paged
+    from kzbudget_graph.store.queries import bind
+
+    query = get_query(name)
+    bound = bindings(query, given)
+    with EmbeddedStore(stores["both"]) as store:
+        asked: list[str] = []
+
+        def select(text: str) -> Result:
+            asked.append(text)
+            return store.query(text)
+
+        whole = store.query(bind(query, bound))
+        for window in (1, 2, 32):
+            asked.clear()
+            paged = run_paged(select, query, bound, first_window=window)
+            assert paged.variables == whole.variables
+            assert paged.rows == whole.rows, (name, window)
+            if query.page_by[0] not in bound:  # it did go by windows
+                assert asked[0].startswith("SELECT ?node WHERE { VALUES ?rank { 0")
+    assert whole.rows or name == "programs-by-legal-act"
+
+
+def test_a_store_without_ranks_is_asked_the_whole_query(stores, tmp_path):
+    """A store loaded before ranks existed answers as before (one query)."""
+    import shutil
+
+    from kzbudget_graph.store.paging import run_paged
+    from kzbudget_graph.store.queries import bind
+
+    copy = tmp_path / "store"
+    shutil.copytree(stores["kk"], copy)
+    query = get_query("indicators")
+    bound = bindings(query, {"limit": "10", "offset": "5"})
+    with EmbeddedStore(copy) as store:
+        ranked = store.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s "
+            "<https://w3id.org/kzbudget/summary#passportRank> ?r } }"
+        )
+        assert int(ranked.rows[0]["n"].value) == 7  # one rank per passport of the corpus
+        store.store.update(
+            "DELETE WHERE { GRAPH ?g { ?s <https://w3id.org/kzbudget/summary#passportRank> ?r } }"
+        )
+        asked: list[str] = []
+        paged = run_paged(lambda t: asked.append(t) or store.query(t), query, bound)
+        assert len(asked) == 2  # the empty first window, then the whole query
+        assert paged.rows == store.query(bind(query, bound)).rows
+        assert len(paged.rows) == 10

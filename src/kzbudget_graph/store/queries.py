@@ -16,6 +16,15 @@ default (``-`` for none: the variable stays unbound, meaning "all";
 ``required``: the query needs a value) and a description. The parameter binds
 the query variable of the same name.
 
+A query whose ``ORDER BY`` starts with the sort keys of one kind of node may
+say so, ``# page-by: passport passport`` (variable, ranking of
+:data:`.summary.RANKS`), with a slot ``VALUES ?passport { UNDEF }``:
+:mod:`.paging` then answers a page from the nodes of a few ranks at a time
+instead of the whole store. The slot goes where the engine starts from it:
+first in the WHERE clause, or first inside the main ``GRAPH`` block with the
+other parameters trailing when a bound parameter would otherwise be chosen as
+the start (Oxigraph starts from the smallest ``VALUES``).
+
 A ``count`` parameter has no variable: its slot is the line ``LIMIT 100`` (or
 ``OFFSET 0``) of the query, named after the parameter, and only its number is
 replaced, by a checked non-negative integer.
@@ -43,6 +52,7 @@ from ..errors import KzbudgetError
 from ..graph.identifiers import check_iri
 from ..resources import project_dir
 from ..terminal import safe
+from .summary import RANKS
 
 TYPES = ("iri", "act", "string", "integer", "decimal", "date", "lang", "count")
 LANGUAGES = ("kk", "ru", "all")
@@ -72,6 +82,7 @@ class CannedQuery:
     params: list[Param] = field(default_factory=list)
     text: str = ""
     titles: dict[str, str] = field(default_factory=dict)  # language -> title (kk, ru)
+    page_by: tuple[str, str] | None = None  # (variable, ranking): see .paging
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -102,10 +113,12 @@ def parse_query_file(path: Path) -> CannedQuery:
         if not line.startswith("#"):
             break
         body = line[1:].strip()
-        m = re.match(r"^(title|description|param)(?:@(kk|ru))?:\s*(.*)$", body)
+        m = re.match(r"^(title|description|param|page-by)(?:@(kk|ru))?:\s*(.*)$", body)
         if m:
             key, lang, value = m.groups()
-            if key == "title" and lang:
+            if key == "page-by":
+                query.page_by = _page_by(path, value)
+            elif key == "title" and lang:
                 query.titles[lang] = value
             elif key == "title":
                 query.title = value
@@ -116,6 +129,13 @@ def parse_query_file(path: Path) -> CannedQuery:
         elif key == "description" and body:
             query.description += " " + body
     return query
+
+
+def _page_by(path: Path, spec: str) -> tuple[str, str]:
+    parts = spec.split()
+    if len(parts) != 2 or not parts[0].isidentifier() or parts[1] not in RANKS:
+        raise KzbudgetError(f"{path}: bad page-by line {spec!r} (variable ranking)")
+    return parts[0], parts[1]
 
 
 def _param(path: Path, spec: str) -> Param:

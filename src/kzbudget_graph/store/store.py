@@ -511,10 +511,11 @@ def _connection_message(url: str, exc: Exception, timeout: float) -> str:
 
 
 def run_query(target: EmbeddedStore | RemoteEndpoint, query, bound: dict) -> Result:
-    """Run a canned query with its parameters bound in their slots."""
-    from .queries import bind
+    """Run a canned query with its parameters bound in their slots (a page of a
+    row-per-fact query by windows of ranked nodes: :mod:`.paging`)."""
+    from .paging import run_paged
 
-    return target.query(bind(query, bound))
+    return run_paged(target.query, query, bound)
 
 
 def previous_versions(target: EmbeddedStore | RemoteEndpoint, name: str) -> list[str]:

@@ -28,6 +28,23 @@ language of every organisation and act, on the node itself::
 
     <org> sum:nameKk "..."@kk ; sum:nameRu "..."@ru .
     <act> sum:titleKk "..."@kk ; sum:titleRu "..."@ru .
+
+and of every act, what its citing documents say of it (the same in each: its
+IRI is made from them), so a query reads it once instead of joining over
+every document that cites the act::
+
+    <act> sum:date "1999-07-23"^^xsd:date ; sum:number "453" ;
+          sum:adiletCode "Z990000453_" ; sum:codeBasis <…/code-basis/curated> .
+
+And the rank of every passport and organisation in the order the row-per-fact
+queries list them, for :mod:`.paging` (passports by year, administrator code
+and programme code, equal keys sharing a rank; organisations by IRI)::
+
+    <passport> sum:passportRank 0 .
+    <org> sum:organisationRank 0 .
+
+The store sorts them itself, with the queries' own ``ORDER BY``, so a rank
+order is exactly the order those queries give.
 """
 
 from __future__ import annotations
@@ -38,7 +55,16 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
 from .results import Result, Term
 
-__all__ = ["NAMES", "SUMMARY", "SUMMARY_GRAPH", "TOTALS", "refresh_summary", "summary_graph"]
+__all__ = [
+    "FACTS",
+    "NAMES",
+    "RANKS",
+    "SUMMARY",
+    "SUMMARY_GRAPH",
+    "TOTALS",
+    "refresh_summary",
+    "summary_graph",
+]
 
 SUMMARY_GRAPH = "https://w3id.org/kzbudget/graph/summary"
 SUMMARY = Namespace("https://w3id.org/kzbudget/summary#")
@@ -114,6 +140,34 @@ NAMES: dict[str, tuple[str, str]] = {
 }
 
 
+# SELECT ?node and facts of it; each variable but ?node becomes sum:<variable> on the node
+FACTS: tuple[str, ...] = (
+    """SELECT ?node (MIN(?d) AS ?date) (MIN(?n) AS ?number) (MIN(?c) AS ?adiletCode)
+       (MIN(STR(?b)) AS ?codeBasis) WHERE {
+  GRAPH ?g { ?node a eli:LegalResource
+             OPTIONAL { ?node eli:date_document ?d } OPTIONAL { ?node eli:number ?n }
+             OPTIONAL { ?node eli:id_local ?c ; kzb:adiletCodeBasis ?b } }
+} GROUP BY ?node""",
+)
+
+# ranking -> SELECT ?node and its sort keys, ORDER BY those keys (the leading keys
+# of the ORDER BY of every query paged by that ranking: see .paging)
+RANKS: dict[str, str] = {
+    "passport": """SELECT DISTINCT ?node ?year ?administrator ?program WHERE {
+  GRAPH ?g { ?node a kzb:Passport }
+  OPTIONAL { GRAPH ?h { ?p skos:notation ?program ; kzb:administeredBy ?adm .
+                        ?adm skos:notation ?administrator .
+                        ?node kzb:budgetProgram ?p ; kzb:fiscalYear ?year } }
+} ORDER BY ?year ?administrator ?program ?node""",
+    "organisation": """SELECT DISTINCT ?node WHERE {
+  { GRAPH ?g { ?node a org:Organization } }
+  UNION { GRAPH ?g { ?s kzb:administeredBy|kzb:responsibleExecutor|kzb:printedIssuer ?node } }
+  UNION { GRAPH ?g { ?s eli:passed_by ?node } }
+  FILTER (isIRI(?node))
+} ORDER BY ?node""",
+}
+
+
 def summary_graph(query: Callable[[str], Result]) -> Graph:
     """The totals of the store ``query`` asks, as a graph (one blank node per total)."""
     graph = Graph()
@@ -122,6 +176,27 @@ def summary_graph(query: Callable[[str], Result]) -> Graph:
             if row.get("node") is not None and row.get("name") is not None:
                 name = Literal(row["name"].value, lang=lang)
                 graph.add((URIRef(row["node"].value), SUMMARY[prop], name))
+    for text in FACTS:
+        result = query(_PREFIXES + text)
+        for row in result.rows:
+            for var in result.variables:
+                term = row.get(var)
+                if var == "node" or term is None or row.get("node") is None:
+                    continue
+                value = URIRef(term.value) if var == "codeBasis" else _rdf(term)
+                graph.add((URIRef(row["node"].value), SUMMARY[var], value))
+    for ranking, text in RANKS.items():
+        result = query(_PREFIXES + text)
+        keys = [v for v in result.variables if v != "node"]
+        rank, previous, ranked = -1, None, set()
+        for row in result.rows:
+            if row["node"].value in ranked:
+                continue  # one rank per node, its first (a node with two keys is rare)
+            ranked.add(row["node"].value)
+            key = tuple(row.get(k) for k in keys) if keys else row["node"]
+            if key != previous or rank < 0:
+                rank, previous = rank + 1, key
+            graph.add((URIRef(row["node"].value), SUMMARY[ranking + "Rank"], Literal(rank)))
     for kind, text in TOTALS.items():
         result = query(_PREFIXES + text)
         for row in result.rows:

@@ -29,6 +29,7 @@ from ..errors import KzbudgetError
 from ..graph.identifiers import check_iri
 from ..graph.jsonld import context_file, to_jsonld
 from ..graph.rdf import to_rdflib
+from ..store.paging import run_paged
 from ..store.queries import bind, bindings, load_queries
 from ..store.results import Result, Term, to_csv, to_json
 from ..store.store import _from_ox
@@ -171,7 +172,7 @@ def create_app(
         q = site.queries[name]
         given = {k: v for k, v in request.query_params.items() if k != "format" and v.strip() != ""}
         try:
-            result = site.select(bind(q, bindings(q, given)))
+            result = run_paged(site.select, q, bindings(q, given))
         except KzbudgetError as exc:
             return HTMLResponse(page(q.title, f'<p class="error">{escape(str(exc))}</p>'), 400)
         fmt = _negotiate(request, {k: RESULT_TYPES[k] for k in ("json", "csv")}, None)
