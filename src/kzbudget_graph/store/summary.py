@@ -159,11 +159,11 @@ RANKS: dict[str, str] = {
                         ?adm skos:notation ?administrator .
                         ?node kzb:budgetProgram ?p ; kzb:fiscalYear ?year } }
 } ORDER BY ?year ?administrator ?program ?node""",
+    # every organisation is typed so where it is named (the shapes require it of
+    # administrators, executors and issuers): 0.2 s at 10,000 passports, where
+    # collecting the objects of the four role properties took 2 s
     "organisation": """SELECT DISTINCT ?node WHERE {
-  { GRAPH ?g { ?node a org:Organization } }
-  UNION { GRAPH ?g { ?s kzb:administeredBy|kzb:responsibleExecutor|kzb:printedIssuer ?node } }
-  UNION { GRAPH ?g { ?s eli:passed_by ?node } }
-  FILTER (isIRI(?node))
+  GRAPH ?g { ?node a org:Organization } FILTER (isIRI(?node))
 } ORDER BY ?node""",
 }
 
