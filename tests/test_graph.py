@@ -295,3 +295,25 @@ def test_the_store_holds_the_very_terms_that_were_validated(tmp_path, shapes, on
     report = validate_ntriples(back, shapes, ontology)
     assert report.violations == []
     assert [f.key for f in report.findings] == [f.key for f in summary.findings]
+
+
+def test_n_quads_made_from_n_triples_are_pyoxigraph_s_own():
+    """build writes N-Quads by naming the graph on each N-Triples line; the bytes
+    are pyoxigraph's N-Quads, also for literals holding ' .', newlines and quotes."""
+    import pyoxigraph as ox
+
+    from kzbudget_graph.graph.rdf import DocumentTriples, document_triples
+    from kzbudget_graph.graph.serialize import serialize_document
+    from kzbudget_graph.reader.extract import extract_file
+
+    mapped = document_triples(extract_file(CORPUS))
+    s, p = ox.NamedNode("https://w3id.org/kzbudget/id/x"), ox.NamedNode("http://e/p")
+    awkward = [
+        ox.Triple(s, p, ox.Literal(text, language="kk"))
+        for text in ("end .\nnext .", 'a " . <b> .', "tab\t. \r\n .")
+    ]
+    for document in (mapped, DocumentTriples(mapped.name, mapped.triples[:50] + awkward)):
+        ntriples = ox.serialize(document.triples, format=ox.RdfFormat.N_TRIPLES)
+        fast = serialize_document(document, "nq", {}, ntriples)
+        assert fast == serialize_document(document, "nq", {})
+        assert fast.count(b"\n") == len(document.triples)

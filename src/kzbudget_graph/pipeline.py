@@ -135,7 +135,7 @@ def process_source(
     if settings.fmt == "nt":
         serialized = ntriples
     elif settings.fmt in STREAMABLE:
-        serialized = serialize_document(mapped, settings.fmt, prefixes(ids))
+        serialized = serialize_document(mapped, settings.fmt, prefixes(ids), ntriples)
     return DocumentResult(
         path=source.name,  # file#k for the k-th resolution of a compilation
         graph_name=mapped.name.value,
