@@ -381,3 +381,52 @@ def test_implausible_values_are_warnings_and_a_superscript_row_is_read(tmp_path)
     first = json.loads(out.read_text(encoding="utf-8"))["passports"][0]
     assert [row["row"] for row in first["plan"]] == [1, 2, 3, 4, 5, 6]
     assert first["plan"][1]["subprogram_code"] == "001"
+
+
+def test_a_bulk_load_meets_its_deadline_and_the_process_exits(built, tmp_path):
+    """--bulk sends blocks from threads; a server that trickles its answer must not
+    hold the load past its timeout, nor the process after the error."""
+
+    def trickle(h):
+        h.rfile.read(int(h.headers.get("Content-Length", 0)))
+        h.send_response(200)
+        h.send_header("Content-Length", "40")
+        h.end_headers()
+        try:
+            for _ in range(40):
+                h.wfile.write(b" ")
+                h.wfile.flush()
+                time.sleep(0.5)
+        except OSError:
+            pass
+
+    nq = tmp_path / "graph.nq"
+    assert run_cli("build", str(CORPUS), "-o", str(nq), "--no-store").returncode == 0
+    server = FakeServer(trickle)
+    script = (
+        "import sys\n"
+        "import pyoxigraph as ox\n"
+        "from kzbudget_graph.errors import KzbudgetError\n"
+        "from kzbudget_graph.store import store as s\n"
+        "s.BULK_BYTES = 64 << 10\n"
+        "path = sys.argv[1]\n"
+        "plan = s.plan_load(path, ox.RdfFormat.N_QUADS)\n"
+        "try:\n"
+        "    s.bulk_load(s.RemoteEndpoint(sys.argv[2], timeout=1.5), path, "
+        "ox.RdfFormat.N_QUADS, plan, set())\n"
+        "except KzbudgetError as exc:\n"
+        "    print(exc)\n"
+    )
+    try:
+        started = time.monotonic()
+        proc = subprocess.run(
+            [sys.executable, "-c", script, str(nq), server.url],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        elapsed = time.monotonic() - started
+    finally:
+        server.close()
+    assert "no complete answer within 1.5 s" in proc.stdout, proc.stderr
+    assert elapsed < 10  # the server would trickle for 20 s
