@@ -388,3 +388,48 @@ def test_a_store_without_ranks_is_asked_the_whole_query(stores, tmp_path):
         assert len(asked) == 2  # the empty first window, then the whole query
         assert paged.rows == store.query(bind(query, bound)).rows
         assert len(paged.rows) == 10
+
+
+def test_ranks_and_act_facts_hold_without_the_ontology_and_with_one_document_silent(
+    stores, tmp_path
+):
+    """Issuers are typed only in the ontology graph, which a server may lack: they
+    are ranked all the same. An act's number one document leaves out is still read
+    from the other. Paged answers equal the whole query's in both cases."""
+    import shutil
+
+    from kzbudget_graph.store.paging import run_paged
+    from kzbudget_graph.store.queries import bind
+    from kzbudget_graph.store.summary import refresh_summary
+
+    copy = tmp_path / "store"
+    shutil.copytree(stores["both"], copy)
+    eli = "http://data.europa.eu/eli/ontology#"
+    with EmbeddedStore(copy) as store:
+        store.store.update(f"DROP GRAPH <{ONTOLOGY_GRAPH}>")
+        kk = next(g for g in store.graph_names() if g.endswith("/kk"))
+        ru = next(g for g in store.graph_names() if g.endswith("/ru"))
+        # an act both documents number, and a programme citing it
+        found = store.query(
+            f"SELECT ?act ?n ?code WHERE {{ GRAPH <{kk}> {{ ?act <{eli}number> ?n . "
+            f"?passport <{eli}based_on> ?act ; <{KZB}budgetProgram> ?p . "
+            f"?p <http://www.w3.org/2004/02/skos/core#notation> ?code }} "
+            f"GRAPH <{ru}> {{ ?act <{eli}number> ?n }} }} ORDER BY ?act LIMIT 1"
+        ).rows[0]
+        act, number, code = found["act"].value, found["n"].value, found["code"].value
+        store.store.update(f"DELETE WHERE {{ GRAPH <{kk}> {{ <{act}> <{eli}number> ?n }} }}")
+        refresh_summary(store)
+        for name, given in (
+            ("organisation-roles", {"limit": "500"}),
+            ("program-acts", {"program": code}),
+        ):
+            query = get_query(name)
+            bound = bindings(query, given)
+            whole = store.query(bind(query, bound))
+            assert run_paged(store.query, query, bound, first_window=1).rows == whole.rows
+            if name == "organisation-roles":
+                roles = {(r["organisation"].value, r["role"].value) for r in whole.rows}
+                assert (str(ID["organization/president"]), "issuer of the act") in roles
+            else:
+                numbers = {r["act"].value: r["number"] for r in whole.rows}
+                assert numbers[act] is not None and numbers[act].value == number

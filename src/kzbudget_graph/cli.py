@@ -330,7 +330,7 @@ def build(
         _warn(
             [
                 f"{one_line(store)}: dropped {len(summary.dropped)} graph(s) an interrupted "
-                "build had left half-loaded"
+                "build had left incomplete; build their files again"
             ]
         )
     findings = summary.findings
@@ -455,7 +455,7 @@ def query(
                 _warn(
                     [
                         f"{store}: an interrupted build left {len(embedded.pending())} graph(s) "
-                        "half-loaded; the next build drops them"
+                        "incomplete; the next build drops and redoes them"
                     ]
                 )
             result = run_query(embedded, canned, bound)
@@ -522,7 +522,7 @@ def load(
         query_url_of,
         stream_load,
     )
-    from .store.summary import refresh_summary
+    from .store.summary import drop_summary, refresh_summary
 
     with graph_input(graph) as path:  # "-": standard input, kept in a temporary file
         fmt = check_graph_file(path)
@@ -534,6 +534,10 @@ def load(
         before = document_sources(reader) if reader else {}
         if bulk and (reader is None or update_endpoint):
             raise KzbudgetError("--bulk needs Oxigraph's /store endpoint (or --query-endpoint)")
+        if reader is None:
+            # totals and ranks that cannot be recomputed would lag the new graphs
+            # (a page would miss their rows): removed, not left out of date
+            drop_summary(target, use_update=update_endpoint is not None)
         columns = (TextColumn("loading"), BarColumn(), TextColumn("{task.completed:,} triples"))
         bar = Progress(
             *columns,
@@ -565,8 +569,8 @@ def load(
     if reader is None:
         _warn(
             [
-                "the whole-store rules did not run and the totals the aggregate queries "
-                "read were not refreshed: give --query-endpoint"
+                "the whole-store rules did not run, and the totals graph (totals, names "
+                "and ranks the queries read) was removed, not recomputed: give --query-endpoint"
             ]
         )
         return

@@ -51,7 +51,7 @@ from .reader.extract import extract_source, iter_source_parts
 from .reader.read import SourceText, read_source
 from .store.consistency import check_store
 from .store.store import ONTOLOGY_GRAPH, EmbeddedStore, previous_versions
-from .store.summary import refresh_summary
+from .store.summary import SUMMARY_GRAPH, refresh_summary
 from .workers import worker_count, worker_pool
 
 STREAMABLE = set(OX_FORMATS)  # formats whose documents concatenate
@@ -278,7 +278,11 @@ def build(
 
                 return read
 
-            embedded.add_graphs((name, reader(start, end)) for name, start, end in chunks)
+            # the summary is listed too: its ranks must never lag the graphs (paging)
+            embedded.add_graphs(
+                ((name, reader(start, end)) for name, start, end in chunks),
+                also_pending=[SUMMARY_GRAPH],
+            )
             embedded.replace_graph(ONTOLOGY_GRAPH, load_ontology(settings.base))
             ids = Identifiers(settings.base)
             run = run_graph(
@@ -291,6 +295,7 @@ def build(
             )
             embedded.replace_graph(str(ids.run_graph()), run)
             refresh_summary(embedded)  # the totals the aggregate queries read
+            embedded.settle()
             if settings.validate:  # the cross-document rules, over the whole store
                 summary.findings.extend(check_store(embedded.query))
             summary.store_triples = embedded.triple_count()

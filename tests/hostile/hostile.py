@@ -42,7 +42,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.server.requests += 1  # type: ignore[attr-defined]
         type(self).respond(self)
 
-    do_GET = do_PUT = do_POST
+    do_GET = do_PUT = do_DELETE = do_POST
 
     def log_message(self, *args: object) -> None:
         pass

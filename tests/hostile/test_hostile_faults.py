@@ -430,3 +430,31 @@ def test_a_bulk_load_meets_its_deadline_and_the_process_exits(built, tmp_path):
         server.close()
     assert "no complete answer within 1.5 s" in proc.stdout, proc.stderr
     assert elapsed < 10  # the server would trickle for 20 s
+
+
+def test_a_load_that_cannot_recompute_the_summary_removes_it(built, tmp_path):
+    """Without a query endpoint the totals graph (totals, names, ranks) cannot be
+    recomputed: it is removed before the load, not left lagging the new graphs."""
+    seen: list[tuple[str, str]] = []
+
+    def record(h):
+        seen.append((h.command, h.path))
+        h.rfile.read(int(h.headers.get("Content-Length", 0)))
+        h.send_response(404 if h.command == "DELETE" else 204)
+        h.send_header("Content-Length", "0")
+        h.end_headers()
+
+    server = FakeServer(record)
+    try:
+        nt = tmp_path / "g.nt"
+        assert run_cli("build", str(CORPUS), "-o", str(nt), "--no-store").returncode == 0
+        proc = run_cli("load", str(nt), "--endpoint", server.url, "--graph", "http://e/g")
+    finally:
+        server.close()
+    assert proc.returncode == 0, proc.stderr
+    summary = "graph=https%3A%2F%2Fw3id.org%2Fkzbudget%2Fgraph%2Fsummary"
+    assert seen[0] == ("DELETE", f"/sparql?{summary}")  # first, and a 404 is no error
+    assert seen[1][0] == "PUT" and "graph=http%3A%2F%2Fe%2Fg" in seen[1][1]
+    assert "the totals graph (totals, names and ranks the queries read) was removed" in " ".join(
+        proc.stderr.split()
+    )

@@ -53,7 +53,7 @@ def run_paged(
     skip = _count(query, bound, "offset")
     rows: list[dict] = []
     variables: list[str] | None = None
-    start, size = 0, first_window or FIRST_WINDOW[ranking]
+    start, size = 0, first_window or FIRST_WINDOW.get(ranking, 32)
     while limit is None or len(rows) < limit:
         nodes = _window(select, ranking, start, size)
         if not nodes:

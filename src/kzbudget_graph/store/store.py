@@ -7,10 +7,11 @@ Both keep one named graph per source document and replace it whole:
   DATA …``, so a reader sees the old graph or the new one, never a mix; graphs
   the store does not hold yet go through pyoxigraph's bulk loader (3× faster
   than a transaction per graph, and a third of the memory), which is not
-  atomic, so their names are written to ``KZBUDGET-PENDING`` in the store
-  first and the file is removed once they are on disk: a build killed
-  half-way leaves the file, and the next writer drops those graphs (a
-  reader is warned) — whole graphs or none, as before;
+  atomic, so their names (and the summary graph's, recomputed after them)
+  are written to ``KZBUDGET-PENDING`` in the store first and the file is
+  removed once all is on disk: a build killed half-way leaves the file, and
+  the next writer drops those graphs (a reader is warned) — whole graphs or
+  none, and never ranks of an older store (:mod:`.paging`);
 * remote: the SPARQL 1.1 Graph Store HTTP Protocol (``PUT`` replaces the
   graph; a failed request leaves it as it was), or, for servers without one,
   SPARQL Update ``DROP SILENT GRAPH …; INSERT DATA …``. A graph file is
@@ -35,6 +36,7 @@ import os
 import re
 import signal
 import socket
+import tempfile
 import threading
 import time
 import urllib.error
@@ -78,22 +80,46 @@ class EmbeddedStore:
         self.dropped = self._drop_pending()
 
     def _drop_pending(self) -> list[str]:
-        """Drop the graphs an interrupted bulk load left (see ``PENDING``)."""
+        """Drop the graphs an interrupted writer left (see ``PENDING``)."""
         names = self.pending()
         for name in names:
             self.store.remove_graph(ox.NamedNode(check_iri(name, "graph name")))
         if names:
             self.store.flush()
-            (self.path / PENDING).unlink()
+            self._unmark()
         return names
 
     def pending(self) -> list[str]:
-        """Graphs a writer was bulk-loading when it stopped (or is loading now)."""
+        """Graphs a writer was loading when it stopped (or is loading now)."""
         try:
             text = (self.path / PENDING).read_text(encoding="utf-8") if self.path else ""
         except FileNotFoundError:
             return []
         return text.split()
+
+    def _mark(self, names: list[str]) -> None:
+        """List ``names`` in ``PENDING``, atomically: a kill while it is written
+        leaves no list or the whole one, never a cut name that is another
+        graph's."""
+        if self.path is None:
+            return
+        fd, tmp = tempfile.mkstemp(prefix=PENDING + ".", dir=self.path)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write("".join(name + "\n" for name in names))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path / PENDING)
+        _sync_dir(self.path)
+
+    def _unmark(self) -> None:
+        if self.path is not None:
+            (self.path / PENDING).unlink(missing_ok=True)
+            _sync_dir(self.path)
+
+    def settle(self) -> None:
+        """The writer is done with the graphs it listed: flush, and remove the list."""
+        self.store.flush()
+        self._unmark()
 
     @classmethod
     def open_read_only(cls, path: str | Path) -> EmbeddedStore:
@@ -143,21 +169,21 @@ class EmbeddedStore:
             return
         self.store.update(replace_graph_update(name, data))
 
-    def add_graphs(self, graphs: Iterable[tuple[str, Callable[[], bytes]]]) -> None:
+    def add_graphs(
+        self, graphs: Iterable[tuple[str, Callable[[], bytes]]], *, also_pending: Iterable[str] = ()
+    ) -> None:
         """Write graphs given as ``(name, read N-Triples)``; the fast path of a build.
 
         Graphs the store holds are replaced one transaction each
-        (:meth:`replace_graph_data`); new ones are bulk-loaded, their names
-        listed in ``PENDING`` until they are flushed to disk.
+        (:meth:`replace_graph_data`); new ones are bulk-loaded. Their names, and
+        ``also_pending`` (graphs the writer recomputes afterwards, such as the
+        summary), stay listed in ``PENDING`` until the writer calls
+        :meth:`settle`; a writer stopped before that has them dropped by the
+        next one.
         """
         graphs = list(graphs)
         new = [name for name, _ in graphs if not self.has_graph(name)]
-        marker = self.path / PENDING if self.path and new else None
-        if marker is not None:
-            with open(marker, "w", encoding="utf-8") as fh:
-                fh.write("".join(name + "\n" for name in new))
-                fh.flush()
-                os.fsync(fh.fileno())
+        self._mark(new + [n for n in also_pending if n not in new])
         fresh = set(new)
         for name, read in graphs:
             if name in fresh:
@@ -165,9 +191,6 @@ class EmbeddedStore:
                 self.store.bulk_load(read(), format=ox.RdfFormat.N_TRIPLES, to_graph=to_graph)
             else:
                 self.replace_graph_data(name, read())
-        if marker is not None:
-            self.store.flush()
-            marker.unlink()
 
     def has_graph(self, name: str) -> bool:
         return self.store.contains_named_graph(ox.NamedNode(check_iri(name, "graph name")))
@@ -189,6 +212,15 @@ class EmbeddedStore:
         variables = [v.value for v in solutions.variables]
         rows = [{v: _from_ox(s[v]) for v in variables} for s in solutions]
         return Result(variables, rows)
+
+
+def _sync_dir(path: Path) -> None:
+    """Make a rename or unlink in ``path`` durable (a crash cannot bring it back)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _locked(lock_file: Path) -> bool:
@@ -259,6 +291,11 @@ class RemoteEndpoint:
         """
         update = replace_graph_update(name, graph.serialize(format="nt", encoding="utf-8"))
         body = urllib.parse.urlencode({"update": update}).encode("utf-8")
+        self._send("POST", self.url, body, "application/x-www-form-urlencoded")
+
+    def update(self, text: str) -> None:
+        """A SPARQL 1.1 Update written by this package (never input text) by POST."""
+        body = urllib.parse.urlencode({"update": text}).encode("utf-8")
         self._send("POST", self.url, body, "application/x-www-form-urlencoded")
 
     def send_triples(

@@ -62,6 +62,7 @@ __all__ = [
     "SUMMARY",
     "SUMMARY_GRAPH",
     "TOTALS",
+    "drop_summary",
     "refresh_summary",
     "summary_graph",
 ]
@@ -141,13 +142,16 @@ NAMES: dict[str, tuple[str, str]] = {
 
 
 # SELECT ?node and facts of it; each variable but ?node becomes sum:<variable> on the node
+# one query per fact: MIN over a group in which some rows leave the fact unbound
+# gives unbound (Oxigraph), so an OPTIONAL here would lose a fact one document states
 FACTS: tuple[str, ...] = (
-    """SELECT ?node (MIN(?d) AS ?date) (MIN(?n) AS ?number) (MIN(?c) AS ?adiletCode)
-       (MIN(STR(?b)) AS ?codeBasis) WHERE {
-  GRAPH ?g { ?node a eli:LegalResource
-             OPTIONAL { ?node eli:date_document ?d } OPTIONAL { ?node eli:number ?n }
-             OPTIONAL { ?node eli:id_local ?c ; kzb:adiletCodeBasis ?b } }
-} GROUP BY ?node""",
+    """SELECT ?node (MIN(?d) AS ?date) WHERE {
+  GRAPH ?g { ?node eli:date_document ?d . ?node a eli:LegalResource } } GROUP BY ?node""",
+    """SELECT ?node (MIN(?n) AS ?number) WHERE {
+  GRAPH ?g { ?node eli:number ?n . ?node a eli:LegalResource } } GROUP BY ?node""",
+    """SELECT ?node (MIN(?c) AS ?adiletCode) (MIN(STR(?b)) AS ?codeBasis) WHERE {
+  GRAPH ?g { ?node eli:id_local ?c ; kzb:adiletCodeBasis ?b . ?node a eli:LegalResource } }
+GROUP BY ?node""",
 )
 
 # ranking -> SELECT ?node and its sort keys, ORDER BY those keys (the leading keys
@@ -159,11 +163,15 @@ RANKS: dict[str, str] = {
                         ?adm skos:notation ?administrator .
                         ?node kzb:budgetProgram ?p ; kzb:fiscalYear ?year } }
 } ORDER BY ?year ?administrator ?program ?node""",
-    # every organisation is typed so where it is named (the shapes require it of
-    # administrators, executors and issuers): 0.2 s at 10,000 passports, where
-    # collecting the objects of the four role properties took 2 s
+    # the mapper types administrators and executors where it names them; an
+    # act's issuer is typed only in the ontology graph, which a server may not
+    # hold: issuers are collected from the acts and references that name them
+    # (0.6 s at 10,000 passports; the objects of all four role properties, 2 s)
     "organisation": """SELECT DISTINCT ?node WHERE {
-  GRAPH ?g { ?node a org:Organization } FILTER (isIRI(?node))
+  { GRAPH ?g { ?node a org:Organization } }
+  UNION { GRAPH ?g { ?s eli:passed_by ?node } }
+  UNION { GRAPH ?g { ?s kzb:printedIssuer ?node } }
+  FILTER (isIRI(?node))
 } ORDER BY ?node""",
 }
 
@@ -231,6 +239,22 @@ def refresh_summary(
     else:
         target.put_graph(SUMMARY_GRAPH, graph)
     return len(set(graph.subjects(RDF.type, None)))
+
+
+def drop_summary(target, *, use_update: bool = False) -> None:
+    """Remove the summary graph of a remote ``target`` that cannot be asked to
+    recompute it (a Graph Store endpoint with no query endpoint): queries
+    then read no totals and page without ranks, rather than out-of-date ones."""
+    from ..errors import KzbudgetError
+
+    if use_update:
+        target.update(f"DROP SILENT GRAPH <{SUMMARY_GRAPH}>")
+        return
+    try:
+        target.delete_graph(SUMMARY_GRAPH)
+    except KzbudgetError as exc:
+        if "HTTP 404" not in str(exc):  # no summary graph yet: nothing to remove
+            raise
 
 
 def _rdf(term: Term) -> URIRef | Literal | BNode:
