@@ -27,7 +27,9 @@ __all__ = [
     "STDOUT",
     "check_target",
     "publish",
+    "stop_if_signalled",
     "temporary_beside",
+    "terminate_cleanly",
     "write_atomic",
     "write_atomic_chunks",
 ]
@@ -133,15 +135,37 @@ def write_atomic_chunks(path: str | Path, chunks: Iterable[str | bytes]) -> None
         raise
 
 
+# signals received: kept, because a native extension that checks for signals
+# while it runs (and drops the exception it gets) would otherwise swallow Ctrl-C
+_received: list[int] = []
+
+
 def terminate_cleanly() -> None:
     """Turn SIGTERM into ``SystemExit`` so ``finally`` blocks remove temporary files.
 
-    SIGINT already raises ``KeyboardInterrupt``; without this, SIGTERM would
-    end the process at once and leave ``.kzbudget-out.*.tmp`` files behind.
+    SIGINT raises ``KeyboardInterrupt`` as by default; without this, SIGTERM
+    would end the process at once and leave ``.kzbudget-out.*.tmp`` files
+    behind. Both are remembered for :func:`stop_if_signalled`.
     """
 
     def _exit(signum: int, _frame: object) -> None:
+        _received.append(signum)
         raise SystemExit(128 + signum)
+
+    def _interrupt(signum: int, _frame: object) -> None:
+        _received.append(signum)
+        raise KeyboardInterrupt
 
     with contextlib.suppress(ValueError):  # only possible in the main thread
         signal.signal(signal.SIGTERM, _exit)
+        signal.signal(signal.SIGINT, _interrupt)
+
+
+def stop_if_signalled() -> None:
+    """Raise again a SIGINT or SIGTERM whose exception got lost on the way (a
+    long step calls this between documents, and before it publishes)."""
+    if _received:
+        signum = _received[0]
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise SystemExit(128 + signum)

@@ -46,7 +46,7 @@ from .graph.rdf import bind_prefixes, document_triples, prefixes, run_graph
 from .graph.serialize import OX_FORMATS, add_to_dataset, serialize, serialize_document
 from .graph.validate import Finding, load_ontology, load_shapes, validate_ntriples
 from .model import Warning
-from .output import publish, temporary_beside
+from .output import publish, stop_if_signalled, temporary_beside
 from .reader.extract import extract_source, iter_source_parts
 from .reader.read import SourceText, read_source
 from .store.consistency import check_store
@@ -233,6 +233,7 @@ def build(
         # these two strings are kept, so memory does not grow with the documents.
         identities: dict[str, tuple[str, str]] = {}
         for result in results(files, settings, jobs, on_passport):
+            stop_if_signalled()
             claimed = identities.get(result.graph_name)
             if claimed is not None:
                 if claimed[1] == result.sha256:
@@ -258,6 +259,7 @@ def build(
                 out.write(result.serialized)
             if on_document:
                 on_document(result)
+        stop_if_signalled()
         if summary.violations:
             return summary
         if whole is not None:  # JSON-LD: the one format written whole (compact, by rdflib)

@@ -458,3 +458,30 @@ def test_a_load_that_cannot_recompute_the_summary_removes_it(built, tmp_path):
     assert "the totals graph (totals, names and ranks the queries read) was removed" in " ".join(
         proc.stderr.split()
     )
+
+
+def test_a_ctrl_c_swallowed_where_python_ignores_exceptions_still_stops_the_build():
+    """Python runs a signal handler wherever the main thread is, also inside a
+    __del__, where the KeyboardInterrupt it raises is printed and dropped (the
+    CI once saw a build finish after SIGINT). The signal is remembered, and the
+    build checks between documents."""
+    script = (
+        "import os, signal, sys\n"
+        "from kzbudget_graph.output import stop_if_signalled, terminate_cleanly\n"
+        "terminate_cleanly()\n"
+        "class Dropped:\n"
+        "    def __del__(self):\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "        for _ in range(10000): pass  # the handler runs here; its exception is lost\n"
+        "Dropped()\n"
+        "print('still running')\n"
+        "try:\n"
+        "    stop_if_signalled()\n"
+        "except KeyboardInterrupt:\n"
+        "    print('stopped')\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=SCRATCH
+    )
+    assert proc.stdout.split() == ["still", "running", "stopped"], proc.stderr
+    assert "KeyboardInterrupt" in proc.stderr  # Python's "Exception ignored in ... __del__"
