@@ -8,8 +8,8 @@ sort keys of one kind of node names that node and its ranking in its header
 summary graph (:data:`.summary.RANKS`: the store sorts them with the same
 keys; equal keys share a rank). A page is then answered window by window: the
 nodes of the next ranks fill the variable's slot, the query runs on them
-alone, so its ``ORDER BY`` sorts a few hundred rows, and the windows double
-until the page is full.
+alone, so its ``ORDER BY`` sorts a few hundred rows, and the next window is
+sized from the rows per rank the previous ones gave, until the page is full.
 
 The rows, and their order, are the whole query's: windows follow the order's
 leading keys, the rest of the order is sorted within a window, and every
@@ -20,6 +20,7 @@ a value for the node itself, is asked the whole query at once.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from rdflib import Literal, URIRef
@@ -31,9 +32,10 @@ from .summary import SUMMARY, SUMMARY_GRAPH
 
 __all__ = ["FIRST_WINDOW", "run_paged"]
 
-# ranks in the first window, by ranking: ~100 rows of most queries (a passport
-# has some ten rows of each kind; an organisation may have thousands)
-FIRST_WINDOW = {"passport": 32, "organisation": 2}
+# ranks in the first window, by ranking (a passport has some ten to a hundred rows
+# of a query; an organisation may have thousands); the next windows are sized
+# from the rows per rank the first gave
+FIRST_WINDOW = {"passport": 8, "organisation": 2}
 MAX_WINDOW = 4096  # ranks at most in one window (the VALUES list of one request)
 
 
@@ -53,7 +55,8 @@ def run_paged(
     skip = _count(query, bound, "offset")
     rows: list[dict] = []
     variables: list[str] | None = None
-    start, size = 0, first_window or FIRST_WINDOW.get(ranking, 32)
+    start, size = 0, first_window or FIRST_WINDOW.get(ranking, 8)
+    found = 0  # rows the windows so far gave (skipped ones included)
     while limit is None or len(rows) < limit:
         nodes = _window(select, ranking, start, size)
         if not nodes:
@@ -71,10 +74,21 @@ def run_paged(
         taken = result.rows[skip:]
         skip = max(0, skip - len(result.rows))
         rows.extend(taken)
-        start, size = start + size, min(size * 2, MAX_WINDOW)
+        found += len(result.rows)
+        start += size
+        size = _next_size(size, start, found, None if need is None else need - len(result.rows))
     if variables is None:
         variables = select(bind(query, {**bound, "limit": Literal(0)})).variables
     return Result(variables, rows if limit is None else rows[:limit])
+
+
+def _next_size(size: int, ranked: int, found: int, missing: int | None) -> int:
+    """The next window: the ranks that should give the ``missing`` rows at the
+    rate the windows so far gave them (a quarter more, for unevenness); double
+    the last one while no row has come, or when the page has no end."""
+    if missing is None or found == 0:
+        return min(size * 2, MAX_WINDOW)
+    return max(1, min(math.ceil(missing * ranked / found * 1.25), MAX_WINDOW))
 
 
 def _count(query: CannedQuery, bound: dict, name: str) -> int | None:
