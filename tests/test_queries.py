@@ -317,8 +317,6 @@ PAGED_CASES = [
     ("passport", {"limit": "7", "offset": "40"}),
     ("subprograms", {"limit": "3", "offset": "2"}),
     ("program-acts", {"program": "003"}),
-    ("programs-by-legal-act", {"act": LAW_1999}),
-    ("programs-by-legal-act", {"act": "Z010000225_", "limit": "2", "offset": "1"}),
     ("executors", {"limit": "9", "offset": "4"}),
     ("organisation-roles", {"lang": "ru", "limit": "20", "offset": "11"}),
     ("organisation-roles", {"organisation": str(ID["organization/president"])}),
