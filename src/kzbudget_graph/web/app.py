@@ -95,11 +95,14 @@ class Site:
         }
         if not iris:
             return {}
-        values = " ".join(f"<{i}>" for i in sorted(iris))
-        predicates = " ".join(f"<{p}>" for p in LABELS)
+        values = " ".join(f"<{check_iri(i)}>" for i in sorted(iris))
+        predicates = ", ".join(f"<{p}>" for p in LABELS)
+        # the engine starts from the subjects: with the predicates in a VALUES
+        # table it scanned every label of the store (1 s for a page at 10,000
+        # passports; 5 ms this way)
         found = self.select(
-            f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {predicates} }} "
-            f'?s ?p ?l FILTER(LANG(?l) IN ("kk", "ru")) }}'
+            f"SELECT DISTINCT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?l "
+            f'FILTER(?p IN ({predicates}) && LANG(?l) IN ("kk", "ru")) }}'
         )
         out: dict[str, dict[str, str]] = {}
         for row in found.rows:
