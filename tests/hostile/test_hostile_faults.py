@@ -155,6 +155,17 @@ def test_a_table_of_known_acts_with_a_bom_is_read(tmp_path):
     assert proc.returncode == 0, proc.stderr
 
 
+def _trickle(h, spaces: int) -> None:
+    """Send an answer's body a space every half second (until the client leaves)."""
+    try:
+        for _ in range(spaces):
+            h.wfile.write(b" ")
+            h.wfile.flush()
+            time.sleep(0.5)
+    except OSError:
+        pass
+
+
 def test_an_endless_error_body_is_cut_and_a_trickle_meets_the_deadline():
     def endless(h):
         h.send_response(500)
@@ -169,13 +180,7 @@ def test_an_endless_error_body_is_cut_and_a_trickle_meets_the_deadline():
         h.send_response(200)
         h.send_header("Content-Type", "application/sparql-results+json")
         h.end_headers()
-        try:
-            for _ in range(60):
-                h.wfile.write(b" ")
-                h.wfile.flush()
-                time.sleep(0.5)
-        except OSError:
-            pass
+        _trickle(h, 60)
 
     for respond, timeout, fragment in ((endless, "20", "HTTP 500"), (trickle, "1.5", "1.5 s")):
         server = FakeServer(respond)
@@ -392,13 +397,7 @@ def test_a_bulk_load_meets_its_deadline_and_the_process_exits(built, tmp_path):
         h.send_response(200)
         h.send_header("Content-Length", "40")
         h.end_headers()
-        try:
-            for _ in range(40):
-                h.wfile.write(b" ")
-                h.wfile.flush()
-                time.sleep(0.5)
-        except OSError:
-            pass
+        _trickle(h, 40)
 
     nq = tmp_path / "graph.nq"
     assert run_cli("build", str(CORPUS), "-o", str(nq), "--no-store").returncode == 0
