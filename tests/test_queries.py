@@ -431,3 +431,8 @@ def test_ranks_and_act_facts_hold_without_the_ontology_and_with_one_document_sil
             else:
                 numbers = {r["act"].value: r["number"] for r in whole.rows}
                 assert numbers[act] is not None and numbers[act].value == number
+        # the totals of acts lost the number the same way
+        query = get_query("legal-basis-frequency")
+        ranked = run_query(store, query, bindings(query, {"limit": "1000"}))
+        numbers = {r["act"].value: r["number"] for r in ranked.rows}
+        assert numbers[act] is not None and numbers[act].value == number

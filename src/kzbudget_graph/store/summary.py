@@ -104,9 +104,14 @@ WHERE {
             GRAPH ?g { ?passport kzb:legalReference/kzb:refersTo ?act ; kzb:cost ?obs }
             GRAPH ?h { ?obs sdmx-measure:obsValue ?value } } } }
       GROUP BY ?act } }
-  OPTIONAL { SELECT ?act (MIN(?t) AS ?actType) (MIN(?d) AS ?date) (MIN(?n) AS ?number) WHERE {
-      GRAPH ?g { ?act eli:type_document ?t OPTIONAL { ?act eli:date_document ?d }
-                 OPTIONAL { ?act eli:number ?n } } } GROUP BY ?act }
+  # one aggregate per fact: MIN over a group in which a row leaves it unbound is
+  # unbound, so a fact one citing document leaves out would be lost
+  OPTIONAL { SELECT ?act (MIN(?t) AS ?actType) WHERE {
+      GRAPH ?g { ?act eli:type_document ?t } } GROUP BY ?act }
+  OPTIONAL { SELECT ?act (MIN(?d) AS ?date) WHERE {
+      GRAPH ?g { ?act eli:date_document ?d } } GROUP BY ?act }
+  OPTIONAL { SELECT ?act (MIN(?n) AS ?number) WHERE {
+      GRAPH ?g { ?act eli:number ?n } } GROUP BY ?act }
   BIND (IRI(?first) AS ?firstReference)
   # the title as printed in the first citing reference, in each language
   OPTIONAL { GRAPH ?k { ?firstReference rdfs:label ?citedTitleKk }
