@@ -28,6 +28,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import os
 import tempfile
@@ -272,17 +273,13 @@ def build(
                 on_store(len(chunks))
             for name, _start, _end in chunks:
                 summary.replaced[name] = previous_versions(embedded, name)
-
-            def reader(start: int, end: int) -> Callable[[], bytes]:
-                def read() -> bytes:
-                    staged.seek(start)
-                    return staged.read(end - start)
-
-                return read
-
+            staged.flush()  # each graph is then read from the file at its offset
             # the summary is listed too: its ranks must never lag the graphs (paging)
             embedded.add_graphs(
-                ((name, reader(start, end)) for name, start, end in chunks),
+                (
+                    (name, functools.partial(os.pread, staged.fileno(), end - start, start))
+                    for name, start, end in chunks
+                ),
                 also_pending=[SUMMARY_GRAPH],
             )
             embedded.replace_graph(ONTOLOGY_GRAPH, load_ontology(settings.base))

@@ -289,9 +289,7 @@ class RemoteEndpoint:
         triples are N-Triples written by rdflib, so nothing of the input is
         pasted into the update text unchecked.
         """
-        update = replace_graph_update(name, graph.serialize(format="nt", encoding="utf-8"))
-        body = urllib.parse.urlencode({"update": update}).encode("utf-8")
-        self._send("POST", self.url, body, "application/x-www-form-urlencoded")
+        self.update(replace_graph_update(name, graph.serialize(format="nt", encoding="utf-8")))
 
     def update(self, text: str) -> None:
         """A SPARQL 1.1 Update written by this package (never input text) by POST."""
@@ -308,8 +306,7 @@ class RemoteEndpoint:
             update = replace_graph_update(name, ntriples)
             if not replace:
                 update = update.split(" ;\n", 1)[1]  # INSERT DATA only
-            body = urllib.parse.urlencode({"update": update}).encode("utf-8")
-            self._send("POST", self.url, body, "application/x-www-form-urlencoded")
+            self.update(update)
             return
         target = f"{self.url}?{urllib.parse.urlencode({'graph': name})}"
         self._send("PUT" if replace else "POST", target, ntriples, "application/n-triples")

@@ -53,6 +53,7 @@ from collections.abc import Callable
 
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
+from ..errors import KzbudgetError
 from .results import Result, Term
 
 __all__ = [
@@ -191,23 +192,24 @@ def summary_graph(query: Callable[[str], Result]) -> Graph:
                 graph.add((URIRef(row["node"].value), SUMMARY[prop], name))
     for text in FACTS:
         result = query(_PREFIXES + text)
+        facts = [v for v in result.variables if v != "node"]
         for row in result.rows:
-            for var in result.variables:
-                term = row.get(var)
-                if var == "node" or term is None or row.get("node") is None:
-                    continue
-                value = URIRef(term.value) if var == "codeBasis" else _rdf(term)
-                graph.add((URIRef(row["node"].value), SUMMARY[var], value))
+            node = URIRef(row["node"].value)
+            for var in facts:
+                if (term := row.get(var)) is not None:
+                    value = URIRef(term.value) if var == "codeBasis" else _rdf(term)
+                    graph.add((node, SUMMARY[var], value))
     for ranking, text in RANKS.items():
         result = query(_PREFIXES + text)
-        keys = [v for v in result.variables if v != "node"]
+        # the sort keys; a ranking without any (organisations) sorts by the node itself
+        keys = [v for v in result.variables if v != "node"] or ["node"]
         rank, previous, ranked = -1, None, set()
         for row in result.rows:
             if row["node"].value in ranked:
                 continue  # one rank per node, its first (a node with two keys is rare)
             ranked.add(row["node"].value)
-            key = tuple(row.get(k) for k in keys) if keys else row["node"]
-            if key != previous or rank < 0:
+            key = tuple(row.get(k) for k in keys)
+            if key != previous:
                 rank, previous = rank + 1, key
             graph.add((URIRef(row["node"].value), SUMMARY[ranking + "Rank"], Literal(rank)))
     for kind, text in TOTALS.items():
@@ -250,8 +252,6 @@ def drop_summary(target, *, use_update: bool = False) -> None:
     """Remove the summary graph of a remote ``target`` that cannot be asked to
     recompute it (a Graph Store endpoint with no query endpoint): queries
     then read no totals and page without ranks, rather than out-of-date ones."""
-    from ..errors import KzbudgetError
-
     if use_update:
         target.update(f"DROP SILENT GRAPH <{SUMMARY_GRAPH}>")
         return
