@@ -320,6 +320,16 @@ PAGED_CASES = [
     ("executors", {"limit": "9", "offset": "4"}),
     ("organisation-roles", {"lang": "ru", "limit": "20", "offset": "11"}),
     ("organisation-roles", {"organisation": str(ID["organization/president"])}),
+    ("amendments", {}),
+    ("amendments", {"limit": "3", "offset": "1"}),
+    ("passport-as-of", {"date": "2007-06-01"}),
+    ("passport-as-of", {"date": "2007-06-01", "program": "004"}),
+    ("passport-as-of", {"date": "2007-06-01", "limit": "2", "offset": "3"}),
+    ("data-quality", {}),
+    ("data-quality", {"issue": "issuer-mismatch", "limit": "2", "offset": "1"}),
+    ("search", {"keyword": "қызмет"}),
+    ("search", {"keyword": "служб", "limit": "3", "offset": "2"}),
+    ("search", {"keyword": "бюджет", "limit": "2"}),
 ]
 
 

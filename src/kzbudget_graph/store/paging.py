@@ -33,10 +33,15 @@ from .summary import SUMMARY, SUMMARY_GRAPH
 __all__ = ["FIRST_WINDOW", "run_paged"]
 
 # ranks in the first window, by ranking (a passport has some ten to a hundred rows
-# of a query; an organisation may have thousands); the next windows are sized
-# from the rows per rank the first gave
-FIRST_WINDOW = {"passport": 8, "organisation": 2}
+# of a query; an organisation may have thousands; a title matches a keyword or
+# not, so a search goes by many); the next windows are sized from the rows per
+# rank the first gave
+FIRST_WINDOW = {"passport": 8, "organisation": 2, "titled": 512}
 MAX_WINDOW = 4096  # ranks at most in one window (the VALUES list of one request)
+# rankings whose rows are either there or not (a keyword matches a title or not):
+# when a window leaves the page short, one scan of the whole query answers the
+# rest sooner than windows over most of the ranks would
+WHOLE_WHEN_SPARSE = frozenset({"titled"})
 
 
 def run_paged(
@@ -52,7 +57,7 @@ def run_paged(
         return select(bind(query, bound))
     variable, ranking = query.page_by
     limit = _count(query, bound, "limit")
-    skip = _count(query, bound, "offset")
+    skip = first = _count(query, bound, "offset") or 0
     rows: list[dict] = []
     variables: list[str] | None = None
     start, size = 0, first_window or FIRST_WINDOW.get(ranking, 8)
@@ -75,6 +80,12 @@ def run_paged(
         skip = max(0, skip - len(result.rows))
         rows.extend(taken)
         found += len(result.rows)
+        if ranking in WHOLE_WHEN_SPARSE and limit is not None and len(rows) < limit:
+            if len(nodes) == size:  # ranks remain: the rest of the page in one go
+                rest = {**bound, "offset": Literal(first + len(rows))}
+                rest["limit"] = Literal(limit - len(rows))
+                rows.extend(select(bind(query, rest)).rows)
+            break
         start += size
         size = _next_size(size, start, found, None if need is None else need - len(result.rows))
     if variables is None:

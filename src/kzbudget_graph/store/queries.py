@@ -52,7 +52,7 @@ from ..errors import KzbudgetError
 from ..graph.identifiers import check_iri
 from ..resources import project_dir
 from ..terminal import safe
-from .summary import RANKS
+from .summary import RANKINGS
 
 TYPES = ("iri", "act", "string", "integer", "decimal", "date", "lang", "count")
 LANGUAGES = ("kk", "ru", "all")
@@ -133,7 +133,7 @@ def parse_query_file(path: Path) -> CannedQuery:
 
 def _page_by(path: Path, spec: str) -> tuple[str, str]:
     parts = spec.split()
-    if len(parts) != 2 or not parts[0].isidentifier() or parts[1] not in RANKS:
+    if len(parts) != 2 or not parts[0].isidentifier() or parts[1] not in RANKINGS:
         raise KzbudgetError(f"{path}: bad page-by line {spec!r} (variable ranking)")
     return parts[0], parts[1]
 

@@ -29,6 +29,10 @@ language of every organisation and act, on the node itself::
     <org> sum:nameKk "..."@kk ; sum:nameRu "..."@ru .
     <act> sum:titleKk "..."@kk ; sum:titleRu "..."@ru .
 
+and every title of every programme (one per language and wording)::
+
+    <program> sum:programTitle "..."@kk, "..."@ru .
+
 and of every act, what its citing documents say of it (the same in each: its
 IRI is made from them), so a query reads it once instead of joining over
 every document that cites the act::
@@ -38,13 +42,23 @@ every document that cites the act::
 
 And the rank of every passport and organisation in the order the row-per-fact
 queries list them, for :mod:`.paging` (passports by year, administrator code
-and programme code, equal keys sharing a rank; organisations by IRI)::
+and programme code, equal keys sharing a rank, and by annex number;
+organisations by IRI; amendments by the amending act's date, annex and
+item)::
 
-    <passport> sum:passportRank 0 .
+    <passport> sum:passportRank 0 ; sum:annexRank 0 .
     <org> sum:organisationRank 0 .
+    <amendment> sum:amendmentRank 0 .
+    <act or programme> sum:titledRank 0 .
 
 The store sorts them itself, with the queries' own ``ORDER BY``, so a rank
 order is exactly the order those queries give.
+
+And the data-quality findings (:data:`FINDINGS`), one node each, ranked by
+issue and node as the data-quality query lists them::
+
+    <…/summary/finding/0> a sum:Finding ; sum:issue "derived-code" ;
+        sum:node <act> ; sum:detail "Z990000453_" ; sum:findingRank 0 .
 """
 
 from __future__ import annotations
@@ -58,7 +72,10 @@ from .results import Result, Term
 
 __all__ = [
     "FACTS",
+    "FINDINGS",
     "NAMES",
+    "PROGRAM_TITLES",
+    "RANKINGS",
     "RANKS",
     "SUMMARY",
     "SUMMARY_GRAPH",
@@ -160,6 +177,12 @@ FACTS: tuple[str, ...] = (
 GROUP BY ?node""",
 )
 
+# Every title of every programme, in each language (a programme keeps its node
+# across years and may be renamed): the search query reads them here, once,
+# instead of every document's labels.
+PROGRAM_TITLES = """SELECT DISTINCT ?node ?title WHERE {
+  GRAPH ?g { ?node a kzb:BudgetProgram ; skos:prefLabel ?title } }"""
+
 # ranking -> SELECT ?node and its sort keys, ORDER BY those keys (the leading keys
 # of the ORDER BY of every query paged by that ranking: see .paging)
 RANKS: dict[str, str] = {
@@ -179,7 +202,67 @@ RANKS: dict[str, str] = {
   UNION { GRAPH ?g { ?s kzb:printedIssuer ?node } }
   FILTER (isIRI(?node))
 } ORDER BY ?node""",
+    # passports in annex order (passport-as-of); the passport itself is a key,
+    # else every passport of one annex number, in every year, would share a rank
+    "annex": """SELECT DISTINCT ?node ?annex ?passport WHERE {
+  GRAPH ?g { ?node a kzb:Passport ; kzb:annexNumber ?annex }
+  BIND (?node AS ?passport)
+} ORDER BY ?annex ?passport""",
+    # amendments in the order the amendments query lists them: by the amending
+    # act's date, then annex, amended item and passport
+    "amendment": """SELECT DISTINCT ?node ?date ?annex ?item ?passport WHERE {
+  GRAPH ?g { ?passport kzb:amendment ?node .
+             ?node kzb:amendedItem ?item ; kzb:amendingAct ?act .
+             OPTIONAL { ?act eli:date_document ?date } }
+  OPTIONAL { GRAPH ?h { ?passport kzb:annexNumber ?annex } }
+} ORDER BY ?date ?annex ?item ?passport ?node""",
+    # acts and programmes with a title, as the search query lists them (by kind,
+    # then node; the node itself a key, else all of one kind would share a rank)
+    "titled": """SELECT DISTINCT ?node ?kind ?titled WHERE {
+  { GRAPH ?g { ?node a eli:LegalResource ; eli:is_realized_by/eli:title ?t } BIND ("act" AS ?kind) }
+  UNION
+  { GRAPH ?g { ?node a kzb:BudgetProgram ; skos:prefLabel ?t } BIND ("programme" AS ?kind) }
+  BIND (?node AS ?titled)
+} ORDER BY ?kind ?titled""",
 }
+
+# What a reviewer should check (the data-quality query), one row per finding,
+# sorted as the query lists them. Computed at load time: at 10,000 passports
+# the scan over every reference and indicator costs seconds, too slow for a page.
+FINDINGS = """SELECT DISTINCT ?issue ?node ?detail WHERE {
+  {
+    GRAPH ?g { ?node kzb:adiletCodeBasis <https://w3id.org/kzbudget/vocab/code-basis/derived> ;
+                     kzb:adiletCode ?detail . }
+    FILTER NOT EXISTS { GRAPH ?h {
+      ?node kzb:adiletCodeBasis <https://w3id.org/kzbudget/vocab/code-basis/curated> } }
+    BIND ("derived-code" AS ?issue)
+  } UNION {
+    GRAPH ?g { ?node a eli:LegalResource ; eli:type_document ?typeIri . }
+    FILTER NOT EXISTS { GRAPH ?h { ?node eli:date_document ?date } }
+    BIND ("undated-act" AS ?issue)
+    BIND (STRAFTER(STR(?typeIri), "/act-type/") AS ?detail)
+  } UNION {
+    GRAPH ?g { ?node kzb:printedIssuer ?printed ; kzb:refersTo ?act .
+               ?act eli:type_document ?typeIri . }
+    GRAPH ?i { ?typeIri kzb:typicalIssuer ?typical . }
+    FILTER (?printed != ?typical)
+    BIND ("issuer-mismatch" AS ?issue)
+    BIND (CONCAT("printed ", STRAFTER(STR(?printed), "/organization/"), ", ",
+                 STRAFTER(STR(?typeIri), "/act-type/"), " issued by ",
+                 STRAFTER(STR(?typical), "/organization/")) AS ?detail)
+  } UNION {
+    GRAPH ?g { ?node a kzb:Indicator . }
+    OPTIONAL { GRAPH ?h { ?node kzb:unit ?unit } }
+    FILTER (!BOUND(?unit) || NOT EXISTS {
+      GRAPH ?i { ?unit skos:inScheme <https://w3id.org/kzbudget/vocab/unit/scheme> } })
+    BIND ("unknown-unit" AS ?issue)
+    BIND (IF(BOUND(?unit), STR(?unit), "no unit") AS ?detail)
+  }
+} ORDER BY ?issue ?node ?detail"""
+FINDING = "https://w3id.org/kzbudget/summary/finding/"  # + its position in FINDINGS
+
+# every ranking a canned query may page by (``# page-by: VARIABLE RANKING``)
+RANKINGS = frozenset(RANKS) | {"finding"}
 
 
 def summary_graph(query: Callable[[str], Result]) -> Graph:
@@ -199,6 +282,8 @@ def summary_graph(query: Callable[[str], Result]) -> Graph:
                 if (term := row.get(var)) is not None:
                     value = URIRef(term.value) if var == "codeBasis" else _rdf(term)
                     graph.add((node, SUMMARY[var], value))
+    for row in query(_PREFIXES + PROGRAM_TITLES).rows:
+        graph.add((URIRef(row["node"].value), SUMMARY.programTitle, _rdf(row["title"])))
     for ranking, text in RANKS.items():
         result = query(_PREFIXES + text)
         # the sort keys; a ranking without any (organisations) sorts by the node itself
@@ -212,6 +297,16 @@ def summary_graph(query: Callable[[str], Result]) -> Graph:
             if key != previous:
                 rank, previous = rank + 1, key
             graph.add((URIRef(row["node"].value), SUMMARY[ranking + "Rank"], Literal(rank)))
+    rank, previous = -1, None
+    for k, row in enumerate(query(_PREFIXES + FINDINGS).rows):
+        node = URIRef(f"{FINDING}{k}")
+        key = (row["issue"], row["node"])
+        if key != previous:  # a node's findings of one issue share a rank
+            rank, previous = rank + 1, key
+        graph.add((node, RDF.type, SUMMARY.Finding))
+        graph.add((node, SUMMARY.findingRank, Literal(rank)))
+        for var in ("issue", "node", "detail"):
+            graph.add((node, SUMMARY[var], _rdf(row[var])))
     for kind, text in TOTALS.items():
         result = query(_PREFIXES + text)
         for row in result.rows:
@@ -245,7 +340,7 @@ def refresh_summary(
         target.update_graph(SUMMARY_GRAPH, graph)
     else:
         target.put_graph(SUMMARY_GRAPH, graph)
-    return len(set(graph.subjects(RDF.type, None)))
+    return sum(1 for kind in TOTALS for _ in graph.subjects(RDF.type, SUMMARY[kind]))
 
 
 def drop_summary(target, *, use_update: bool = False) -> None:
