@@ -330,6 +330,9 @@ PAGED_CASES = [
     ("search", {"keyword": "қызмет"}),
     ("search", {"keyword": "служб", "limit": "3", "offset": "2"}),
     ("search", {"keyword": "бюджет", "limit": "2"}),
+    ("program-costs", {}),
+    ("program-costs", {"lang": "ru", "limit": "3", "offset": "1"}),
+    ("program-costs", {"year": "2007", "limit": "4"}),
 ]
 
 
@@ -367,8 +370,40 @@ def test_a_page_by_windows_is_the_page_of_the_whole_query(stores, name, given):
             assert paged.variables == whole.variables
             assert paged.rows == whole.rows, (name, window)
             if query.page_by[0] not in bound:  # it did go by windows
-                assert asked[0].startswith("SELECT ?node WHERE { VALUES ?rank { 0")
+                window = 1 if set(query.key_params) & set(bound) else 0  # after the span
+                assert asked[window].startswith("SELECT ?node WHERE { VALUES ?rank {"), asked
     assert whole.rows or name == "programs-by-legal-act"
+
+
+def test_a_leading_key_limits_the_windows_to_the_ranks_that_have_it(stores):
+    """``from year``: a page for one year asks only that year's ranks; a year
+    no row has gives an empty page with the query's columns."""
+    from kzbudget_graph.store.paging import run_paged
+
+    query = get_query("program-costs")
+    with EmbeddedStore(stores["both"]) as store:
+        asked: list[str] = []
+
+        def select(text: str) -> Result:
+            asked.append(text)
+            return store.query(text)
+
+        page = run_paged(select, query, bindings(query, {"year": "2007"}), first_window=1)
+        levels = [r["level"].value for r in page.rows]
+        assert levels[:2] == ["total", "administrator"] and levels.count("program") == 7
+        ranks = [
+            int(n)
+            for t in asked[1:]
+            if "VALUES ?rank" in t
+            for n in t.split("{")[2].split("}")[0].split()
+        ]
+        assert ranks == list(range(min(ranks), max(ranks) + 1))  # no window beyond the year's
+        assert len(ranks) == 9
+        assert "MIN(?rank)" in asked[0]  # the year's ranks asked first
+        asked.clear()
+        empty = run_paged(select, query, bindings(query, {"year": "1999"}))
+        assert empty.rows == [] and empty.variables == page.variables
+        assert len(asked) == 2  # its ranks (none), then the whole query: no window
 
 
 def test_a_store_without_ranks_is_asked_the_whole_query(stores, tmp_path):

@@ -14,7 +14,9 @@ sized from the rows per rank the previous ones gave, until the page is full.
 The rows, and their order, are the whole query's: windows follow the order's
 leading keys, the rest of the order is sorted within a window, and every
 leading key is a selected variable, so ``DISTINCT`` never merges rows of two
-windows. A store without ranks (loaded before they existed), or a query given
+windows. A parameter the header names after ``from`` is a leading key stored on the
+ranked rows: given a value, the windows cover only the ranks of the rows that
+have it. A store without ranks (loaded before they existed), or a query given
 a value for the node itself, is asked the whole query at once.
 """
 
@@ -60,12 +62,19 @@ def run_paged(
     skip = first = _count(query, bound, "offset") or 0
     rows: list[dict] = []
     variables: list[str] | None = None
-    start, size = 0, first_window or FIRST_WINDOW.get(ranking, 8)
+    start, stop = 0, None
+    if keys := {name: bound[name] for name in query.key_params if name in bound}:
+        if (span := _span(select, ranking, keys)) is None:  # no such row, or no ranks
+            return select(bind(query, bound))
+        start, stop = span
+    origin, size = start, first_window or FIRST_WINDOW.get(ranking, 8)
     found = 0  # rows the windows so far gave (skipped ones included)
     while limit is None or len(rows) < limit:
-        nodes = _window(select, ranking, start, size)
+        if stop is not None:
+            size = min(size, stop - start)
+        nodes = _window(select, ranking, start, size) if size > 0 else []
         if not nodes:
-            if start == 0:  # no ranks in this store: the whole query
+            if start == origin:  # no ranks in this store: the whole query
                 return select(bind(query, bound))
             break
         # enough rows of this window to finish the page, counted from its first row
@@ -87,7 +96,8 @@ def run_paged(
                 rows.extend(select(bind(query, rest)).rows)
             break
         start += size
-        size = _next_size(size, start, found, None if need is None else need - len(result.rows))
+        missing = None if need is None else need - len(result.rows)
+        size = _next_size(size, start - origin, found, missing)
     if variables is None:
         variables = select(bind(query, {**bound, "limit": Literal(0)})).variables
     return Result(variables, rows if limit is None else rows[:limit])
@@ -121,6 +131,23 @@ def _window(select: Callable[[str], Result], ranking: str, start: int, size: int
         f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{prop}> ?rank }} }}"
     )
     return [check_iri(row["node"].value, "ranked node") for row in result.rows if row.get("node")]
+
+
+def _span(
+    select: Callable[[str], Result], ranking: str, keys: dict[str, URIRef | Literal]
+) -> tuple[int, int] | None:
+    """The ranks ``(first, last + 1)`` of the rows whose leading keys have the
+    given values (stored on each row as ``sum:<parameter>``), or None."""
+    prop = SUMMARY[ranking + "Rank"]
+    values = " ; ".join(f"<{SUMMARY[name]}> {term.n3()}" for name, term in keys.items())
+    result = select(
+        f"SELECT (MIN(?rank) AS ?first) (MAX(?rank) AS ?last) WHERE {{ "
+        f"GRAPH <{SUMMARY_GRAPH}> {{ ?node {values} ; <{prop}> ?rank }} }}"
+    )
+    row = result.rows[0] if result.rows else {}
+    if row.get("first") is None or row.get("last") is None:
+        return None
+    return int(row["first"].value), int(row["last"].value) + 1
 
 
 def _fill(text: str, variable: str, nodes: list[str]) -> str:

@@ -23,7 +23,10 @@ say so, ``# page-by: passport passport`` (variable, ranking of
 instead of the whole store. The slot goes where the engine starts from it:
 first in the WHERE clause, or first inside the main ``GRAPH`` block with the
 other parameters trailing when a bound parameter would otherwise be chosen as
-the start (Oxigraph starts from the smallest ``VALUES``).
+the start (Oxigraph starts from the smallest ``VALUES``). ``# page-by: row
+cost from year`` names parameters that are leading sort keys stored on the
+ranked rows of the summary graph (``sum:year``): given a value, the windows
+cover only the ranks of the rows that have it.
 
 A ``count`` parameter has no variable: its slot is the line ``LIMIT 100`` (or
 ``OFFSET 0``) of the query, named after the parameter, and only its number is
@@ -83,6 +86,8 @@ class CannedQuery:
     text: str = ""
     titles: dict[str, str] = field(default_factory=dict)  # language -> title (kk, ru)
     page_by: tuple[str, str] | None = None  # (variable, ranking): see .paging
+    # parameters that are leading sort keys stored on the ranked rows (see .paging)
+    key_params: tuple[str, ...] = ()
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -117,7 +122,7 @@ def parse_query_file(path: Path) -> CannedQuery:
         if m:
             key, lang, value = m.groups()
             if key == "page-by":
-                query.page_by = _page_by(path, value)
+                query.page_by, query.key_params = _page_by(path, value)
             elif key == "title" and lang:
                 query.titles[lang] = value
             elif key == "title":
@@ -131,11 +136,18 @@ def parse_query_file(path: Path) -> CannedQuery:
     return query
 
 
-def _page_by(path: Path, spec: str) -> tuple[str, str]:
+def _page_by(path: Path, spec: str) -> tuple[tuple[str, str], tuple[str, ...]]:
     parts = spec.split()
-    if len(parts) != 2 or not parts[0].isidentifier() or parts[1] not in RANKINGS:
-        raise KzbudgetError(f"{path}: bad page-by line {spec!r} (variable ranking)")
-    return parts[0], parts[1]
+    keys = parts[3:] if len(parts) > 3 and parts[2] == "from" else []
+    if (
+        len(parts) != 2 + (len(keys) + 1 if keys else 0)
+        or not all(p.isidentifier() for p in [parts[0], *keys])
+        or parts[1] not in RANKINGS
+    ):
+        raise KzbudgetError(
+            f"{path}: bad page-by line {spec!r} (variable ranking [from parameter ...])"
+        )
+    return (parts[0], parts[1]), tuple(keys)
 
 
 def _param(path: Path, spec: str) -> Param:

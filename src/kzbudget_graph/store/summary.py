@@ -54,29 +54,34 @@ item)::
 The store sorts them itself, with the queries' own ``ORDER BY``, so a rank
 order is exactly the order those queries give.
 
-And the data-quality findings (:data:`FINDINGS`), one node each, ranked by
-issue and node as the data-quality query lists them::
+And the rows of the two canned queries that no window of documents answers
+fast (:data:`ROWS`): the data-quality findings, ranked by issue and node, and
+the programme costs with their totals, ranked as program-costs lists them::
 
-    <…/summary/finding/0> a sum:Finding ; sum:issue "derived-code" ;
+    <…/summary/finding/0> a sum:FindingRow ; sum:issue "derived-code" ;
         sum:node <act> ; sum:detail "Z990000453_" ; sum:findingRank 0 .
+    <…/summary/cost/0> a sum:CostRow ; sum:level "total" ; sum:year 2007 ;
+        sum:cost 425926 ; sum:costRank 0 .
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 
 from ..errors import KzbudgetError
 from .results import Result, Term
 
 __all__ = [
+    "COST_ROWS",
     "FACTS",
     "FINDINGS",
     "NAMES",
     "PROGRAM_TITLES",
     "RANKINGS",
     "RANKS",
+    "ROWS",
     "SUMMARY",
     "SUMMARY_GRAPH",
     "TOTALS",
@@ -259,10 +264,52 @@ FINDINGS = """SELECT DISTINCT ?issue ?node ?detail WHERE {
     BIND (IF(BOUND(?unit), STR(?unit), "no unit") AS ?detail)
   }
 } ORDER BY ?issue ?node ?detail"""
-FINDING = "https://w3id.org/kzbudget/summary/finding/"  # + its position in FINDINGS
+
+# The rows of the program-costs query in its order: each programme's cost, the
+# total per administrator and the grand total per year (as TOTALS computes them).
+COST_ROWS = """SELECT DISTINCT ?level ?year ?administrator ?code ?nameKk ?nameRu ?cost ?program
+WHERE {
+  {
+    # the passport's own document states its cost, programme and administrator
+    GRAPH ?g { ?passport kzb:fiscalYear ?year ; kzb:cost ?obs ; kzb:budgetProgram ?program .
+               ?obs sdmx-measure:obsValue ?cost .
+               ?program skos:notation ?code ; kzb:administeredBy ?adm .
+               ?adm skos:notation ?administrator . }
+    OPTIONAL { GRAPH ?k1 { ?program skos:prefLabel ?nameKk } FILTER (LANG(?nameKk) = "kk") }
+    OPTIONAL { GRAPH ?k2 { ?program skos:prefLabel ?nameRu } FILTER (LANG(?nameRu) = "ru") }
+    BIND ("program" AS ?level)
+  } UNION {
+    { SELECT ?year ?adm (SUM(?value) AS ?cost) WHERE {
+        { SELECT DISTINCT ?obs ?year ?adm ?value WHERE {
+            GRAPH ?g { ?passport kzb:cost ?obs ; kzb:fiscalYear ?year ; kzb:budgetProgram ?p }
+            GRAPH ?h { ?obs sdmx-measure:obsValue ?value }
+            GRAPH ?i { ?p kzb:administeredBy ?adm } } }
+      } GROUP BY ?year ?adm }
+    BIND (STRAFTER(STR(?adm), "/administrator/") AS ?administrator)
+    BIND ("administrator" AS ?level)
+  } UNION {
+    { SELECT ?year (SUM(?value) AS ?cost) WHERE {
+        { SELECT DISTINCT ?obs ?year ?value WHERE {
+            GRAPH ?g { ?passport kzb:cost ?obs ; kzb:fiscalYear ?year }
+            GRAPH ?h { ?obs sdmx-measure:obsValue ?value } } }
+      } GROUP BY ?year }
+    BIND ("total" AS ?level)
+  }
+} ORDER BY ?year DESC(?level = "total") ?administrator DESC(?level = "administrator") ?code
+  ?program"""
+
+# Rows of a canned query materialised at load time, for queries too slow to
+# answer from the documents: name -> (SELECT in the query's order, the sort
+# keys). Row k is the node <…/summary/NAME/k>, typed sum:NameRow, with every
+# bound variable as sum:<variable> and sum:<name>Rank (equal keys share a rank).
+ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "finding": (FINDINGS, ("issue", "node")),
+    "cost": (COST_ROWS, ("year", "level", "administrator", "code", "program")),
+}
+ROW_BASE = "https://w3id.org/kzbudget/summary/"
 
 # every ranking a canned query may page by (``# page-by: VARIABLE RANKING``)
-RANKINGS = frozenset(RANKS) | {"finding"}
+RANKINGS = frozenset(RANKS) | frozenset(ROWS)
 
 
 def summary_graph(query: Callable[[str], Result]) -> Graph:
@@ -297,16 +344,18 @@ def summary_graph(query: Callable[[str], Result]) -> Graph:
             if key != previous:
                 rank, previous = rank + 1, key
             graph.add((URIRef(row["node"].value), SUMMARY[ranking + "Rank"], Literal(rank)))
-    rank, previous = -1, None
-    for k, row in enumerate(query(_PREFIXES + FINDINGS).rows):
-        node = URIRef(f"{FINDING}{k}")
-        key = (row["issue"], row["node"])
-        if key != previous:  # a node's findings of one issue share a rank
-            rank, previous = rank + 1, key
-        graph.add((node, RDF.type, SUMMARY.Finding))
-        graph.add((node, SUMMARY.findingRank, Literal(rank)))
-        for var in ("issue", "node", "detail"):
-            graph.add((node, SUMMARY[var], _rdf(row[var])))
+    for name, (text, keys) in ROWS.items():
+        rank, previous = -1, None
+        for k, row in enumerate(query(_PREFIXES + text).rows):
+            node = URIRef(f"{ROW_BASE}{name}/{k}")
+            key = tuple(row.get(v) for v in keys)
+            if key != previous:
+                rank, previous = rank + 1, key
+            graph.add((node, RDF.type, SUMMARY[name.capitalize() + "Row"]))
+            graph.add((node, SUMMARY[name + "Rank"], Literal(rank)))
+            for var, term in row.items():
+                if term is not None:
+                    graph.add((node, SUMMARY[var], _rdf(term)))
     for kind, text in TOTALS.items():
         result = query(_PREFIXES + text)
         for row in result.rows:
@@ -364,4 +413,6 @@ def _rdf(term: Term) -> URIRef | Literal | BNode:
         return BNode(term.value)
     if term.lang:
         return Literal(term.value, lang=term.lang)
-    return Literal(term.value, datatype=URIRef(term.datatype) if term.datatype else None)
+    if term.datatype in (None, str(XSD.string)):  # a plain string (Virtuoso 7 tells them apart)
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype))
