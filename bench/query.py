@@ -38,7 +38,7 @@ from kzbudget_graph.graph.rdf import build_dataset  # noqa: E402
 from kzbudget_graph.reader.extract import extract_file  # noqa: E402
 from kzbudget_graph.store.paging import run_paged  # noqa: E402
 from kzbudget_graph.store.queries import bindings, load_queries  # noqa: E402
-from kzbudget_graph.store.summary import SUMMARY_GRAPH, summary_graph  # noqa: E402
+from kzbudget_graph.store.summary import SUMMARY_GRAPH, summary_ntriples  # noqa: E402
 
 CORPUS = ROOT / "corpus" / "decree-2006-1220-annexes-423-429.kk.txt"
 PER_COPY = 7  # passports in the corpus document
@@ -120,7 +120,7 @@ def load(tmp: str, base: str, passports: int) -> ox.Store:
         wrapper.store = store
         return wrapper.query(text)
 
-    totals = summary_graph(select).serialize(format="nt", encoding="utf-8")
+    totals, _count = summary_ntriples(select)
     store.bulk_load(totals, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(SUMMARY_GRAPH))
     print(f"totals graph (store/summary.py) computed in {time.perf_counter() - started:.1f} s")
     return store

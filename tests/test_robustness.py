@@ -219,3 +219,37 @@ def test_user_errors_are_one_line_with_exit_2(args, message):
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("kzbudget: error: ") and message in lines[0]
+
+
+def test_a_graph_rewritten_outside_a_transaction_is_listed_until_it_is_whole(tmp_path):
+    """``rewrite_graph`` (the summary's fast replace: drop, then load) lists
+    the graph in ``PENDING`` while it works and restores the list it found:
+    a kill in between leaves the name for the next writer to drop."""
+    import pyoxigraph as ox
+
+    from kzbudget_graph.store.store import PENDING
+
+    name, other = "https://example.org/g/summary", "https://example.org/g/doc"
+    seen: list[list[str]] = []
+    with EmbeddedStore(tmp_path / "s") as store:
+        real = store.store
+
+        class Watch:  # sees the list at the moment the new triples are loaded
+            def __getattr__(self, attr):
+                return getattr(real, attr)
+
+            def load(self, *args, **kwargs):
+                seen.append(store.pending())
+                return real.load(*args, **kwargs)
+
+        store.store = Watch()
+        store.rewrite_graph(name, b'<https://example.org/a> <https://example.org/p> "1" .\n')
+        assert seen == [[name]] and not (tmp_path / "s" / PENDING).exists()
+        store._mark([other])  # a build that listed its own graphs first
+        store.rewrite_graph(name, b'<https://example.org/b> <https://example.org/p> "2" .\n')
+        assert seen[1] == [other, name] and store.pending() == [other]
+        store.store = real
+        subjects = {
+            q.subject.value for q in real.quads_for_pattern(None, None, None, ox.NamedNode(name))
+        }
+        assert subjects == {"https://example.org/b"}  # replaced, not added to
