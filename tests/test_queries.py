@@ -330,10 +330,46 @@ PAGED_CASES = [
     ("search", {"keyword": "қызмет"}),
     ("search", {"keyword": "служб", "limit": "3", "offset": "2"}),
     ("search", {"keyword": "бюджет", "limit": "2"}),
+    ("programs-by-legal-act", {"act": "Z990000453_"}),
+    (
+        "programs-by-legal-act",
+        {"act": "https://w3id.org/kzbudget/id/act/Z990000453_", "limit": "2", "offset": "1"},
+    ),
     ("program-costs", {}),
     ("program-costs", {"lang": "ru", "limit": "3", "offset": "1"}),
     ("program-costs", {"year": "2007", "limit": "4"}),
 ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "passport",  # no ranking
+        "passport nowhere",  # not a ranking
+        "passport passport from",  # no key
+        "passport passport via act",  # no predicate
+        "passport passport via act not-an-iri",
+        "passport passport via act http://x/p extra",
+        "passport passport since year",
+    ],
+)
+def test_a_bad_page_by_line_is_refused_with_its_file(tmp_path, line):
+    from kzbudget_graph.store.queries import parse_query_file
+
+    path = tmp_path / "q.rq"
+    path.write_text(f"# title: q\n# page-by: {line}\nSELECT * WHERE {{}}\n", encoding="utf-8")
+    with pytest.raises(KzbudgetError, match=r"q\.rq: bad page-by line"):
+        parse_query_file(path)
+
+
+def test_a_page_by_line_names_keys_and_a_relation():
+    from kzbudget_graph.store.queries import get_query
+
+    assert get_query("program-costs").key_params == ("year",)
+    assert get_query("programs-by-legal-act").via == (
+        "act",
+        "http://data.europa.eu/eli/ontology#based_on",
+    )
 
 
 def test_every_paged_query_is_covered_and_has_its_slot():
@@ -369,7 +405,12 @@ def test_a_page_by_windows_is_the_page_of_the_whole_query(stores, name, given):
             paged = run_paged(select, query, bound, first_window=window)
             assert paged.variables == whole.variables
             assert paged.rows == whole.rows, (name, window)
-            if query.page_by[0] not in bound:  # it did go by windows
+            if query.via and {query.via[0], query.via[0] + "Code"} & set(bound):
+                # the passports citing the act, then windows of them only
+                assert asked[0].startswith("SELECT DISTINCT ?node ?rank WHERE")
+                assert all(f"VALUES ?{query.page_by[0]} {{ <" in t for t in asked[1:])
+                assert len(asked) >= 2
+            elif query.page_by[0] not in bound:  # it did go by windows
                 window = 1 if set(query.key_params) & set(bound) else 0  # after the span
                 assert asked[window].startswith("SELECT ?node WHERE { VALUES ?rank {"), asked
     assert whole.rows or name == "programs-by-legal-act"

@@ -14,10 +14,17 @@ sized from the rows per rank the previous ones gave, until the page is full.
 The rows, and their order, are the whole query's: windows follow the order's
 leading keys, the rest of the order is sorted within a window, and every
 leading key is a selected variable, so ``DISTINCT`` never merges rows of two
-windows. A parameter the header names after ``from`` is a leading key stored on the
-ranked rows: given a value, the windows cover only the ranks of the rows that
-have it. A store without ranks (loaded before they existed), or a query given
-a value for the node itself, is asked the whole query at once.
+windows.
+
+The header may add ``from PARAM …``: parameters that are leading keys stored
+on ranked rows (``sum:year``); given a value, the windows cover only the
+ranks of the rows that have it. And ``via PARAM PREDICATE``: given a node,
+the windows hold only the ranked nodes that have PREDICATE to it (the
+passports that cite an act), so a rarely cited act asks for a few passports,
+not windows over the whole store.
+
+A store without ranks (loaded before they existed), or a query given a value
+for the node itself, is asked the whole query at once.
 """
 
 from __future__ import annotations
@@ -67,12 +74,22 @@ def run_paged(
         if (span := _span(select, ranking, keys)) is None:  # no such row, or no ranks
             return select(bind(query, bound))
         start, stop = span
+    candidates = None
+    if query.via and ({query.via[0], query.via[0] + "Code"} & set(bound)):
+        candidates = _candidates(select, ranking, query.via, bound)
+        if not candidates:  # nothing relates to the node, or no ranks: the whole query
+            return select(bind(query, bound))
+        stop = len(candidates)
     origin, size = start, first_window or FIRST_WINDOW.get(ranking, 8)
     found = 0  # rows the windows so far gave (skipped ones included)
     while limit is None or len(rows) < limit:
         if stop is not None:
             size = min(size, stop - start)
-        nodes = _window(select, ranking, start, size) if size > 0 else []
+        if candidates is not None:
+            nodes = _slice(candidates, start, size)
+            size = len(nodes)  # the last rank whole
+        else:
+            nodes = _window(select, ranking, start, size) if size > 0 else []
         if not nodes:
             if start == origin:  # no ranks in this store: the whole query
                 return select(bind(query, bound))
@@ -131,6 +148,44 @@ def _window(select: Callable[[str], Result], ranking: str, start: int, size: int
         f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{prop}> ?rank }} }}"
     )
     return [check_iri(row["node"].value, "ranked node") for row in result.rows if row.get("node")]
+
+
+def _candidates(
+    select: Callable[[str], Result],
+    ranking: str,
+    via: tuple[str, str],
+    bound: dict[str, URIRef | Literal],
+) -> list[tuple[str, int]]:
+    """The ranked nodes that stand in relation ``via`` to the node the query is
+    given (by IRI, or by adilet code through the summary graph), in rank order."""
+    name, predicate = via
+    if name in bound:
+        given = f"VALUES ?given {{ {URIRef(check_iri(str(bound[name]), name)).n3()} }}"
+    else:
+        code = Literal(str(bound[name + "Code"])).n3()
+        given = f"GRAPH <{SUMMARY_GRAPH}> {{ ?given <{SUMMARY.adiletCode}> {code} }}"
+    result = select(
+        f"SELECT DISTINCT ?node ?rank WHERE {{ {given} "
+        f"GRAPH ?g {{ ?node <{predicate}> ?given }} "
+        f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{SUMMARY[ranking + 'Rank']}> ?rank }} }} ORDER BY ?rank"
+    )
+    seen: set[str] = set()
+    out = []
+    for row in result.rows:
+        node = check_iri(row["node"].value, "ranked node")
+        if node not in seen:
+            seen.add(node)
+            out.append((node, int(row["rank"].value)))
+    return out
+
+
+def _slice(candidates: list[tuple[str, int]], start: int, size: int) -> list[str]:
+    """``size`` candidates from ``start``, and the rest of the last one's rank (the
+    nodes of one rank are never split between windows)."""
+    end = min(start + size, len(candidates))
+    while 0 < end < len(candidates) and candidates[end][1] == candidates[end - 1][1]:
+        end += 1
+    return [node for node, _rank in candidates[start:end]]
 
 
 def _span(

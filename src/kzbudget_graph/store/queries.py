@@ -88,6 +88,8 @@ class CannedQuery:
     page_by: tuple[str, str] | None = None  # (variable, ranking): see .paging
     # parameters that are leading sort keys stored on the ranked rows (see .paging)
     key_params: tuple[str, ...] = ()
+    # (parameter, predicate IRI): windows only of the nodes related to the given node
+    via: tuple[str, str] | None = None
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -122,7 +124,7 @@ def parse_query_file(path: Path) -> CannedQuery:
         if m:
             key, lang, value = m.groups()
             if key == "page-by":
-                query.page_by, query.key_params = _page_by(path, value)
+                query.page_by, query.key_params, query.via = _page_by(path, value)
             elif key == "title" and lang:
                 query.titles[lang] = value
             elif key == "title":
@@ -136,18 +138,31 @@ def parse_query_file(path: Path) -> CannedQuery:
     return query
 
 
-def _page_by(path: Path, spec: str) -> tuple[tuple[str, str], tuple[str, ...]]:
-    parts = spec.split()
-    keys = parts[3:] if len(parts) > 3 and parts[2] == "from" else []
-    if (
-        len(parts) != 2 + (len(keys) + 1 if keys else 0)
-        or not all(p.isidentifier() for p in [parts[0], *keys])
-        or parts[1] not in RANKINGS
-    ):
-        raise KzbudgetError(
-            f"{path}: bad page-by line {spec!r} (variable ranking [from parameter ...])"
-        )
-    return (parts[0], parts[1]), tuple(keys)
+def _page_by(
+    path: Path, spec: str
+) -> tuple[tuple[str, str], tuple[str, ...], tuple[str, str] | None]:
+    """``VARIABLE RANKING [from PARAMETER ...] [via PARAMETER PREDICATE-IRI]``."""
+    parts, keys, via = spec.split(), [], None
+    bad = KzbudgetError(
+        f"{path}: bad page-by line {spec!r} "
+        "(variable ranking [from parameter ...] [via parameter predicate])"
+    )
+    if len(parts) < 2 or parts[1] not in RANKINGS:
+        raise bad
+    rest = parts[2:]
+    if len(rest) >= 3 and rest[-3] == "via":
+        try:
+            via = (rest[-2], check_iri(rest[-1], "page-by predicate"))
+        except KzbudgetError:
+            raise bad from None
+        rest = rest[:-3]
+    if rest:
+        if rest[0] != "from" or len(rest) < 2:
+            raise bad
+        keys = rest[1:]
+    if not all(p.isidentifier() for p in [parts[0], *keys, *(via[:1] if via else [])]):
+        raise bad
+    return (parts[0], parts[1]), tuple(keys), via
 
 
 def _param(path: Path, spec: str) -> Param:
