@@ -268,7 +268,8 @@ FINDINGS = """SELECT DISTINCT ?issue ?node ?detail WHERE {
 
 # The rows of the program-costs query in its order: each programme's cost, the
 # total per administrator and the grand total per year (as TOTALS computes them).
-COST_ROWS = """SELECT DISTINCT ?level ?year ?administrator ?code ?nameKk ?nameRu ?cost ?program
+# (The query reads the programme's names from PROGRAM_TITLES.)
+COST_ROWS = """SELECT DISTINCT ?level ?year ?administrator ?code ?cost ?program
 WHERE {
   {
     # the passport's own document states its cost, programme and administrator
@@ -276,8 +277,6 @@ WHERE {
                ?obs sdmx-measure:obsValue ?cost .
                ?program skos:notation ?code ; kzb:administeredBy ?adm .
                ?adm skos:notation ?administrator . }
-    OPTIONAL { GRAPH ?k1 { ?program skos:prefLabel ?nameKk } FILTER (LANG(?nameKk) = "kk") }
-    OPTIONAL { GRAPH ?k2 { ?program skos:prefLabel ?nameRu } FILTER (LANG(?nameRu) = "ru") }
     BIND ("program" AS ?level)
   } UNION {
     { SELECT ?year ?adm (SUM(?value) AS ?cost) WHERE {
