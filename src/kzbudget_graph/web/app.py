@@ -33,6 +33,7 @@ from ..store.paging import run_paged
 from ..store.queries import bind, bindings, load_queries
 from ..store.results import Result, Term, to_csv, to_json
 from ..store.store import _from_ox
+from ..store.summary import SUMMARY, SUMMARY_GRAPH
 from .guard import HostGuard, same_origin
 from .html import ID_BASE, format_links, local_link, page, query_form, result_table
 
@@ -43,6 +44,9 @@ LABELS = (
     "http://www.w3.org/2000/01/rdf-schema#label",
     "http://data.europa.eu/eli/ontology#title",
 )
+# the summary graph's one name per language of acts (their title, which is their
+# label) and organisations (their preferred label): see store/summary.py NAMES
+SHARED_NAMES = ("nameKk", "nameRu", "titleKk", "titleRu")
 RESULT_TYPES = {
     "json": ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
     "csv": ("text/csv", ox.QueryResultsFormat.CSV),
@@ -95,7 +99,21 @@ class Site:
         }
         if not iris:
             return {}
+        out: dict[str, dict[str, str]] = {}
+        # acts and organisations first from the summary graph, one name per
+        # language: every citing document repeats their labels (0.2–0.35 s for a
+        # page naming acts at 10,000 passports when read from the documents)
         values = " ".join(f"<{check_iri(i)}>" for i in sorted(iris))
+        shared = ", ".join(f"<{SUMMARY}{p}>" for p in SHARED_NAMES)
+        found = self.select(
+            f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} "
+            f"GRAPH <{SUMMARY_GRAPH}> {{ ?s ?p ?l }} FILTER(?p IN ({shared})) }}"
+        )
+        for row in found.rows:
+            out.setdefault(row["s"].value, {}).setdefault(row["l"].lang, row["l"].value)
+        if not (rest := iris - out.keys()):
+            return out
+        values = " ".join(f"<{check_iri(i)}>" for i in sorted(rest))
         predicates = ", ".join(f"<{p}>" for p in LABELS)
         # the engine starts from the subjects: with the predicates in a VALUES
         # table it scanned every label of the store (1 s for a page at 10,000
@@ -104,7 +122,6 @@ class Site:
             f"SELECT DISTINCT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?l "
             f'FILTER(?p IN ({predicates}) && LANG(?l) IN ("kk", "ru")) }}'
         )
-        out: dict[str, dict[str, str]] = {}
         for row in found.rows:
             out.setdefault(row["s"].value, {}).setdefault(row["l"].lang, row["l"].value)
         return out
