@@ -317,6 +317,9 @@ PAGED_CASES = [
     ("passport", {"limit": "7", "offset": "40"}),
     ("subprograms", {"limit": "3", "offset": "2"}),
     ("program-acts", {"program": "003"}),
+    ("indicators", {"program": "003", "limit": "5", "offset": "2"}),
+    ("subprograms", {"program": "002", "administrator": "608"}),
+    ("passport", {"program": "004", "lang": "ru", "limit": "9"}),
     ("executors", {"limit": "9", "offset": "4"}),
     ("organisation-roles", {"lang": "ru", "limit": "20", "offset": "11"}),
     ("organisation-roles", {"organisation": str(ID["organization/president"])}),
@@ -350,6 +353,8 @@ PAGED_CASES = [
         "passport passport via act",  # no predicate
         "passport passport via act not-an-iri",
         "passport passport via act http://x/p extra",
+        "passport passport via",
+        "passport passport via http://x/p",
         "passport passport since year",
     ],
 )
@@ -368,7 +373,7 @@ def test_a_page_by_line_names_keys_and_a_relation():
     assert get_query("program-costs").key_params == ("year",)
     assert get_query("programs-by-legal-act").via == (
         "act",
-        "http://data.europa.eu/eli/ontology#based_on",
+        ("http://data.europa.eu/eli/ontology#based_on",),
     )
 
 

@@ -18,10 +18,10 @@ windows.
 
 The header may add ``from PARAM …``: parameters that are leading keys stored
 on ranked rows (``sum:year``); given a value, the windows cover only the
-ranks of the rows that have it. And ``via PARAM PREDICATE``: given a node,
-the windows hold only the ranked nodes that have PREDICATE to it (the
-passports that cite an act), so a rarely cited act asks for a few passports,
-not windows over the whole store.
+ranks of the rows that have it. And ``via PARAM PREDICATE …``: given a value,
+the windows hold only the ranked nodes that reach it by that path (the
+passports that cite an act; the passports of a programme code), so a rare
+value asks for a few nodes, not windows over the whole store.
 
 A store without ranks (loaded before they existed), or a query given a value
 for the node itself, is asked the whole query at once.
@@ -153,30 +153,34 @@ def _window(select: Callable[[str], Result], ranking: str, start: int, size: int
 def _candidates(
     select: Callable[[str], Result],
     ranking: str,
-    via: tuple[str, str],
+    via: tuple[str, tuple[str, ...]],
     bound: dict[str, URIRef | Literal],
 ) -> list[tuple[str, int]]:
-    """The ranked nodes that stand in relation ``via`` to the node the query is
-    given (by IRI, or by adilet code through the summary graph), in rank order."""
-    name, predicate = via
+    """The ranked nodes that reach the value the query is given by the path
+    ``via`` (an act by IRI, or by adilet code through the summary graph; a
+    programme code), in rank order."""
+    name, predicates = via
     if name in bound:
-        given = f"VALUES ?given {{ {URIRef(check_iri(str(bound[name]), name)).n3()} }}"
+        value = bound[name]
+        term = URIRef(check_iri(str(value), name)) if isinstance(value, URIRef) else value
+        given = f"VALUES ?given {{ {term.n3()} }}"
     else:
         code = Literal(str(bound[name + "Code"])).n3()
         given = f"GRAPH <{SUMMARY_GRAPH}> {{ ?given <{SUMMARY.adiletCode}> {code} }}"
+    path = "/".join(f"<{p}>" for p in predicates)
+    # a fact the summary graph keeps (sum:programCode) is read there, else the documents
+    where = SUMMARY_GRAPH if all(p.startswith(str(SUMMARY)) for p in predicates) else "?g"
+    where = f"<{where}>" if where != "?g" else where
     result = select(
         f"SELECT DISTINCT ?node ?rank WHERE {{ {given} "
-        f"GRAPH ?g {{ ?node <{predicate}> ?given }} "
-        f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{SUMMARY[ranking + 'Rank']}> ?rank }} }} ORDER BY ?rank"
+        f"GRAPH {where} {{ ?node {path} ?given }} "
+        f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{SUMMARY[ranking + 'Rank']}> ?rank }} }}"
     )
-    seen: set[str] = set()
-    out = []
-    for row in result.rows:
-        node = check_iri(row["node"].value, "ranked node")
-        if node not in seen:
-            seen.add(node)
-            out.append((node, int(row["rank"].value)))
-    return out
+    # sorted here: integers, where the engine's ORDER BY compares RDF terms
+    ranked = {
+        check_iri(row["node"].value, "ranked node"): int(row["rank"].value) for row in result.rows
+    }
+    return sorted(ranked.items(), key=lambda item: (item[1], item[0]))
 
 
 def _slice(candidates: list[tuple[str, int]], start: int, size: int) -> list[str]:

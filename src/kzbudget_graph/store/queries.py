@@ -88,8 +88,9 @@ class CannedQuery:
     page_by: tuple[str, str] | None = None  # (variable, ranking): see .paging
     # parameters that are leading sort keys stored on the ranked rows (see .paging)
     key_params: tuple[str, ...] = ()
-    # (parameter, predicate IRI): windows only of the nodes related to the given node
-    via: tuple[str, str] | None = None
+    # (parameter, predicate IRIs): windows only of the nodes that reach the given
+    # value by that path
+    via: tuple[str, tuple[str, ...]] | None = None
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -140,22 +141,27 @@ def parse_query_file(path: Path) -> CannedQuery:
 
 def _page_by(
     path: Path, spec: str
-) -> tuple[tuple[str, str], tuple[str, ...], tuple[str, str] | None]:
-    """``VARIABLE RANKING [from PARAMETER ...] [via PARAMETER PREDICATE-IRI]``."""
-    parts, keys, via = spec.split(), [], None
+) -> tuple[tuple[str, str], tuple[str, ...], tuple[str, tuple[str, ...]] | None]:
+    """``VARIABLE RANKING [from PARAMETER ...] [via PARAMETER PREDICATE-IRI ...]``
+    (several predicates: a path, the ranked node's first)."""
+    parts = spec.split()
     bad = KzbudgetError(
         f"{path}: bad page-by line {spec!r} "
-        "(variable ranking [from parameter ...] [via parameter predicate])"
+        "(variable ranking [from parameter ...] [via parameter predicate ...])"
     )
     if len(parts) < 2 or parts[1] not in RANKINGS:
         raise bad
-    rest = parts[2:]
-    if len(rest) >= 3 and rest[-3] == "via":
+    rest, keys, via = parts[2:], [], None
+    if "via" in rest:
+        at = rest.index("via")
+        name, predicates = rest[at + 1 : at + 2], rest[at + 2 :]
+        if not name or not predicates:
+            raise bad
         try:
-            via = (rest[-2], check_iri(rest[-1], "page-by predicate"))
+            via = (name[0], tuple(check_iri(p, "page-by predicate") for p in predicates))
         except KzbudgetError:
             raise bad from None
-        rest = rest[:-3]
+        rest = rest[:at]
     if rest:
         if rest[0] != "from" or len(rest) < 2:
             raise bad

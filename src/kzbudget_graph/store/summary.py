@@ -40,6 +40,8 @@ every document that cites the act::
     <act> sum:date "1999-07-23"^^xsd:date ; sum:number "453" ;
           sum:adiletCode "Z990000453_" ; sum:codeBasis <…/code-basis/curated> .
 
+and of every passport its programme code (``<passport> sum:programCode "001"``).
+
 And the rank of every passport and organisation in the order the row-per-fact
 queries list them, for :mod:`.paging` (passports by year, administrator code
 and programme code, equal keys sharing a rank, and by annex number;
@@ -178,6 +180,11 @@ FACTS: tuple[str, ...] = (
   GRAPH ?g { ?node eli:date_document ?d . ?node a eli:LegalResource } } GROUP BY ?node""",
     """SELECT ?node (MIN(?n) AS ?number) WHERE {
   GRAPH ?g { ?node eli:number ?n . ?node a eli:LegalResource } } GROUP BY ?node""",
+    # a passport's programme code: the queries filtered by programme page through
+    # the passports that have it (paging: via program sum:programCode)
+    """SELECT ?node (MIN(?c) AS ?programCode) WHERE {
+  GRAPH ?g { ?node kzb:budgetProgram ?p . ?node a kzb:Passport } GRAPH ?h { ?p skos:notation ?c } }
+GROUP BY ?node""",
     """SELECT ?node (MIN(?c) AS ?adiletCode) (MIN(STR(?b)) AS ?codeBasis) WHERE {
   GRAPH ?g { ?node eli:id_local ?c ; kzb:adiletCodeBasis ?b . ?node a eli:LegalResource } }
 GROUP BY ?node""",
