@@ -42,6 +42,8 @@ _NUMBER = re.compile(rf"(?<![\w.,])(?P<a>{_NUM})(?:[^\S\n]*[-–][^\S\n]*(?P<b>{
 _WORD = re.compile(r"[^\W_]+|%")
 _CLAUSE_START = re.compile(r"[;.:]\s|,\s|[;.:,]$")
 _LOOKAHEAD_WORDS = 4
+# A dash, spaces and a letter, read backwards: "word -" reversed.
+_WORD_BEFORE_DASH = re.compile(r"[-–][^\S\n]*[^\W\d_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,8 +186,9 @@ def _unit_of_dash_count(text: str, start: int, m: re.Match[str]) -> str | None:
     before = text[start : m.start()].rstrip()
     if not before.endswith(("-", "–")) or m.group("b"):
         return None
-    head = re.search(r"([^\W\d_]+)[^\S\n]*[-–]$", before)
-    if not head:
+    # a word right before the dash (spaces between): read backwards from the
+    # dash, so a long text before it is not searched word by word
+    if not _WORD_BEFORE_DASH.match(before[::-1]):
         return None
     return "item"
 

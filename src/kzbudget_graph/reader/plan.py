@@ -52,6 +52,7 @@ _ROW_START = re.compile(
     r"(?:[^\S\n]+(?P<c2>\d{3})(?!\d))?(?P<g3>[^\S\n]*)(?P<rest>[^\n]*)$"
 )
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+_BAR = re.compile(r"\|")
 _CAPITAL = lexicon.CAPITALS
 
 
@@ -163,7 +164,7 @@ def _parse_clean(
     rows = []
     for m in re.finditer(r"(?m)^[^\n]*\|[^\n]*$", text[start:end]):
         line_start = start + m.start()
-        bounds = [line_start - 1, *(line_start + i for i, c in enumerate(m.group()) if c == "|")]
+        bounds = [line_start - 1, *(line_start + b.start() for b in _BAR.finditer(m.group()))]
         bounds.append(start + m.end())
         cells = [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
         values = [text[a:b].strip() for a, b in cells]

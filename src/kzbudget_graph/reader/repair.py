@@ -41,7 +41,7 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -313,7 +313,8 @@ _MOVED_LABEL = re.compile(
 
 # Where a label occurs at all: only those lines are worth the full pattern,
 # whose lazy value part would otherwise be tried at every line of the text.
-_ANY_LABEL = re.compile(rf"(?i)\d\.[^\S\n]*{_FIELD_LABEL}")
+# The full stop first (a literal the engine skips to), then the digit before it.
+_ANY_LABEL = re.compile(rf"(?i)\.(?<=\d\.)[^\S\n]*{_FIELD_LABEL}")
 
 
 def _moved_labels(text: str) -> Iterable[re.Match[str]]:
@@ -395,11 +396,33 @@ _ACT_WORD = re.compile(
     r"(?i)(?<![^\W\d_])(?:" + "|".join(lexicon.ACT_TYPE_WORDS) + r")(?![^\W\d_])"
 )
 _LABEL_LINE = re.compile(rf"(?im)^[^\S\n]*(?P<num>\d)\.[^\S\n]*{_FIELD_LABEL}")
+# A line opening with a number and a full stop ("2."), found by its line break.
+_NUMBERED_LINE = re.compile(r"\n[^\S\n]*\d\.")
+
+
+def numbered_lines(
+    pattern: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, pos, endpos)`` for a pattern that only matches at
+    the start of a line opening with a number and a full stop (a field label).
+
+    Such lines are found first by one scan for line breaks; the full pattern,
+    tried at every offset, would cost far more over a whole document.
+    """
+    endpos = len(text) if endpos is None else endpos
+    done = pos  # matches never overlap: none starts before the last one's end
+    if m := pattern.match(text, pos, endpos):
+        done = m.end()
+        yield m
+    for line in _NUMBERED_LINE.finditer(text, pos, endpos):
+        if line.start() + 1 >= done and (m := pattern.match(text, line.start() + 1, endpos)):
+            done = m.end()
+            yield m
 
 
 def field_regions(text: str, number: int) -> list[tuple[int, int]]:
     """Regions of field ``number`` (from its label to the next numbered label)."""
-    labels = list(_LABEL_LINE.finditer(text))
+    labels = list(numbered_lines(_LABEL_LINE, text))
     regions = []
     for k, m in enumerate(labels):
         if int(m.group("num")) == number:
@@ -584,10 +607,12 @@ def _relocate_basis_phrase(text: str, origin: OriginMap, lex: ModuleType) -> tup
 
 # An amendment note whose act word slipped past the full stop after the number:
 # "... N 597\n.  қаулысымен" → "... N 597 қаулысымен.".
+# Case-insensitive only where letters are (N has no other case form): a
+# pattern-wide flag would make every offset of the text a slow test.
 _NOTE_ACT_WORD = re.compile(
-    r"(?i)(?P<number>(?:N|№)\s*\d+)(?P<gap>\s*)(?P<dot>\.)[^\S\n]*(?P<word>"
+    r"(?P<number>[Nn№]\s*\d+)(?P<gap>\s*)(?P<dot>\.)[^\S\n]*(?P<word>(?i:"
     + "|".join(lexicon.ACT_TYPE_INSTRUMENTAL)
-    + r")(?![^\W\d_])"
+    + r"))(?![^\W\d_])"
 )
 
 
