@@ -235,43 +235,99 @@ def _is_lone_tail_letter(text: str, m: re.Match[str]) -> bool:
 # --- 2. Latin look-alikes ----------------------------------------------------
 
 
-@functools.cache
-def _lookalike_patterns(language: str) -> tuple[re.Pattern[str], re.Pattern[str], dict[int, str]]:
-    table = lexicon.of(language).LATIN_TO_CYRILLIC
-    # from a word's first look-alike letter to the word's end: one hit per word
-    latin = re.compile("[" + "".join(table) + r"][^\W\d_]*")
-    other = re.compile(
-        "[" + "".join(c for c in map(chr, range(65, 123)) if c.isalpha() and c not in table) + "]"
-    )
-    return latin, other, str.maketrans(table)
+@dataclass(frozen=True, slots=True)
+class _Lookalikes:
+    """One language's look-alike table, compiled."""
+
+    latin: re.Pattern[str]  # a look-alike, as a group (to split a text at)
+    word: re.Pattern[str]  # from a word's first look-alike to the word's end
+    lone: re.Pattern[str]  # a look-alike with no Cyrillic letter on either side
+    other: re.Pattern[str]  # a Latin letter that is no look-alike
+    to_cyrillic: dict[str, str]
 
 
 _LETTERS = re.compile(r"[^\W\d_]*")
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
+# The Cyrillic block's letters (it also holds a few marks), as a class.
+_CYRILLIC_LETTER = (
+    "[" + "".join(c for c in map(chr, range(0x400, 0x500)) if _LETTERS.match(c).end()) + "]"
+)
+_CYRILLIC = re.compile(_CYRILLIC_LETTER)
+
+
+@functools.cache
+def _lookalike_patterns(language: str) -> _Lookalikes:
+    table = lexicon.of(language).LATIN_TO_CYRILLIC
+    other = "".join(c for c in map(chr, range(65, 123)) if c.isalpha() and c not in table)
+    lone = f"[{''.join(table)}](?<!{_CYRILLIC_LETTER}.)(?!{_CYRILLIC_LETTER})"
+    return _Lookalikes(
+        re.compile(f"([{''.join(table)}])"),
+        re.compile(f"[{''.join(table)}][^\\W\\d_]*"),
+        re.compile(lone),
+        re.compile(f"[{other}]"),
+        table,
+    )
+
+
+# Up to this many words with a look-alike are looked at one by one; more are
+# made Cyrillic in one pass and the words to leave alone put back.
+_FEW_LOOKALIKES = 64
 
 
 def _latin_lookalikes(text: str, origin: OriginMap, lex: ModuleType) -> tuple[str, OriginMap]:
     """Make Latin look-alike letters Cyrillic in words that are otherwise Cyrillic.
 
-    A word's first look-alike letter is found first (one fast scan), then the
-    rest of the word around it: words without one are never looked at.
+    A word (a run of letters) with a look-alike is left alone when it has no
+    Cyrillic letter, or another Latin letter too (a genuinely mixed one: "1С",
+    "WEBсайт"). A converted Kazakh text has a look-alike in every few words:
+    there a step per word in Python would cost more than all the rest of this
+    repair, so only the words to leave alone, which are few, are looked at one
+    by one: a word with no Cyrillic letter has a look-alike with none beside
+    it, a mixed one has another Latin letter.
     """
-    latin, other, to_cyrillic = _lookalike_patterns(lex.LANGUAGE)
-    parts: list[str] = []
-    pos = 0
-    for hit in latin.finditer(text):
-        start, end = _word_start(text, hit.start()), hit.end()
-        word = text[start:end]
-        # a word with no Cyrillic letter, or a genuinely mixed one ("1С",
-        # "WEBсайт"), is left alone
-        if _CYRILLIC.search(word) and not other.search(word):
-            parts.append(text[pos:start])
-            parts.append(word.translate(to_cyrillic))
-            pos = end
-    if not parts:
+    table = _lookalike_patterns(lex.LANGUAGE)
+    hits = list(itertools.islice(table.word.finditer(text), _FEW_LOOKALIKES + 1))
+    if not hits:
         return text, origin
-    parts.append(text[pos:])
-    return "".join(parts), origin  # one-for-one: origins unchanged
+    if len(hits) <= _FEW_LOOKALIKES:
+        # a clean text: each word with a look-alike looked at on its own
+        parts: list[str] = []
+        pos = 0
+        for hit in hits:
+            start, end = _word_start(text, hit.start()), hit.end()
+            word = text[start:end]
+            if _CYRILLIC.search(word) and not table.other.search(word):
+                parts.append(text[pos:start])
+                parts.append(_to_cyrillic(word, table))
+                pos = end
+        if not parts:
+            return text, origin
+        parts.append(text[pos:])
+        return "".join(parts), origin  # one-for-one: origins unchanged
+    kept: list[tuple[int, int]] = []  # words left as printed
+    for hit in itertools.chain(table.lone.finditer(text), table.other.finditer(text)):
+        span = (_word_start(text, hit.start()), _LETTERS.match(text, hit.start()).end())
+        word = text[span[0] : span[1]]
+        if table.latin.search(word) and (not _CYRILLIC.search(word) or table.other.search(word)):
+            kept.append(span)
+    parts = []
+    pos = 0
+    for start, end in sorted(set(kept)):
+        parts.append(_to_cyrillic(text[pos:start], table))
+        parts.append(text[start:end])
+        pos = end
+    parts.append(_to_cyrillic(text[pos:], table))
+    result = "".join(parts)
+    return (text if result == text else result), origin
+
+
+def _to_cyrillic(text: str, table: _Lookalikes) -> str:
+    """Every look-alike in ``text`` made Cyrillic. Split at them (one C pass),
+    not translated: ``str.translate`` goes through a table lookup for every
+    character of a non-ASCII text."""
+    pieces = table.latin.split(text)
+    if len(pieces) > 1:
+        pieces[1::2] = [table.to_cyrillic[c] for c in pieces[1::2]]
+    return "".join(pieces)
 
 
 def _word_start(text: str, at: int) -> int:
