@@ -170,7 +170,8 @@ def _parse_reference(
     warnings name the field ``key``."""
     text = cut.text
     spans: dict[str, Span] = {}
-    where = f"{key}: {clean(text[a:b])[:60]!r}"
+    cleaned = clean(text[a:b])
+    where = f"{key}: {cleaned[:60]!r}"
     act_word = _act_word(lex.LANGUAGE, table)
     act_types = getattr(lex, table)
 
@@ -268,7 +269,7 @@ def _parse_reference(
         date=date,
         number=number,
         title=title,
-        text=clean(text[a:b]),
+        text=cleaned,
         span=cut.span(a, b),
         spans=spans,
     )

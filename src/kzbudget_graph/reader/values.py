@@ -54,7 +54,37 @@ class Cutter:
 
     def value(self, start: int, end: int, strip: str = "") -> tuple[str, Span]:
         start, end = trim(self.text, start, end, strip)
+        if start < end:  # trimmed: its ends are no white space here nor in the repaired text
+            low, high = self.repaired.origin.bounds(start, end)
+            return clean(self.text[start:end]), Span(low, high + 1)
         return clean(self.text[start:end]), self.repaired.span(start, end)
 
     def span(self, start: int, end: int) -> Span:
-        return self.repaired.span(*trim(self.text, start, end))
+        text = self.text
+        # Already trimmed (most cuts are): the repaired text's own trimming would
+        # find nothing either — notes are blanked with spaces, so a character
+        # that is no space here is the repaired text's.
+        if start < end and not text[start].isspace() and not text[end - 1].isspace():
+            low, high = self.repaired.origin.bounds(start, end)
+            return Span(low, high + 1)
+        return self.repaired.span(*trim(text, start, end))
+
+    def cover(self, pieces: list[tuple[int, int]]) -> Span | None:
+        """The span covering those of ``pieces`` that are not empty (None if none is):
+        one span, not one per piece merged pair by pair."""
+        text, bounds = self.text, self.repaired.origin.bounds
+        low = high = -1
+        for a, b in pieces:
+            if b <= a:
+                continue
+            if text[a].isspace() or text[b - 1].isspace():
+                s = self.span(a, b)
+                lo, hi = s.start, s.end
+            else:
+                lo, hi = bounds(a, b)
+                hi += 1
+            if high < 0:
+                low, high = lo, hi
+            else:
+                low, high = min(low, lo), max(high, hi)
+        return None if high < 0 else Span(low, high)
