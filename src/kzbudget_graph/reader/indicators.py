@@ -51,7 +51,11 @@ class _Grammar:
     """One language's indicator words, compiled."""
 
     lex: ModuleType
-    units: tuple[tuple[re.Pattern[str], str], ...]
+    units: tuple[str, ...]  # the unit of each stem
+    # all unit stems in one pattern, in the lexicon's order (the first that
+    # matches wins, as in a loop over them): group ``u<k>`` is stem k
+    any_unit: re.Pattern[str]
+    non_indicator: tuple[str, ...]  # stems of duration and date words
     clause_end: re.Pattern[str]
     divisor: re.Pattern[str]
     participle: re.Pattern[str] | None
@@ -62,6 +66,7 @@ class _Grammar:
 @functools.cache
 def _grammar(language: str) -> _Grammar:
     lex = lexicon.of(language)
+    stems = [stem.replace(" ", r"\s+") for stem, _ in lex.UNIT_STEMS]
     closers = "".join(rf"|\s+{re.escape(w)}\s+" for w in lex.CLAUSE_CLOSERS)
     embedded = (
         re.compile(r",\s*[^\W\d_]*(?:" + "|".join(lex.EMBEDDED_PHRASE_SUFFIXES) + r")(?![^\W\d_])")
@@ -70,7 +75,9 @@ def _grammar(language: str) -> _Grammar:
     )
     return _Grammar(
         lex=lex,
-        units=tuple((re.compile(stem.replace(" ", r"\s+")), unit) for stem, unit in lex.UNIT_STEMS),
+        units=tuple(unit for _, unit in lex.UNIT_STEMS),
+        any_unit=re.compile("|".join(f"(?P<u{k}>{stem})" for k, stem in enumerate(stems))),
+        non_indicator=tuple(lex.NON_INDICATOR_STEMS),
         clause_end=re.compile(r"[;.:]|,(?!\d)" + closers),
         divisor=re.compile("(?:" + "|".join(lex.DIVISOR_SUFFIXES) + ")$"),
         participle=re.compile(lex.CLAUSE_INITIAL_PARTICIPLE)
@@ -153,21 +160,21 @@ def _unit_after(g: _Grammar, text: str, pos: int, end: int) -> tuple[str | None,
     for k, w in enumerate(_WORD.finditer(folded)):
         if k >= _LOOKAHEAD_WORDS:
             break
-        word = w.group()
-        if k == 0 and any(word.startswith(s) for s in g.lex.NON_INDICATOR_STEMS):
+        if k == 0 and w.group().startswith(g.non_indicator):
             return None, None, "="
-        for pattern, unit in g.units:
-            if um := pattern.match(folded, w.start()):
-                unit_end = pos + um.end()
-                while unit_end < stop and (text[unit_end].isalpha() or text[unit_end] == "-"):
-                    unit_end += 1
-                return unit, unit_end, _comparator_after(g, folded)
+        if um := g.any_unit.match(folded, w.start()):
+            unit = g.units[int(um.lastgroup[1:])]  # type: ignore[index]
+            unit_end = pos + um.end()
+            while unit_end < stop and (text[unit_end].isalpha() or text[unit_end] == "-"):
+                unit_end += 1
+            return unit, unit_end, _comparator_after(g, folded)
     return None, pos, "="
 
 
 def _comparator_after(g: _Grammar, folded_after: str) -> str:
+    joined = " ".join(folded_after.split())
     for words, comparator in g.lex.COMPARATORS_AFTER:
-        if words in " ".join(folded_after.split()):
+        if words in joined:
             return comparator
     return "="
 
