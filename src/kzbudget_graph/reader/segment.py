@@ -159,10 +159,17 @@ def result_parts(text: str, region: Region) -> list[tuple[str, Region]]:
     return parts
 
 
+# Each result kind's labels, folded once (not once per label found).
+_FOLDED_RESULT_LABELS = [
+    (kind, frozenset(lexicon.fold(lab) for lab in labels))
+    for kind, labels in lexicon.RESULT_LABELS.items()
+]
+
+
 def _result_kind(label: str) -> str | None:
     folded = " ".join(lexicon.fold(label).split())
-    for kind, labels in lexicon.RESULT_LABELS.items():
-        if any(folded == lexicon.fold(lab) for lab in labels):
+    for kind, labels in _FOLDED_RESULT_LABELS:
+        if folded in labels:
             return kind
     return None
 
