@@ -76,7 +76,7 @@ def _phrases(language: str) -> _Phrases:
     lex = lexicon.of(language)
 
     def compiled(source: str) -> re.Pattern[str]:
-        acts = "|".join(lex.ACT_TYPE_WORDS)
+        acts = lexicon.act_words(lex.ACT_TYPE_WORDS)
         return re.compile(source.replace("{date}", lex.DATE_PHRASE).replace("{act}", acts))
 
     thousand = "|".join(w.replace(" ", r"\s+").replace(".", r"\.") for w in lex.THOUSAND_TENGE)

@@ -229,7 +229,7 @@ def _blank(text: str, regions: list[Region]) -> str:
 _RESOLUTION_LINES = tuple(
     re.compile(
         lex.RESOLUTION_LINE.replace("{date}", lex.DATE_PHRASE).replace(
-            "{act}", "|".join(lex.ACT_TYPE_WORDS)
+            "{act}", lexicon.act_words(lex.ACT_TYPE_WORDS)
         )
     )
     for lex in lexicon.LANGUAGES.values()

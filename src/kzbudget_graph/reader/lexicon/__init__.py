@@ -117,6 +117,13 @@ def initials(words: Iterable[str]) -> str:
     return "(?=[" + "".join(sorted({w[0] for w in words})) + "])"
 
 
+def act_words(words: Iterable[str]) -> str:
+    """What fills an ``{act}`` placeholder: the act words as one group, behind
+    the look-ahead for their first letters (see :func:`initials`)."""
+    words = list(words)
+    return initials(words) + "(?:" + "|".join(words) + ")"
+
+
 def label_pattern(labels: Iterable[str]) -> str:
     """A regex alternation of labels, longest first, any white space between words."""
     alts = sorted({re.escape(lab).replace(r"\ ", r"\s+") for lab in labels}, key=len, reverse=True)
