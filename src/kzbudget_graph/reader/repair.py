@@ -144,14 +144,25 @@ def repair_regions(original: str, regions: list[tuple[int, int, str]]) -> Repair
 # --- 1. letter spacing -------------------------------------------------------
 
 _LINE_TOKENS = re.compile(r"\S+")
+# White space but a line break, as a plain set of characters: a pattern that
+# opens with it skips through a text by table look-ups, where [^\S\n] asks the
+# Unicode database about every character. (No white space lies above U+3000;
+# a test checks it.)
+SPACE_SET = (
+    "[" + re.escape("".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != "\n")) + "]"
+)
 # A run of three or more one-character tokens at most three spaces apart
-# ("Қ а з а қ с т а н", "N  1 2 2 0").
-_SPACED_RUN = re.compile(r"(?<!\S)\S(?:[^\S\n]{1,3}\S(?!\S)){2,}")
+# ("Қ а з а қ с т а н", "N  1 2 2 0"), matched from the space after its first
+# token (the match starts one character late): the space first, then
+# look-behinds for that token, so only spaces are tried.
+_SPACED_RUN = re.compile(
+    SPACE_SET + r"(?<=\S[^\S\n])(?<!\S\S[^\S\n])[^\S\n]{0,2}\S(?!\S)(?:[^\S\n]{1,3}\S(?!\S))+"
+)
 # A lone Cyrillic letter one space after a longer word, before a longer word or
 # the line's end ("жөніндег і"); _is_lone_tail_letter checks the rest.
 _LONE_TAIL = re.compile(
     # the space first: a pattern that opens with a look-behind is tried at every offset
-    r"[^\S\n](?<=\S\S[^\S\n])(?P<letter>[\u0400-\u04ff])(?!\S)(?![^\S\n]+\S(?!\S))"
+    SPACE_SET + r"(?<=\S\S[^\S\n])(?P<letter>[\u0400-\u04ff])(?!\S)(?![^\S\n]+\S(?!\S))"
 )
 _LONE_LETTER_GLUE = re.compile(r"[^\W\d_]")
 
@@ -174,7 +185,7 @@ def _join_letter_spacing(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     by token): the two never overlap, a run's tokens being one character long
     and a lone letter's neighbours longer.
     """
-    runs = [(m.start(), m.end()) for m in _SPACED_RUN.finditer(text)]
+    runs = [(m.start() - 1, m.end()) for m in _SPACED_RUN.finditer(text)]
     tails = [m.start("letter") for m in _LONE_TAIL.finditer(text) if _is_lone_tail_letter(text, m)]
     if not runs and not tails:
         return text, origin
