@@ -87,9 +87,11 @@ class OriginMap:
         """Smallest and largest origin of the characters ``[start, end)`` (``start < end``)."""
         starts, bases, steps = self._starts, self._bases, self._steps
         k0 = bisect_right(starts, start) - 1
-        k1 = bisect_right(starts, end - 1) - 1
+        k1 = bisect_right(starts, end - 1, max(k0, 0)) - 1
         first = bases[k0] + steps[k0] * (start - starts[k0])
         last = bases[k1] + steps[k1] * (end - 1 - starts[k1])
+        if k0 == k1:  # one piece (most values): it rises, no descent inside
+            return first, last
         # Every piece is non-decreasing: without a descent between them, the
         # first and the last character hold the extremes.
         d = bisect_right(self._descents, k0)

@@ -23,10 +23,13 @@ def clean(text: str) -> str:
     text = " ".join(text.split())
     if " " not in text:
         return text
-    for mark in ",.;:)!?":
-        if " " + mark in text:
-            text = text.replace(" " + mark, mark)
+    for spaced, mark in _SPACED_MARKS:
+        if spaced in text:
+            text = text.replace(spaced, mark)
     return text.replace("( ", "(") if "( " in text else text
+
+
+_SPACED_MARKS = tuple((" " + mark, mark) for mark in ",.;:)!?")
 
 
 def trim(text: str, start: int, end: int, chars: str = "") -> tuple[int, int]:
