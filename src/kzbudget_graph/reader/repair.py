@@ -420,7 +420,11 @@ _ANNEX_SLOTS = re.compile(
 
 
 # What such a line ends with; only those lines are tried with the full pattern.
-_NUMBERS_AT_LINE_END = re.compile(r"(?m)\d[^\S\n]+\d+(?:-[^\W\d_]+)?[^\S\n]*$")
+# Matched from the space after the first number's last digit (a digit class,
+# tried at every offset, costs more than the space set and a look-behind).
+_NUMBERS_AT_LINE_END = re.compile(
+    rf"(?m){SPACE_SET}(?<=\d[^\S\n])[^\S\n]*\d+(?:-[^\W\d_]+)?[^\S\n]*$"
+)
 
 
 def _annex_slot_lines(text: str) -> Iterable[re.Match[str]]:
