@@ -75,7 +75,24 @@ class Cutter:
     def cover(self, pieces: list[tuple[int, int]]) -> Span | None:
         """The span covering those of ``pieces`` that are not empty (None if none is):
         one span, not one per piece merged pair by pair."""
-        text, bounds = self.text, self.repaired.origin.bounds
+        text, origin = self.text, self.repaired.origin
+        # Lines already trimmed, over a stretch where the origins never fall
+        # (the common case): the first line's start and the last line's end
+        # hold the extremes, no need to look at every line.
+        lo = hi = -1
+        for a, b in pieces:
+            if b <= a:
+                continue
+            if text[a].isspace() or text[b - 1].isspace():
+                break
+            lo = a if lo < 0 else min(lo, a)
+            hi = max(hi, b)
+        else:
+            if lo < 0:
+                return None
+            if origin.rising(lo, hi):
+                return Span(origin[lo], origin[hi - 1] + 1)
+        bounds = origin.bounds
         low = high = -1
         for a, b in pieces:
             if b <= a:
