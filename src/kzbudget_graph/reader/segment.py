@@ -80,7 +80,7 @@ _FIRST_LETTERS = "".join(
 # A sub-label starts a word (after space or punctuation); checking its first
 # letter before trying every alternative keeps the scan cheap.
 _RESULT_LABEL = re.compile(
-    rf"(?i)(?<![^\s.:;])(?=[{_FIRST_LETTERS}])(?P<label>"
+    rf"(?i)(?=[{_FIRST_LETTERS}])(?<![^\s.:;])(?P<label>"
     + lexicon.RESULT_LABEL_PATTERN
     + r")[^\S\n]*:"
 )
