@@ -378,3 +378,32 @@ def test_a_compilation_splits_at_a_letter_spaced_act_line(spaced):
         ["Об", "утверждении"],
         ["2007", "жылға"],
     ]
+
+
+def test_the_space_set_is_all_white_space_but_the_line_break():
+    """repair.SPACE_SET lists white space as characters (a fast class); it must
+    be exactly what ``[^\\S\\n]`` matches, over all of Unicode."""
+    import re
+
+    from kzbudget_graph.reader.repair import SPACE_SET
+
+    every = "".join(map(chr, range(0x110000)))
+    listed = re.compile(SPACE_SET)
+    assert [m.start() for m in listed.finditer(every)] == [
+        m.start() for m in re.finditer(r"[^\S\n]", every)
+    ]
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_lexicon_initials_are_implied_by_the_words(language):
+    """lexicon.initials is a look-ahead put before an alternation of words: it
+    must accept every offset where one of the words starts (any case)."""
+    import re
+
+    for table in ("ACT_TYPE_WORDS", "ACT_TYPE_BASIS", "ACT_TYPE_INSTRUMENTAL"):
+        words = list(getattr(lexicon.of(language), table))
+        guard = lexicon.initials(words)
+        assert guard, table
+        for word in words:
+            for form in (word, word.upper(), word.capitalize()):
+                assert re.match("(?i)" + guard, form), (table, form)

@@ -22,7 +22,11 @@ _TARGETS = tuple(
     for lex in lexicon.LANGUAGES.values()
 )
 _ACT_WORD = re.compile(
-    r"(?i)(?<![^\W\d_])(?P<word>" + "|".join(lexicon.ACT_TYPE_INSTRUMENTAL) + r")(?![^\W\d_])"
+    r"(?i)"
+    + lexicon.initials(lexicon.ACT_TYPE_INSTRUMENTAL)
+    + r"(?<![^\W\d_])(?P<word>"
+    + "|".join(lexicon.ACT_TYPE_INSTRUMENTAL)
+    + r")(?![^\W\d_])"
 )
 _NUMBER = re.compile(r"(?:N|№)\s*(?P<num>\d+(?:[-/]\d+)*)")
 

@@ -76,7 +76,7 @@ def _phrases(language: str) -> _Phrases:
     lex = lexicon.of(language)
 
     def compiled(source: str) -> re.Pattern[str]:
-        acts = "|".join(lex.ACT_TYPE_WORDS)
+        acts = lexicon.act_words(lex.ACT_TYPE_WORDS)
         return re.compile(source.replace("{date}", lex.DATE_PHRASE).replace("{act}", acts))
 
     thousand = "|".join(w.replace(" ", r"\s+").replace(".", r"\.") for w in lex.THOUSAND_TENGE)
@@ -378,7 +378,7 @@ def _passport(cut: Cutter, ps: PassportSegment, resolution: Resolution, language
     )
     for number, key in _FIELD_KEYS.items():
         region = ps.fields.get(number)
-        if region is None or trim(text, *region)[0] >= trim(text, *region)[1]:
+        if region is None or (bounds := trim(text, *region))[0] >= bounds[1]:
             if number != 6 or region is None:
                 warnings.append(Warning("field is missing", annex, key))
             if region is None:

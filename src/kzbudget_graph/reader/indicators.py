@@ -38,10 +38,16 @@ from .values import Cutter, clean
 # A number, with thousands separated by spaces ("1 000") or not, a decimal comma,
 # and an optional range ("50-70").
 _NUM = r"(?:\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:,\d+)?"
-_NUMBER = re.compile(rf"(?<![\w.,])(?P<a>{_NUM})(?:[^\S\n]*[-–][^\S\n]*(?P<b>{_NUM}))?(?![\d])")
+# (the look-ahead for a digit first: implied, and it fails at most offsets in
+# one test, where the look-behind would be worked through at every offset)
+_NUMBER = re.compile(
+    rf"(?=\d)(?<![\w.,])(?P<a>{_NUM})(?:[^\S\n]*[-–][^\S\n]*(?P<b>{_NUM}))?(?![\d])"
+)
 _WORD = re.compile(r"[^\W_]+|%")
 _CLAUSE_START = re.compile(r"[;.:]\s|,\s|[;.:,]$")
 _LOOKAHEAD_WORDS = 4
+# A dash, spaces and a letter, read backwards: "word -" reversed.
+_WORD_BEFORE_DASH = re.compile(r"[-–][^\S\n]*[^\W\d_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +55,11 @@ class _Grammar:
     """One language's indicator words, compiled."""
 
     lex: ModuleType
-    units: tuple[tuple[re.Pattern[str], str], ...]
+    units: tuple[str, ...]  # the unit of each stem
+    # all unit stems in one pattern, in the lexicon's order (the first that
+    # matches wins, as in a loop over them): group ``u<k>`` is stem k
+    any_unit: re.Pattern[str]
+    non_indicator: tuple[str, ...]  # stems of duration and date words
     clause_end: re.Pattern[str]
     divisor: re.Pattern[str]
     participle: re.Pattern[str] | None
@@ -60,6 +70,7 @@ class _Grammar:
 @functools.cache
 def _grammar(language: str) -> _Grammar:
     lex = lexicon.of(language)
+    stems = [stem.replace(" ", r"\s+") for stem, _ in lex.UNIT_STEMS]
     closers = "".join(rf"|\s+{re.escape(w)}\s+" for w in lex.CLAUSE_CLOSERS)
     embedded = (
         re.compile(r",\s*[^\W\d_]*(?:" + "|".join(lex.EMBEDDED_PHRASE_SUFFIXES) + r")(?![^\W\d_])")
@@ -68,7 +79,9 @@ def _grammar(language: str) -> _Grammar:
     )
     return _Grammar(
         lex=lex,
-        units=tuple((re.compile(stem.replace(" ", r"\s+")), unit) for stem, unit in lex.UNIT_STEMS),
+        units=tuple(unit for _, unit in lex.UNIT_STEMS),
+        any_unit=re.compile("|".join(f"(?P<u{k}>{stem})" for k, stem in enumerate(stems))),
+        non_indicator=tuple(lex.NON_INDICATOR_STEMS),
         clause_end=re.compile(r"[;.:]|,(?!\d)" + closers),
         divisor=re.compile("(?:" + "|".join(lex.DIVISOR_SUFFIXES) + ")$"),
         participle=re.compile(lex.CLAUSE_INITIAL_PARTICIPLE)
@@ -76,7 +89,9 @@ def _grammar(language: str) -> _Grammar:
         else None,
         embedded=embedded,
         openers=tuple(
-            re.compile(rf"(?<![^\W\d_]){re.escape(w)}(?![^\W\d_])") for w in lex.CLAUSE_OPENERS
+            # the word first (a literal the engine skips to), then no letter before it
+            re.compile(rf"{re.escape(w)}(?<![^\W\d_]{re.escape(w)})(?![^\W\d_])")
+            for w in lex.CLAUSE_OPENERS
         ),
     )
 
@@ -151,21 +166,21 @@ def _unit_after(g: _Grammar, text: str, pos: int, end: int) -> tuple[str | None,
     for k, w in enumerate(_WORD.finditer(folded)):
         if k >= _LOOKAHEAD_WORDS:
             break
-        word = w.group()
-        if k == 0 and any(word.startswith(s) for s in g.lex.NON_INDICATOR_STEMS):
+        if k == 0 and w.group().startswith(g.non_indicator):
             return None, None, "="
-        for pattern, unit in g.units:
-            if um := pattern.match(folded, w.start()):
-                unit_end = pos + um.end()
-                while unit_end < stop and (text[unit_end].isalpha() or text[unit_end] == "-"):
-                    unit_end += 1
-                return unit, unit_end, _comparator_after(g, folded)
+        if um := g.any_unit.match(folded, w.start()):
+            unit = g.units[int(um.lastgroup[1:])]  # type: ignore[index]
+            unit_end = pos + um.end()
+            while unit_end < stop and (text[unit_end].isalpha() or text[unit_end] == "-"):
+                unit_end += 1
+            return unit, unit_end, _comparator_after(g, folded)
     return None, pos, "="
 
 
 def _comparator_after(g: _Grammar, folded_after: str) -> str:
+    joined = " ".join(folded_after.split())
     for words, comparator in g.lex.COMPARATORS_AFTER:
-        if words in " ".join(folded_after.split()):
+        if words in joined:
             return comparator
     return "="
 
@@ -184,8 +199,9 @@ def _unit_of_dash_count(text: str, start: int, m: re.Match[str]) -> str | None:
     before = text[start : m.start()].rstrip()
     if not before.endswith(("-", "–")) or m.group("b"):
         return None
-    head = re.search(r"([^\W\d_]+)[^\S\n]*[-–]$", before)
-    if not head:
+    # a word right before the dash (spaces between): read backwards from the
+    # dash, so a long text before it is not searched word by word
+    if not _WORD_BEFORE_DASH.match(before[::-1]):
         return None
     return "item"
 

@@ -34,7 +34,13 @@ def _act_word(language: str, table: str = "ACT_TYPE_WORDS") -> re.Pattern[str]:
     """The act words of one of the language's tables (nominative, or the forms a
     preamble cites acts in), as a whole-word pattern with group ``word``."""
     words = getattr(lexicon.of(language), table)
-    return re.compile(r"(?i)(?<![^\W\d_])(?P<word>" + "|".join(words) + r")(?![^\W\d_])")
+    return re.compile(
+        r"(?i)"
+        + lexicon.initials(words)
+        + r"(?<![^\W\d_])(?P<word>"
+        + "|".join(words)
+        + r")(?![^\W\d_])"
+    )
 
 
 _NUMBER = re.compile(r"(?:N|№)\s*(?P<num>\d+(?:[-/]\d+)*)")
@@ -170,7 +176,8 @@ def _parse_reference(
     warnings name the field ``key``."""
     text = cut.text
     spans: dict[str, Span] = {}
-    where = f"{key}: {clean(text[a:b])[:60]!r}"
+    cleaned = clean(text[a:b])
+    where = f"{key}: {cleaned[:60]!r}"
     act_word = _act_word(lex.LANGUAGE, table)
     act_types = getattr(lex, table)
 
@@ -268,7 +275,7 @@ def _parse_reference(
         date=date,
         number=number,
         title=title,
-        text=clean(text[a:b]),
+        text=cleaned,
         span=cut.span(a, b),
         spans=spans,
     )

@@ -83,13 +83,25 @@ class OriginMap:
             else:
                 yield from [base] * (end - start)
 
+    def rising(self, start: int, end: int) -> bool:
+        """Whether the origins of the characters ``[start, end)`` never fall
+        (``start < end``): then the first and the last hold the extremes of
+        any characters in between."""
+        starts, descents = self._starts, self._descents
+        k0 = bisect_right(starts, start) - 1
+        k1 = bisect_right(starts, end - 1, max(k0, 0)) - 1
+        d = bisect_right(descents, k0)
+        return d == len(descents) or descents[d] > k1
+
     def bounds(self, start: int, end: int) -> tuple[int, int]:
         """Smallest and largest origin of the characters ``[start, end)`` (``start < end``)."""
         starts, bases, steps = self._starts, self._bases, self._steps
         k0 = bisect_right(starts, start) - 1
-        k1 = bisect_right(starts, end - 1) - 1
+        k1 = bisect_right(starts, end - 1, max(k0, 0)) - 1
         first = bases[k0] + steps[k0] * (start - starts[k0])
         last = bases[k1] + steps[k1] * (end - 1 - starts[k1])
+        if k0 == k1:  # one piece (most values): it rises, no descent inside
+            return first, last
         # Every piece is non-decreasing: without a descent between them, the
         # first and the last character hold the extremes.
         d = bisect_right(self._descents, k0)

@@ -52,6 +52,9 @@ _ROW_START = re.compile(
     r"(?:[^\S\n]+(?P<c2>\d{3})(?!\d))?(?P<g3>[^\S\n]*)(?P<rest>[^\n]*)$"
 )
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+_BAR = re.compile(r"\|")
+# A line's text without the white space at its ends (what str.strip() keeps).
+_LINE_TEXT = re.compile(r"\S(?:[^\n]*\S)?")
 _CAPITAL = lexicon.CAPITALS
 
 
@@ -163,7 +166,7 @@ def _parse_clean(
     rows = []
     for m in re.finditer(r"(?m)^[^\n]*\|[^\n]*$", text[start:end]):
         line_start = start + m.start()
-        bounds = [line_start - 1, *(line_start + i for i, c in enumerate(m.group()) if c == "|")]
+        bounds = [line_start - 1, *(line_start + b.start() for b in _BAR.finditer(m.group()))]
         bounds.append(start + m.end())
         cells = [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
         values = [text[a:b].strip() for a, b in cells]
@@ -259,15 +262,8 @@ def _blocks(text: str, start: int, end: int) -> list[_Block]:
     pos = start
     for m in [*_BLANK_LINE.finditer(text, start, end), None]:
         stop = m.start() if m else end
-        lines, texts = [], []
-        line_pos = pos
-        for line in text[pos:stop].split("\n"):
-            stripped = line.strip()  # the same white space trim() skips
-            if stripped:
-                a = line_pos + len(line) - len(line.lstrip())
-                lines.append((a, a + len(stripped)))
-                texts.append(stripped)
-            line_pos += len(line) + 1
+        lines = [m.span() for m in _LINE_TEXT.finditer(text, pos, stop)]
+        texts = [text[a:b] for a, b in lines]
         if lines:
             blocks.append(_Block(lines, texts))
         pos = m.end() - 1 if m else end
@@ -416,11 +412,7 @@ def _to_model(cut: Cutter, row: _Row, words: _Words) -> ActionPlanRow:
         if column == NAME:
             pieces = [(row.name_start, pieces[0][1]), *pieces[1:]] if pieces else pieces
         values[key] = clean(" ".join(text[a:b] for a, b in pieces))
-        covered = [cut.span(a, b) for a, b in pieces if b > a]
-        if covered:
-            span = covered[0]
-            for s in covered[1:]:
-                span = span.cover(s)
+        if (span := cut.cover(pieces)) is not None:
             spans[key] = span
     return ActionPlanRow(
         row=row.number,

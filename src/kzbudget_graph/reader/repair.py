@@ -41,7 +41,7 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -144,14 +144,25 @@ def repair_regions(original: str, regions: list[tuple[int, int, str]]) -> Repair
 # --- 1. letter spacing -------------------------------------------------------
 
 _LINE_TOKENS = re.compile(r"\S+")
+# White space but a line break, as a plain set of characters: a pattern that
+# opens with it skips through a text by table look-ups, where [^\S\n] asks the
+# Unicode database about every character. (No white space lies above U+3000;
+# a test checks it.)
+SPACE_SET = (
+    "[" + re.escape("".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != "\n")) + "]"
+)
 # A run of three or more one-character tokens at most three spaces apart
-# ("Қ а з а қ с т а н", "N  1 2 2 0").
-_SPACED_RUN = re.compile(r"(?<!\S)\S(?:[^\S\n]{1,3}\S(?!\S)){2,}")
+# ("Қ а з а қ с т а н", "N  1 2 2 0"), matched from the space after its first
+# token (the match starts one character late): the space first, then
+# look-behinds for that token, so only spaces are tried.
+_SPACED_RUN = re.compile(
+    SPACE_SET + r"(?<=\S[^\S\n])(?<!\S\S[^\S\n])[^\S\n]{0,2}\S(?!\S)(?:[^\S\n]{1,3}\S(?!\S))+"
+)
 # A lone Cyrillic letter one space after a longer word, before a longer word or
 # the line's end ("жөніндег і"); _is_lone_tail_letter checks the rest.
 _LONE_TAIL = re.compile(
     # the space first: a pattern that opens with a look-behind is tried at every offset
-    r"[^\S\n](?<=\S\S[^\S\n])(?P<letter>[\u0400-\u04ff])(?!\S)(?![^\S\n]+\S(?!\S))"
+    SPACE_SET + r"(?<=\S\S[^\S\n])(?P<letter>[\u0400-\u04ff])(?!\S)(?![^\S\n]+\S(?!\S))"
 )
 _LONE_LETTER_GLUE = re.compile(r"[^\W\d_]")
 
@@ -174,7 +185,7 @@ def _join_letter_spacing(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     by token): the two never overlap, a run's tokens being one character long
     and a lone letter's neighbours longer.
     """
-    runs = [(m.start(), m.end()) for m in _SPACED_RUN.finditer(text)]
+    runs = [(m.start() - 1, m.end()) for m in _SPACED_RUN.finditer(text)]
     tails = [m.start("letter") for m in _LONE_TAIL.finditer(text) if _is_lone_tail_letter(text, m)]
     if not runs and not tails:
         return text, origin
@@ -235,43 +246,99 @@ def _is_lone_tail_letter(text: str, m: re.Match[str]) -> bool:
 # --- 2. Latin look-alikes ----------------------------------------------------
 
 
-@functools.cache
-def _lookalike_patterns(language: str) -> tuple[re.Pattern[str], re.Pattern[str], dict[int, str]]:
-    table = lexicon.of(language).LATIN_TO_CYRILLIC
-    # from a word's first look-alike letter to the word's end: one hit per word
-    latin = re.compile("[" + "".join(table) + r"][^\W\d_]*")
-    other = re.compile(
-        "[" + "".join(c for c in map(chr, range(65, 123)) if c.isalpha() and c not in table) + "]"
-    )
-    return latin, other, str.maketrans(table)
+@dataclass(frozen=True, slots=True)
+class _Lookalikes:
+    """One language's look-alike table, compiled."""
+
+    latin: re.Pattern[str]  # a look-alike, as a group (to split a text at)
+    word: re.Pattern[str]  # from a word's first look-alike to the word's end
+    lone: re.Pattern[str]  # a look-alike with no Cyrillic letter on either side
+    other: re.Pattern[str]  # a Latin letter that is no look-alike
+    to_cyrillic: dict[str, str]
 
 
 _LETTERS = re.compile(r"[^\W\d_]*")
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
+# The Cyrillic block's letters (it also holds a few marks), as a class.
+_CYRILLIC_LETTER = (
+    "[" + "".join(c for c in map(chr, range(0x400, 0x500)) if _LETTERS.match(c).end()) + "]"
+)
+_CYRILLIC = re.compile(_CYRILLIC_LETTER)
+
+
+@functools.cache
+def _lookalike_patterns(language: str) -> _Lookalikes:
+    table = lexicon.of(language).LATIN_TO_CYRILLIC
+    other = "".join(c for c in map(chr, range(65, 123)) if c.isalpha() and c not in table)
+    lone = f"[{''.join(table)}](?<!{_CYRILLIC_LETTER}.)(?!{_CYRILLIC_LETTER})"
+    return _Lookalikes(
+        re.compile(f"([{''.join(table)}])"),
+        re.compile(f"[{''.join(table)}][^\\W\\d_]*"),
+        re.compile(lone),
+        re.compile(f"[{other}]"),
+        table,
+    )
+
+
+# Up to this many words with a look-alike are looked at one by one; more are
+# made Cyrillic in one pass and the words to leave alone put back.
+_FEW_LOOKALIKES = 64
 
 
 def _latin_lookalikes(text: str, origin: OriginMap, lex: ModuleType) -> tuple[str, OriginMap]:
     """Make Latin look-alike letters Cyrillic in words that are otherwise Cyrillic.
 
-    A word's first look-alike letter is found first (one fast scan), then the
-    rest of the word around it: words without one are never looked at.
+    A word (a run of letters) with a look-alike is left alone when it has no
+    Cyrillic letter, or another Latin letter too (a genuinely mixed one: "1С",
+    "WEBсайт"). A converted Kazakh text has a look-alike in every few words:
+    there a step per word in Python would cost more than all the rest of this
+    repair, so only the words to leave alone, which are few, are looked at one
+    by one: a word with no Cyrillic letter has a look-alike with none beside
+    it, a mixed one has another Latin letter.
     """
-    latin, other, to_cyrillic = _lookalike_patterns(lex.LANGUAGE)
-    parts: list[str] = []
-    pos = 0
-    for hit in latin.finditer(text):
-        start, end = _word_start(text, hit.start()), hit.end()
-        word = text[start:end]
-        # a word with no Cyrillic letter, or a genuinely mixed one ("1С",
-        # "WEBсайт"), is left alone
-        if _CYRILLIC.search(word) and not other.search(word):
-            parts.append(text[pos:start])
-            parts.append(word.translate(to_cyrillic))
-            pos = end
-    if not parts:
+    table = _lookalike_patterns(lex.LANGUAGE)
+    hits = list(itertools.islice(table.word.finditer(text), _FEW_LOOKALIKES + 1))
+    if not hits:
         return text, origin
-    parts.append(text[pos:])
-    return "".join(parts), origin  # one-for-one: origins unchanged
+    if len(hits) <= _FEW_LOOKALIKES:
+        # a clean text: each word with a look-alike looked at on its own
+        parts: list[str] = []
+        pos = 0
+        for hit in hits:
+            start, end = _word_start(text, hit.start()), hit.end()
+            word = text[start:end]
+            if _CYRILLIC.search(word) and not table.other.search(word):
+                parts.append(text[pos:start])
+                parts.append(_to_cyrillic(word, table))
+                pos = end
+        if not parts:
+            return text, origin
+        parts.append(text[pos:])
+        return "".join(parts), origin  # one-for-one: origins unchanged
+    kept: list[tuple[int, int]] = []  # words left as printed
+    for hit in itertools.chain(table.lone.finditer(text), table.other.finditer(text)):
+        span = (_word_start(text, hit.start()), _LETTERS.match(text, hit.start()).end())
+        word = text[span[0] : span[1]]
+        if table.latin.search(word) and (not _CYRILLIC.search(word) or table.other.search(word)):
+            kept.append(span)
+    parts = []
+    pos = 0
+    for start, end in sorted(set(kept)):
+        parts.append(_to_cyrillic(text[pos:start], table))
+        parts.append(text[start:end])
+        pos = end
+    parts.append(_to_cyrillic(text[pos:], table))
+    result = "".join(parts)
+    return (text if result == text else result), origin
+
+
+def _to_cyrillic(text: str, table: _Lookalikes) -> str:
+    """Every look-alike in ``text`` made Cyrillic. Split at them (one C pass),
+    not translated: ``str.translate`` goes through a table lookup for every
+    character of a non-ASCII text."""
+    pieces = table.latin.split(text)
+    if len(pieces) > 1:
+        pieces[1::2] = [table.to_cyrillic[c] for c in pieces[1::2]]
+    return "".join(pieces)
 
 
 def _word_start(text: str, at: int) -> int:
@@ -313,7 +380,8 @@ _MOVED_LABEL = re.compile(
 
 # Where a label occurs at all: only those lines are worth the full pattern,
 # whose lazy value part would otherwise be tried at every line of the text.
-_ANY_LABEL = re.compile(rf"(?i)\d\.[^\S\n]*{_FIELD_LABEL}")
+# The full stop first (a literal the engine skips to), then the digit before it.
+_ANY_LABEL = re.compile(rf"(?i)\.(?<=\d\.)[^\S\n]*{_FIELD_LABEL}")
 
 
 def _moved_labels(text: str) -> Iterable[re.Match[str]]:
@@ -352,7 +420,11 @@ _ANNEX_SLOTS = re.compile(
 
 
 # What such a line ends with; only those lines are tried with the full pattern.
-_NUMBERS_AT_LINE_END = re.compile(r"(?m)\d[^\S\n]+\d+(?:-[^\W\d_]+)?[^\S\n]*$")
+# Matched from the space after the first number's last digit (a digit class,
+# tried at every offset, costs more than the space set and a look-behind).
+_NUMBERS_AT_LINE_END = re.compile(
+    rf"(?m){SPACE_SET}(?<=\d[^\S\n])[^\S\n]*\d+(?:-[^\W\d_]+)?[^\S\n]*$"
+)
 
 
 def _annex_slot_lines(text: str) -> Iterable[re.Match[str]]:
@@ -392,14 +464,40 @@ def _restore_annex_list(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
 # --- 6. act-type words of legal references -------------------------------------
 
 _ACT_WORD = re.compile(
-    r"(?i)(?<![^\W\d_])(?:" + "|".join(lexicon.ACT_TYPE_WORDS) + r")(?![^\W\d_])"
+    r"(?i)"
+    + lexicon.initials(lexicon.ACT_TYPE_WORDS)
+    + r"(?<![^\W\d_])(?:"
+    + "|".join(lexicon.ACT_TYPE_WORDS)
+    + r")(?![^\W\d_])"
 )
 _LABEL_LINE = re.compile(rf"(?im)^[^\S\n]*(?P<num>\d)\.[^\S\n]*{_FIELD_LABEL}")
+# A line opening with a number and a full stop ("2."), found by its line break.
+_NUMBERED_LINE = re.compile(r"\n[^\S\n]*\d\.")
+
+
+def numbered_lines(
+    pattern: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, pos, endpos)`` for a pattern that only matches at
+    the start of a line opening with a number and a full stop (a field label).
+
+    Such lines are found first by one scan for line breaks; the full pattern,
+    tried at every offset, would cost far more over a whole document.
+    """
+    endpos = len(text) if endpos is None else endpos
+    done = pos  # matches never overlap: none starts before the last one's end
+    if m := pattern.match(text, pos, endpos):
+        done = m.end()
+        yield m
+    for line in _NUMBERED_LINE.finditer(text, pos, endpos):
+        if line.start() + 1 >= done and (m := pattern.match(text, line.start() + 1, endpos)):
+            done = m.end()
+            yield m
 
 
 def field_regions(text: str, number: int) -> list[tuple[int, int]]:
     """Regions of field ``number`` (from its label to the next numbered label)."""
-    labels = list(_LABEL_LINE.finditer(text))
+    labels = list(numbered_lines(_LABEL_LINE, text))
     regions = []
     for k, m in enumerate(labels):
         if int(m.group("num")) == number:
@@ -467,7 +565,9 @@ _SEPARATOR = re.compile(r";|\.(?=\s*$)")
 @functools.cache
 def _act_word_pattern(language: str) -> re.Pattern[str]:
     words = lexicon.of(language).ACT_TYPE_WORDS
-    return re.compile(r"(?i)(?<![^\W\d_])(?:" + "|".join(words) + r")(?![^\W\d_])")
+    return re.compile(
+        r"(?i)" + lexicon.initials(words) + r"(?<![^\W\d_])(?:" + "|".join(words) + r")(?![^\W\d_])"
+    )
 
 
 def _act_words_to_front(text: str, origin: OriginMap, lex: ModuleType) -> tuple[str, OriginMap]:
@@ -584,10 +684,12 @@ def _relocate_basis_phrase(text: str, origin: OriginMap, lex: ModuleType) -> tup
 
 # An amendment note whose act word slipped past the full stop after the number:
 # "... N 597\n.  қаулысымен" → "... N 597 қаулысымен.".
+# Case-insensitive only where letters are (N has no other case form): a
+# pattern-wide flag would make every offset of the text a slow test.
 _NOTE_ACT_WORD = re.compile(
-    r"(?i)(?P<number>(?:N|№)\s*\d+)(?P<gap>\s*)(?P<dot>\.)[^\S\n]*(?P<word>"
+    r"(?P<number>[Nn№]\s*\d+)(?P<gap>\s*)(?P<dot>\.)[^\S\n]*(?P<word>(?i:"
     + "|".join(lexicon.ACT_TYPE_INSTRUMENTAL)
-    + r")(?![^\W\d_])"
+    + r"))(?![^\W\d_])"
 )
 
 

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import lexicon
-from .repair import join_letter_spacing
+from .repair import join_letter_spacing, numbered_lines
 
 Region = tuple[int, int]
 _NOT_NEWLINE = re.compile(r"[^\n]")
@@ -37,6 +37,34 @@ _NOTE = re.compile(
     r"(?:N|№)[^\S\n]*\d+(?:[-/]\d+)*)"
     r"(?:\s*(?P<act>" + _ACT_INSTRUMENTAL + r")(?![^\W\d_]))?[^\S\n]*\.?"
 )
+# Where a note can start: the full stop after its word. The stop is a literal
+# the engine skips to; the word before it is checked by a look-behind, one per
+# word length (a look-behind has a fixed width). The case-insensitive words,
+# tried at every offset, would cost a pass of the slow kind over the document.
+_NOTE_WORD_LENGTHS = sorted({len(w) for w in lexicon.AMENDMENT_NOTE_WORDS})
+_NOTE_STOP = re.compile(
+    r"\.(?:"
+    + "|".join(
+        rf"(?<=(?i:{'|'.join(w for w in lexicon.AMENDMENT_NOTE_WORDS if len(w) == n)})\.)"
+        for n in _NOTE_WORD_LENGTHS
+    )
+    + ")"
+)
+assert all(re.escape(w) == w for w in lexicon.AMENDMENT_NOTE_WORDS)  # plain words: len = width
+
+
+def _notes(text: str) -> list[re.Match[str]]:
+    """``list(_NOTE.finditer(text))``, tried only where a note word ends."""
+    starts = sorted({m.start() - n for m in _NOTE_STOP.finditer(text) for n in _NOTE_WORD_LENGTHS})
+    notes: list[re.Match[str]] = []
+    done = 0  # notes never overlap: none starts before the last one's end
+    for start in starts:
+        if start >= done and (m := _NOTE.match(text, start)):
+            notes.append(m)
+            done = m.end()
+    return notes
+
+
 # Lines that attach an annex to its resolution, where a language prints them
 # before the heading ("... N 1220 қаулысына" / "423-қосымша"): they open the annex.
 _ANNEX_ATTACHMENTS = tuple(
@@ -52,7 +80,7 @@ _FIRST_LETTERS = "".join(
 # A sub-label starts a word (after space or punctuation); checking its first
 # letter before trying every alternative keeps the scan cheap.
 _RESULT_LABEL = re.compile(
-    rf"(?i)(?<![^\s.:;])(?=[{_FIRST_LETTERS}])(?P<label>"
+    rf"(?i)(?=[{_FIRST_LETTERS}])(?<![^\s.:;])(?P<label>"
     + lexicon.RESULT_LABEL_PATTERN
     + r")[^\S\n]*:"
 )
@@ -80,7 +108,7 @@ class Segmentation:
 
 def segment(text: str) -> Segmentation:
     """Split repaired text into the resolution header and its passports."""
-    notes = list(_NOTE.finditer(text))
+    notes = _notes(text)
     masked = _blank(text, [n.span() for n in notes])
     note_starts = [n.start() for n in notes]
     headings = sorted(
@@ -105,7 +133,7 @@ def segment(text: str) -> Segmentation:
                 bisect.bisect_left(note_starts, start) : bisect.bisect_left(note_starts, end)
             ],
         )
-        labels = [m for m in _FIELD_LABEL_LINE.finditer(masked, h.end(), end)]
+        labels = list(numbered_lines(_FIELD_LABEL_LINE, masked, h.end(), end))
         if labels:
             seg.header = (start, labels[0].start())
         for i, m in enumerate(labels):
@@ -131,10 +159,17 @@ def result_parts(text: str, region: Region) -> list[tuple[str, Region]]:
     return parts
 
 
+# Each result kind's labels, folded once (not once per label found).
+_FOLDED_RESULT_LABELS = [
+    (kind, frozenset(lexicon.fold(lab) for lab in labels))
+    for kind, labels in lexicon.RESULT_LABELS.items()
+]
+
+
 def _result_kind(label: str) -> str | None:
     folded = " ".join(lexicon.fold(label).split())
-    for kind, labels in lexicon.RESULT_LABELS.items():
-        if any(folded == lexicon.fold(lab) for lab in labels):
+    for kind, labels in _FOLDED_RESULT_LABELS:
+        if folded in labels:
             return kind
     return None
 
@@ -194,7 +229,7 @@ def _blank(text: str, regions: list[Region]) -> str:
 _RESOLUTION_LINES = tuple(
     re.compile(
         lex.RESOLUTION_LINE.replace("{date}", lex.DATE_PHRASE).replace(
-            "{act}", "|".join(lex.ACT_TYPE_WORDS)
+            "{act}", lexicon.act_words(lex.ACT_TYPE_WORDS)
         )
     )
     for lex in lexicon.LANGUAGES.values()

@@ -23,10 +23,13 @@ def clean(text: str) -> str:
     text = " ".join(text.split())
     if " " not in text:
         return text
-    for mark in ",.;:)!?":
-        if " " + mark in text:
-            text = text.replace(" " + mark, mark)
+    for spaced, mark in _SPACED_MARKS:
+        if spaced in text:
+            text = text.replace(spaced, mark)
     return text.replace("( ", "(") if "( " in text else text
+
+
+_SPACED_MARKS = tuple((" " + mark, mark) for mark in ",.;:)!?")
 
 
 def trim(text: str, start: int, end: int, chars: str = "") -> tuple[int, int]:
@@ -54,7 +57,54 @@ class Cutter:
 
     def value(self, start: int, end: int, strip: str = "") -> tuple[str, Span]:
         start, end = trim(self.text, start, end, strip)
+        if start < end:  # trimmed: its ends are no white space here nor in the repaired text
+            low, high = self.repaired.origin.bounds(start, end)
+            return clean(self.text[start:end]), Span(low, high + 1)
         return clean(self.text[start:end]), self.repaired.span(start, end)
 
     def span(self, start: int, end: int) -> Span:
-        return self.repaired.span(*trim(self.text, start, end))
+        text = self.text
+        # Already trimmed (most cuts are): the repaired text's own trimming would
+        # find nothing either — notes are blanked with spaces, so a character
+        # that is no space here is the repaired text's.
+        if start < end and not text[start].isspace() and not text[end - 1].isspace():
+            low, high = self.repaired.origin.bounds(start, end)
+            return Span(low, high + 1)
+        return self.repaired.span(*trim(text, start, end))
+
+    def cover(self, pieces: list[tuple[int, int]]) -> Span | None:
+        """The span covering those of ``pieces`` that are not empty (None if none is):
+        one span, not one per piece merged pair by pair."""
+        text, origin = self.text, self.repaired.origin
+        # Lines already trimmed, over a stretch where the origins never fall
+        # (the common case): the first line's start and the last line's end
+        # hold the extremes, no need to look at every line.
+        lo = hi = -1
+        for a, b in pieces:
+            if b <= a:
+                continue
+            if text[a].isspace() or text[b - 1].isspace():
+                break
+            lo = a if lo < 0 else min(lo, a)
+            hi = max(hi, b)
+        else:
+            if lo < 0:
+                return None
+            if origin.rising(lo, hi):
+                return Span(origin[lo], origin[hi - 1] + 1)
+        bounds = origin.bounds
+        low = high = -1
+        for a, b in pieces:
+            if b <= a:
+                continue
+            if text[a].isspace() or text[b - 1].isspace():
+                s = self.span(a, b)
+                lo, hi = s.start, s.end
+            else:
+                lo, hi = bounds(a, b)
+                hi += 1
+            if high < 0:
+                low, high = lo, hi
+            else:
+                low, high = min(low, lo), max(high, hi)
+        return None if high < 0 else Span(low, high)

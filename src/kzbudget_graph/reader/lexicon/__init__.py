@@ -102,6 +102,28 @@ def decides_pattern(language: str) -> re.Pattern[str]:
     return re.compile(r"(?i)(?<![^\W\d_])(?:" + "|".join(words) + r")(?![^\W\d_])")
 
 
+def initials(words: Iterable[str]) -> str:
+    """A look-ahead for the first letters of ``words``, to put before their
+    alternation: most offsets of a text are then rejected by one test, not by
+    one per word (the words are tried at every offset). Empty when a word is
+    not plain text.
+
+    >>> initials(["заңы", "Жарлығы", "закон"])
+    '(?=[Жз])'
+    """
+    words = list(words)
+    if not words or any(not w or re.escape(w) != w for w in words):
+        return ""
+    return "(?=[" + "".join(sorted({w[0] for w in words})) + "])"
+
+
+def act_words(words: Iterable[str]) -> str:
+    """What fills an ``{act}`` placeholder: the act words as one group, behind
+    the look-ahead for their first letters (see :func:`initials`)."""
+    words = list(words)
+    return initials(words) + "(?:" + "|".join(words) + ")"
+
+
 def label_pattern(labels: Iterable[str]) -> str:
     """A regex alternation of labels, longest first, any white space between words."""
     alts = sorted({re.escape(lab).replace(r"\ ", r"\s+") for lab in labels}, key=len, reverse=True)

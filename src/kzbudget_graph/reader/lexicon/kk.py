@@ -70,8 +70,9 @@ RESULT_LABELS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 # "423-ҚОСЫМША" (converted) or "... қаулысына 423-қосымша" (clean): the number
-# comes first. (The reader checks that the word ends there.)
-ANNEX_HEADING: Final = r"(?P<num>\d{1,4})\s*-\s*(?i:қосымша)"
+# comes first. (The reader checks that the word ends there.) Written \d\d{0,3},
+# not \d{1,4}: opening with a plain digit class, it is scanned for quickly.
+ANNEX_HEADING: Final = r"(?P<num>\d\d{0,3})\s*-\s*(?i:қосымша)"
 ANNEX_HEADING_EXAMPLE: Final = "423-ҚОСЫМША"  # named in an error message
 # The lines that attach an annex to its resolution, printed *before* the
 # heading: "Қазақстан Республикасы Үкіметінің 2006 жылғы 15 желтоқсандағы
@@ -99,9 +100,11 @@ MONTHS: Final[dict[str, int]] = {
     "қараша": 11,
     "желтоқсан": 12,
 }
-# "1999 жылғы 23 шілдедегі", "2007 жылғы 1 қаңтардан".
+# "1999 жылғы 23 шілдедегі", "2007 жылғы 1 қаңтардан". No digit before the
+# year: checked after its first digit, so the pattern opens with a digit (a
+# pattern opening with a look-behind is worked through at every offset).
 DATE_PHRASE: Final = (
-    r"(?<!\d)(?P<year>\d{4})\s*ж(?:ылғы|\.)\s+(?P<day>\d{1,2})\s+(?P<month>[^\W\d_]+)"
+    r"(?P<year>\d(?<!\d\d)\d{3})\s*ж(?:ылғы|\.)\s+(?P<day>\d{1,2})\s+(?P<month>[^\W\d_]+)"
 )
 
 # --- The resolution's header -------------------------------------------------

@@ -74,9 +74,10 @@ MONTHS: Final[dict[str, int]] = {
     "ноябр": 11,
     "декабр": 12,
 }
-# "23 июля 1999 года", "1 января 2007 г."
+# "23 июля 1999 года", "1 января 2007 г.". No digit before the day: checked
+# after its first digit, so the pattern opens with a digit (see kk.DATE_PHRASE).
 DATE_PHRASE: Final = (
-    r"(?<!\d)(?P<day>\d{1,2})\s+(?P<month>[^\W\d_]+)\s+(?P<year>\d{4})\s*(?:года|г\.)"
+    r"(?P<day>\d(?<!\d\d)\d?)\s+(?P<month>[^\W\d_]+)\s+(?P<year>\d{4})\s*(?:года|г\.)"
 )
 
 # --- The resolution's header -------------------------------------------------
