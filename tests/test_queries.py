@@ -412,12 +412,12 @@ def test_a_page_by_windows_is_the_page_of_the_whole_query(stores, name, given):
             assert paged.rows == whole.rows, (name, window)
             if query.via and {query.via[0], query.via[0] + "Code"} & set(bound):
                 # the passports citing the act, then windows of them only
-                assert asked[0].startswith("SELECT DISTINCT ?node ?rank WHERE")
+                assert asked[0].startswith("SELECT DISTINCT ?node ?rank ?last WHERE")
                 assert all(f"VALUES ?{query.page_by[0]} {{ <" in t for t in asked[1:])
                 assert len(asked) >= 2
             elif query.page_by[0] not in bound:  # it did go by windows
                 window = 1 if set(query.key_params) & set(bound) else 0  # after the span
-                assert asked[window].startswith("SELECT ?node WHERE { VALUES ?rank {"), asked
+                assert asked[window].startswith("SELECT ?node ?last WHERE { VALUES ?rank {"), asked
     assert whole.rows or name == "programs-by-legal-act"
 
 
@@ -450,6 +450,58 @@ def test_a_leading_key_limits_the_windows_to_the_ranks_that_have_it(stores):
         empty = run_paged(select, query, bindings(query, {"year": "1999"}))
         assert empty.rows == [] and empty.variables == page.variables
         assert len(asked) == 2  # its ranks (none), then the whole query: no window
+
+
+def test_a_node_two_documents_key_differently_keeps_its_rows_in_order(stores, tmp_path):
+    """The Russian document misreads an annex number and an amending act's date:
+    a passport and an amendment then have two sort keys. Every page, of every
+    size, is still the whole query's, so paging through loses and repeats no
+    row (a node ranked by its first key alone put its other rows out of order)."""
+    import shutil
+
+    from kzbudget_graph.store.paging import run_paged
+    from kzbudget_graph.store.queries import bind
+    from kzbudget_graph.store.summary import refresh_summary
+
+    copy = tmp_path / "store"
+    shutil.copytree(stores["both"], copy)
+    with EmbeddedStore(copy) as store:
+        for subject, prop, new in (
+            (ID["passport/2007/608/004"], "https://w3id.org/kzbudget/ontology#annexNumber", "430"),
+            (
+                ID["act/P070000597_"],
+                "http://data.europa.eu/eli/ontology#date_document",
+                "2007-12-20",
+            ),
+        ):
+            store.store.update(
+                f"DELETE {{ GRAPH ?g {{ <{subject}> <{prop}> ?old }} }} "
+                f"INSERT {{ GRAPH ?g {{ <{subject}> <{prop}> ?new }} }} "
+                f"WHERE {{ GRAPH ?g {{ <{subject}> <{prop}> ?old }} "
+                f'FILTER (STRENDS(STR(?g), "/ru")) BIND (STRDT("{new}", DATATYPE(?old)) AS ?new) }}'
+            )
+        refresh_summary(store)
+        lasts = store.query(
+            'SELECT ?s WHERE { GRAPH ?g { ?s ?p ?r } FILTER (STRENDS(STR(?p), "RankLast")) }'
+        )
+        assert len(lasts.rows) >= 2  # the passport (annex) and the amendment (date)
+        for name, given in (
+            ("amendments", {}),
+            ("passport-as-of", {"date": "2007-08-01"}),
+            ("passport-as-of", {"date": "2007-08-01", "program": "004"}),
+        ):
+            query = get_query(name)
+            whole = store.query(bind(query, bindings(query, {**given, "limit": "1000"}))).rows
+            assert len(whole) >= 2, name
+            for size in (1, 2, 3):
+                pages = []
+                for offset in range(0, len(whole), size):
+                    bound = bindings(query, {**given, "limit": str(size), "offset": str(offset)})
+                    for window in (1, 8):
+                        page = run_paged(store.query, query, bound, first_window=window).rows
+                        assert page == whole[offset : offset + size], (name, size, offset, window)
+                    pages += page
+                assert pages == whole
 
 
 def test_a_store_without_ranks_is_asked_the_whole_query(stores, tmp_path):

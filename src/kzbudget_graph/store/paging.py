@@ -87,9 +87,12 @@ def run_paged(
             size = min(size, stop - start)
         if candidates is not None:
             nodes = _slice(candidates, start, size)
-            size = len(nodes)  # the last rank whole
+            size = len(nodes)  # the last rank whole, and any rank a node's rows reach
+        elif size > 0:
+            nodes, reach = _window(select, ranking, start, size)
+            size = reach - start
         else:
-            nodes = _window(select, ranking, start, size) if size > 0 else []
+            nodes = []
         if not nodes:
             if start == origin:  # no ranks in this store: the whole query
                 return select(bind(query, bound))
@@ -138,16 +141,28 @@ def _count(query: CannedQuery, bound: dict, name: str) -> int | None:
     return None
 
 
-def _window(select: Callable[[str], Result], ranking: str, start: int, size: int) -> list[str]:
+def _window(
+    select: Callable[[str], Result], ranking: str, start: int, size: int
+) -> tuple[list[str], int]:
     """The nodes ranked ``start`` … ``start + size - 1`` (IRIs checked: they go
-    into a query text)."""
-    ranks = " ".join(str(n) for n in range(start, start + size))
-    prop = SUMMARY[ranking + "Rank"]
-    result = select(
-        f"SELECT ?node WHERE {{ VALUES ?rank {{ {ranks} }} "
-        f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{prop}> ?rank }} }}"
-    )
-    return [check_iri(row["node"].value, "ranked node") for row in result.rows if row.get("node")]
+    into a query text), and the end of the ranks the window covers: further
+    when a node in it has rows up to a later rank (``sum:<ranking>RankLast``),
+    whose ranks then join the window."""
+    prop, last = SUMMARY[ranking + "Rank"], SUMMARY[ranking + "RankLast"]
+    nodes: list[str] = []
+    end = start + size
+    while start < end:
+        ranks = " ".join(str(n) for n in range(start, end))
+        result = select(
+            f"SELECT ?node ?last WHERE {{ VALUES ?rank {{ {ranks} }} "
+            f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{prop}> ?rank }} "
+            f"OPTIONAL {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node <{last}> ?last }} }} }}"
+        )
+        rows = [row for row in result.rows if row.get("node")]
+        nodes += [check_iri(row["node"].value, "ranked node") for row in rows]
+        reach = max((int(row["last"].value) + 1 for row in rows if row.get("last")), default=0)
+        start, end = end, max(end, reach)
+    return nodes, end
 
 
 def _candidates(
@@ -155,10 +170,11 @@ def _candidates(
     ranking: str,
     via: tuple[str, tuple[str, ...]],
     bound: dict[str, URIRef | Literal],
-) -> list[tuple[str, int]]:
+) -> list[tuple[str, int, int]]:
     """The ranked nodes that reach the value the query is given by the path
     ``via`` (an act by IRI, or by adilet code through the summary graph; a
-    programme code), in rank order."""
+    programme code), in rank order, each with its rank and the last rank its
+    rows reach."""
     name, predicates = via
     if name in bound:
         value = bound[name]
@@ -171,25 +187,36 @@ def _candidates(
     # a fact the summary graph keeps (sum:programCode) is read there, else the documents
     where = SUMMARY_GRAPH if all(p.startswith(str(SUMMARY)) for p in predicates) else "?g"
     where = f"<{where}>" if where != "?g" else where
+    prop, last = SUMMARY[ranking + "Rank"], SUMMARY[ranking + "RankLast"]
     result = select(
-        f"SELECT DISTINCT ?node ?rank WHERE {{ {given} "
+        f"SELECT DISTINCT ?node ?rank ?last WHERE {{ {given} "
         f"GRAPH {where} {{ ?node {path} ?given }} "
-        f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{SUMMARY[ranking + 'Rank']}> ?rank }} }}"
+        f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{prop}> ?rank }} "
+        f"OPTIONAL {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node <{last}> ?last }} }} }}"
     )
     # sorted here: integers, where the engine's ORDER BY compares RDF terms
-    ranked = {
-        check_iri(row["node"].value, "ranked node"): int(row["rank"].value) for row in result.rows
-    }
-    return sorted(ranked.items(), key=lambda item: (item[1], item[0]))
+    ranked: dict[str, tuple[int, int]] = {}
+    for row in result.rows:
+        rank = int(row["rank"].value)
+        reach = int(row["last"].value) if row.get("last") else rank
+        ranked[check_iri(row["node"].value, "ranked node")] = (rank, reach)
+    return sorted(
+        ((node, rank, reach) for node, (rank, reach) in ranked.items()),
+        key=lambda item: (item[1], item[0]),
+    )
 
 
-def _slice(candidates: list[tuple[str, int]], start: int, size: int) -> list[str]:
-    """``size`` candidates from ``start``, and the rest of the last one's rank (the
-    nodes of one rank are never split between windows)."""
+def _slice(candidates: list[tuple[str, int, int]], start: int, size: int) -> list[str]:
+    """``size`` candidates from ``start``, and the rest of the last one's rank
+    and of any later rank a node's rows reach (never split between windows)."""
     end = min(start + size, len(candidates))
-    while 0 < end < len(candidates) and candidates[end][1] == candidates[end - 1][1]:
+    reach = max((last for _node, _rank, last in candidates[start:end]), default=-1)
+    while 0 < end < len(candidates) and (
+        candidates[end][1] == candidates[end - 1][1] or candidates[end][1] <= reach
+    ):
+        reach = max(reach, candidates[end][2])
         end += 1
-    return [node for node, _rank in candidates[start:end]]
+    return [node for node, _rank, _last in candidates[start:end]]
 
 
 def _span(

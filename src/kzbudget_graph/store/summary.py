@@ -54,7 +54,10 @@ item)::
     <act or programme> sum:titledRank 0 .
 
 The store sorts them itself, with the queries' own ``ORDER BY``, so a rank
-order is exactly the order those queries give.
+order is exactly the order those queries give. A node whose documents give
+it two keys (an annex number misread in one language) takes the rank of its
+first and ``sum:<ranking>RankLast`` the rank its last key reaches: a window
+holding it runs to there, so its rows still come in order.
 
 And the rows of the two canned queries that no window of documents answers
 fast (:data:`ROWS`): the data-quality findings, ranked by issue and node, and
@@ -349,16 +352,26 @@ def summary_ntriples(query: Callable[[str], Result]) -> tuple[bytes, int]:
         result = query(_PREFIXES + text)
         # the sort keys; a ranking without any (organisations) sorts by the node itself
         keys = [v for v in result.variables if v != "node"] or ["node"]
-        prop = _sum(ranking + "Rank")
-        rank, previous, ranked = -1, None, set()
+        prop, last_prop = _sum(ranking + "Rank"), _sum(ranking + "RankLast")
+        rank, previous = -1, None
+        first: dict[str, int] = {}
+        last: dict[str, int] = {}
         for row in result.rows:
-            if row["node"].value in ranked:
-                continue  # one rank per node, its first (a node with two keys is rare)
-            ranked.add(row["node"].value)
-            key = tuple(row.get(k) for k in keys)
-            if key != previous:
-                rank, previous = rank + 1, key
-            add(ox.Triple(ox.NamedNode(row["node"].value), prop, ox.Literal(rank)))
+            node, key = row["node"].value, tuple(row.get(k) for k in keys)
+            if node not in first:
+                if key != previous:
+                    rank += 1
+                first[node] = rank
+            else:
+                # a node with a second key (two documents print its annex
+                # differently): its rows run to here, so a window holding it
+                # must reach this rank (see .paging)
+                last[node] = rank
+            previous = key
+        for node, r in first.items():
+            add(ox.Triple(ox.NamedNode(node), prop, ox.Literal(r)))
+            if last.get(node, r) > r:
+                add(ox.Triple(ox.NamedNode(node), last_prop, ox.Literal(last[node])))
     for name, (text, keys) in ROWS.items():
         kind, prop = _sum(name.capitalize() + "Row"), _sum(name + "Rank")
         rank, previous = -1, None
