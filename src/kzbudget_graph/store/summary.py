@@ -40,7 +40,9 @@ every document that cites the act::
     <act> sum:date "1999-07-23"^^xsd:date ; sum:number "453" ;
           sum:adiletCode "Z990000453_" ; sum:codeBasis <…/code-basis/curated> .
 
-and of every passport its programme code (``<passport> sum:programCode "001"``).
+and of every passport its programme code (``<passport> sum:programCode "001"``),
+of every amendment its passport and its act's date
+(``<amendment> sum:amends <passport> ; sum:amendedOn "2007-07-13"^^xsd:date``).
 
 And the rank of every passport and organisation in the order the row-per-fact
 queries list them, for :mod:`.paging` (passports by year, administrator code
@@ -183,6 +185,13 @@ FACTS: tuple[str, ...] = (
   GRAPH ?g { ?node eli:date_document ?d . ?node a eli:LegalResource } } GROUP BY ?node""",
     """SELECT ?node (MIN(?n) AS ?number) WHERE {
   GRAPH ?g { ?node eli:number ?n . ?node a eli:LegalResource } } GROUP BY ?node""",
+    # an amendment's passport and the date of its amending act: passport-as-of
+    # looks them up per passport here (joined in the documents, Oxigraph went
+    # from the act side, over every graph that states the act)
+    """SELECT ?node (MIN(?p) AS ?amends) WHERE { GRAPH ?g { ?p kzb:amendment ?node } }
+GROUP BY ?node""",
+    """SELECT ?node (MIN(?d) AS ?amendedOn) WHERE {
+  GRAPH ?g { ?node kzb:amendingAct ?act . ?act eli:date_document ?d } } GROUP BY ?node""",
     # a passport's programme code: the queries filtered by programme page through
     # the passports that have it (paging: via program sum:programCode)
     """SELECT ?node (MIN(?c) AS ?programCode) WHERE {
