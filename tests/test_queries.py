@@ -417,7 +417,7 @@ def test_a_page_by_windows_is_the_page_of_the_whole_query(stores, name, given):
                 assert len(asked) >= 3  # candidates, reaches, a window
             elif query.page_by[0] not in bound:  # it did go by windows
                 window = 1 if set(query.key_params) & set(bound) else 0  # after the span
-                assert asked[window].startswith("SELECT ?node ?last WHERE { VALUES ?rank {"), asked
+                assert asked[window].startswith("SELECT ?node ?rank WHERE { VALUES ?rank {"), asked
     assert whole.rows or name == "programs-by-legal-act"
 
 

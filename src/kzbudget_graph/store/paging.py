@@ -69,6 +69,7 @@ def run_paged(
     skip = first = _count(query, bound, "offset") or 0
     rows: list[dict] = []
     variables: list[str] | None = None
+    reaches = _Reaches(select, ranking)
     start, stop = 0, None
     if keys := {name: bound[name] for name in query.key_params if name in bound}:
         if (span := _span(select, ranking, keys)) is None:  # no such row, or no ranks
@@ -76,7 +77,7 @@ def run_paged(
         start, stop = span
     candidates = None
     if query.via and ({query.via[0], query.via[0] + "Code"} & set(bound)):
-        candidates = _candidates(select, ranking, query.via, bound)
+        candidates = _candidates(select, ranking, query.via, bound, reaches)
         if not candidates:  # nothing relates to the node, or no ranks: the whole query
             return select(bind(query, bound))
         stop = len(candidates)
@@ -85,14 +86,14 @@ def run_paged(
     while limit is None or len(rows) < limit:
         if stop is not None:
             size = min(size, stop - start)
+            if size <= 0:
+                break
         if candidates is not None:
             nodes = _slice(candidates, start, size)
             size = len(nodes)  # the last rank whole, and any rank a node's rows reach
-        elif size > 0:
-            nodes, reach = _window(select, ranking, start, size)
-            size = reach - start
         else:
-            nodes = []
+            nodes, reach = _window(select, ranking, start, size, reaches)
+            size = reach - start
         if not nodes:
             if start == origin:  # no ranks in this store: the whole query
                 return select(bind(query, bound))
@@ -141,26 +142,44 @@ def _count(query: CannedQuery, bound: dict, name: str) -> int | None:
     return None
 
 
+class _Reaches:
+    """The last rank the rows of each node reach, for the few nodes whose
+    documents key them differently (``sum:<ranking>RankLast``): asked once per
+    page, when a window first needs it."""
+
+    def __init__(self, select: Callable[[str], Result], ranking: str) -> None:
+        self.select, self.ranking = select, ranking
+        self.last: dict[str, int] | None = None
+
+    def __call__(self, node: str, rank: int) -> int:
+        if self.last is None:
+            prop = SUMMARY[self.ranking + "RankLast"]
+            result = self.select(
+                f"SELECT ?node ?last WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node <{prop}> ?last }} }}"
+            )
+            self.last = {row["node"].value: int(row["last"].value) for row in result.rows}
+        return max(rank, self.last.get(node, rank))
+
+
 def _window(
-    select: Callable[[str], Result], ranking: str, start: int, size: int
+    select: Callable[[str], Result], ranking: str, start: int, size: int, reaches: _Reaches
 ) -> tuple[list[str], int]:
     """The nodes ranked ``start`` … ``start + size - 1`` (IRIs checked: they go
     into a query text), and the end of the ranks the window covers: further
-    when a node in it has rows up to a later rank (``sum:<ranking>RankLast``),
-    whose ranks then join the window."""
-    prop, last = SUMMARY[ranking + "Rank"], SUMMARY[ranking + "RankLast"]
+    when a node in it has rows up to a later rank, whose ranks then join the
+    window."""
+    prop = SUMMARY[ranking + "Rank"]
     nodes: list[str] = []
     end = start + size
     while start < end:
         ranks = " ".join(str(n) for n in range(start, end))
         result = select(
-            f"SELECT ?node ?last WHERE {{ VALUES ?rank {{ {ranks} }} "
-            f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{prop}> ?rank }} "
-            f"OPTIONAL {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node <{last}> ?last }} }} }}"
+            f"SELECT ?node ?rank WHERE {{ VALUES ?rank {{ {ranks} }} "
+            f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{prop}> ?rank }} }}"
         )
         rows = [row for row in result.rows if row.get("node")]
         nodes += [check_iri(row["node"].value, "ranked node") for row in rows]
-        reach = max((int(row["last"].value) + 1 for row in rows if row.get("last")), default=0)
+        reach = max((reaches(r["node"].value, int(r["rank"].value)) + 1 for r in rows), default=0)
         start, end = end, max(end, reach)
     return nodes, end
 
@@ -170,6 +189,7 @@ def _candidates(
     ranking: str,
     via: tuple[str, tuple[str, ...]],
     bound: dict[str, URIRef | Literal],
+    reaches: _Reaches,
 ) -> list[tuple[str, int, int]]:
     """The ranked nodes that reach the value the query is given by the path
     ``via`` (an act by IRI, or by adilet code through the summary graph; a
@@ -185,26 +205,19 @@ def _candidates(
         given = f"GRAPH <{SUMMARY_GRAPH}> {{ ?given <{SUMMARY.adiletCode}> {code} }}"
     path = "/".join(f"<{p}>" for p in predicates)
     # a fact the summary graph keeps (sum:programCode) is read there, else the documents
-    where = SUMMARY_GRAPH if all(p.startswith(str(SUMMARY)) for p in predicates) else "?g"
-    where = f"<{where}>" if where != "?g" else where
-    prop, last = SUMMARY[ranking + "Rank"], SUMMARY[ranking + "RankLast"]
+    where = f"<{SUMMARY_GRAPH}>" if all(p.startswith(str(SUMMARY)) for p in predicates) else "?g"
+    prop = SUMMARY[ranking + "Rank"]
     result = select(
         f"SELECT DISTINCT ?node ?rank WHERE {{ {given} "
         f"GRAPH {where} {{ ?node {path} ?given }} "
         f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{prop}> ?rank }} }}"
     )
-    # the few nodes with rows past their rank, asked apart: an OPTIONAL per
-    # candidate cost a third more at 1,429 candidates
-    reaches = select(
-        f"SELECT ?node ?last WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node <{last}> ?last }} }}"
-    )
-    reach = {row["node"].value: int(row["last"].value) for row in reaches.rows}
     ranked = {
         check_iri(row["node"].value, "ranked node"): int(row["rank"].value) for row in result.rows
     }
     # sorted here: integers, where the engine's ORDER BY compares RDF terms
     return sorted(
-        ((node, rank, max(rank, reach.get(node, rank))) for node, rank in ranked.items()),
+        ((node, rank, reaches(node, rank)) for node, rank in ranked.items()),
         key=lambda item: (item[1], item[0]),
     )
 
