@@ -288,7 +288,8 @@ FINDINGS = """SELECT DISTINCT ?issue ?node ?detail WHERE {
 # The rows of the program-costs query in its order: each programme's cost, the
 # total per administrator and the grand total per year (as TOTALS computes them).
 # (The query reads the programme's names from PROGRAM_TITLES.)
-COST_ROWS = """SELECT DISTINCT ?level ?year ?administrator ?code ?cost ?program
+COST_ROWS = (
+    """SELECT DISTINCT ?level ?year ?administrator ?code ?cost ?program
 WHERE {
   {
     # the passport's own document states its cost, programme and administrator
@@ -298,24 +299,21 @@ WHERE {
                ?adm skos:notation ?administrator . }
     BIND ("program" AS ?level)
   } UNION {
-    { SELECT ?year ?adm (SUM(?value) AS ?cost) WHERE {
-        { SELECT DISTINCT ?obs ?year ?adm ?value WHERE {
-            GRAPH ?g { ?passport kzb:cost ?obs ; kzb:fiscalYear ?year ; kzb:budgetProgram ?p }
-            GRAPH ?h { ?obs sdmx-measure:obsValue ?value }
-            GRAPH ?i { ?p kzb:administeredBy ?adm } } }
-      } GROUP BY ?year ?adm }
+    # the totals' own queries; their ?administrator is the IRI, here the code
+    { SELECT ?year ?adm ?cost WHERE { { """
+    + TOTALS["AdministratorTotal"]
+    + """ } BIND (?administrator AS ?adm) } }
     BIND (STRAFTER(STR(?adm), "/administrator/") AS ?administrator)
     BIND ("administrator" AS ?level)
   } UNION {
-    { SELECT ?year (SUM(?value) AS ?cost) WHERE {
-        { SELECT DISTINCT ?obs ?year ?value WHERE {
-            GRAPH ?g { ?passport kzb:cost ?obs ; kzb:fiscalYear ?year }
-            GRAPH ?h { ?obs sdmx-measure:obsValue ?value } } }
-      } GROUP BY ?year }
+    { """
+    + TOTALS["YearTotal"]
+    + """ }
     BIND ("total" AS ?level)
   }
 } ORDER BY ?year DESC(?level = "total") ?administrator DESC(?level = "administrator") ?code
   ?program"""
+)
 
 # Rows of a canned query materialised at load time, for queries too slow to
 # answer from the documents: name -> (SELECT in the query's order, the sort
