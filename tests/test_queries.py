@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Literal, Namespace, URIRef
 
 from kzbudget_graph.errors import KzbudgetError
 from kzbudget_graph.graph.serialize import read_graph
 from kzbudget_graph.graph.validate import load_ontology
-from kzbudget_graph.store.queries import bindings, get_query, load_queries
+from kzbudget_graph.store.queries import bind, bindings, get_query, load_queries
 from kzbudget_graph.store.results import Result
 from kzbudget_graph.store.store import ONTOLOGY_GRAPH, EmbeddedStore, load_graphs, run_query
 from kzbudget_graph.store.summary import SUMMARY_GRAPH
@@ -271,7 +272,20 @@ def test_parameters_are_typed():
             bindings(passport, bad)
     with pytest.raises(KzbudgetError, match="parameter keyword is required"):
         bindings(get_query("search"), {})
-    assert bindings(passport, {"lang": "ru"})["lang"] == Literal("ru")
+    assert bindings(passport, {"lang": "ru"})["lang"] == ox.Literal("ru")
+    # each value becomes a typed term, written into the slot in its N-Triples form
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    as_of = bindings(get_query("passport-as-of"), {"date": "2007-06-01", "limit": "7"})
+    assert str(as_of["date"]) == f'"2007-06-01"^^<{xsd}date>'
+    assert str(bindings(get_query("program-costs"), {"year": "+2007"})["year"]) == (
+        f'"2007"^^<{xsd}integer>'
+    )
+    text = bind(get_query("passport-as-of"), as_of)
+    assert f'VALUES ?date {{ "2007-06-01"^^<{xsd}date> }}' in text
+    assert "\nLIMIT 7\n" in text
+    # an rdflib term's str() is its raw text: refused rather than pasted in
+    with pytest.raises(TypeError, match="a pyoxigraph term, not Literal"):
+        bind(passport, {"lang": Literal('ru" } DROP ALL')})
 
 
 # --- the totals graph ----------------------------------------------------------------------------

@@ -61,6 +61,12 @@ class _Stderr:
             self._console = Console(stderr=True, highlight=False)
         return self._console
 
+    def line(self, text: str) -> None:
+        """One plain line, as it is (``text`` already made safe): no rich
+        import for the lines every command prints (``store: …``, errors)."""
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
     def __getattr__(self, name: str) -> object:
         return getattr(self.console, name)
 
@@ -443,7 +449,7 @@ def query(
     else:
         store = store_home(store)
         with EmbeddedStore.open_read_only(store) as embedded:
-            err.print(f"store: {one_line(store)}", markup=False, soft_wrap=True)
+            err.line(f"store: {one_line(store)}")
             if embedded.busy:
                 _warn(
                     [
@@ -643,7 +649,7 @@ def serve(
     except KzbudgetError:
         listener.close()
         raise
-    err.print(f"store: {one_line(store)}", markup=False, soft_wrap=True)
+    err.line(f"store: {one_line(store)}")
     mode = "read-write (--writable)" if writable else "read-only"
     url = f"http://127.0.0.1:{port}"
     err.print(
@@ -684,10 +690,10 @@ def link(
     """
     from rdflib import RDFS
 
-    from .graph.identifiers import check_iri
     from .graph.link import describe
     from .graph.serialize import graph_input, read_graph, union
     from .graph.validate import validate_graph
+    from .iri import check_iri
     from .report import print_validation
     from .store.store import RemoteEndpoint
 
@@ -760,19 +766,19 @@ def main() -> None:
         code = 130
     except typer.TyperException as exc:  # usage errors
         message = " ".join(safe(exc.format_message()).split())
-        err.print(f"kzbudget: error: {message}", markup=False, soft_wrap=True)
+        err.line(f"kzbudget: error: {message}")
         code = 2
     except KzbudgetError as exc:
         if _state["debug"]:
             raise
         one_line = " ".join(safe(exc).split())  # parser messages span lines
-        err.print(f"kzbudget: error: {one_line}", soft_wrap=True, markup=False)
+        err.line(f"kzbudget: error: {one_line}")
         code = exc.exit_code
     except (OSError, MemoryError, RecursionError, ValueError, UnicodeError) as exc:
         # What the checks above did not foresee still gets one line, not a traceback.
         if _state["debug"]:
             raise
         one_line = " ".join(safe(exc).split())[:300]
-        err.print(f"kzbudget: error: {type(exc).__name__}: {one_line}", markup=False)
+        err.line(f"kzbudget: error: {type(exc).__name__}: {one_line}")
         code = 2
     sys.exit(code if isinstance(code, int) else 0)

@@ -34,10 +34,10 @@ import hashlib
 import re
 import urllib.parse
 
-import pyoxigraph as ox
 from rdflib import Namespace, URIRef
 
 from ..errors import KzbudgetError
+from ..iri import check_iri
 from ..reader import lexicon
 
 __all__ = [
@@ -75,27 +75,6 @@ def title_key(title: str) -> str:
     """
     folded = re.sub(r"[\W_]+", " ", lexicon.fold(title).lower()).strip()
     return "t-" + hashlib.sha256(folded.encode("utf-8")).hexdigest()[:12]
-
-
-def check_iri(value: str, what: str = "IRI") -> str:
-    """``value`` if it is an absolute IRI (RFC 3987), else a :class:`KzbudgetError`.
-
-    Every IRI that reaches a SPARQL query or update text passes here first:
-    ``<>"{}|^`\\``, spaces and controls are not IRI characters, so a checked
-    IRI cannot close its ``<…>`` and smuggle in a ``DROP ALL``.
-
-    >>> check_iri("http://e/g> ; DROP ALL ; <http://x", "graph")
-    Traceback (most recent call last):
-    ...
-    kzbudget_graph.errors.KzbudgetError: graph is not an IRI: Invalid IRI code point '>'
-    """
-    try:
-        ox.NamedNode(value)
-    except (ValueError, TypeError) as exc:
-        raise KzbudgetError(f"{what} is not an IRI: {exc}") from None
-    if ":" not in value:
-        raise KzbudgetError(f"{what} is not an absolute IRI")
-    return value
 
 
 class Identifiers:

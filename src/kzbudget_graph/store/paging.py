@@ -32,10 +32,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from rdflib import Literal, URIRef
+import pyoxigraph as ox
 
-from ..graph.identifiers import check_iri
-from .queries import CannedQuery, bind, slot
+from ..iri import check_iri
+from .queries import CannedQuery, ParamTerm, bind, integer, slot
 from .results import Result
 from .summary import SUMMARY, SUMMARY_GRAPH
 
@@ -56,7 +56,7 @@ WHOLE_WHEN_SPARSE = frozenset({"titled"})
 def run_paged(
     select: Callable[[str], Result],
     query: CannedQuery,
-    bound: dict[str, URIRef | Literal],
+    bound: dict[str, ParamTerm],
     *,
     first_window: int | None = None,
 ) -> Result:
@@ -100,9 +100,9 @@ def run_paged(
             break
         # enough rows of this window to finish the page, counted from its first row
         need = None if limit is None else skip + limit - len(rows)
-        page = {**bound, "offset": Literal(0)}
+        page = {**bound, "offset": integer(0)}
         if need is not None:
-            page["limit"] = Literal(need)
+            page["limit"] = integer(need)
         text = _fill(bind(query, page), variable, nodes)
         result = select(text)
         variables = result.variables
@@ -112,15 +112,15 @@ def run_paged(
         found += len(result.rows)
         if ranking in WHOLE_WHEN_SPARSE and limit is not None and len(rows) < limit:
             if len(nodes) == size:  # ranks remain: the rest of the page in one go
-                rest = {**bound, "offset": Literal(first + len(rows))}
-                rest["limit"] = Literal(limit - len(rows))
+                rest = {**bound, "offset": integer(first + len(rows))}
+                rest["limit"] = integer(limit - len(rows))
                 rows.extend(select(bind(query, rest)).rows)
             break
         start += size
         missing = None if need is None else need - len(result.rows)
         size = _next_size(size, start - origin, found, missing)
     if variables is None:
-        variables = select(bind(query, {**bound, "limit": Literal(0)})).variables
+        variables = select(bind(query, {**bound, "limit": integer(0)})).variables
     return Result(variables, rows if limit is None else rows[:limit])
 
 
@@ -135,7 +135,7 @@ def _next_size(size: int, ranked: int, found: int, missing: int | None) -> int:
 
 def _count(query: CannedQuery, bound: dict, name: str) -> int | None:
     if name in bound:
-        return int(bound[name])
+        return int(bound[name].value)
     for p in query.params:
         if p.name == name and p.default is not None:
             return int(p.default)
@@ -153,7 +153,7 @@ class _Reaches:
 
     def __call__(self, node: str, rank: int) -> int:
         if self.last is None:
-            prop = SUMMARY[self.ranking + "RankLast"]
+            prop = SUMMARY + self.ranking + "RankLast"
             result = self.select(
                 f"SELECT ?node ?last WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node <{prop}> ?last }} }}"
             )
@@ -168,7 +168,7 @@ def _window(
     into a query text), and the end of the ranks the window covers: further
     when a node in it has rows up to a later rank, whose ranks then join the
     window."""
-    prop = SUMMARY[ranking + "Rank"]
+    prop = SUMMARY + ranking + "Rank"
     nodes: list[str] = []
     end = start + size
     while start < end:
@@ -188,7 +188,7 @@ def _candidates(
     select: Callable[[str], Result],
     ranking: str,
     via: tuple[str, tuple[str, ...]],
-    bound: dict[str, URIRef | Literal],
+    bound: dict[str, ParamTerm],
     reaches: _Reaches,
 ) -> list[tuple[str, int, int]]:
     """The ranked nodes that reach the value the query is given by the path
@@ -198,15 +198,16 @@ def _candidates(
     name, predicates = via
     if name in bound:
         value = bound[name]
-        term = URIRef(check_iri(str(value), name)) if isinstance(value, URIRef) else value
-        given = f"VALUES ?given {{ {term.n3()} }}"
+        if isinstance(value, ox.NamedNode):
+            check_iri(value.value, name)
+        given = f"VALUES ?given {{ {value} }}"
     else:
-        code = Literal(str(bound[name + "Code"])).n3()
-        given = f"GRAPH <{SUMMARY_GRAPH}> {{ ?given <{SUMMARY.adiletCode}> {code} }}"
+        code = ox.Literal(bound[name + "Code"].value)
+        given = f"GRAPH <{SUMMARY_GRAPH}> {{ ?given <{SUMMARY}adiletCode> {code} }}"
     path = "/".join(f"<{p}>" for p in predicates)
     # a fact the summary graph keeps (sum:programCode) is read there, else the documents
-    where = f"<{SUMMARY_GRAPH}>" if all(p.startswith(str(SUMMARY)) for p in predicates) else "?g"
-    prop = SUMMARY[ranking + "Rank"]
+    where = f"<{SUMMARY_GRAPH}>" if all(p.startswith(SUMMARY) for p in predicates) else "?g"
+    prop = SUMMARY + ranking + "Rank"
     result = select(
         f"SELECT DISTINCT ?node ?rank WHERE {{ {given} "
         f"GRAPH {where} {{ ?node {path} ?given }} "
@@ -236,12 +237,12 @@ def _slice(candidates: list[tuple[str, int, int]], start: int, size: int) -> lis
 
 
 def _span(
-    select: Callable[[str], Result], ranking: str, keys: dict[str, URIRef | Literal]
+    select: Callable[[str], Result], ranking: str, keys: dict[str, ParamTerm]
 ) -> tuple[int, int] | None:
     """The ranks ``(first, last + 1)`` of the rows whose leading keys have the
     given values (stored on each row as ``sum:<parameter>``), or None."""
-    prop = SUMMARY[ranking + "Rank"]
-    values = " ; ".join(f"<{SUMMARY[name]}> {term.n3()}" for name, term in keys.items())
+    prop = SUMMARY + ranking + "Rank"
+    values = " ; ".join(f"<{SUMMARY}{name}> {term}" for name, term in keys.items())
     result = select(
         f"SELECT (MIN(?rank) AS ?first) (MAX(?rank) AS ?last) WHERE {{ "
         f"GRAPH <{SUMMARY_GRAPH}> {{ ?node {values} ; <{prop}> ?rank }} }}"
@@ -253,5 +254,5 @@ def _span(
 
 
 def _fill(text: str, variable: str, nodes: list[str]) -> str:
-    values = " ".join(URIRef(n).n3() for n in nodes)
+    values = " ".join(str(ox.NamedNode(n)) for n in nodes)
     return slot(variable).sub(lambda _m: f"VALUES ?{variable} {{ {values} }}", text, count=1)

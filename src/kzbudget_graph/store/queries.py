@@ -49,10 +49,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from rdflib import XSD, Literal, URIRef
+import pyoxigraph as ox
 
 from ..errors import KzbudgetError
-from ..graph.identifiers import check_iri
+from ..iri import check_iri
 from ..resources import project_dir
 from ..terminal import safe
 from .summary import RANKINGS
@@ -180,7 +180,21 @@ def _param(path: Path, spec: str) -> Param:
     return Param(m.group("name"), m.group("type"), default, m.group("doc") or "", required)
 
 
-def term(param: Param, value: str) -> URIRef | Literal:
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER = ox.NamedNode(_XSD + "integer")
+_DECIMAL = ox.NamedNode(_XSD + "decimal")
+_DATE = ox.NamedNode(_XSD + "date")
+
+#: A parameter's value as an RDF term (pyoxigraph's: ``str()`` is its N-Triples form).
+ParamTerm = ox.NamedNode | ox.Literal
+
+
+def integer(number: int) -> ox.Literal:
+    """``number`` as an ``xsd:integer`` literal (a page's ``limit`` or ``offset``)."""
+    return ox.Literal(str(int(number)), datatype=_INTEGER)
+
+
+def term(param: Param, value: str) -> ParamTerm:
     """The typed RDF term for a parameter value; a bad value is a clear error."""
     where = f"parameter {param.name} ({param.type})"
     shown = _shown(value)
@@ -189,38 +203,43 @@ def term(param: Param, value: str) -> URIRef | Literal:
             what = "an absolute IRI or an adilet code" if param.type == "act" else "an absolute IRI"
             raise KzbudgetError(f"{where}: {shown} is not {what}")
         check_iri(value, where)
-        return URIRef(value)
+        return ox.NamedNode(value)
     if param.type == "integer":
         # 18 digits fit every year, code and amount; longer is not a query value.
         if not re.fullmatch(r"[+-]?\d{1,18}", value.strip()):
             raise KzbudgetError(f"{where}: {shown} is not an integer")
-        return Literal(int(value), datatype=XSD.integer)
+        return integer(int(value))
     if param.type == "decimal":
         try:
-            return Literal(Decimal(value), datatype=XSD.decimal)
+            number = Decimal(value)
         except InvalidOperation:
-            raise KzbudgetError(f"{where}: {shown} is not a decimal number") from None
+            number = None
+        if number is None or not number.is_finite():
+            raise KzbudgetError(f"{where}: {shown} is not a decimal number")
+        # Fixed point: xsd:decimal has no exponent ("1E+3" is not a decimal).
+        return ox.Literal(format(number, "f"), datatype=_DECIMAL)
     if param.type == "lang":
         if value.strip() not in LANGUAGES:
             raise KzbudgetError(f"{where}: {shown} is not one of {', '.join(LANGUAGES)}")
-        return Literal(value.strip())
+        return ox.Literal(value.strip())
     if param.type == "count":
         if not re.fullmatch(r"\d{1,9}", value.strip()) or int(value) > MAX_PAGE:
             raise KzbudgetError(f"{where}: {shown} is not a whole number from 0 to {MAX_PAGE}")
-        return Literal(int(value), datatype=XSD.integer)
+        return integer(int(value))
     if param.type == "date":
         try:
-            return Literal(dt.date.fromisoformat(value), datatype=XSD.date)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             raise KzbudgetError(f"{where}: {shown} is not a date (YYYY-MM-DD)") from None
-    return Literal(value)
+        return ox.Literal(day.isoformat(), datatype=_DATE)
+    return ox.Literal(value)
 
 
-def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, URIRef | Literal]:
+def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, ParamTerm]:
     """Typed terms for the given values and the defaults of the others."""
     for name in given:
         query.param(name)  # unknown names are an error
-    out: dict[str, URIRef | Literal] = {}
+    out: dict[str, ParamTerm] = {}
     for p in query.params:
         value = given.get(p.name, p.default)
         if value is None:
@@ -230,7 +249,7 @@ def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, URIRef | Li
                 )
             continue
         if p.type == "act" and ADILET_CODE.match(value.strip()):
-            out[p.name + "Code"] = Literal(value.strip())  # "Z990000453_"
+            out[p.name + "Code"] = ox.Literal(value.strip())  # "Z990000453_"
         else:
             out[p.name] = term(p, value)
     return out
@@ -244,7 +263,7 @@ def slot(name: str, type: str = "") -> re.Pattern[str]:
     return re.compile(rf"VALUES \?{re.escape(name)} \{{ UNDEF \}}")
 
 
-def bind(query: CannedQuery, bound: dict[str, URIRef | Literal]) -> str:
+def bind(query: CannedQuery, bound: dict[str, ParamTerm]) -> str:
     """The query text with each bound parameter's ``UNDEF`` replaced by its term.
 
     Only the slot changes, and only to the N-Triples form of a typed term, so
@@ -254,13 +273,16 @@ def bind(query: CannedQuery, bound: dict[str, URIRef | Literal]) -> str:
     types = {p.name: p.type for p in query.params}
     for name, value in bound.items():
         kind = types.get(name, "")
+        if not isinstance(value, (ox.NamedNode, ox.Literal)):
+            # str() of anything else (an rdflib Literal) is its raw text, not a term
+            raise TypeError(f"parameter {name}: a pyoxigraph term, not {type(value).__name__}")
         pattern = slot(name, kind)
         if len(pattern.findall(text)) != 1:
             raise KzbudgetError(f"query {query.name}: no single slot for parameter {name}")
         if kind == "count":
-            filled = f"{name.upper()} {int(value)}"  # an int from term(): digits only
+            filled = f"{name.upper()} {int(value.value)}"  # an integer from term(): digits
         else:
-            filled = f"VALUES ?{name} {{ {value.n3()} }}"
+            filled = f"VALUES ?{name} {{ {value} }}"
         text = pattern.sub(lambda _m, filled=filled: filled, text)
     return text
 

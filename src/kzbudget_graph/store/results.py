@@ -13,12 +13,12 @@ import io
 import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from ..terminal import safe
+
+if TYPE_CHECKING:  # rich is imported by the table alone: CSV and JSON start faster
+    from rich.console import Console
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {
@@ -96,6 +96,9 @@ def to_csv(result: Result) -> str:
 
 
 def print_table(result: Result, console: Console, title: str | None = None) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(*result.variables, title=Text(safe(title)) if title else None, expand=False)
     for row in result.rows:
         table.add_row(

@@ -29,7 +29,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import fcntl
-import http.client
 import ipaddress
 import json
 import os
@@ -41,19 +40,25 @@ import threading
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from ..errors import KzbudgetError
-from ..graph.identifiers import check_iri
+from ..iri import check_iri
 from ..terminal import safe
 from .results import Result, Term
 from .summary import refresh_summary
+
+# rdflib only where a graph is handed in, and the HTTP client (http.client,
+# urllib.request: ~20 ms) only by a remote store: `kzbudget query` starts without them
+if TYPE_CHECKING:
+    import urllib.request
+
+    from rdflib import Graph
 
 DEFAULT_STORE = Path("kzbudget-store")
 ONTOLOGY_GRAPH = "https://w3id.org/kzbudget/ontology"
@@ -345,6 +350,9 @@ class RemoteEndpoint:
     def _send(
         self, method: str, url: str, body: bytes, content_type: str, accept: str | None = None
     ) -> bytes:
+        import http.client
+        import urllib.request
+
         request = urllib.request.Request(url, data=body, method=method)
         if content_type:
             request.add_header("Content-Type", content_type)
@@ -377,6 +385,8 @@ class RemoteEndpoint:
         usual retry with credentials never happens). A body-less GET fetches the
         challenge first; the real request then carries its answer.
         """
+        import urllib.request
+
         probe = urllib.request.Request(request.full_url)
         try:
             with urllib.request.build_opener().open(probe, timeout=self.timeout):
@@ -399,6 +409,8 @@ class RemoteEndpoint:
 
     def _refused(self, url: str) -> None:
         """Raise the server's own refusal (401/403 ...) if a read-only GET gets one."""
+        import urllib.request
+
         try:
             with self._opener().open(urllib.request.Request(url), timeout=self.timeout):
                 return
@@ -409,6 +421,8 @@ class RemoteEndpoint:
             return
 
     def _opener(self) -> urllib.request.OpenerDirector:
+        import urllib.request
+
         handlers: list[urllib.request.BaseHandler] = []
         if self.user:
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
@@ -476,6 +490,8 @@ def _read_limited(response, limit: int, url: str) -> bytes:
 
 
 def _error_body(exc: urllib.error.HTTPError) -> bytes:
+    import http.client
+
     try:
         return exc.read(MAX_ERROR_BYTES)
     except (OSError, http.client.HTTPException, _DeadlineExpired):

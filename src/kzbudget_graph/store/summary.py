@@ -76,7 +76,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pyoxigraph as ox
-from rdflib import Namespace
 
 from ..errors import KzbudgetError
 from .results import Result, Term
@@ -99,7 +98,7 @@ __all__ = [
 ]
 
 SUMMARY_GRAPH = "https://w3id.org/kzbudget/graph/summary"
-SUMMARY = Namespace("https://w3id.org/kzbudget/summary#")
+SUMMARY = "https://w3id.org/kzbudget/summary#"
 
 _PREFIXES = """PREFIX kzb: <https://w3id.org/kzbudget/ontology#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>

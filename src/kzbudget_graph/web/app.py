@@ -26,9 +26,9 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ..errors import KzbudgetError
-from ..graph.identifiers import check_iri
 from ..graph.jsonld import context_file, to_jsonld
 from ..graph.rdf import to_rdflib
+from ..iri import check_iri
 from ..store.paging import run_paged
 from ..store.queries import bind, bindings, load_queries
 from ..store.results import Result, Term, to_csv, to_json
