@@ -419,20 +419,50 @@ def test_a_page_by_windows_is_the_page_of_the_whole_query(stores, name, given):
             return store.query(text)
 
         whole = store.query(bind(query, bound))
-        for window in (1, 2, 32):
+        for window, chunk in ((1, 1), (2, None), (32, 2)):
             asked.clear()
-            paged = run_paged(select, query, bound, first_window=window)
+            paged = run_paged(select, query, bound, first_window=window, first_chunk=chunk)
             assert paged.variables == whole.variables
             assert paged.rows == whole.rows, (name, window)
             if query.via and {query.via[0], query.via[0] + "Code"} & set(bound):
-                # the passports citing the act, then windows of them only
-                assert asked[0].startswith("SELECT DISTINCT ?node ?rank WHERE")
-                assert all(f"VALUES ?{query.page_by[0]} {{ <" in t for t in asked[2:])
-                assert len(asked) >= 3  # candidates, reaches, a window
+                # the passports citing the act in rank order, a chunk at a time, then
+                # windows of them only; no passport cites it: an empty window
+                candidates = [t for t in asked if t.startswith("SELECT DISTINCT ?node ?rank")]
+                assert candidates and all("ORDER BY ?rank ?node LIMIT" in t for t in candidates)
+                if chunk == 1 and len(whole.rows) > 1:
+                    assert len(candidates) > 1
+                windows = [t for t in asked if t.startswith("# title")]
+                assert windows and all(f"VALUES ?{query.page_by[0]} {{ <" in t for t in windows)
             elif query.page_by[0] not in bound:  # it did go by windows
                 window = 1 if set(query.key_params) & set(bound) else 0  # after the span
                 assert asked[window].startswith("SELECT ?node ?rank WHERE { VALUES ?rank {"), asked
     assert whole.rows or name == "programs-by-legal-act"
+
+
+def test_an_act_no_passport_cites_is_an_empty_page_without_the_whole_query(stores):
+    """Asked for an act nothing cites (by IRI or by adilet code), the page is
+    empty with the query's columns, and the store is never asked the whole
+    query (which, at 10,000 passports, read every passport to find none)."""
+    from kzbudget_graph.store.paging import run_paged
+    from kzbudget_graph.store.queries import bind
+
+    query = get_query("programs-by-legal-act")
+    with EmbeddedStore(stores["both"]) as store:
+        cited = run_paged(store.query, query, bindings(query, {"act": "Z990000453_"}))
+        assert len(cited.rows) == 6  # the six passports citing the 1999 Law on Civil Service
+        for act in ("https://w3id.org/kzbudget/id/act/law/1900-01-01/1", "Z000000000_"):
+            asked: list[str] = []
+
+            def select(text: str, asked=asked) -> Result:
+                asked.append(text)
+                return store.query(text)
+
+            bound = bindings(query, {"act": act})
+            page = run_paged(select, query, bound)
+            assert page.rows == [] and page.variables == cited.variables
+            assert store.query(bind(query, bound)).rows == []
+            assert not [t for t in asked if "VALUES ?passport { UNDEF }" in t]
+            assert "VALUES ?passport {  }" in asked[-1]
 
 
 def test_a_leading_key_limits_the_windows_to_the_ranks_that_have_it(stores):

@@ -59,9 +59,14 @@ def run_paged(
     bound: dict[str, ParamTerm],
     *,
     first_window: int | None = None,
+    first_chunk: int | None = None,
 ) -> Result:
     """The page ``bound`` asks of ``query``, by windows of ranked nodes where
-    the query allows it; ``select`` runs one SELECT text on the store."""
+    the query allows it; ``select`` runs one SELECT text on the store.
+
+    ``first_window`` (ranks) and ``first_chunk`` (candidates of a ``via``
+    page) override the sizes the page would start with: tests walk the
+    windows and chunks one node at a time."""
     if query.page_by is None or query.page_by[0] in bound:
         return select(bind(query, bound))
     variable, ranking = query.page_by
@@ -77,10 +82,15 @@ def run_paged(
         start, stop = span
     candidates = None
     if query.via and ({query.via[0], query.via[0] + "Code"} & set(bound)):
-        candidates = _candidates(select, ranking, query.via, bound, reaches)
-        if not candidates:  # nothing relates to the node, or no ranks: the whole query
-            return select(bind(query, bound))
-        stop = len(candidates)
+        # a page of rows needs as many nodes when each has a row; twice as many
+        # leaves room for windows sized a quarter over and nodes without rows
+        if first_chunk is None:
+            first_chunk = MAX_WINDOW if limit is None else 2 * (skip + limit) + 8
+        candidates = _Candidates(select, ranking, query.via, bound, reaches, first_chunk)
+        if not candidates.slice(0, 1):
+            if _ranked(select, ranking):  # nothing relates to the node: an empty page
+                return select(_fill(bind(query, bound), variable, []))
+            return select(bind(query, bound))  # no ranks in this store: the whole query
     origin, size = start, first_window or FIRST_WINDOW.get(ranking, 8)
     found = 0  # rows the windows so far gave (skipped ones included)
     while limit is None or len(rows) < limit:
@@ -89,8 +99,10 @@ def run_paged(
             if size <= 0:
                 break
         if candidates is not None:
-            nodes = _slice(candidates, start, size)
+            nodes = candidates.slice(start, size)
             size = len(nodes)  # the last rank whole, and any rank a node's rows reach
+            if not nodes:
+                break
         else:
             nodes, reach = _window(select, ranking, start, size, reaches)
             size = reach - start
@@ -184,56 +196,92 @@ def _window(
     return nodes, end
 
 
-def _candidates(
-    select: Callable[[str], Result],
-    ranking: str,
-    via: tuple[str, tuple[str, ...]],
-    bound: dict[str, ParamTerm],
-    reaches: _Reaches,
-) -> list[tuple[str, int, int]]:
+class _Candidates:
     """The ranked nodes that reach the value the query is given by the path
     ``via`` (an act by IRI, or by adilet code through the summary graph; a
     programme code), in rank order, each with its rank and the last rank its
-    rows reach."""
-    name, predicates = via
-    if name in bound:
-        value = bound[name]
-        if isinstance(value, ox.NamedNode):
-            check_iri(value.value, name)
-        given = f"VALUES ?given {{ {value} }}"
-    else:
-        code = ox.Literal(bound[name + "Code"].value)
-        given = f"GRAPH <{SUMMARY_GRAPH}> {{ ?given <{SUMMARY}adiletCode> {code} }}"
-    path = "/".join(f"<{p}>" for p in predicates)
-    # a fact the summary graph keeps (sum:programCode) is read there, else the documents
-    where = f"<{SUMMARY_GRAPH}>" if all(p.startswith(SUMMARY) for p in predicates) else "?g"
+    rows reach.
+
+    Asked of the engine in rank order a chunk at a time, the first as large as
+    the page: an act cited by thousands of passports sends the few a page
+    needs, not thousands of rows to sort here.
+    """
+
+    def __init__(
+        self,
+        select: Callable[[str], Result],
+        ranking: str,
+        via: tuple[str, tuple[str, ...]],
+        bound: dict[str, ParamTerm],
+        reaches: _Reaches,
+        chunk: int,
+    ) -> None:
+        name, predicates = via
+        if name in bound:
+            value = bound[name]
+            if isinstance(value, ox.NamedNode):
+                check_iri(value.value, name)
+            given = f"VALUES ?given {{ {value} }}"
+        else:
+            code = ox.Literal(bound[name + "Code"].value)
+            given = f"GRAPH <{SUMMARY_GRAPH}> {{ ?given <{SUMMARY}adiletCode> {code} }}"
+        path = "/".join(f"<{p}>" for p in predicates)
+        # a fact the summary graph keeps (sum:programCode) is read there, else the documents
+        where = f"<{SUMMARY_GRAPH}>" if all(p.startswith(SUMMARY) for p in predicates) else "?g"
+        prop = SUMMARY + ranking + "Rank"
+        # ranks are xsd:integer: ORDER BY compares them as numbers; ?node breaks ties
+        self.text = (
+            f"SELECT DISTINCT ?node ?rank WHERE {{ {given} "
+            f"GRAPH {where} {{ ?node {path} ?given }} "
+            f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{prop}> ?rank }} }} ORDER BY ?rank ?node"
+        )
+        self.select, self.reaches = select, reaches
+        self.items: list[tuple[str, int, int]] = []
+        self.chunk, self.done = max(1, min(chunk, MAX_WINDOW)), False
+
+    def _more(self) -> bool:
+        """Ask the next chunk; False when every candidate is here."""
+        if self.done:
+            return False
+        result = self.select(f"{self.text} LIMIT {self.chunk} OFFSET {len(self.items)}")
+        for row in result.rows:
+            node = check_iri(row["node"].value, "ranked node")
+            rank = int(row["rank"].value)
+            self.items.append((node, rank, self.reaches(node, rank)))
+        self.done = len(result.rows) < self.chunk
+        self.chunk = min(self.chunk * 2, MAX_WINDOW)
+        return bool(result.rows)
+
+    def _have(self, count: int) -> bool:
+        """Whether at least ``count`` candidates exist (asked as far as needed)."""
+        while len(self.items) < count and self._more():
+            pass
+        return len(self.items) >= count
+
+    def slice(self, start: int, size: int) -> list[str]:
+        """``size`` candidates from ``start``, and the rest of the last one's rank
+        and of any later rank a node's rows reach (never split between windows)."""
+        self._have(start + size + 1)
+        items = self.items
+        end = min(start + size, len(items))
+        reach = max((last for _node, _rank, last in items[start:end]), default=-1)
+        while (
+            end > 0
+            and self._have(end + 1)
+            and (items[end][1] == items[end - 1][1] or items[end][1] <= reach)
+        ):
+            reach = max(reach, items[end][2])
+            end += 1
+        return [node for node, _rank, _last in items[start:end]]
+
+
+def _ranked(select: Callable[[str], Result], ranking: str) -> bool:
+    """Whether the store ranks any node by ``ranking`` (its summary graph is there)."""
     prop = SUMMARY + ranking + "Rank"
     result = select(
-        f"SELECT DISTINCT ?node ?rank WHERE {{ {given} "
-        f"GRAPH {where} {{ ?node {path} ?given }} "
-        f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{prop}> ?rank }} }}"
+        f"SELECT ?node WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node <{prop}> ?r }} }} LIMIT 1"
     )
-    ranked = {
-        check_iri(row["node"].value, "ranked node"): int(row["rank"].value) for row in result.rows
-    }
-    # sorted here: integers, where the engine's ORDER BY compares RDF terms
-    return sorted(
-        ((node, rank, reaches(node, rank)) for node, rank in ranked.items()),
-        key=lambda item: (item[1], item[0]),
-    )
-
-
-def _slice(candidates: list[tuple[str, int, int]], start: int, size: int) -> list[str]:
-    """``size`` candidates from ``start``, and the rest of the last one's rank
-    and of any later rank a node's rows reach (never split between windows)."""
-    end = min(start + size, len(candidates))
-    reach = max((last for _node, _rank, last in candidates[start:end]), default=-1)
-    while 0 < end < len(candidates) and (
-        candidates[end][1] == candidates[end - 1][1] or candidates[end][1] <= reach
-    ):
-        reach = max(reach, candidates[end][2])
-        end += 1
-    return [node for node, _rank, _last in candidates[start:end]]
+    return bool(result.rows)
 
 
 def _span(
