@@ -425,18 +425,55 @@ def test_a_page_by_windows_is_the_page_of_the_whole_query(stores, name, given):
             assert paged.variables == whole.variables
             assert paged.rows == whole.rows, (name, window)
             if query.via and {query.via[0], query.via[0] + "Code"} & set(bound):
-                # the passports citing the act in rank order, a chunk at a time, then
-                # windows of them only; no passport cites it: an empty window
-                candidates = [t for t in asked if t.startswith("SELECT DISTINCT ?node ?rank")]
-                assert candidates and all("ORDER BY ?rank ?node LIMIT" in t for t in candidates)
+                # the passports citing the act, by ranges of ranks then (where few
+                # cite it) in rank order a chunk at a time; windows of them only
+                ranged = [t for t in asked if t.startswith("SELECT ?node ?rank ?relates")]
+                ordered = [t for t in asked if t.startswith("SELECT DISTINCT ?node ?rank")]
+                assert ranged and all("ORDER BY ?rank ?node LIMIT" in t for t in ordered)
                 if chunk == 1 and len(whole.rows) > 1:
-                    assert len(candidates) > 1
+                    assert len(ranged) + len(ordered) > 2
                 windows = [t for t in asked if t.startswith("# title")]
                 assert windows and all(f"VALUES ?{query.page_by[0]} {{ <" in t for t in windows)
             elif query.page_by[0] not in bound:  # it did go by windows
                 window = 1 if set(query.key_params) & set(bound) else 0  # after the span
                 assert asked[window].startswith("SELECT ?node ?rank WHERE { VALUES ?rank {"), asked
     assert whole.rows or name == "programs-by-legal-act"
+
+
+def test_via_candidates_go_by_ranges_where_most_relate_and_in_rank_order_where_few(stores):
+    """Six of the seven passports cite the 1999 Law on Civil Service: their ranks
+    are checked one by one. One passport has programme code 003: after the
+    first ranges the rest are asked in rank order. Both pages are the whole
+    query's, and at a chunk of one the ordered list is asked chunk by chunk."""
+    from kzbudget_graph.store.paging import run_paged
+    from kzbudget_graph.store.queries import bind
+
+    with EmbeddedStore(stores["both"]) as store:
+        for name, given, way in (
+            ("programs-by-legal-act", {"act": "Z990000453_"}, "ranges"),
+            ("program-acts", {"program": "003"}, "ordered"),
+        ):
+            query = get_query(name)
+            bound = bindings(query, given)
+            whole = store.query(bind(query, bound)).rows
+            for chunk in (None, 1):
+                asked: list[str] = []
+
+                def select(text: str, asked=asked) -> Result:
+                    asked.append(text)
+                    return store.query(text)
+
+                assert run_paged(select, query, bound, first_chunk=chunk).rows == whole
+                ranged = [t for t in asked if t.startswith("SELECT ?node ?rank ?relates")]
+                ordered = [t for t in asked if t.startswith("SELECT DISTINCT ?node ?rank")]
+                assert ranged, name
+                if way == "ranges":
+                    assert not ordered, name
+                elif chunk is None:  # after the one passport the ranges found
+                    assert len(ordered) == 1 and "OFFSET 1" in ordered[0], name
+                else:
+                    assert len(ordered) >= 2, name
+            assert whole
 
 
 def test_an_act_no_passport_cites_is_an_empty_page_without_the_whole_query(stores):

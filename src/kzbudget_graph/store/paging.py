@@ -47,6 +47,12 @@ __all__ = ["FIRST_WINDOW", "run_paged"]
 # rank the first gave
 FIRST_WINDOW = {"passport": 8, "organisation": 2, "titled": 512}
 MAX_WINDOW = 4096  # ranks at most in one window (the VALUES list of one request)
+# candidates of a `via` page: the ranks a first range checks one by one, and the
+# share of them that must qualify to go on by ranges (else in rank order; at
+# 10,000 passports a range costs ~25 µs a rank, the ordered list ~10 µs a
+# qualifying node, all of them: ranges win above about one node in five)
+PROBE = 64
+DENSE = 0.25
 # rankings whose rows are either there or not (a keyword matches a title or not):
 # when a window leaves the page short, one scan of the whole query answers the
 # rest sooner than windows over most of the ranks would
@@ -200,11 +206,21 @@ class _Candidates:
     """The ranked nodes that reach the value the query is given by the path
     ``via`` (an act by IRI, or by adilet code through the summary graph; a
     programme code), in rank order, each with its rank and the last rank its
-    rows reach.
+    rows reach; asked of the engine as far as the page needs them.
 
-    Asked of the engine in rank order a chunk at a time, the first as large as
-    the page: an act cited by thousands of passports sends the few a page
-    needs, not thousands of rows to sort here.
+    Two ways, chosen by what the first ranks show:
+
+    * by ranges of ranks, each node checked (``EXISTS``): cheap while most
+      nodes qualify — an act nine passports in ten cite;
+    * in rank order (``ORDER BY ?rank ?node LIMIT``), a chunk at a time: the
+      engine reads only the nodes that qualify, however far apart their
+      ranks, but all of them before it sorts — an act one passport in seven
+      cites.
+
+    The ranges first (:data:`PROBE` ranks); where fewer than
+    :data:`DENSE` of the nodes qualify, the ordered chunks take over from the
+    first rank the ranges did not cover (the nodes of the ranks covered are
+    the ordered list's first ones, in its order).
     """
 
     def __init__(
@@ -228,33 +244,62 @@ class _Candidates:
         path = "/".join(f"<{p}>" for p in predicates)
         # a fact the summary graph keeps (sum:programCode) is read there, else the documents
         where = f"<{SUMMARY_GRAPH}>" if all(p.startswith(SUMMARY) for p in predicates) else "?g"
-        prop = SUMMARY + ranking + "Rank"
-        # ranks are xsd:integer: ORDER BY compares them as numbers; ?node breaks ties
-        self.text = (
-            f"SELECT DISTINCT ?node ?rank WHERE {{ {given} "
-            f"GRAPH {where} {{ ?node {path} ?given }} "
-            f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{prop}> ?rank }} }} ORDER BY ?rank ?node"
-        )
+        self.relates = f"{given} GRAPH {where} {{ ?node {path} ?given }}"
+        self.ranked = f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{SUMMARY}{ranking}Rank> ?rank }}"
         self.select, self.reaches = select, reaches
         self.items: list[tuple[str, int, int]] = []
         self.chunk, self.done = max(1, min(chunk, MAX_WINDOW)), False
+        self.scanned: int | None = 0  # ranks the ranges covered; None: ordered chunks
+        self.seen = 0  # nodes the ranges found (a store may hold fewer ranks than asked)
 
-    def _more(self) -> bool:
-        """Ask the next chunk; False when every candidate is here."""
+    def _more(self, count: int) -> bool:
+        """Ask for more candidates, towards ``count`` of them; False when every
+        candidate is here."""
         if self.done:
             return False
-        result = self.select(f"{self.text} LIMIT {self.chunk} OFFSET {len(self.items)}")
-        for row in result.rows:
-            node = check_iri(row["node"].value, "ranked node")
-            rank = int(row["rank"].value)
-            self.items.append((node, rank, self.reaches(node, rank)))
+        if self.scanned is not None:
+            return self._more_by_range(count)
+        # ranks are xsd:integer: ORDER BY compares them as numbers; ?node breaks ties
+        result = self.select(
+            f"SELECT DISTINCT ?node ?rank WHERE {{ {self.relates} {self.ranked} }} "
+            f"ORDER BY ?rank ?node LIMIT {self.chunk} OFFSET {len(self.items)}"
+        )
+        self._add(result.rows)
         self.done = len(result.rows) < self.chunk
         self.chunk = min(self.chunk * 2, MAX_WINDOW)
         return bool(result.rows)
 
+    def _more_by_range(self, count: int) -> bool:
+        assert self.scanned is not None
+        if self.scanned == 0:
+            size = min(PROBE, self.chunk)
+        else:  # at the rate the ranges so far gave, a quarter more
+            rate = max(len(self.items), 1) / self.seen
+            size = min(max(math.ceil((count - len(self.items)) / rate * 1.25), 1), MAX_WINDOW)
+        ranks = " ".join(str(n) for n in range(self.scanned, self.scanned + size))
+        result = self.select(
+            f"SELECT ?node ?rank ?relates WHERE {{ VALUES ?rank {{ {ranks} }} {self.ranked} "
+            f"BIND (EXISTS {{ {self.relates} }} AS ?relates) }} ORDER BY ?rank ?node"
+        )
+        if not result.rows:  # past the last rank
+            self.done = True
+            return False
+        self._add([row for row in result.rows if row["relates"].value == "true"])
+        self.scanned += size
+        self.seen += len(result.rows)
+        if len(self.items) < DENSE * self.seen:  # sparse: the ordered chunks are cheaper
+            self.scanned = None
+        return True
+
+    def _add(self, rows: list) -> None:
+        for row in rows:
+            node = check_iri(row["node"].value, "ranked node")
+            rank = int(row["rank"].value)
+            self.items.append((node, rank, self.reaches(node, rank)))
+
     def _have(self, count: int) -> bool:
         """Whether at least ``count`` candidates exist (asked as far as needed)."""
-        while len(self.items) < count and self._more():
+        while len(self.items) < count and self._more(count):
             pass
         return len(self.items) >= count
 
