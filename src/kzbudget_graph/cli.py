@@ -471,7 +471,8 @@ def query(
         # must not carry escape sequences to it
         sys.stdout.write(safe(text) if sys.stdout.isatty() else text)
     else:
-        print_table(result, Console(), title=canned.title)
+        # no emoji codes to replace in a count line: rich does not load its emoji table
+        print_table(result, Console(emoji=False), title=canned.title)
 
 
 @app.command()
