@@ -35,7 +35,7 @@ from collections.abc import Callable
 import pyoxigraph as ox
 
 from ..iri import check_iri
-from .queries import CannedQuery, ParamTerm, bind, integer, slot
+from .queries import CannedQuery, ParamTerm, bind, check_terms, integer, slot
 from .results import Result
 from .summary import SUMMARY, SUMMARY_GRAPH
 
@@ -73,6 +73,7 @@ def run_paged(
     ``first_window`` (ranks) and ``first_chunk`` (candidates of a ``via``
     page) override the sizes the page would start with: tests walk the
     windows and chunks one node at a time."""
+    check_terms(bound)  # the windows paste them too, before bind() would look
     if query.page_by is None or query.page_by[0] in bound:
         return select(bind(query, bound))
     variable, ranking = query.page_by
@@ -94,9 +95,14 @@ def run_paged(
             first_chunk = MAX_WINDOW if limit is None else 2 * (skip + limit) + 8
         candidates = _Candidates(select, ranking, query.via, bound, reaches, first_chunk)
         if not candidates.slice(0, 1):
-            if _ranked(select, ranking):  # nothing relates to the node: an empty page
+            # nothing relates to the node where the query itself looks (the
+            # documents; an adilet code in the summary, as the query reads it): an
+            # empty page. Where only the summary relates them (a programme code),
+            # or nothing is ranked, the whole query: a summary made by an older
+            # version may lack the fact
+            if not candidates.from_summary and _ranked(select, ranking):
                 return select(_fill(bind(query, bound), variable, []))
-            return select(bind(query, bound))  # no ranks in this store: the whole query
+            return select(bind(query, bound))
     origin, size = start, first_window or FIRST_WINDOW.get(ranking, 8)
     found = 0  # rows the windows so far gave (skipped ones included)
     while limit is None or len(rows) < limit:
@@ -218,9 +224,9 @@ class _Candidates:
       cites.
 
     The ranges first (:data:`PROBE` ranks); where fewer than
-    :data:`DENSE` of the nodes qualify, the ordered chunks take over from the
-    first rank the ranges did not cover (the nodes of the ranks covered are
-    the ordered list's first ones, in its order).
+    :data:`DENSE` of the nodes qualify, or the ranks have a gap, the ordered
+    chunks take over from the first rank the ranges did not cover (the nodes
+    of the ranks covered are the ordered list's first ones, in its order).
     """
 
     def __init__(
@@ -243,7 +249,8 @@ class _Candidates:
             given = f"GRAPH <{SUMMARY_GRAPH}> {{ ?given <{SUMMARY}adiletCode> {code} }}"
         path = "/".join(f"<{p}>" for p in predicates)
         # a fact the summary graph keeps (sum:programCode) is read there, else the documents
-        where = f"<{SUMMARY_GRAPH}>" if all(p.startswith(SUMMARY) for p in predicates) else "?g"
+        self.from_summary = all(p.startswith(SUMMARY) for p in predicates)
+        where = f"<{SUMMARY_GRAPH}>" if self.from_summary else "?g"
         self.relates = f"{given} GRAPH {where} {{ ?node {path} ?given }}"
         self.ranked = f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{SUMMARY}{ranking}Rank> ?rank }}"
         self.select, self.reaches = select, reaches
@@ -281,10 +288,19 @@ class _Candidates:
             f"SELECT ?node ?rank ?relates WHERE {{ VALUES ?rank {{ {ranks} }} {self.ranked} "
             f"BIND (EXISTS {{ {self.relates} }} AS ?relates) }} ORDER BY ?rank ?node"
         )
-        if not result.rows:  # past the last rank
-            self.done = True
-            return False
-        self._add([row for row in result.rows if row["relates"].value == "true"])
+        if not result.rows:
+            # past the last rank, or a gap in the ranks (a store made otherwise):
+            # then the ordered list goes on from where the ranges stopped
+            later = self.select(
+                f"SELECT ?rank WHERE {{ {self.ranked} FILTER (?rank >= {self.scanned}) }} LIMIT 1"
+            )
+            if not later.rows:
+                self.done = True
+                return False
+            self.scanned = None
+            return self._more(count)
+        # SPARQL JSON booleans are "true"; some servers write xsd:boolean as "1"
+        self._add([row for row in result.rows if row["relates"].value in ("true", "1")])
         self.scanned += size
         self.seen += len(result.rows)
         if len(self.items) < DENSE * self.seen:  # sparse: the ordered chunks are cheaper

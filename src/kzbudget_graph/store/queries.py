@@ -263,19 +263,26 @@ def slot(name: str, type: str = "") -> re.Pattern[str]:
     return re.compile(rf"VALUES \?{re.escape(name)} \{{ UNDEF \}}")
 
 
+def check_terms(bound: dict[str, ParamTerm]) -> None:
+    """Refuse a bound value that is not a pyoxigraph term: ``str()`` of anything
+    else (an rdflib Literal) is its raw text, not its N-Triples form, and would
+    go into a query text unescaped."""
+    for name, value in bound.items():
+        if not isinstance(value, (ox.NamedNode, ox.Literal)):
+            raise TypeError(f"parameter {name}: a pyoxigraph term, not {type(value).__name__}")
+
+
 def bind(query: CannedQuery, bound: dict[str, ParamTerm]) -> str:
     """The query text with each bound parameter's ``UNDEF`` replaced by its term.
 
     Only the slot changes, and only to the N-Triples form of a typed term, so
     a value is data, never syntax. Unbound parameters keep ``UNDEF``: all.
     """
+    check_terms(bound)
     text = query.text
     types = {p.name: p.type for p in query.params}
     for name, value in bound.items():
         kind = types.get(name, "")
-        if not isinstance(value, (ox.NamedNode, ox.Literal)):
-            # str() of anything else (an rdflib Literal) is its raw text, not a term
-            raise TypeError(f"parameter {name}: a pyoxigraph term, not {type(value).__name__}")
         pattern = slot(name, kind)
         if len(pattern.findall(text)) != 1:
             raise KzbudgetError(f"query {query.name}: no single slot for parameter {name}")

@@ -191,11 +191,12 @@ FACTS: tuple[str, ...] = (
 GROUP BY ?node""",
     """SELECT ?node (MIN(?d) AS ?amendedOn) WHERE {
   GRAPH ?g { ?node kzb:amendingAct ?act . ?act eli:date_document ?d } } GROUP BY ?node""",
-    # a passport's programme code: the queries filtered by programme page through
-    # the passports that have it (paging: via program sum:programCode)
-    """SELECT ?node (MIN(?c) AS ?programCode) WHERE {
-  GRAPH ?g { ?node kzb:budgetProgram ?p . ?node a kzb:Passport } GRAPH ?h { ?p skos:notation ?c } }
-GROUP BY ?node""",
+    # a passport's programme codes: the queries filtered by programme page through
+    # the passports that have it (paging: via program sum:programCode); every code
+    # a document states, as the queries match any (one misread in one language)
+    """SELECT DISTINCT ?node ?programCode WHERE {
+  GRAPH ?g { ?node kzb:budgetProgram ?p . ?node a kzb:Passport }
+  GRAPH ?h { ?p skos:notation ?programCode } }""",
     """SELECT ?node (MIN(?c) AS ?adiletCode) (MIN(STR(?b)) AS ?codeBasis) WHERE {
   GRAPH ?g { ?node eli:id_local ?c ; kzb:adiletCodeBasis ?b . ?node a eli:LegalResource } }
 GROUP BY ?node""",
