@@ -483,6 +483,24 @@ def test_via_candidates_go_by_ranges_where_most_relate_and_in_rank_order_where_f
             assert whole
 
 
+def test_a_keyword_that_spells_the_page_slot_stays_in_its_literal(stores):
+    """The windows fill the page variable's slot before the parameters are
+    bound: a keyword reading ``VALUES ?node { UNDEF }`` is searched for as
+    text, and the nodes go into the real slot (they went into the literal)."""
+    from kzbudget_graph.store.paging import run_paged
+
+    query = get_query("search")
+    keyword = "VALUES ?node { UNDEF }"
+    with EmbeddedStore(stores["both"]) as store:
+        asked: list[str] = []
+        bound = bindings(query, {"keyword": keyword})
+        page = run_paged(lambda t: asked.append(t) or store.query(t), query, bound, first_window=1)
+        assert page.rows == []
+        windows = [t for t in asked if "VALUES ?node { <" in t]
+        assert windows
+        assert all(f'"{keyword}"' in t and t.count("VALUES ?node {") == 2 for t in windows)
+
+
 def test_an_act_no_passport_cites_is_an_empty_page_without_the_whole_query(stores):
     """Asked for an act nothing cites (by IRI or by adilet code), the page is
     empty with the query's columns, and the store is never asked the whole

@@ -29,6 +29,7 @@ for the node itself, is asked the whole query at once.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 
@@ -101,7 +102,7 @@ def run_paged(
             # or nothing is ranked, the whole query: a summary made by an older
             # version may lack the fact
             if not candidates.from_summary and _ranked(select, ranking):
-                return select(_fill(bind(query, bound), variable, []))
+                return select(bind(_fill(query, variable, []), bound))
             return select(bind(query, bound))
     origin, size = start, first_window or FIRST_WINDOW.get(ranking, 8)
     found = 0  # rows the windows so far gave (skipped ones included)
@@ -127,7 +128,7 @@ def run_paged(
         page = {**bound, "offset": integer(0)}
         if need is not None:
             page["limit"] = integer(need)
-        text = _fill(bind(query, page), variable, nodes)
+        text = bind(_fill(query, variable, nodes), page)
         result = select(text)
         variables = result.variables
         taken = result.rows[skip:]
@@ -362,6 +363,10 @@ def _span(
     return int(row["first"].value), int(row["last"].value) + 1
 
 
-def _fill(text: str, variable: str, nodes: list[str]) -> str:
+def _fill(query: CannedQuery, variable: str, nodes: list[str]) -> CannedQuery:
+    """The query with the page variable's slot holding ``nodes`` (checked IRIs),
+    filled before the parameters are bound: a bound text value that spells a
+    slot stays inside its literal, never filled."""
     values = " ".join(str(ox.NamedNode(n)) for n in nodes)
-    return slot(variable).sub(lambda _m: f"VALUES ?{variable} {{ {values} }}", text, count=1)
+    text = slot(variable).sub(lambda _m: f"VALUES ?{variable} {{ {values} }}", query.text, count=1)
+    return dataclasses.replace(query, text=text)
