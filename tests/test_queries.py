@@ -286,6 +286,15 @@ def test_parameters_are_typed():
     # an rdflib term's str() is its raw text: refused rather than pasted in
     with pytest.raises(TypeError, match="a pyoxigraph term, not Literal"):
         bind(passport, {"lang": Literal('ru" } DROP ALL')})
+    # a decimal is written in full (xsd:decimal has no exponent), so a huge
+    # exponent is refused rather than expanded
+    from kzbudget_graph.store.queries import Param, term
+
+    amount = Param("amount", "decimal", None, "")
+    assert str(term(amount, "1.5e3")) == '"1500"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+    for bad in ("1e999999999", "1e-999999999", "NaN", "-Infinity", "12,5"):
+        with pytest.raises(KzbudgetError, match="is not a decimal number"):
+            term(amount, bad)
     # nor by the paging, whose windows paste the values before bind() is called
     from kzbudget_graph.store.paging import run_paged
 

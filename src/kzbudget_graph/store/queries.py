@@ -214,8 +214,9 @@ def term(param: Param, value: str) -> ParamTerm:
             number = Decimal(value)
         except InvalidOperation:
             number = None
-        if number is None or not number.is_finite():
-            raise KzbudgetError(f"{where}: {shown} is not a decimal number")
+        # an exponent would be written out in full: 1e999999999 is a gigabyte
+        if number is None or not number.is_finite() or not -40 < number.adjusted() < 40:
+            raise KzbudgetError(f"{where}: {shown} is not a decimal number (at most 40 digits)")
         # Fixed point: xsd:decimal has no exponent ("1E+3" is not a decimal).
         return ox.Literal(format(number, "f"), datatype=_DECIMAL)
     if param.type == "lang":
