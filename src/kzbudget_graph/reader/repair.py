@@ -250,9 +250,11 @@ def _is_lone_tail_letter(text: str, m: re.Match[str]) -> bool:
 class _Lookalikes:
     """One language's look-alike table, compiled."""
 
-    latin: re.Pattern[str]  # a look-alike, as a group (to split a text at)
+    latin: re.Pattern[str]  # a look-alike
     word: re.Pattern[str]  # from a word's first look-alike to the word's end
-    lone: re.Pattern[str]  # a look-alike with no Cyrillic letter on either side
+    # a Latin letter that is no look-alike, or a look-alike with no Cyrillic
+    # letter on either side: where a word to leave alone may be
+    suspect: re.Pattern[str]
     other: re.Pattern[str]  # a Latin letter that is no look-alike
     to_cyrillic: dict[str, str]
 
@@ -268,12 +270,15 @@ _CYRILLIC = re.compile(_CYRILLIC_LETTER)
 @functools.cache
 def _lookalike_patterns(language: str) -> _Lookalikes:
     table = lexicon.of(language).LATIN_TO_CYRILLIC
+    latin = "".join(table)
     other = "".join(c for c in map(chr, range(65, 123)) if c.isalpha() and c not in table)
-    lone = f"[{''.join(table)}](?<!{_CYRILLIC_LETTER}.)(?!{_CYRILLIC_LETTER})"
+    # One class of every Latin letter first (one scan of the text, not one
+    # per kind), then which kind it is: another letter, or a lone look-alike.
+    lone = f"(?<!{_CYRILLIC_LETTER}.)(?!{_CYRILLIC_LETTER})"
     return _Lookalikes(
-        re.compile(f"([{''.join(table)}])"),
-        re.compile(f"[{''.join(table)}][^\\W\\d_]*"),
-        re.compile(lone),
+        re.compile(f"[{latin}]"),
+        re.compile(f"[{latin}][^\\W\\d_]*"),
+        re.compile(f"[{latin}{other}](?:(?<=[{other}])|{lone})"),
         re.compile(f"[{other}]"),
         table,
     )
@@ -315,7 +320,7 @@ def _latin_lookalikes(text: str, origin: OriginMap, lex: ModuleType) -> tuple[st
         parts.append(text[pos:])
         return "".join(parts), origin  # one-for-one: origins unchanged
     kept: list[tuple[int, int]] = []  # words left as printed
-    for hit in itertools.chain(table.lone.finditer(text), table.other.finditer(text)):
+    for hit in table.suspect.finditer(text):
         span = (_word_start(text, hit.start()), _LETTERS.match(text, hit.start()).end())
         word = text[span[0] : span[1]]
         if table.latin.search(word) and (not _CYRILLIC.search(word) or table.other.search(word)):
@@ -332,13 +337,15 @@ def _latin_lookalikes(text: str, origin: OriginMap, lex: ModuleType) -> tuple[st
 
 
 def _to_cyrillic(text: str, table: _Lookalikes) -> str:
-    """Every look-alike in ``text`` made Cyrillic. Split at them (one C pass),
-    not translated: ``str.translate`` goes through a table lookup for every
-    character of a non-ASCII text."""
-    pieces = table.latin.split(text)
-    if len(pieces) > 1:
-        pieces[1::2] = [table.to_cyrillic[c] for c in pieces[1::2]]
-    return "".join(pieces)
+    """Every look-alike in ``text`` made Cyrillic, one ``str.replace`` per
+    letter present. Each is a C pass that skips to the letter; ``str.translate``
+    looks every character of a non-ASCII text up in its table, and splitting at
+    a pattern tests every character against a class (several times slower).
+    The order does not matter: no replacement is itself a look-alike."""
+    for latin, cyrillic in table.to_cyrillic.items():
+        if latin in text:
+            text = text.replace(latin, cyrillic)
+    return text
 
 
 def _word_start(text: str, at: int) -> int:
