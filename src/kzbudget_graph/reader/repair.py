@@ -391,9 +391,22 @@ _MOVED_LABEL = re.compile(
 _ANY_LABEL = re.compile(rf"(?i)\.(?<=\d\.)[^\S\n]*{_FIELD_LABEL}")
 
 
+# A label that ends its line (with a colon after it or not): _MOVED_LABEL
+# matches a line only where one does, so only such lines are worth trying it
+# on. Its lazy value part would otherwise be tried at every offset of the line,
+# and a clean text prints a whole field on its label's line.
+_LABEL_ENDS_LINE = re.compile(rf"(?im)\d\.[^\S\n]*{_FIELD_LABEL}[^\S\n]*:?[^\S\n]*$")
+assert not any("." in lab for _, labs in lexicon.FIELD_LABELS.values() for lab in labs)
+
+
 def _moved_labels(text: str) -> Iterable[re.Match[str]]:
-    done = 0  # no match starts before this offset (end of the last one tried)
+    done = 0  # no match starts before this offset (end of the last one)
+    # Every label _MOVED_LABEL could match is a hit (no label holds a full
+    # stop, so no hit hides one), and it matches a line exactly when a hit on
+    # it ends the line: the other hits are passed over without trying it.
     for hit in _ANY_LABEL.finditer(text):
+        if not _LABEL_ENDS_LINE.match(text, hit.start() - 1):
+            continue
         line = text.rfind("\n", 0, hit.start()) + 1
         if line < done:
             continue
