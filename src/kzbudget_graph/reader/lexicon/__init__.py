@@ -151,7 +151,7 @@ def fold(text: str) -> str:
     return text.translate(_FOLD).lower()
 
 
-_CYRILLIC_LEADS = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")
+_CYRILLIC_HIGH_BYTE = 0x04  # U+0400-U+04FF in UTF-16
 # Share of Cyrillic letters that must be Kazakh-only (ә ғ қ ң ө ұ ү һ і) for
 # Kazakh: about 7 % in Kazakh prose, none in Russian; a few Kazakh names in a
 # Russian text stay far below 1 %.
@@ -169,10 +169,12 @@ def detect_language(text: str, default: str | None = None) -> str:
     ('kk', 'ru')
     """
     sample = text[:20000].lower()
-    # Cyrillic (U+0400-U+04FF) is exactly what UTF-8 writes with a lead byte
-    # 0xD0-0xD3: counting bytes is one C pass, not a Python object per letter.
-    encoded = sample.encode("utf-8", "surrogatepass")
-    cyrillic = sum(encoded.count(lead) for lead in _CYRILLIC_LEADS)
+    # Cyrillic (U+0400-U+04FF) is exactly what UTF-16 writes with a high byte
+    # 0x04 (a character beyond U+FFFF is a surrogate pair, high bytes 0xD8-0xDF):
+    # counting bytes is one C pass, not a Python object per letter, and one
+    # count of every other byte, not one per UTF-8 lead byte (0xD0-0xD3).
+    encoded = sample.encode("utf-16-le", "surrogatepass")
+    cyrillic = encoded[1::2].count(_CYRILLIC_HIGH_BYTE)
     kazakh = sum(sample.count(c) for c in kk.OWN_LETTERS)
     if default is not None and cyrillic < _ENOUGH_LETTERS:
         return default
