@@ -728,10 +728,13 @@ def _relocate_note_act_words(text: str, origin: OriginMap) -> tuple[str, OriginM
 
 def _close_page_breaks(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     """Replace a page break outside the action-plan table by a single line break."""
-    tables = field_regions(text, 6)
-    starts = [a for a, _ in tables]
+    found: list[tuple[list[int], list[tuple[int, int]]]] = []  # (starts, tables), once
 
     def in_table(pos: int) -> bool:
+        if not found:  # at the first page break: a text with none is not scanned for labels
+            tables = field_regions(text, 6)
+            found.append(([a for a, _ in tables], tables))
+        starts, tables = found[0]
         k = bisect.bisect_right(starts, pos) - 1
         return k >= 0 and pos < tables[k][1]
 
