@@ -407,3 +407,23 @@ def test_lexicon_initials_are_implied_by_the_words(language):
         for word in words:
             for form in (word, word.upper(), word.capitalize()):
                 assert re.match("(?i)" + guard, form), (table, form)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_annex_heading_mark_is_in_every_heading(language):
+    """A text without a language's heading mark is not scanned for its
+    headings: every heading must hold the mark, however it is printed."""
+    import re
+
+    lex = lexicon.of(language)
+    if not lex.ANNEX_HEADING_MARK:
+        return
+    number = re.search(r"\d+", lex.ANNEX_HEADING_EXAMPLE).group()
+    word = lex.ANNEX_HEADING_EXAMPLE.replace(number, "").strip(" -")
+    for form in (word, word.lower(), word.capitalize()):
+        for printed in (f"{number}-{form}", f"{number} - {form}", f"{number}\n-\n{form}"):
+            heading = re.search(lex.ANNEX_HEADING, printed)
+            assert heading, printed
+            assert re.search(lex.ANNEX_HEADING_MARK, heading.group()), printed
+    # without the mark, no heading
+    assert not list(lexicon.annex_headings(f"{number} {word}\n{number}{word}"))

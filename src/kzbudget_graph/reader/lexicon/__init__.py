@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from types import ModuleType
 from typing import Final
 
@@ -28,6 +28,7 @@ from . import kk, ru
 
 __all__ = [
     "LANGUAGES",
+    "annex_headings",
     "decides_pattern",
     "detect_language",
     "fold",
@@ -135,6 +136,22 @@ FIELD_LABEL_PATTERN: Final = label_pattern(lab for _, labs in FIELD_LABELS.value
 RESULT_LABEL_PATTERN: Final = label_pattern(lab for labs in RESULT_LABELS.values() for lab in labs)
 # Annex headings of every language, each with its group ``num``.
 ANNEX_HEADINGS: Final = tuple(re.compile(lex.ANNEX_HEADING) for lex in _ALL)
+# The part of each that a quick scan finds (None: no such part).
+_HEADING_MARKS: Final = tuple(
+    re.compile(lex.ANNEX_HEADING_MARK) if lex.ANNEX_HEADING_MARK else None for lex in _ALL
+)
+
+
+def annex_headings(text: str) -> Iterator[re.Match[str]]:
+    """Every annex heading of every language in ``text``, language by language.
+
+    A language whose heading mark the text lacks cannot have a heading in it:
+    its heading pattern, slow to scan with, is not tried.
+    """
+    for heading, mark in zip(ANNEX_HEADINGS, _HEADING_MARKS, strict=True):
+        if mark is None or mark.search(text):
+            yield from heading.finditer(text)
+
 
 _FOLD = str.maketrans(LATIN_TO_CYRILLIC)
 _LOOKALIKE = re.compile("[" + re.escape("".join(LATIN_TO_CYRILLIC)) + "]")
