@@ -407,3 +407,44 @@ def test_lexicon_initials_are_implied_by_the_words(language):
         for word in words:
             for form in (word, word.upper(), word.capitalize()):
                 assert re.match("(?i)" + guard, form), (table, form)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_annex_heading_mark_is_in_every_heading(language):
+    """A text without a language's heading mark is not scanned for its
+    headings: every heading must hold the mark, however it is printed."""
+    import re
+
+    lex = lexicon.of(language)
+    if not lex.ANNEX_HEADING_MARK:
+        return
+    number = re.search(r"\d+", lex.ANNEX_HEADING_EXAMPLE).group()
+    word = lex.ANNEX_HEADING_EXAMPLE.replace(number, "").strip(" -")
+    for form in (word, word.lower(), word.capitalize()):
+        for printed in (f"{number}-{form}", f"{number} - {form}", f"{number}\n-\n{form}"):
+            heading = re.search(lex.ANNEX_HEADING, printed)
+            assert heading, printed
+            assert re.search(lex.ANNEX_HEADING_MARK, heading.group()), printed
+    # without the mark, no heading
+    assert not list(lexicon.annex_headings(f"{number} {word}\n{number}{word}"))
+
+
+def test_lower_case_keeps_the_letter_counts_language_detection_uses():
+    """detect_language counts Cyrillic and Kazakh-only letters without lowering
+    the text: over all of Unicode, lower-casing a character must give as many
+    of either as the character itself is."""
+    kazakh = set(lexicon.kk.OWN_LETTERS)
+    both_cases = set(lexicon.KAZAKH_LETTERS_BOTH_CASES)
+    for code in range(0x110000):
+        c = chr(code)
+        lowered = c.lower()
+        assert sum("\u0400" <= x <= "\u04ff" for x in lowered) == ("\u0400" <= c <= "\u04ff"), c
+        assert sum(x in kazakh for x in lowered) == (c in both_cases), c
+
+
+def test_language_detection_counts_letters_of_either_case():
+    text = "ҚАЗАҚСТАН РЕСПУБЛИКАСЫ ҮКІМЕТІНІҢ ҚАУЛЫСЫ " * 20
+    assert lexicon.detect_language(text) == "kk"
+    assert lexicon.detect_language(text.lower()) == "kk"
+    assert lexicon.detect_language("ПОСТАНОВЛЕНИЕ ПРАВИТЕЛЬСТВА " * 20) == "ru"
+    assert lexicon.detect_language("Қ" * 10, "ru") == "ru"  # too few letters to tell

@@ -38,10 +38,14 @@ from .values import Cutter, clean
 # A number, with thousands separated by spaces ("1 000") or not, a decimal comma,
 # and an optional range ("50-70").
 _NUM = r"(?:\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:,\d+)?"
-# (the look-ahead for a digit first: implied, and it fails at most offsets in
-# one test, where the look-behind would be worked through at every offset)
+# The first number's first digit opens the pattern, then the look-behind (no
+# word character, full stop or comma before it): opening with a digit class,
+# the pattern is scanned for by that class alone, where a look-ahead first is a
+# whole match attempt at every offset. Its alternatives are _NUM's, with the
+# first digit taken out of both, tried in the same order.
 _NUMBER = re.compile(
-    rf"(?=\d)(?<![\w.,])(?P<a>{_NUM})(?:[^\S\n]*[-–][^\S\n]*(?P<b>{_NUM}))?(?![\d])"
+    r"(?P<a>\d(?<![\w.,]\d)(?:\d{0,2}(?:[ \u00a0]\d{3})+|\d*)(?:,\d+)?)"
+    rf"(?:[^\S\n]*[-–][^\S\n]*(?P<b>{_NUM}))?(?![\d])"
 )
 _WORD = re.compile(r"[^\W_]+|%")
 _CLAUSE_START = re.compile(r"[;.:]\s|,\s|[;.:,]$")

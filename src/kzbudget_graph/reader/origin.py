@@ -140,13 +140,12 @@ class OriginBuilder:
         m = self.src_map
         starts = m._starts
         k = bisect_right(starts, start) - 1
-        last = bisect_right(starts, end - 1, k) - 1  # the piece of the last character
         after = starts[k + 1] if k + 1 < len(starts) else m.length
         delta = self.length - start  # src offset → offset in the new text
-        self._add(
-            min(end, after) - start, m._bases[k] + m._steps[k] * (start - starts[k]), m._steps[k]
-        )
-        if last > k:
+        step = m._steps[k]
+        self._add(min(end, after) - start, m._bases[k] + step * (start - starts[k]), step)
+        if end > after:  # more pieces (most copies lie in one: no second search)
+            last = bisect_right(starts, end - 1, k) - 1  # the piece of the last character
             # The whole pieces after the first are copied as they are: they
             # cannot continue the one before them (the source map would have
             # merged them), and their descents are the source's.

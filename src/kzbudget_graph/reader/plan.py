@@ -300,6 +300,7 @@ class _State:
     words: _Words
     table_width: int
     _cells: dict[int, str] = field(default_factory=dict)
+    _name_norm: str | None = None
 
     def cell_text(self, column: int) -> str:
         """The column's text so far (before this segment): read once per segment,
@@ -307,6 +308,12 @@ class _State:
         if column not in self._cells:
             self._cells[column] = clean(" ".join(self.text[a:b] for a, b in self.row.cells[column]))
         return self._cells[column]
+
+    def name_norm(self) -> str:
+        """The name column so far, normalised (once per segment, like its text)."""
+        if self._name_norm is None:
+            self._name_norm = _norm(self.cell_text(NAME))
+        return self._name_norm
 
 
 _MIXED = -1  # a block whose first line holds the period and the executors side by side
@@ -342,15 +349,17 @@ def _choices(block: _Block, state: _State, is_row_start: bool) -> dict[int, floa
     if is_row_start:
         return {NAME: 0.0}
     words = state.words
-    folded_lines = [lexicon.fold(t) for t in block.texts]
+    # one fold for the block (folding is per character: line by line gives the same)
+    folded_lines = lexicon.fold("\n".join(block.texts)).split("\n")
     scores: dict[int, float] = {}
     if all(words.period_line.match(t) for t in folded_lines):
         scores[PERIOD] = 5.0
         return scores
     if words.period_prefix.match(folded_lines[0]):
         scores[_MIXED] = 6.0
-    tokens = {w.strip(".,;:()") for t in folded_lines for w in t.split()}
-    has_head = any(w in words.heads for w in tokens)
+    has_head = not words.heads.isdisjoint(
+        w.strip(".,;:()") for t in folded_lines for w in t.split()
+    )
     narrow = block.width <= state.table_width * _EXECUTORS_SHARE
     scores[EXECUTORS] = 3.0 if has_head and narrow else (-1.0 if narrow else -3.0)
     scores[ACTIVITIES] = (1.0 if block.width > state.name_width + 1 else 0.0) + (
@@ -364,8 +373,10 @@ def _name_score(block: _Block, state: _State) -> float:
     so_far = state.cell_text(NAME)
     if state.program_name:
         target = _norm_cached(state.program_name)
-        joined = _norm(f"{so_far} {block.text}")
-        if len(_norm(so_far)) < len(target) and target.startswith(joined):
+        # the block joined to the name only while the name is incomplete
+        if len(state.name_norm()) < len(target) and target.startswith(
+            _norm(f"{so_far} {block.text}")
+        ):
             return 3.0
         return -2.0
     activities = state.cell_text(ACTIVITIES)

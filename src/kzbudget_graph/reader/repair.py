@@ -143,7 +143,6 @@ def repair_regions(original: str, regions: list[tuple[int, int, str]]) -> Repair
 
 # --- 1. letter spacing -------------------------------------------------------
 
-_LINE_TOKENS = re.compile(r"\S+")
 # White space but a line break, as a plain set of characters: a pattern that
 # opens with it skips through a text by table look-ups, where [^\S\n] asks the
 # Unicode database about every character. (No white space lies above U+3000;
@@ -151,19 +150,25 @@ _LINE_TOKENS = re.compile(r"\S+")
 SPACE_SET = (
     "[" + re.escape("".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != "\n")) + "]"
 )
-# A run of three or more one-character tokens at most three spaces apart
-# ("Қ а з а қ с т а н", "N  1 2 2 0"), matched from the space after its first
-# token (the match starts one character late): the space first, then
-# look-behinds for that token, so only spaces are tried.
-_SPACED_RUN = re.compile(
-    SPACE_SET + r"(?<=\S[^\S\n])(?<!\S\S[^\S\n])[^\S\n]{0,2}\S(?!\S)(?:[^\S\n]{1,3}\S(?!\S))+"
+# Both places letter spacing is joined, in one pattern (one scan of the text),
+# each matched from a space (the space first, then look-behinds, so only
+# spaces are tried):
+# * group ``run``: a run of three or more one-character tokens at most three
+#   spaces apart ("Қ а з а қ с т а н", "N  1 2 2 0"), matched from the space
+#   after its first token (the match starts one character late);
+# * group ``letter``: a lone Cyrillic letter one space after a longer word,
+#   before a longer word or the line's end ("жөніндег і");
+#   _is_lone_tail_letter checks the rest.
+# They never overlap, nor start inside each other (the character before the
+# space is a one-character token for a run, a longer word's end for a letter),
+# so the scan finds what a scan for each would.
+_SPACED = re.compile(
+    SPACE_SET
+    + r"(?:(?<=\S[^\S\n])(?<!\S\S[^\S\n])(?P<run>[^\S\n]{0,2}\S(?!\S)(?:[^\S\n]{1,3}\S(?!\S))+)"
+    + r"|(?<=\S\S[^\S\n])(?P<letter>[\u0400-\u04ff])(?!\S)(?![^\S\n]+\S(?!\S)))"
 )
-# A lone Cyrillic letter one space after a longer word, before a longer word or
-# the line's end ("жөніндег і"); _is_lone_tail_letter checks the rest.
-_LONE_TAIL = re.compile(
-    # the space first: a pattern that opens with a look-behind is tried at every offset
-    SPACE_SET + r"(?<=\S\S[^\S\n])(?P<letter>[\u0400-\u04ff])(?!\S)(?![^\S\n]+\S(?!\S))"
-)
+# Two or more spaces: where a spaced run is cut into words.
+_WIDE_GAP = re.compile(r"[^\S\n]{2,}")
 _LONE_LETTER_GLUE = re.compile(r"[^\W\d_]")
 
 
@@ -185,39 +190,46 @@ def _join_letter_spacing(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     by token): the two never overlap, a run's tokens being one character long
     and a lone letter's neighbours longer.
     """
-    runs = [(m.start() - 1, m.end()) for m in _SPACED_RUN.finditer(text)]
-    tails = [m.start("letter") for m in _LONE_TAIL.finditer(text) if _is_lone_tail_letter(text, m)]
-    if not runs and not tails:
-        return text, origin
-    out = _Out(text, origin)
+    out: _Out | None = None
     pos = 0
-    for start, end in sorted([*runs, *((t, -1) for t in tails)]):
-        if end < 0:  # "жөніндег і" → "жөніндегі": drop the space before the letter
+    for m in _SPACED.finditer(text):
+        if m.group("letter") is not None and not _is_lone_tail_letter(text, m):
+            continue
+        if out is None:
+            out = _Out(text, origin)
+        if m.group("letter") is not None:  # "жөніндег і" → "жөніндегі": drop the space
+            start = m.start("letter")
             out.keep(pos, start - 1)
             out.keep(start, start + 1)
             pos = start + 1
             continue
+        start = m.start() - 1  # the run's first token
         out.keep(pos, start)
-        tokens = [(m.start(), m.end()) for m in _LINE_TOKENS.finditer(text, start, end)]
-        _emit_spaced_run(text, tokens, out)
-        pos = end
+        _emit_spaced_run(text, start, m.end(), out)
+        pos = m.end()
+    if out is None:
+        return text, origin
     out.keep(pos, len(text))
     return out.result()
 
 
-def _emit_spaced_run(text: str, run: list[tuple[int, int]], out: _Out) -> None:
-    words: list[list[tuple[int, int]]] = [[run[0]]]
-    for prev, tok in itertools.pairwise(run):
-        # two or more spaces part words; so does a leading dash ("- 4 5 , 6")
-        if tok[0] - prev[1] >= 2 or (prev == run[0] and text[prev[0]] in "-–"):
-            words.append([tok])
-        else:
-            words[-1].append(tok)
+def _emit_spaced_run(text: str, start: int, end: int, out: _Out) -> None:
+    """Write the run of one-character tokens ``text[start:end]`` as words."""
+    # Two or more spaces part words. Inside a word the tokens are one space
+    # apart: its tokens are every other character of its stretch.
+    words: list[list[int]] = []
+    pos = start
+    for gap in _WIDE_GAP.finditer(text, start, end):
+        words.append(list(range(pos, gap.start(), 2)))
+        pos = gap.end()
+    words.append(list(range(pos, end, 2)))
+    if text[start] in "-–" and len(words[0]) > 1:  # so does a leading dash ("- 4 5 , 6")
+        words[0:1] = [[start], words[0][1:]]
     # A one-letter "word" inside a spaced run is the tail of the previous word
     # ("ж ө н і н д е г  і") unless it is a letter that stands alone (N, и, в).
-    merged: list[list[tuple[int, int]]] = []
+    merged: list[list[int]] = []
     for w in words:
-        ch = text[w[0][0]]
+        ch = text[w[0]]
         if merged and len(w) == 1 and _LONE_LETTER_GLUE.match(ch) and _gluable(ch):
             merged[-1].extend(w)
         else:
@@ -228,10 +240,10 @@ def _emit_spaced_run(text: str, run: list[tuple[int, int]], out: _Out) -> None:
             if len(prev) == 1 and len(word) == 1:
                 # two one-character words ("N", ","): keep their wide gap, or a
                 # second pass would read them as one letter-spaced word
-                out.keep(prev[-1][1], word[0][0])
+                out.keep(prev[-1] + 1, word[0])
             else:
-                out.put(" ", out.src_map[word[0][0] - 1])
-        out.keep_each([a for a, _ in word])  # each token is one character
+                out.put(" ", out.src_map[word[0] - 1])
+        out.keep_each(word)  # each token is one character
 
 
 def _gluable(ch: str) -> bool:
@@ -250,9 +262,11 @@ def _is_lone_tail_letter(text: str, m: re.Match[str]) -> bool:
 class _Lookalikes:
     """One language's look-alike table, compiled."""
 
-    latin: re.Pattern[str]  # a look-alike, as a group (to split a text at)
+    latin: re.Pattern[str]  # a look-alike
     word: re.Pattern[str]  # from a word's first look-alike to the word's end
-    lone: re.Pattern[str]  # a look-alike with no Cyrillic letter on either side
+    # a Latin letter that is no look-alike, or a look-alike with no Cyrillic
+    # letter on either side: where a word to leave alone may be
+    suspect: re.Pattern[str]
     other: re.Pattern[str]  # a Latin letter that is no look-alike
     to_cyrillic: dict[str, str]
 
@@ -268,12 +282,15 @@ _CYRILLIC = re.compile(_CYRILLIC_LETTER)
 @functools.cache
 def _lookalike_patterns(language: str) -> _Lookalikes:
     table = lexicon.of(language).LATIN_TO_CYRILLIC
+    latin = "".join(table)
     other = "".join(c for c in map(chr, range(65, 123)) if c.isalpha() and c not in table)
-    lone = f"[{''.join(table)}](?<!{_CYRILLIC_LETTER}.)(?!{_CYRILLIC_LETTER})"
+    # One class of every Latin letter first (one scan of the text, not one
+    # per kind), then which kind it is: another letter, or a lone look-alike.
+    lone = f"(?<!{_CYRILLIC_LETTER}.)(?!{_CYRILLIC_LETTER})"
     return _Lookalikes(
-        re.compile(f"([{''.join(table)}])"),
-        re.compile(f"[{''.join(table)}][^\\W\\d_]*"),
-        re.compile(lone),
+        re.compile(f"[{latin}]"),
+        re.compile(f"[{latin}][^\\W\\d_]*"),
+        re.compile(f"[{latin}{other}](?:(?<=[{other}])|{lone})"),
         re.compile(f"[{other}]"),
         table,
     )
@@ -315,7 +332,7 @@ def _latin_lookalikes(text: str, origin: OriginMap, lex: ModuleType) -> tuple[st
         parts.append(text[pos:])
         return "".join(parts), origin  # one-for-one: origins unchanged
     kept: list[tuple[int, int]] = []  # words left as printed
-    for hit in itertools.chain(table.lone.finditer(text), table.other.finditer(text)):
+    for hit in table.suspect.finditer(text):
         span = (_word_start(text, hit.start()), _LETTERS.match(text, hit.start()).end())
         word = text[span[0] : span[1]]
         if table.latin.search(word) and (not _CYRILLIC.search(word) or table.other.search(word)):
@@ -332,13 +349,15 @@ def _latin_lookalikes(text: str, origin: OriginMap, lex: ModuleType) -> tuple[st
 
 
 def _to_cyrillic(text: str, table: _Lookalikes) -> str:
-    """Every look-alike in ``text`` made Cyrillic. Split at them (one C pass),
-    not translated: ``str.translate`` goes through a table lookup for every
-    character of a non-ASCII text."""
-    pieces = table.latin.split(text)
-    if len(pieces) > 1:
-        pieces[1::2] = [table.to_cyrillic[c] for c in pieces[1::2]]
-    return "".join(pieces)
+    """Every look-alike in ``text`` made Cyrillic, one ``str.replace`` per
+    letter present. Each is a C pass that skips to the letter; ``str.translate``
+    looks every character of a non-ASCII text up in its table, and splitting at
+    a pattern tests every character against a class (several times slower).
+    The order does not matter: no replacement is itself a look-alike."""
+    for latin, cyrillic in table.to_cyrillic.items():
+        if latin in text:
+            text = text.replace(latin, cyrillic)
+    return text
 
 
 def _word_start(text: str, at: int) -> int:
@@ -384,9 +403,22 @@ _MOVED_LABEL = re.compile(
 _ANY_LABEL = re.compile(rf"(?i)\.(?<=\d\.)[^\S\n]*{_FIELD_LABEL}")
 
 
+# A label that ends its line (with a colon after it or not): _MOVED_LABEL
+# matches a line only where one does, so only such lines are worth trying it
+# on. Its lazy value part would otherwise be tried at every offset of the line,
+# and a clean text prints a whole field on its label's line.
+_LABEL_ENDS_LINE = re.compile(rf"(?im)\d\.[^\S\n]*{_FIELD_LABEL}[^\S\n]*:?[^\S\n]*$")
+assert not any("." in lab for _, labs in lexicon.FIELD_LABELS.values() for lab in labs)
+
+
 def _moved_labels(text: str) -> Iterable[re.Match[str]]:
-    done = 0  # no match starts before this offset (end of the last one tried)
+    done = 0  # no match starts before this offset (end of the last one)
+    # Every label _MOVED_LABEL could match is a hit (no label holds a full
+    # stop, so no hit hides one), and it matches a line exactly when a hit on
+    # it ends the line: the other hits are passed over without trying it.
     for hit in _ANY_LABEL.finditer(text):
+        if not _LABEL_ENDS_LINE.match(text, hit.start() - 1):
+            continue
         line = text.rfind("\n", 0, hit.start()) + 1
         if line < done:
             continue
@@ -708,10 +740,13 @@ def _relocate_note_act_words(text: str, origin: OriginMap) -> tuple[str, OriginM
 
 def _close_page_breaks(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     """Replace a page break outside the action-plan table by a single line break."""
-    tables = field_regions(text, 6)
-    starts = [a for a, _ in tables]
+    found: list[tuple[list[int], list[tuple[int, int]]]] = []  # (starts, tables), once
 
     def in_table(pos: int) -> bool:
+        if not found:  # at the first page break: a text with none is not scanned for labels
+            tables = field_regions(text, 6)
+            found.append(([a for a, _ in tables], tables))
+        starts, tables = found[0]
         k = bisect.bisect_right(starts, pos) - 1
         return k >= 0 and pos < tables[k][1]
 

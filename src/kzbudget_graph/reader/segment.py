@@ -112,7 +112,7 @@ def segment(text: str) -> Segmentation:
     masked = _blank(text, [n.span() for n in notes])
     note_starts = [n.start() for n in notes]
     headings = sorted(
-        (m for p in lexicon.ANNEX_HEADINGS for m in p.finditer(masked) if _is_heading(masked, m)),
+        (m for m in lexicon.annex_headings(masked) if _is_heading(masked, m)),
         key=lambda m: m.start(),
     )
     starts = []
@@ -258,7 +258,7 @@ def split_resolutions(text: str) -> list[Region]:
     # conversion may print "Ү к і м е т і н і ң"); the cuts map back to the original
     text, origin = join_letter_spacing(original)
     lines = sorted(m.start() for p in _RESOLUTION_LINES for m in p.finditer(text))
-    headings = sorted(m.start() for p in lexicon.ANNEX_HEADINGS for m in p.finditer(text))
+    headings = sorted(m.start() for m in lexicon.annex_headings(text))
     starts: list[int] = []
     for pos in lines:
         if not _opens_resolution(text, pos, headings):

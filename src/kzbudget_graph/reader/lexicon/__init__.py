@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from types import ModuleType
 from typing import Final
 
@@ -28,6 +28,7 @@ from . import kk, ru
 
 __all__ = [
     "LANGUAGES",
+    "annex_headings",
     "decides_pattern",
     "detect_language",
     "fold",
@@ -135,6 +136,22 @@ FIELD_LABEL_PATTERN: Final = label_pattern(lab for _, labs in FIELD_LABELS.value
 RESULT_LABEL_PATTERN: Final = label_pattern(lab for labs in RESULT_LABELS.values() for lab in labs)
 # Annex headings of every language, each with its group ``num``.
 ANNEX_HEADINGS: Final = tuple(re.compile(lex.ANNEX_HEADING) for lex in _ALL)
+# The part of each that a quick scan finds (None: no such part).
+_HEADING_MARKS: Final = tuple(
+    re.compile(lex.ANNEX_HEADING_MARK) if lex.ANNEX_HEADING_MARK else None for lex in _ALL
+)
+
+
+def annex_headings(text: str) -> Iterator[re.Match[str]]:
+    """Every annex heading of every language in ``text``, language by language.
+
+    A language whose heading mark the text lacks cannot have a heading in it:
+    its heading pattern, slow to scan with, is not tried.
+    """
+    for heading, mark in zip(ANNEX_HEADINGS, _HEADING_MARKS, strict=True):
+        if mark is None or mark.search(text):
+            yield from heading.finditer(text)
+
 
 _FOLD = str.maketrans(LATIN_TO_CYRILLIC)
 _LOOKALIKE = re.compile("[" + re.escape("".join(LATIN_TO_CYRILLIC)) + "]")
@@ -151,7 +168,18 @@ def fold(text: str) -> str:
     return text.translate(_FOLD).lower()
 
 
-_CYRILLIC_LEADS = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")
+# Kazakh-only letters in both cases. Lower-casing a text changes neither how
+# many Cyrillic letters it has nor how many Kazakh-only ones (each is one of
+# these): a test checks both over all of Unicode, so the text is not lowered.
+KAZAKH_LETTERS_BOTH_CASES: Final = kk.OWN_LETTERS + kk.OWN_LETTERS.upper()
+assert all(0x400 <= ord(c) <= 0x4FF for c in KAZAKH_LETTERS_BOTH_CASES)
+# Byte tables over UTF-16 code units: 1 for the high byte of U+0400-U+04FF
+# (0x04; a character beyond U+FFFF is a surrogate pair, high bytes 0xD8-0xDF),
+# and 1 for the low byte of a Kazakh-only letter; 0 for every other byte.
+_CYRILLIC_HIGH = bytes(int(b == 0x04) for b in range(256))
+_KAZAKH_LOW = bytes(
+    int(b in {ord(c) & 0xFF for c in KAZAKH_LETTERS_BOTH_CASES}) for b in range(256)
+)
 # Share of Cyrillic letters that must be Kazakh-only (ә ғ қ ң ө ұ ү һ і) for
 # Kazakh: about 7 % in Kazakh prose, none in Russian; a few Kazakh names in a
 # Russian text stay far below 1 %.
@@ -168,12 +196,17 @@ def detect_language(text: str, default: str | None = None) -> str:
     >>> detect_language("Бюджеттік бағдарламаның мақсаты"), detect_language("Цель программы")
     ('kk', 'ru')
     """
-    sample = text[:20000].lower()
-    # Cyrillic (U+0400-U+04FF) is exactly what UTF-8 writes with a lead byte
-    # 0xD0-0xD3: counting bytes is one C pass, not a Python object per letter.
-    encoded = sample.encode("utf-8", "surrogatepass")
-    cyrillic = sum(encoded.count(lead) for lead in _CYRILLIC_LEADS)
-    kazakh = sum(sample.count(c) for c in kk.OWN_LETTERS)
+    # Both counts are C passes over the UTF-16 bytes, not a Python object per
+    # letter: a Cyrillic letter is a code unit whose high byte is 0x04, a
+    # Kazakh-only one is such a unit whose low byte is one of theirs (the two
+    # byte masks ANDed as integers, their common 1s counted).
+    encoded = text[:20000].encode("utf-16-le", "surrogatepass")
+    is_cyrillic = encoded[1::2].translate(_CYRILLIC_HIGH)
+    cyrillic = is_cyrillic.count(1)
+    is_kazakh_low = encoded[0::2].translate(_KAZAKH_LOW)
+    kazakh = (
+        int.from_bytes(is_cyrillic, "little") & int.from_bytes(is_kazakh_low, "little")
+    ).bit_count()
     if default is not None and cyrillic < _ENOUGH_LETTERS:
         return default
     return "kk" if cyrillic and kazakh / cyrillic > _KAZAKH_SHARE else "ru"

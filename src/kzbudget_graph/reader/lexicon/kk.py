@@ -74,6 +74,10 @@ RESULT_LABELS: Final[dict[str, tuple[str, ...]]] = {
 # not \d{1,4}: opening with a plain digit class, it is scanned for quickly.
 ANNEX_HEADING: Final = r"(?P<num>\d\d{0,3})\s*-\s*(?i:қосымша)"
 ANNEX_HEADING_EXAMPLE: Final = "423-ҚОСЫМША"  # named in an error message
+# A part of every heading that opens with a literal the regex engine skips to
+# (the hyphen): a text without it holds no heading, and is not scanned with the
+# heading pattern, whose digit class is tried at every offset. Empty: none.
+ANNEX_HEADING_MARK: Final = r"-\s*(?i:қосымша)"
 # The lines that attach an annex to its resolution, printed *before* the
 # heading: "Қазақстан Республикасы Үкіметінің 2006 жылғы 15 желтоқсандағы
 # N 1220 қаулысына".

@@ -54,6 +54,7 @@ RESULT_LABELS: Final[dict[str, tuple[str, ...]]] = {
 # before the heading.
 ANNEX_HEADING: Final = r"(?m)^[^\S\n]*(?i:приложение)[^\S\n]+(?P<num>\d{1,4})(?!\d)"
 ANNEX_HEADING_EXAMPLE: Final = "Приложение 423"  # named in an error message
+ANNEX_HEADING_MARK: Final = ""  # none: the heading opens with its word, in any case
 ANNEX_ATTACHMENT: Final = ""
 AMENDMENT_NOTE_WORDS: Final = ("Сноска",)
 
