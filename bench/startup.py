@@ -55,9 +55,8 @@ def heaviest(argv: list[str], env: dict[str, str], top: int = 5) -> list[tuple[s
     for line in done.stderr.splitlines():
         m = re.match(r"import time:\s+\d+ \|\s+(\d+) \| (\S+)$", line)
         if m:  # no indent: imported by the command itself, not by another module
-            found[m.group(2).split(".")[0]] = (
-                found.get(m.group(2).split(".")[0], 0) + int(m.group(1)) / 1000
-            )
+            package = m.group(2).split(".")[0]
+            found[package] = found.get(package, 0) + int(m.group(1)) / 1000
     return sorted(found.items(), key=lambda kv: -kv[1])[:top]
 
 

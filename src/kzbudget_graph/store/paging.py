@@ -114,8 +114,6 @@ def run_paged(
         if candidates is not None:
             nodes = candidates.slice(start, size)
             size = len(nodes)  # the last rank whole, and any rank a node's rows reach
-            if not nodes:
-                break
         else:
             nodes, reach = _window(select, ranking, start, size, reaches)
             size = reach - start
@@ -193,14 +191,12 @@ def _window(
     into a query text), and the end of the ranks the window covers: further
     when a node in it has rows up to a later rank, whose ranks then join the
     window."""
-    prop = SUMMARY + ranking + "Rank"
     nodes: list[str] = []
     end = start + size
     while start < end:
         ranks = " ".join(str(n) for n in range(start, end))
         result = select(
-            f"SELECT ?node ?rank WHERE {{ VALUES ?rank {{ {ranks} }} "
-            f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{prop}> ?rank }} }}"
+            f"SELECT ?node ?rank WHERE {{ VALUES ?rank {{ {ranks} }} {_rank_of(ranking)} }}"
         )
         rows = [row for row in result.rows if row.get("node")]
         nodes += [check_iri(row["node"].value, "ranked node") for row in rows]
@@ -253,7 +249,7 @@ class _Candidates:
         self.from_summary = all(p.startswith(SUMMARY) for p in predicates)
         where = f"<{SUMMARY_GRAPH}>" if self.from_summary else "?g"
         self.relates = f"{given} GRAPH {where} {{ ?node {path} ?given }}"
-        self.ranked = f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{SUMMARY}{ranking}Rank> ?rank }}"
+        self.ranking, self.ranked = ranking, _rank_of(ranking)
         self.select, self.reaches = select, reaches
         self.items: list[tuple[str, int, int]] = []
         self.chunk, self.done = max(1, min(chunk, MAX_WINDOW)), False
@@ -292,10 +288,7 @@ class _Candidates:
         if not result.rows:
             # past the last rank, or a gap in the ranks (a store made otherwise):
             # then the ordered list goes on from where the ranges stopped
-            later = self.select(
-                f"SELECT ?rank WHERE {{ {self.ranked} FILTER (?rank >= {self.scanned}) }} LIMIT 1"
-            )
-            if not later.rows:
+            if not _ranked(self.select, self.ranking, since=self.scanned):
                 self.done = True
                 return False
             self.scanned = None
@@ -337,12 +330,16 @@ class _Candidates:
         return [node for node, _rank, _last in items[start:end]]
 
 
-def _ranked(select: Callable[[str], Result], ranking: str) -> bool:
-    """Whether the store ranks any node by ``ranking`` (its summary graph is there)."""
-    prop = SUMMARY + ranking + "Rank"
-    result = select(
-        f"SELECT ?node WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node <{prop}> ?r }} }} LIMIT 1"
-    )
+def _rank_of(ranking: str) -> str:
+    """The pattern of a ranked ``?node`` and its ``?rank`` in the summary graph."""
+    return f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{SUMMARY}{ranking}Rank> ?rank }}"
+
+
+def _ranked(select: Callable[[str], Result], ranking: str, since: int = 0) -> bool:
+    """Whether the store ranks any node by ``ranking`` at ``since`` or later
+    (at all: its summary graph is there)."""
+    text = f"SELECT ?rank WHERE {{ {_rank_of(ranking)} FILTER (?rank >= {since}) }} LIMIT 1"
+    result = select(text)
     return bool(result.rows)
 
 
@@ -351,11 +348,10 @@ def _span(
 ) -> tuple[int, int] | None:
     """The ranks ``(first, last + 1)`` of the rows whose leading keys have the
     given values (stored on each row as ``sum:<parameter>``), or None."""
-    prop = SUMMARY + ranking + "Rank"
-    values = " ; ".join(f"<{SUMMARY}{name}> {term}" for name, term in keys.items())
+    values = " ".join(f"?node <{SUMMARY}{name}> {term} ." for name, term in keys.items())
     result = select(
         f"SELECT (MIN(?rank) AS ?first) (MAX(?rank) AS ?last) WHERE {{ "
-        f"GRAPH <{SUMMARY_GRAPH}> {{ ?node {values} ; <{prop}> ?rank }} }}"
+        f"GRAPH <{SUMMARY_GRAPH}> {{ {values} }} {_rank_of(ranking)} }}"
     )
     row = result.rows[0] if result.rows else {}
     if row.get("first") is None or row.get("last") is None:
