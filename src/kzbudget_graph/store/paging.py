@@ -46,7 +46,7 @@ __all__ = ["FIRST_WINDOW", "run_paged"]
 # of a query; an organisation may have thousands; a title matches a keyword or
 # not, so a search goes by many); the next windows are sized from the rows per
 # rank the first gave
-FIRST_WINDOW = {"passport": 8, "organisation": 2, "titled": 512}
+FIRST_WINDOW = {"passport": 8, "organisation": 1, "titled": 512}
 MAX_WINDOW = 4096  # ranks at most in one window (the VALUES list of one request)
 # candidates of a `via` page: the ranks a first range checks one by one, and the
 # share of them that must qualify to go on by ranges (else in rank order; at
