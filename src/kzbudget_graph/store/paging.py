@@ -18,10 +18,13 @@ windows.
 
 The header may add ``from PARAM …``: parameters that are leading keys stored
 on ranked rows (``sum:year``); given a value, the windows cover only the
-ranks of the rows that have it. And ``via PARAM PREDICATE …``: given a value,
-the windows hold only the ranked nodes that reach it by that path (the
-passports that cite an act; the passports of a programme code), so a rare
-value asks for a few nodes, not windows over the whole store.
+ranks of the rows that have it. And ``via PARAM PREDICATE …`` (one per
+parameter): given values, the windows hold only the ranked nodes that reach
+each by its path (the passports that cite an act; the passports of a
+programme code, of an administrator code, and of a year when one of those is
+given too), so a rare value asks for a few nodes, not windows over the whole
+store. A value no node has, where the summary graph states the fact, is an
+empty page at once.
 
 A store without ranks (loaded before they existed), or a query given a value
 for the node itself, is asked the whole query at once.
@@ -84,26 +87,31 @@ def run_paged(
     variables: list[str] | None = None
     reaches = _Reaches(select, ranking)
     start, stop = 0, None
-    if keys := {name: bound[name] for name in query.key_params if name in bound}:
-        if (span := _span(select, ranking, keys)) is None:  # no such row, or no ranks
-            return select(bind(query, bound))
-        start, stop = span
+    keys = {name: bound[name] for name in query.key_params if name in bound}
+    via = tuple((name, path) for name, path in query.via if {name, name + "Code"} & set(bound))
     candidates = None
-    if query.via and ({query.via[0], query.via[0] + "Code"} & set(bound)):
+    if via:
         # a page of rows needs as many nodes when each has a row; twice as many
         # leaves room for windows sized a quarter over and nodes without rows
         if first_chunk is None:
             first_chunk = MAX_WINDOW if limit is None else 2 * (skip + limit) + 8
-        candidates = _Candidates(select, ranking, query.via, bound, reaches, first_chunk)
+        candidates = _Candidates(select, ranking, via, keys, bound, reaches, first_chunk)
         if not candidates.slice(0, 1):
-            # nothing relates to the node where the query itself looks (the
-            # documents; an adilet code in the summary, as the query reads it): an
-            # empty page. Where only the summary relates them (a programme code),
-            # or nothing is ranked, the whole query: a summary made by an older
-            # version may lack the fact
-            if not candidates.from_summary and _ranked(select, ranking):
+            # nothing relates to the value where the query itself looks, or the
+            # summary states the facts and no node has them: an empty page. Else
+            # (a summary made by an older version may lack a fact; nothing is
+            # ranked) the whole query
+            facts = candidates.summary_facts
+            if _ranked(select, ranking) and all(_states(select, ranking, f) for f in facts):
                 return select(bind(_fill(query, variable, []), bound))
             return select(bind(query, bound))
+    elif keys:
+        if (span := _span(select, ranking, keys)) is None:  # no such row, or no ranks
+            facts = [SUMMARY + name for name in keys]
+            if _ranked(select, ranking) and all(_states(select, ranking, f) for f in facts):
+                return select(bind(_fill(query, variable, []), bound))
+            return select(bind(query, bound))
+        start, stop = span
     origin, size = start, first_window or FIRST_WINDOW.get(ranking, 8)
     found = 0  # rows the windows so far gave (skipped ones included)
     while limit is None or len(rows) < limit:
@@ -206,10 +214,11 @@ def _window(
 
 
 class _Candidates:
-    """The ranked nodes that reach the value the query is given by the path
+    """The ranked nodes that reach every value the query is given by its path
     ``via`` (an act by IRI, or by adilet code through the summary graph; a
-    programme code), in rank order, each with its rank and the last rank its
-    rows reach; asked of the engine as far as the page needs them.
+    programme code; an administrator code), and have the leading keys given
+    (a year), in rank order, each with its rank and the last rank its rows
+    reach; asked of the engine as far as the page needs them.
 
     Two ways, chosen by what the first ranks show:
 
@@ -230,25 +239,40 @@ class _Candidates:
         self,
         select: Callable[[str], Result],
         ranking: str,
-        via: tuple[str, tuple[str, ...]],
+        via: tuple[tuple[str, tuple[str, ...]], ...],
+        keys: dict[str, ParamTerm],
         bound: dict[str, ParamTerm],
         reaches: _Reaches,
         chunk: int,
     ) -> None:
-        name, predicates = via
-        if name in bound:
-            value = bound[name]
-            if isinstance(value, ox.NamedNode):
-                check_iri(value.value, name)
-            given = f"VALUES ?given {{ {value} }}"
-        else:
-            code = ox.Literal(bound[name + "Code"].value)
-            given = f"GRAPH <{SUMMARY_GRAPH}> {{ ?given <{SUMMARY}adiletCode> {code} }}"
-        path = "/".join(f"<{p}>" for p in predicates)
-        # a fact the summary graph keeps (sum:programCode) is read there, else the documents
-        self.from_summary = all(p.startswith(SUMMARY) for p in predicates)
-        where = f"<{SUMMARY_GRAPH}>" if self.from_summary else "?g"
-        self.relates = f"{given} GRAPH {where} {{ ?node {path} ?given }}"
+        patterns: list[str] = []
+        # the summary facts the candidates are read from (a summary made by an
+        # older version may lack one: no candidate then proves nothing)
+        self.summary_facts: list[str] = [SUMMARY + name for name in keys]
+        for k, (name, predicates) in enumerate(via):
+            if name in bound:
+                value = bound[name]
+                if isinstance(value, ox.NamedNode):
+                    check_iri(value.value, name)
+                given = str(value)
+            else:  # an act by adilet code, through the summary graph
+                given = f"?given{k}"
+                code = ox.Literal(bound[name + "Code"].value)
+                coded = f"{given} <{SUMMARY}adiletCode> {code}"
+                patterns.append(f"GRAPH <{SUMMARY_GRAPH}> {{ {coded} }}")
+            path = "/".join(f"<{p}>" for p in predicates)
+            # a fact the summary graph keeps (sum:programCode) is read there, else the documents
+            if all(p.startswith(SUMMARY) for p in predicates):
+                patterns.append(f"GRAPH <{SUMMARY_GRAPH}> {{ ?node {path} {given} }}")
+                self.summary_facts.append(predicates[0])
+            else:
+                patterns.append(f"GRAPH ?g{k} {{ ?node {path} {given} }}")
+        # leading keys given too (a year): the candidates have them, on the summary
+        patterns += [
+            f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{SUMMARY}{name}> {term} }}"
+            for name, term in keys.items()
+        ]
+        self.relates = " ".join(patterns)
         self.ranking, self.ranked = ranking, _rank_of(ranking)
         self.select, self.reaches = select, reaches
         self.items: list[tuple[str, int, int]] = []
@@ -341,6 +365,16 @@ def _ranked(select: Callable[[str], Result], ranking: str, since: int = 0) -> bo
     text = f"SELECT ?rank WHERE {{ {_rank_of(ranking)} FILTER (?rank >= {since}) }} LIMIT 1"
     result = select(text)
     return bool(result.rows)
+
+
+def _states(select: Callable[[str], Result], ranking: str, fact: str) -> bool:
+    """Whether the summary graph states ``fact`` of any node ranked by ``ranking``
+    (a summary made by an older version may not)."""
+    text = (
+        f"SELECT ?node WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node <{fact}> ?value ; "
+        f"<{SUMMARY}{ranking}Rank> ?rank }} }} LIMIT 1"
+    )
+    return bool(select(text).rows)
 
 
 def _span(

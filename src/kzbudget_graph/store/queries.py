@@ -26,7 +26,10 @@ other parameters trailing when a bound parameter would otherwise be chosen as
 the start (Oxigraph starts from the smallest ``VALUES``). ``# page-by: row
 cost from year`` names parameters that are leading sort keys stored on the
 ranked rows of the summary graph (``sum:year``): given a value, the windows
-cover only the ranks of the rows that have it.
+cover only the ranks of the rows that have it. ``via program
+https://w3id.org/kzbudget/summary#programCode`` (one per parameter, repeatable)
+names the path from the ranked node to a parameter's value: given values, the
+windows hold only the nodes that reach every one of them.
 
 A ``count`` parameter has no variable: its slot is the line ``LIMIT 100`` (or
 ``OFFSET 0``) of the query, named after the parameter, and only its number is
@@ -88,9 +91,9 @@ class CannedQuery:
     page_by: tuple[str, str] | None = None  # (variable, ranking): see .paging
     # parameters that are leading sort keys stored on the ranked rows (see .paging)
     key_params: tuple[str, ...] = ()
-    # (parameter, predicate IRIs): windows only of the nodes that reach the given
-    # value by that path
-    via: tuple[str, tuple[str, ...]] | None = None
+    # (parameter, predicate IRIs) each: windows only of the nodes that reach every
+    # given value by its path
+    via: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -141,24 +144,25 @@ def parse_query_file(path: Path) -> CannedQuery:
 
 def _page_by(
     path: Path, spec: str
-) -> tuple[tuple[str, str], tuple[str, ...], tuple[str, tuple[str, ...]] | None]:
-    """``VARIABLE RANKING [from PARAMETER ...] [via PARAMETER PREDICATE-IRI ...]``
-    (several predicates: a path, the ranked node's first)."""
+) -> tuple[tuple[str, str], tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """``VARIABLE RANKING [from PARAMETER ...] [via PARAMETER PREDICATE-IRI ...] ...``
+    (several predicates: a path, the ranked node's first; several ``via``: each
+    parameter its own path)."""
     parts = spec.split()
     bad = KzbudgetError(
         f"{path}: bad page-by line {spec!r} "
-        "(variable ranking [from parameter ...] [via parameter predicate ...])"
+        "(variable ranking [from parameter ...] [via parameter predicate ...] ...)"
     )
     if len(parts) < 2 or parts[1] not in RANKINGS:
         raise bad
-    rest, keys, via = parts[2:], [], None
-    if "via" in rest:
-        at = rest.index("via")
+    rest, keys, via = parts[2:], [], []
+    while "via" in rest:
+        at = len(rest) - 1 - rest[::-1].index("via")  # the last one first
         name, predicates = rest[at + 1 : at + 2], rest[at + 2 :]
         if not name or not predicates:
             raise bad
         try:
-            via = (name[0], tuple(check_iri(p, "page-by predicate") for p in predicates))
+            via.insert(0, (name[0], tuple(check_iri(p, "page-by predicate") for p in predicates)))
         except KzbudgetError:
             raise bad from None
         rest = rest[:at]
@@ -166,9 +170,10 @@ def _page_by(
         if rest[0] != "from" or len(rest) < 2:
             raise bad
         keys = rest[1:]
-    if not all(p.isidentifier() for p in [parts[0], *keys, *(via[:1] if via else [])]):
+    names = [parts[0], *keys, *(name for name, _ in via)]
+    if not all(p.isidentifier() for p in names) or len(set(names)) < len(names):
         raise bad
-    return (parts[0], parts[1]), tuple(keys), via
+    return (parts[0], parts[1]), tuple(keys), tuple(via)
 
 
 def _param(path: Path, spec: str) -> Param:

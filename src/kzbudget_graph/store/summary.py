@@ -40,7 +40,9 @@ every document that cites the act::
     <act> sum:date "1999-07-23"^^xsd:date ; sum:number "453" ;
           sum:adiletCode "Z990000453_" ; sum:codeBasis <…/code-basis/curated> .
 
-and of every passport its programme code (``<passport> sum:programCode "001"``),
+and of every passport its programme code, administrator code and fiscal year
+(``<passport> sum:programCode "001" ; sum:administratorCode "608" ; sum:year
+2007``: the queries filtered by them page through those passports alone),
 of every amendment its passport and its act's date
 (``<amendment> sum:amends <passport> ; sum:amendedOn "2007-07-13"^^xsd:date``).
 
@@ -197,6 +199,13 @@ GROUP BY ?node""",
     """SELECT DISTINCT ?node ?programCode WHERE {
   GRAPH ?g { ?node kzb:budgetProgram ?p . ?node a kzb:Passport }
   GRAPH ?h { ?p skos:notation ?programCode } }""",
+    # likewise its administrator's codes (via administrator sum:administratorCode)
+    """SELECT DISTINCT ?node ?administratorCode WHERE {
+  GRAPH ?g { ?node kzb:budgetProgram ?p . ?node a kzb:Passport }
+  GRAPH ?h { ?p kzb:administeredBy ?a } GRAPH ?i { ?a skos:notation ?administratorCode } }""",
+    # and its fiscal year: the leading key of the passports' ranks (from year)
+    """SELECT DISTINCT ?node ?year WHERE {
+  GRAPH ?g { ?node kzb:fiscalYear ?year ; a kzb:Passport } }""",
     """SELECT ?node (MIN(?c) AS ?adiletCode) (MIN(STR(?b)) AS ?codeBasis) WHERE {
   GRAPH ?g { ?node eli:id_local ?c ; kzb:adiletCodeBasis ?b . ?node a eli:LegalResource } }
 GROUP BY ?node""",
