@@ -52,11 +52,12 @@ __all__ = ["FIRST_WINDOW", "run_paged"]
 FIRST_WINDOW = {"passport": 8, "organisation": 1, "titled": 512}
 MAX_WINDOW = 4096  # ranks at most in one window (the VALUES list of one request)
 # candidates of a `via` page: the ranks a first range checks one by one, and the
-# share of them that must qualify to go on by ranges (else in rank order; at
-# 10,000 passports a range costs ~25 µs a rank, the ordered list ~10 µs a
-# qualifying node, all of them: ranges win above about one node in five)
+# most ranks a range may check for the candidates still needed, at the rate
+# the ranges so far found them (else in rank order: at 10,000 passports a range
+# costs ~25 µs a rank, the ordered list ~10 µs a qualifying node, all of them,
+# however few the page needs; 512 ranks ≈ 13 ms ≈ 1,300 qualifying nodes)
 PROBE = 64
-DENSE = 0.25
+RANGE_BUDGET = 512
 # rankings whose rows are either there or not (a keyword matches a title or not):
 # when a window leaves the page short, one scan of the whole query answers the
 # rest sooner than windows over most of the ranks would
@@ -112,6 +113,9 @@ def run_paged(
                 return select(bind(_fill(query, variable, []), bound))
             return select(bind(query, bound))
         start, stop = span
+    # values the summary chose the candidates by (a programme code): the
+    # main pattern binds them, so the windows filter by them (see bind)
+    narrowed = frozenset(name for name, path in via if all(p.startswith(SUMMARY) for p in path))
     origin, size = start, first_window or FIRST_WINDOW.get(ranking, 8)
     found = 0  # rows the windows so far gave (skipped ones included)
     while limit is None or len(rows) < limit:
@@ -134,7 +138,7 @@ def run_paged(
         page = {**bound, "offset": integer(0)}
         if need is not None:
             page["limit"] = integer(need)
-        text = bind(_fill(query, variable, nodes), page)
+        text = bind(_fill(query, variable, nodes), page, filters=narrowed)
         result = select(text)
         variables = result.variables
         taken = result.rows[skip:]
@@ -220,19 +224,21 @@ class _Candidates:
     (a year), in rank order, each with its rank and the last rank its rows
     reach; asked of the engine as far as the page needs them.
 
-    Two ways, chosen by what the first ranks show:
+    Two ways, chosen by what the ranks so far show:
 
-    * by ranges of ranks, each node checked (``EXISTS``): cheap while most
-      nodes qualify — an act nine passports in ten cite;
+    * by ranges of ranks, each node checked (``EXISTS``): the cost is the
+      ranks checked — cheap while the page needs few candidates or most
+      nodes qualify (an act nine passports in ten cite; the first page of a
+      programme code one passport in seven has);
     * in rank order (``ORDER BY ?rank ?node LIMIT``), a chunk at a time: the
       engine reads only the nodes that qualify, however far apart their
-      ranks, but all of them before it sorts — an act one passport in seven
-      cites.
+      ranks, but all of them before it sorts — a deep page of a rare value.
 
-    The ranges first (:data:`PROBE` ranks); where fewer than
-    :data:`DENSE` of the nodes qualify, or the ranks have a gap, the ordered
-    chunks take over from the first rank the ranges did not cover (the nodes
-    of the ranks covered are the ordered list's first ones, in its order).
+    The ranges first (:data:`PROBE` ranks); where the candidates still needed
+    would take a range of more than :data:`RANGE_BUDGET` ranks at the rate
+    found so far, or the ranks have a gap, the ordered chunks take over from
+    the first rank the ranges did not cover (the nodes of the ranks covered
+    are the ordered list's first ones, in its order).
     """
 
     def __init__(
@@ -303,7 +309,10 @@ class _Candidates:
             size = min(PROBE, self.chunk)
         else:  # at the rate the ranges so far gave, a quarter more
             rate = max(len(self.items), 1) / self.seen
-            size = min(max(math.ceil((count - len(self.items)) / rate * 1.25), 1), MAX_WINDOW)
+            size = max(math.ceil((count - len(self.items)) / rate * 1.25), 1)
+            if size > RANGE_BUDGET:  # the ordered chunks are cheaper
+                self.scanned = None
+                return self._more(count)
         ranks = " ".join(str(n) for n in range(self.scanned, self.scanned + size))
         result = self.select(
             f"SELECT ?node ?rank ?relates WHERE {{ VALUES ?rank {{ {ranks} }} {self.ranked} "
@@ -321,8 +330,6 @@ class _Candidates:
         self._add([row for row in result.rows if row["relates"].value in ("true", "1")])
         self.scanned += size
         self.seen += len(result.rows)
-        if len(self.items) < DENSE * self.seen:  # sparse: the ordered chunks are cheaper
-            self.scanned = None
         return True
 
     def _add(self, rows: list) -> None:

@@ -29,7 +29,9 @@ ranked rows of the summary graph (``sum:year``): given a value, the windows
 cover only the ranks of the rows that have it. ``via program
 https://w3id.org/kzbudget/summary#programCode`` (one per parameter, repeatable)
 names the path from the ranked node to a parameter's value: given values, the
-windows hold only the nodes that reach every one of them.
+windows hold only the nodes that reach every one of them. A parameter whose
+path is read from the summary graph must be bound by the query's main
+pattern: the windows filter by its value (see :func:`bind`).
 
 A ``count`` parameter has no variable: its slot is the line ``LIMIT 100`` (or
 ``OFFSET 0``) of the query, named after the parameter, and only its number is
@@ -278,11 +280,19 @@ def check_terms(bound: dict[str, ParamTerm]) -> None:
             raise TypeError(f"parameter {name}: a pyoxigraph term, not {type(value).__name__}")
 
 
-def bind(query: CannedQuery, bound: dict[str, ParamTerm]) -> str:
+def bind(
+    query: CannedQuery, bound: dict[str, ParamTerm], *, filters: frozenset[str] = frozenset()
+) -> str:
     """The query text with each bound parameter's ``UNDEF`` replaced by its term.
 
     Only the slot changes, and only to the N-Triples form of a typed term, so
     a value is data, never syntax. Unbound parameters keep ``UNDEF``: all.
+
+    A parameter named in ``filters`` (one the main pattern always binds) has
+    its slot replaced by ``FILTER (sameTerm(?name, term))`` instead, the same
+    rows: paging uses it where the page's nodes already hold the value, since
+    Oxigraph starts from a one-value ``VALUES`` wherever it stands (a
+    programme code: every programme with it in the store, 7 → 52 ms a window).
     """
     check_terms(bound)
     text = query.text
@@ -294,6 +304,8 @@ def bind(query: CannedQuery, bound: dict[str, ParamTerm]) -> str:
             raise KzbudgetError(f"query {query.name}: no single slot for parameter {name}")
         if kind == "count":
             filled = f"{name.upper()} {int(value.value)}"  # an integer from term(): digits
+        elif name in filters:
+            filled = f"FILTER (sameTerm(?{name}, {value}))"
         else:
             filled = f"VALUES ?{name} {{ {value} }}"
         text = pattern.sub(lambda _m, filled=filled: filled, text)
