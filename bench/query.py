@@ -1,6 +1,7 @@
 """Median latency of every canned query on the embedded store, and of the web page.
 
     python bench/query.py [PASSPORTS ...]     (default: 1000 10000 passports)
+    python bench/query.py --store PATH        (a store `kzbudget build` made)
 
 The corpus graph is copied by rewriting its N-Quads: each copy gets its own
 fiscal year and administrator code (so its passports, programmes and costs are
@@ -13,6 +14,13 @@ in-process, with its default parameters (required ones set to a value of the
 first copy); the median is printed. At the smallest N, ``kzbudget serve``
 runs on loopback over the same store and each query's page
 (``/queries/NAME``, HTML) is fetched 5 times: the median response time.
+
+With ``--store PATH`` (e.g. the store of ``kzbudget build`` over
+``bench/corpus.py``'s texts, where acts, programme codes and administrators
+are shared as in real data), each query runs at its defaults and then once
+with each filter a user sets, the values read from the store: its most
+common programme and administrator codes, its last year, its most cited act,
+the Russian names; and a page deep into the answer (``offset=2000``).
 """
 
 from __future__ import annotations
@@ -166,7 +174,82 @@ def bench_web(path: str, queries) -> None:
         server.wait(timeout=30)
 
 
+def filters(store: ox.Store) -> dict[str, str]:
+    """Values a user would filter this store by, read from it (the summary graph)."""
+    g, s = f"<{SUMMARY_GRAPH}>", "https://w3id.org/kzbudget/summary#"
+
+    def first(text: str, var: str) -> str:
+        rows = list(store.query(text))
+        return rows[0][var].value if rows else ""
+
+    def most(fact: str) -> str:
+        return first(
+            f"SELECT ?v (COUNT(*) AS ?n) WHERE {{ GRAPH {g} {{ ?p <{s}{fact}> ?v }} }} "
+            "GROUP BY ?v ORDER BY DESC(?n) ?v LIMIT 1",
+            "v",
+        )
+
+    year = first(
+        f"SELECT (MAX(?y) AS ?last) WHERE {{ GRAPH {g} {{ ?p <{s}year> ?y ; "
+        f"<{s}passportRank> ?r }} }}",
+        "last",
+    )
+    act = first(
+        "SELECT ?act (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { "
+        "?p <http://data.europa.eu/eli/ontology#based_on> ?act } } "
+        "GROUP BY ?act ORDER BY DESC(?n) ?act LIMIT 1",
+        "act",
+    )
+    code = first(f"SELECT ?c WHERE {{ GRAPH {g} {{ <{act}> <{s}adiletCode> ?c }} }}", "c")
+    node = first(f"SELECT ?p WHERE {{ GRAPH {g} {{ ?p <{s}passportRank> 0 }} }} LIMIT 1", "p")
+    return {
+        "program": most("programCode"),
+        "administrator": most("administratorCode"),
+        "year": year,
+        "act": code or act,
+        "date": f"{year}-06-01",
+        "node": node,
+        "keyword": REQUIRED["keyword"],
+        "kind": "final",
+        "issue": "derived-code",
+        "lang": "ru",
+        "offset": "2000",
+    }
+
+
+def bench_store(path: str, queries) -> None:
+    """Each query at its defaults, then with each filter it takes, on a store
+    built elsewhere (read-only)."""
+    from kzbudget_graph.store.store import EmbeddedStore
+
+    store = ox.Store.read_only(path)
+    values = filters(store)
+    print(f"{path}: {len(store)} quads; filter values {values}")
+    wrapper = EmbeddedStore.__new__(EmbeddedStore)
+    wrapper.store = store
+    print(f"{'query':<24} {'parameters':<36} {'rows':>5} {'median ms':>10}")
+    over = 0
+    for name, q in queries.items():
+        required = {p.name: values[p.name] for p in q.params if p.required}
+        optional = [p.name for p in q.params if not p.required and p.name in values]
+        for extra in [None, *optional]:
+            asked = {**required, **({extra: values[extra]} if extra else {})}
+            bound = bindings(q, asked)
+            seconds, rows = timed(
+                lambda q=q, bound=bound: len(run_paged(wrapper.query, q, bound).rows)
+            )
+            shown = " ".join(f"{k}={v}" for k, v in asked.items() if k not in ("node", "act"))
+            shown += " act=…" if "act" in asked else ""
+            flag = "" if seconds < 0.05 else "  (over 50 ms)"
+            over += seconds >= 0.05 and extra != "offset"
+            print(f"{name:<24} {shown[:36]:<36} {rows:>5} {seconds * 1000:>10.1f}{flag}")
+    print(f"{over} first pages over 50 ms")
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--store"] and len(sys.argv) == 3:
+        bench_store(sys.argv[2], load_queries())
+        return
     sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
     base = build_dataset([extract_file(CORPUS)]).serialize(format="nquads")
     queries = load_queries()

@@ -462,60 +462,64 @@ def test_a_page_by_windows_is_the_page_of_the_whole_query(stores, name, given):
     assert whole.rows or name == "programs-by-legal-act"
 
 
-@pytest.mark.parametrize("budget", [None, 6])
-def test_via_candidates_go_by_ranges_where_most_relate_and_in_rank_order_where_few(
-    stores, monkeypatch, budget
+@pytest.mark.parametrize(
+    ("name", "given", "chunk", "budget", "way"),
+    [
+        ("programs-by-legal-act", {"act": "Z990000453_"}, None, None, "ranges"),
+        ("programs-by-legal-act", {"act": "Z990000453_"}, 1, None, "ranges"),
+        ("program-acts", {"program": "003"}, None, None, "ranges"),
+        ("program-acts", {"program": "003"}, 1, None, "ranges"),
+        ("programs-by-legal-act", {"act": "Z990000453_"}, None, 70, "ranges"),
+        ("program-acts", {"program": "003"}, None, 70, "ordered"),
+        ("program-acts", {"program": "003"}, 1, 0, "ordered"),
+    ],
+)
+def test_via_candidates_go_by_ranges_while_they_fit_the_budget_then_in_rank_order(
+    stores, monkeypatch, name, given, chunk, budget, way
 ):
-    """Six of the seven passports cite the 1999 Law on Civil Service: their ranks
-    are checked one by one. One passport has programme code 003: at that rate
-    (one in seven) the next one takes nine ranks (a quarter over), so where a
-    range may check only six the rest are asked in rank order, while the act's
-    next ones fit (at the default budget, ranges for both). Every page is the
-    whole query's, and at a chunk of one the ordered list is asked chunk by
-    chunk."""
+    """Six of the seven passports cite the 1999 Law on Civil Service; one has
+    programme code 003. The first range checks 64 ranks: the act's next
+    candidates then take five more (69 ≤ 70: ranges again), programme 003's
+    next one nine (one in seven, a quarter over: 73 > 70), so it is asked in
+    rank order; at the default budget (512 ranks) both go by ranges. Every
+    page is the whole query's; at a chunk of one, the ordered list is asked
+    a chunk of one at a time."""
     from kzbudget_graph.store import paging
     from kzbudget_graph.store.paging import run_paged
     from kzbudget_graph.store.queries import bind
 
     if budget is not None:
         monkeypatch.setattr(paging, "RANGE_BUDGET", budget)
+    query = get_query(name)
+    bound = bindings(query, given)
     with EmbeddedStore(stores["both"]) as store:
-        for name, given, way in (
-            ("programs-by-legal-act", {"act": "Z990000453_"}, "ranges"),
-            ("program-acts", {"program": "003"}, "ordered" if budget else "ranges"),
-        ):
-            query = get_query(name)
-            bound = bindings(query, given)
-            whole = store.query(bind(query, bound)).rows
-            # (at six ranks and a chunk of one, the act's first ranges are a rank
-            # each, and its later windows outgrow them: that case says nothing)
-            for chunk in (None, 1) if way == "ordered" or not budget else (None,):
-                asked: list[str] = []
+        whole = store.query(bind(query, bound)).rows
+        asked: list[str] = []
 
-                def select(text: str, asked=asked) -> Result:
-                    asked.append(text)
-                    return store.query(text)
+        def select(text: str) -> Result:
+            asked.append(text)
+            return store.query(text)
 
-                assert run_paged(select, query, bound, first_chunk=chunk).rows == whole
-                ranged = [t for t in asked if t.startswith("SELECT ?node ?rank ?relates")]
-                ordered = [t for t in asked if t.startswith("SELECT DISTINCT ?node ?rank")]
-                assert ranged, name
-                if way == "ranges":
-                    assert not ordered, name
-                elif chunk is None:  # after the one passport the ranges found
-                    assert len(ordered) == 1 and "OFFSET 1" in ordered[0], name
-                else:  # a chunk of one at a time
-                    assert ordered and all("LIMIT 1 OFFSET" in t for t in ordered), name
-                # a code the summary chose the passports by is a filter of the
-                # window (the engine would start from a one-value VALUES); an act,
-                # which only the VALUES binds, stays one
-                windows = [t for t in asked if t.startswith("# title")]
-                if name == "program-acts":
-                    assert all('FILTER (sameTerm(?program, "003"))' in t for t in windows)
-                    assert not any('VALUES ?program { "003" }' in t for t in windows)
-                else:
-                    assert all('VALUES ?actCode { "Z990000453_" }' in t for t in windows)
-            assert whole
+        assert whole and run_paged(select, query, bound, first_chunk=chunk).rows == whole
+    ranged = [t for t in asked if t.startswith("SELECT ?node ?rank ?relates")]
+    ordered = [t for t in asked if t.startswith("SELECT DISTINCT ?node ?rank")]
+    assert ranged
+    if way == "ranges":
+        assert not ordered
+    elif chunk is None:  # after the one passport the ranges found
+        assert len(ordered) == 1 and "OFFSET 1" in ordered[0]
+    else:  # chunks of one, then doubling
+        chunks = [t.split(" LIMIT ")[1] for t in asked if "ORDER BY ?rank ?node LIMIT" in t]
+        assert chunks[:2] == ["1 OFFSET 0", "2 OFFSET 1"], chunks
+    # a code the summary chose the passports by is a filter of the window (the
+    # engine would start from a one-value VALUES); an act, which only the
+    # VALUES binds, stays one
+    windows = [t for t in asked if t.startswith("# title")]
+    if name == "program-acts":
+        assert all('FILTER (sameTerm(?program, "003"))' in t for t in windows)
+        assert not any('VALUES ?program { "003" }' in t for t in windows)
+    else:
+        assert all('VALUES ?actCode { "Z990000453_" }' in t for t in windows)
 
 
 def test_a_keyword_that_spells_the_page_slot_stays_in_its_literal(stores):

@@ -52,10 +52,11 @@ __all__ = ["FIRST_WINDOW", "run_paged"]
 FIRST_WINDOW = {"passport": 8, "organisation": 1, "titled": 512}
 MAX_WINDOW = 4096  # ranks at most in one window (the VALUES list of one request)
 # candidates of a `via` page: the ranks a first range checks one by one, and the
-# most ranks a range may check for the candidates still needed, at the rate
-# the ranges so far found them (else in rank order: at 10,000 passports a range
-# costs ~25 µs a rank, the ordered list ~10 µs a qualifying node, all of them,
-# however few the page needs; 512 ranks ≈ 13 ms ≈ 1,300 qualifying nodes)
+# most ranks the ranges of one page may check, counting the next one sized for
+# the candidates still needed at the rate found so far (else in rank order: at
+# 10,000 passports a range costs ~25 µs a rank, the ordered list ~10 µs a
+# qualifying node, all of them, however few the page needs; 512 ranks ≈ 13 ms
+# ≈ 1,300 qualifying nodes)
 PROBE = 64
 RANGE_BUDGET = 512
 # rankings whose rows are either there or not (a keyword matches a title or not):
@@ -235,7 +236,7 @@ class _Candidates:
       ranks, but all of them before it sorts — a deep page of a rare value.
 
     The ranges first (:data:`PROBE` ranks); where the candidates still needed
-    would take a range of more than :data:`RANGE_BUDGET` ranks at the rate
+    would take the ranges past :data:`RANGE_BUDGET` ranks in all at the rate
     found so far, or the ranks have a gap, the ordered chunks take over from
     the first rank the ranges did not cover (the nodes of the ranks covered
     are the ordered list's first ones, in its order).
@@ -310,7 +311,7 @@ class _Candidates:
         else:  # at the rate the ranges so far gave, a quarter more
             rate = max(len(self.items), 1) / self.seen
             size = max(math.ceil((count - len(self.items)) / rate * 1.25), 1)
-            if size > RANGE_BUDGET:  # the ordered chunks are cheaper
+            if self.scanned + size > RANGE_BUDGET:  # the ordered chunks are cheaper
                 self.scanned = None
                 return self._more(count)
         ranks = " ".join(str(n) for n in range(self.scanned, self.scanned + size))
