@@ -308,9 +308,10 @@ class _Candidates:
         assert self.scanned is not None
         if self.scanned == 0:
             size = min(PROBE, self.chunk)
-        else:  # at the rate the ranges so far gave, a quarter more
+        else:  # at the rate the ranges so far gave, a quarter more (at least a
+            # probe's worth: a window extended node by node asks one more at a time)
             rate = max(len(self.items), 1) / self.seen
-            size = max(math.ceil((count - len(self.items)) / rate * 1.25), 1)
+            size = max(math.ceil((count - len(self.items)) / rate * 1.25), min(PROBE, self.chunk))
             if self.scanned + size > RANGE_BUDGET:  # the ordered chunks are cheaper
                 self.scanned = None
                 return self._more(count)
