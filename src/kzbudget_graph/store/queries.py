@@ -288,11 +288,13 @@ def bind(
     Only the slot changes, and only to the N-Triples form of a typed term, so
     a value is data, never syntax. Unbound parameters keep ``UNDEF``: all.
 
-    A parameter named in ``filters`` (one the main pattern always binds) has
-    its slot replaced by ``FILTER (sameTerm(?name, term))`` instead, the same
-    rows: paging uses it where the page's nodes already hold the value, since
-    Oxigraph starts from a one-value ``VALUES`` wherever it stands (a
-    programme code: every programme with it in the store, 7 → 52 ms a window).
+    A parameter named in ``filters`` (a code the main pattern always binds)
+    has its slot replaced by ``FILTER (?name = term)`` instead: for a string
+    the same rows (``sameTerm`` is not: Virtuoso tells a plain literal from
+    its ``xsd:string`` twin). Paging uses it where the page's nodes already
+    hold the value, since Oxigraph starts from a one-value ``VALUES``
+    wherever it stands (a programme code: every programme with it in the
+    store, 7 → 52 ms a window).
     """
     check_terms(bound)
     text = query.text
@@ -305,7 +307,7 @@ def bind(
         if kind == "count":
             filled = f"{name.upper()} {int(value.value)}"  # an integer from term(): digits
         elif name in filters:
-            filled = f"FILTER (sameTerm(?{name}, {value}))"
+            filled = f"FILTER (?{name} = {value})"
         else:
             filled = f"VALUES ?{name} {{ {value} }}"
         text = pattern.sub(lambda _m, filled=filled: filled, text)
