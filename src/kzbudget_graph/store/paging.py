@@ -114,9 +114,11 @@ def run_paged(
                 return select(bind(_fill(query, variable, []), bound))
             return select(bind(query, bound))
         start, stop = span
-    # values the summary chose the candidates by (a programme code): the
-    # main pattern binds them, so the windows filter by them (see bind)
-    narrowed = frozenset(name for name, path in via if all(p.startswith(SUMMARY) for p in path))
+    # values the summary chose the windows' nodes by (a programme code, an
+    # issue): the main pattern binds them, so the windows filter by them (see bind)
+    narrowed = frozenset(keys) | frozenset(
+        name for name, path in via if all(p.startswith(SUMMARY) for p in path)
+    )
     origin, size = start, first_window or FIRST_WINDOW.get(ranking, 8)
     found = 0  # rows the windows so far gave (skipped ones included)
     while limit is None or len(rows) < limit:
