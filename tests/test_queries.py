@@ -589,14 +589,55 @@ def test_a_leading_key_limits_the_windows_to_the_ranks_that_have_it(stores):
         ]
         assert ranks == list(range(min(ranks), max(ranks) + 1))  # no window beyond the year's
         assert len(ranks) == 9
-        assert "MIN(?rank)" in asked[0]  # the year's ranks asked first
+        assert "spanOf" in asked[0]  # the year's ranks asked first, as the summary keeps them
         asked.clear()
         empty = run_paged(select, query, bindings(query, {"year": "1999"}))
         assert empty.rows == [] and empty.variables == page.variables
         # its ranks (none); the summary states a year on every row, so no row has
         # this one: the query over no row at all, neither windows nor the whole query
         assert not any("VALUES ?rank" in t for t in asked)
-        assert "VALUES ?row {  }" in asked[-1] and len(asked) == 4
+        assert "VALUES ?row {  }" in asked[-1] and len(asked) == 5
+
+
+def test_the_summary_keeps_each_leading_value_s_ranks_as_the_rows_give_them(stores):
+    """Every span the summary keeps (a year's passports and cost rows, an
+    issue's findings) is the MIN and MAX rank of the nodes that state that
+    value, and every such value has one."""
+    with EmbeddedStore(stores["both"]) as store:
+        spans = store.query(
+            f"SELECT ?of ?key ?value ?first ?last WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ "
+            f"?s <{_SUM}spanOf> ?of ; ?key ?value ; <{_SUM}firstRank> ?first ; "
+            f"<{_SUM}lastRank> ?last }} FILTER (?key NOT IN (<{_SUM}spanOf>, "
+            f"<{_SUM}firstRank>, <{_SUM}lastRank>)) }}"
+        ).rows
+        kept = {
+            (r["of"].value, r["key"].value, r["value"]): (
+                int(r["first"].value),
+                int(r["last"].value),
+            )
+            for r in spans
+        }
+        assert {(of, key.rsplit("#")[1]) for of, key, _v in kept} == {
+            ("passport", "year"),
+            ("cost", "year"),
+            ("finding", "issue"),
+        }
+        rows = store.query(
+            f"SELECT ?of ?key ?value (MIN(?rank) AS ?first) (MAX(?rank) AS ?last) WHERE {{ "
+            f"GRAPH <{SUMMARY_GRAPH}> {{ ?node ?key ?value ; ?rankProp ?rank }} "
+            f'VALUES (?of ?key ?rankProp) {{ ("passport" <{_SUM}year> <{_SUM}passportRank>) '
+            f'("cost" <{_SUM}year> <{_SUM}costRank>) '
+            f'("finding" <{_SUM}issue> <{_SUM}findingRank>) }} '
+            "} GROUP BY ?of ?key ?value"
+        ).rows
+        computed = {
+            (r["of"].value, r["key"].value, r["value"]): (
+                int(r["first"].value),
+                int(r["last"].value),
+            )
+            for r in rows
+        }
+        assert kept == computed and len(kept) >= 5
 
 
 def test_a_node_two_documents_key_differently_keeps_its_rows_in_order(stores, tmp_path):
@@ -701,7 +742,9 @@ _SUM = "https://w3id.org/kzbudget/summary#"
             [
                 f"DELETE {{ GRAPH ?g {{ ?s ?p ?r }} }} INSERT {{ GRAPH ?g {{ ?s ?p ?n }} }} "
                 f"WHERE {{ GRAPH ?g {{ ?s ?p ?r }} FILTER (?p IN (<{_SUM}passportRank>, "
-                f"<{_SUM}passportRankLast>)) BIND (3 * ?r + 1 AS ?n) }}"
+                f"<{_SUM}passportRankLast>) || (?p IN (<{_SUM}firstRank>, <{_SUM}lastRank>) "
+                f'&& EXISTS {{ GRAPH ?g {{ ?s <{_SUM}spanOf> "passport" }} }})) '
+                "BIND (3 * ?r + 1 AS ?n) }"
             ],
             False,
         ),

@@ -91,13 +91,18 @@ def run_paged(
     start, stop = 0, None
     keys = {name: bound[name] for name in query.key_params if name in bound}
     via = tuple((name, path) for name, path in query.via if {name, name + "Code"} & set(bound))
-    candidates = None
+    candidates, span = None, None
+    if keys and (span := _span(select, ranking, keys)) is None:  # no such row, or no ranks
+        facts = [SUMMARY + name for name in keys]
+        if _ranked(select, ranking) and all(_states(select, ranking, f) for f in facts):
+            return select(bind(_fill(query, variable, []), bound))
+        return select(bind(query, bound))
     if via:
         # a page of rows needs as many nodes when each has a row; twice as many
         # leaves room for windows sized a quarter over and nodes without rows
         if first_chunk is None:
             first_chunk = MAX_WINDOW if limit is None else 2 * (skip + limit) + 8
-        candidates = _Candidates(select, ranking, via, keys, bound, reaches, first_chunk)
+        candidates = _Candidates(select, ranking, via, keys, bound, reaches, first_chunk, span)
         if not candidates.slice(0, 1):
             # nothing relates to the value where the query itself looks, or the
             # summary states the facts and no node has them: an empty page. Else
@@ -107,12 +112,7 @@ def run_paged(
             if _ranked(select, ranking) and all(_states(select, ranking, f) for f in facts):
                 return select(bind(_fill(query, variable, []), bound))
             return select(bind(query, bound))
-    elif keys:
-        if (span := _span(select, ranking, keys)) is None:  # no such row, or no ranks
-            facts = [SUMMARY + name for name in keys]
-            if _ranked(select, ranking) and all(_states(select, ranking, f) for f in facts):
-                return select(bind(_fill(query, variable, []), bound))
-            return select(bind(query, bound))
+    elif span is not None:
         start, stop = span
     # values the summary chose the windows' nodes by (a programme code, an
     # issue): the main pattern binds them, so the windows filter by them (see bind)
@@ -253,6 +253,7 @@ class _Candidates:
         bound: dict[str, ParamTerm],
         reaches: _Reaches,
         chunk: int,
+        span: tuple[int, int] | None = None,
     ) -> None:
         patterns: list[str] = []
         # the summary facts the candidates are read from (a summary made by an
@@ -286,7 +287,9 @@ class _Candidates:
         self.select, self.reaches = select, reaches
         self.items: list[tuple[str, int, int]] = []
         self.chunk, self.done = max(1, min(chunk, MAX_WINDOW)), False
-        self.scanned: int | None = 0  # ranks the ranges covered; None: ordered chunks
+        # the ranks of the leading keys given (a year), where the summary knows them
+        self.first, self.stop = span if span is not None else (0, None)
+        self.scanned: int | None = self.first  # ranks the ranges covered; None: ordered chunks
         self.seen = 0  # nodes the ranges found (a store may hold fewer ranks than asked)
 
     def _more(self, count: int) -> bool:
@@ -297,8 +300,11 @@ class _Candidates:
         if self.scanned is not None:
             return self._more_by_range(count)
         # ranks are xsd:integer: ORDER BY compares them as numbers; ?node breaks ties
+        within = (
+            "" if self.stop is None else (f"FILTER (?rank >= {self.first} && ?rank < {self.stop}) ")
+        )
         result = self.select(
-            f"SELECT DISTINCT ?node ?rank WHERE {{ {self.relates} {self.ranked} }} "
+            f"SELECT DISTINCT ?node ?rank WHERE {{ {self.relates} {self.ranked} {within}}} "
             f"ORDER BY ?rank ?node LIMIT {self.chunk} OFFSET {len(self.items)}"
         )
         self._add(result.rows)
@@ -308,15 +314,20 @@ class _Candidates:
 
     def _more_by_range(self, count: int) -> bool:
         assert self.scanned is not None
-        if self.scanned == 0:
+        if self.stop is not None and self.scanned >= self.stop:  # the span is covered
+            self.done = True
+            return False
+        if self.scanned == self.first:
             size = min(PROBE, self.chunk)
         else:  # at the rate the ranges so far gave, a quarter more (at least a
             # probe's worth: a window extended node by node asks one more at a time)
             rate = max(len(self.items), 1) / self.seen
             size = max(math.ceil((count - len(self.items)) / rate * 1.25), min(PROBE, self.chunk))
-            if self.scanned + size > RANGE_BUDGET:  # the ordered chunks are cheaper
+            if self.scanned - self.first + size > RANGE_BUDGET:  # the ordered chunks are cheaper
                 self.scanned = None
                 return self._more(count)
+        if self.stop is not None:
+            size = min(size, self.stop - self.scanned)
         ranks = " ".join(str(n) for n in range(self.scanned, self.scanned + size))
         result = self.select(
             f"SELECT ?node ?rank ?relates WHERE {{ VALUES ?rank {{ {ranks} }} {self.ranked} "
@@ -392,7 +403,19 @@ def _span(
     select: Callable[[str], Result], ranking: str, keys: dict[str, ParamTerm]
 ) -> tuple[int, int] | None:
     """The ranks ``(first, last + 1)`` of the rows whose leading keys have the
-    given values (stored on each row as ``sum:<parameter>``), or None."""
+    given values (stored on each row as ``sum:<parameter>``), or None: for one
+    key, as the summary keeps it (:func:`.summary._spans`), else (or from an
+    older summary) over the rows."""
+    if len(keys) == 1:
+        (name, term), ranked = next(iter(keys.items())), ox.Literal(ranking)
+        result = select(
+            f"SELECT ?first ?last WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?span <{SUMMARY}spanOf> "
+            f"{ranked} ; <{SUMMARY}{name}> {term} ; <{SUMMARY}firstRank> ?first ; "
+            f"<{SUMMARY}lastRank> ?last }} }} LIMIT 1"
+        )
+        if result.rows and result.rows[0].get("first") and result.rows[0].get("last"):
+            row = result.rows[0]
+            return int(row["first"].value), int(row["last"].value) + 1
     values = " ".join(f"?node <{SUMMARY}{name}> {term} ." for name, term in keys.items())
     result = select(
         f"SELECT (MIN(?rank) AS ?first) (MAX(?rank) AS ?last) WHERE {{ "
