@@ -6,6 +6,7 @@ The answers on Oxigraph and Virtuoso are compared with the embedded ones in test
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -341,6 +342,18 @@ def test_required_parameters_are_shown_as_required():
 
 # --- pages answered by windows of ranked nodes (store/paging.py) --------------------------
 
+
+def _recorded(store: EmbeddedStore) -> tuple[Callable[[str], Result], list[str]]:
+    """A select that runs on ``store`` and records each query text it is asked."""
+    asked: list[str] = []
+
+    def select(text: str) -> Result:
+        asked.append(text)
+        return store.query(text)
+
+    return select, asked
+
+
 PAGED_CASES = [
     ("indicators", {}),
     ("indicators", {"kind": "quality", "lang": "ru"}),
@@ -493,12 +506,7 @@ def test_via_candidates_go_by_ranges_while_they_fit_the_budget_then_in_rank_orde
     bound = bindings(query, given)
     with EmbeddedStore(stores["both"]) as store:
         whole = store.query(bind(query, bound)).rows
-        asked: list[str] = []
-
-        def select(text: str) -> Result:
-            asked.append(text)
-            return store.query(text)
-
+        select, asked = _recorded(store)
         assert whole and run_paged(select, query, bound, first_chunk=chunk).rows == whole
     ranged = [t for t in asked if t.startswith("SELECT ?node ?rank ?relates")]
     ordered = [t for t in asked if t.startswith("SELECT DISTINCT ?node ?rank")]
@@ -610,13 +618,7 @@ def test_the_summary_keeps_each_leading_value_s_ranks_as_the_rows_give_them(stor
             f"<{_SUM}lastRank> ?last }} FILTER (?key NOT IN (<{_SUM}spanOf>, "
             f"<{_SUM}firstRank>, <{_SUM}lastRank>)) }}"
         ).rows
-        kept = {
-            (r["of"].value, r["key"].value, r["value"]): (
-                int(r["first"].value),
-                int(r["last"].value),
-            )
-            for r in spans
-        }
+        kept = _spans_by_value(spans)
         assert {(of, key.rsplit("#")[1]) for of, key, _v in kept} == {
             ("passport", "year"),
             ("cost", "year"),
@@ -630,14 +632,15 @@ def test_the_summary_keeps_each_leading_value_s_ranks_as_the_rows_give_them(stor
             f'("finding" <{_SUM}issue> <{_SUM}findingRank>) }} '
             "} GROUP BY ?of ?key ?value"
         ).rows
-        computed = {
-            (r["of"].value, r["key"].value, r["value"]): (
-                int(r["first"].value),
-                int(r["last"].value),
-            )
-            for r in rows
-        }
-        assert kept == computed and len(kept) >= 5
+        assert kept == _spans_by_value(rows) and len(kept) >= 5
+
+
+def _spans_by_value(rows: list[dict]) -> dict[tuple, tuple[int, int]]:
+    """(ranking, key, value) → (first rank, last rank), from rows naming them."""
+    return {
+        (r["of"].value, r["key"].value, r["value"]): (int(r["first"].value), int(r["last"].value))
+        for r in rows
+    }
 
 
 def test_a_node_two_documents_key_differently_keeps_its_rows_in_order(stores, tmp_path):
@@ -815,12 +818,7 @@ def test_a_filter_no_passport_matches_is_an_empty_page_at_once(stores, name, giv
     query = get_query(name)
     bound = bindings(query, given)
     with EmbeddedStore(stores["both"]) as store:
-        asked: list[str] = []
-
-        def select(text: str) -> Result:
-            asked.append(text)
-            return store.query(text)
-
+        select, asked = _recorded(store)
         page = run_paged(select, query, bound)
         whole = store.query(bind(query, bound))
         assert page.rows == whole.rows == [] and page.variables == whole.variables
