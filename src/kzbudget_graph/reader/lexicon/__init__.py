@@ -145,12 +145,37 @@ _HEADING_MARKS: Final = tuple(
 def annex_headings(text: str) -> Iterator[re.Match[str]]:
     """Every annex heading of every language in ``text``, language by language.
 
-    A language whose heading mark the text lacks cannot have a heading in it:
-    its heading pattern, slow to scan with, is not tried.
+    A language with a heading mark prints a heading as a number, white space,
+    then the mark: its heading pattern, slow to scan with (it opens with a
+    digit class), is tried only right before each mark.
     """
     for heading, mark in zip(ANNEX_HEADINGS, _HEADING_MARKS, strict=True):
-        if mark is None or mark.search(text):
+        if mark is None:
             yield from heading.finditer(text)
+        else:
+            yield from _headings_before_marks(text, heading, mark)
+
+
+def _headings_before_marks(
+    text: str, heading: re.Pattern[str], mark: re.Pattern[str]
+) -> Iterator[re.Match[str]]:
+    """``heading.finditer(text)`` for a heading that is a number, white space and
+    ``mark``: the scan for the mark skips to its literal, and the heading is
+    matched from the digits before each mark (the leftmost that matches, as a
+    scan from the left would find it)."""
+    done = 0  # headings never overlap: none starts before the last one's end
+    for hit in mark.finditer(text):
+        first = hit.start()
+        while first > done and text[first - 1].isspace():
+            first -= 1
+        last = first  # the digits are text[first:last]
+        while first > done and text[first - 1].isdecimal():
+            first -= 1
+        for start in range(first, last):
+            if (m := heading.match(text, start)) and m.end() == hit.end():
+                done = m.end()
+                yield m
+                break
 
 
 _FOLD = str.maketrans(LATIN_TO_CYRILLIC)
