@@ -162,8 +162,12 @@ SPACE_SET = (
 # They never overlap, nor start inside each other (the character before the
 # space is a one-character token for a run, a longer word's end for a letter),
 # so the scan finds what a scan for each would.
+# Both open with a one-character token at most two spaces on (a look-ahead
+# tried first: most spaces come before a longer word and fail it at once,
+# before the look-behinds; possessive, as fewer spaces leave a space for \S).
 _SPACED = re.compile(
     SPACE_SET
+    + r"(?=[^\S\n]{0,2}+\S(?!\S))"
     + r"(?:(?<=\S[^\S\n])(?<!\S\S[^\S\n])(?P<run>[^\S\n]{0,2}\S(?!\S)(?:[^\S\n]{1,3}\S(?!\S))+)"
     + r"|(?<=\S\S[^\S\n])(?P<letter>[\u0400-\u04ff])(?!\S)(?![^\S\n]+\S(?!\S)))"
 )
