@@ -15,7 +15,7 @@ largest offset behind a stretch of text).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 __all__ = ["OriginBuilder", "OriginMap"]
 
@@ -158,18 +158,26 @@ class OriginBuilder:
             self._descents.extend([d + shift for d in descents[lo:hi]])
         self.length = end + delta
 
-    def keep_each(self, positions: list[int]) -> None:
-        """Copy the single characters ``src[p]`` for ``p`` in ``positions`` (ascending)."""
+    def keep_each(self, positions: Sequence[int]) -> None:
+        """Copy the single characters ``src[p]`` for ``p`` in ``positions`` (ascending).
+
+        A ``range`` is evenly spaced by itself: its characters are one slice,
+        with no check that they are.
+        """
         src, m = self.src, self.src_map
         starts, bases, steps = m._starts, m._bases, m._steps
-        self._chars.append("".join([src[p] for p in positions]))
-        k = bisect_right(starts, positions[0]) - 1
-        last = len(starts) - 1
         first, n = positions[0], len(positions)
-        gap = (positions[-1] - first) // (n - 1) if n > 1 else 1
-        if (k == last or starts[k + 1] > positions[-1]) and positions == list(
-            range(first, positions[-1] + 1, gap)
-        ):
+        if isinstance(positions, range):
+            self._chars.append(src[first : positions.stop : positions.step])
+            gap = positions.step if n > 1 else 1
+            evenly = True
+        else:
+            self._chars.append("".join([src[p] for p in positions]))
+            gap = (positions[-1] - first) // (n - 1) if n > 1 else 1
+            evenly = positions == list(range(first, positions[-1] + 1, gap))
+        k = bisect_right(starts, first) - 1
+        last = len(starts) - 1
+        if evenly and (k == last or starts[k + 1] > positions[-1]):
             # evenly spaced inside one piece (a letter-spaced word): one new piece
             self._add(n, bases[k] + steps[k] * (first - starts[k]), steps[k] * gap)
             return

@@ -41,7 +41,7 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -221,21 +221,22 @@ def _emit_spaced_run(text: str, start: int, end: int, out: _Out) -> None:
     """Write the run of one-character tokens ``text[start:end]`` as words."""
     # Two or more spaces part words. Inside a word the tokens are one space
     # apart: its tokens are every other character of its stretch.
-    words: list[list[int]] = []
+    words: list[Sequence[int]] = []
     pos = start
     for gap in _WIDE_GAP.finditer(text, start, end):
-        words.append(list(range(pos, gap.start(), 2)))
+        words.append(range(pos, gap.start(), 2))
         pos = gap.end()
-    words.append(list(range(pos, end, 2)))
+    words.append(range(pos, end, 2))
     if text[start] in "-–" and len(words[0]) > 1:  # so does a leading dash ("- 4 5 , 6")
-        words[0:1] = [[start], words[0][1:]]
+        words[0:1] = [range(start, start + 1), words[0][1:]]
     # A one-letter "word" inside a spaced run is the tail of the previous word
     # ("ж ө н і н д е г  і") unless it is a letter that stands alone (N, и, в).
-    merged: list[list[int]] = []
+    # Words stay ranges (one slice each) unless such a tail is glued on.
+    merged: list[Sequence[int]] = []
     for w in words:
         ch = text[w[0]]
-        if merged and len(w) == 1 and _LONE_LETTER_GLUE.match(ch) and _gluable(ch):
-            merged[-1].extend(w)
+        if merged and len(w) == 1 and _gluable(ch) and _LONE_LETTER_GLUE.match(ch):
+            merged[-1] = [*merged[-1], w[0]]
         else:
             merged.append(w)
     for k, word in enumerate(merged):
