@@ -730,6 +730,34 @@ _NOTE_ACT_WORD = re.compile(
 )
 
 
+# Where such a note can be: the full stop and the act word after it, found
+# first (the stop is a literal the engine skips to, where the pattern above
+# opens with a class tried at every offset); the number before the stop is
+# then read backwards, and the full pattern matched from its sign.
+_STOP_ACT_WORD = re.compile(
+    r"\.[^\S\n]*+(?i:" + "|".join(lexicon.ACT_TYPE_INSTRUMENTAL) + r")(?![^\W\d_])"
+)
+
+
+def _note_act_words(text: str) -> Iterator[re.Match[str]]:
+    """``_NOTE_ACT_WORD.finditer(text)``, tried only before a stop and an act word."""
+    done = 0  # matches never overlap: none starts before the last one's end
+    for hit in _STOP_ACT_WORD.finditer(text):
+        pos = hit.start()
+        while pos > done and text[pos - 1].isspace():  # the gap (\s*)
+            pos -= 1
+        digits_end = pos
+        while pos > done and text[pos - 1].isdecimal():  # the number (\d+)
+            pos -= 1
+        if pos == digits_end:
+            continue
+        while pos > done and text[pos - 1].isspace():
+            pos -= 1
+        if pos > done and (m := _NOTE_ACT_WORD.match(text, pos - 1)):
+            done = m.end()
+            yield m
+
+
 def _relocate_note_act_words(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     def fn(m: re.Match[str], out: _Out) -> None:
         out.keep(*m.span("number"))
@@ -737,7 +765,7 @@ def _relocate_note_act_words(text: str, origin: OriginMap) -> tuple[str, OriginM
         out.keep(*m.span("word"))
         out.keep(*m.span("dot"))
 
-    return _rewrite(text, origin, _NOTE_ACT_WORD.finditer(text), fn)
+    return _rewrite(text, origin, _note_act_words(text), fn)
 
 
 # --- 7. page breaks in running text ---------------------------------------------
