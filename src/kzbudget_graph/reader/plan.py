@@ -28,6 +28,7 @@ language's (Kazakh or Russian lexicon).
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -107,7 +108,7 @@ class _Block:
     _text: str | None = None
 
     def __post_init__(self) -> None:
-        self.width = max((len(t) for t in self.texts), default=0)
+        self.width = max(map(len, self.texts), default=0)
 
     @property
     def text(self) -> str:
@@ -212,7 +213,7 @@ def _parse_converted(
     rows = _find_rows(text, body, end, program_name)
     # Most of a table's lines are activities lines, wrapped at that column's
     # width: the upper quartile of line widths measures it, once per table.
-    widths = sorted(len(line) for line in map(str.strip, text[body:end].split("\n")) if line)
+    widths = sorted(map(len, filter(None, map(str.strip, text[body:end].split("\n")))))
     table_width = widths[len(widths) * 3 // 4] if widths else 0
     out = []
     for k, row in enumerate(rows):
@@ -316,6 +317,7 @@ class _State:
         return self._name_norm
 
 
+_STRIP_MARKS = operator.methodcaller("strip", ".,;:()")
 _MIXED = -1  # a block whose first line holds the period and the executors side by side
 
 
@@ -350,16 +352,16 @@ def _choices(block: _Block, state: _State, is_row_start: bool) -> dict[int, floa
         return {NAME: 0.0}
     words = state.words
     # one fold for the block (folding is per character: line by line gives the same)
-    folded_lines = lexicon.fold("\n".join(block.texts)).split("\n")
+    folded = lexicon.fold("\n".join(block.texts))
+    folded_lines = folded.split("\n")
     scores: dict[int, float] = {}
     if all(words.period_line.match(t) for t in folded_lines):
         scores[PERIOD] = 5.0
         return scores
     if words.period_prefix.match(folded_lines[0]):
         scores[_MIXED] = 6.0
-    has_head = not words.heads.isdisjoint(
-        w.strip(".,;:()") for t in folded_lines for w in t.split()
-    )
+    # every word of every line (a line break is white space), marks stripped, in C
+    has_head = not words.heads.isdisjoint(map(_STRIP_MARKS, folded.split()))
     narrow = block.width <= state.table_width * _EXECUTORS_SHARE
     scores[EXECUTORS] = 3.0 if has_head and narrow else (-1.0 if narrow else -3.0)
     scores[ACTIVITIES] = (1.0 if block.width > state.name_width + 1 else 0.0) + (
