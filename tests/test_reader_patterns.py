@@ -448,3 +448,16 @@ def test_language_detection_counts_letters_of_either_case():
     assert lexicon.detect_language(text.lower()) == "kk"
     assert lexicon.detect_language("ПОСТАНОВЛЕНИЕ ПРАВИТЕЛЬСТВА " * 20) == "ru"
     assert lexicon.detect_language("Қ" * 10, "ru") == "ru"  # too few letters to tell
+
+
+def test_result_label_initials_in_any_case_lie_below_u3000():
+    """The result-label scan opens with every character a label's first letter
+    matches case-insensitively, looked for below U+3000 only: none lies above."""
+    import re
+    import sys
+
+    from kzbudget_graph.reader import segment
+
+    everything = "".join(map(chr, range(sys.maxunicode + 1)))
+    found = "".join(re.findall(f"(?i)[{re.escape(segment._FIRST_LETTERS)}]", everything))
+    assert found == segment._FIRST_LETTERS_ANY_CASE

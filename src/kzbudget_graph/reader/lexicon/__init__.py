@@ -32,6 +32,7 @@ __all__ = [
     "decides_pattern",
     "detect_language",
     "fold",
+    "label_alternatives",
     "label_pattern",
     "of",
 ]
@@ -125,15 +126,22 @@ def act_words(words: Iterable[str]) -> str:
     return initials(words) + "(?:" + "|".join(words) + ")"
 
 
+def label_alternatives(labels: Iterable[str]) -> list[str]:
+    """Each label as a regex, longest first, any white space between words."""
+    return sorted({re.escape(lab).replace(r"\ ", r"\s+") for lab in labels}, key=len, reverse=True)
+
+
 def label_pattern(labels: Iterable[str]) -> str:
     """A regex alternation of labels, longest first, any white space between words."""
-    alts = sorted({re.escape(lab).replace(r"\ ", r"\s+") for lab in labels}, key=len, reverse=True)
-    return "(?:" + "|".join(alts) + ")"
+    return "(?:" + "|".join(label_alternatives(labels)) + ")"
 
 
 # Any numbered field label, e.g. "Құны" or "Цель бюджетной программы".
 FIELD_LABEL_PATTERN: Final = label_pattern(lab for _, labs in FIELD_LABELS.values() for lab in labs)
-RESULT_LABEL_PATTERN: Final = label_pattern(lab for labs in RESULT_LABELS.values() for lab in labs)
+RESULT_LABEL_ALTERNATIVES: Final = tuple(
+    label_alternatives(lab for labs in RESULT_LABELS.values() for lab in labs)
+)
+RESULT_LABEL_PATTERN: Final = "(?:" + "|".join(RESULT_LABEL_ALTERNATIVES) + ")"
 # Annex headings of every language, each with its group ``num``.
 ANNEX_HEADINGS: Final = tuple(re.compile(lex.ANNEX_HEADING) for lex in _ALL)
 # The part of each that a quick scan finds (None: no such part).
