@@ -33,14 +33,7 @@ from .values import Cutter, clean, trim
 def _act_word(language: str, table: str = "ACT_TYPE_WORDS") -> re.Pattern[str]:
     """The act words of one of the language's tables (nominative, or the forms a
     preamble cites acts in), as a whole-word pattern with group ``word``."""
-    words = getattr(lexicon.of(language), table)
-    return re.compile(
-        r"(?i)"
-        + lexicon.initials(words)
-        + r"(?<![^\W\d_])(?P<word>"
-        + "|".join(words)
-        + r")(?![^\W\d_])"
-    )
+    return re.compile(lexicon.whole_words(getattr(lexicon.of(language), table), "word"))
 
 
 _NUMBER = re.compile(r"(?:N|№)\s*(?P<num>\d+(?:[-/]\d+)*)")

@@ -500,13 +500,7 @@ def _restore_annex_list(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
 
 # --- 6. act-type words of legal references -------------------------------------
 
-_ACT_WORD = re.compile(
-    r"(?i)"
-    + lexicon.initials(lexicon.ACT_TYPE_WORDS)
-    + r"(?<![^\W\d_])(?:"
-    + "|".join(lexicon.ACT_TYPE_WORDS)
-    + r")(?![^\W\d_])"
-)
+_ACT_WORD = re.compile(lexicon.whole_words(lexicon.ACT_TYPE_WORDS))
 _LABEL_LINE = re.compile(rf"(?im)^[^\S\n]*(?P<num>\d)\.[^\S\n]*{_FIELD_LABEL}")
 # A line opening with a number and a full stop ("2."), found by its line break.
 _NUMBERED_LINE = re.compile(r"\n[^\S\n]*\d\.")
@@ -601,10 +595,7 @@ _SEPARATOR = re.compile(r";|\.(?=\s*$)")
 
 @functools.cache
 def _act_word_pattern(language: str) -> re.Pattern[str]:
-    words = lexicon.of(language).ACT_TYPE_WORDS
-    return re.compile(
-        r"(?i)" + lexicon.initials(words) + r"(?<![^\W\d_])(?:" + "|".join(words) + r")(?![^\W\d_])"
-    )
+    return re.compile(lexicon.whole_words(lexicon.of(language).ACT_TYPE_WORDS))
 
 
 def _act_words_to_front(text: str, origin: OriginMap, lex: ModuleType) -> tuple[str, OriginMap]:

@@ -29,12 +29,14 @@ from . import kk, ru
 __all__ = [
     "LANGUAGES",
     "annex_headings",
+    "any_case",
     "decides_pattern",
     "detect_language",
     "fold",
     "label_alternatives",
     "label_pattern",
     "of",
+    "whole_words",
 ]
 
 LANGUAGES: Final[dict[str, ModuleType]] = {"kk": kk, "ru": ru}
@@ -117,6 +119,48 @@ def initials(words: Iterable[str]) -> str:
     if not words or any(not w or re.escape(w) != w for w in words):
         return ""
     return "(?=[" + "".join(sorted({w[0] for w in words})) + "])"
+
+
+# Every character below U+3000, where the characters a letter matches
+# case-insensitively are looked for (none lies above: a test checks it).
+_BELOW_U3000 = "".join(map(chr, range(0x3000)))
+
+
+@functools.cache
+def any_case(letter: str) -> str:
+    """Every character the regex engine matches to ``letter`` case-insensitively
+    (``с`` also matches U+1C83, ``т`` U+1C84 and U+1C85)."""
+    return "".join(re.findall(f"(?i){re.escape(letter)}", _BELOW_U3000))
+
+
+def whole_words(words: Iterable[str], group: str | None = None) -> str:
+    """A case-insensitive whole-word alternation of ``words`` (in group
+    ``group`` if given), as ``(?i)`` + :func:`initials` + ``(?<![^\\W\\d_])``,
+    the alternation and ``(?![^\\W\\d_])`` would match, but opening with a
+    class of the words' first letters in any case, which the engine skips to
+    (a look-ahead first is a whole match attempt at every offset, and a
+    pattern-wide ``(?i)`` hides a class from it). A look-behind then checks the
+    letter, and only the words that start with it are tried; words with
+    letters of different cases are never tried at one offset, so their order
+    counts only within a letter.
+    """
+    words = list(words)
+    opening = f"(?P<{group}>" if group else "(?:"
+    if not initials(words):  # a word that is not plain text: the plain form
+        return r"(?i)(?<![^\W\d_])" + opening + "|".join(words) + r")(?![^\W\d_])"
+    by_letter: dict[str, list[str]] = {}
+    for w in words:
+        by_letter.setdefault(any_case(w[0]), []).append(w[1:])
+    classes = list(by_letter)
+    assert all(set(a).isdisjoint(b) for a in classes for b in classes if a != b)
+    alternatives = "|".join(
+        f"(?<=[{re.escape(letters)}])(?:{'|'.join(rests)})" for letters, rests in by_letter.items()
+    )
+    return (
+        opening
+        + f"[{re.escape(''.join(classes))}](?i:(?<![^\\W\\d_].)(?:{alternatives}))"
+        + r")(?i:(?![^\W\d_]))"
+    )
 
 
 def act_words(words: Iterable[str]) -> str:
