@@ -456,21 +456,26 @@ _ANNEX_SLOTS = re.compile(
 )
 
 
-# What such a line ends with; only those lines are tried with the full pattern.
-# Matched from the space after the first number's last digit (a digit class,
-# tried at every offset, costs more than the space set and a look-behind).
-_NUMBERS_AT_LINE_END = re.compile(
-    rf"(?m){SPACE_SET}(?<=\d[^\S\n])[^\S\n]*\d+(?:-[^\W\d_]+)?[^\S\n]*$"
-)
+# What such a line ends with (a number, white space, a number, maybe a
+# suffix), matched from a comma on it: the run to the line's end steps back
+# from there. Only lines with a comma (the slots) are looked at, found by
+# str.find; a scan for the line ends themselves tries every space of the text.
+_NUMBERS_TO_LINE_END = re.compile(r"(?m)[^\n]*\d[^\S\n]+\d+(?:-[^\W\d_]+)?[^\S\n]*$")
 
 
 def _annex_slot_lines(text: str) -> Iterable[re.Match[str]]:
     done = 0
-    for hit in _NUMBERS_AT_LINE_END.finditer(text):
-        line = text.rfind("\n", 0, hit.start()) + 1
-        if line >= done and (m := _ANNEX_SLOTS.match(text, line)):
-            done = m.end()
-            yield m
+    comma = text.find(",")
+    while comma >= 0:
+        line_end = text.find("\n", comma)
+        if line_end < 0:
+            line_end = len(text)
+        if _NUMBERS_TO_LINE_END.match(text, comma):
+            line = text.rfind("\n", 0, comma) + 1
+            if line >= done and (m := _ANNEX_SLOTS.match(text, line)):
+                done = m.end()
+                yield m
+        comma = text.find(",", line_end)
 
 
 def _restore_annex_list(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
