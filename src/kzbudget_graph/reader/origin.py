@@ -193,22 +193,25 @@ class OriginBuilder:
             self._add(len(text), origin, 0)
 
     def _add(self, n: int, base: int, step: int) -> None:
-        if self._starts:
-            k = len(self._starts) - 1
-            k_step, k_base = self._steps[k], self._bases[k]
-            k_length = self.length - self._starts[k]
-            k_last = k_base + k_step * (k_length - 1)
-            if k_length == 1 and base >= k_last and (n == 1 or step == base - k_last):
-                # a one-character piece takes any step: "Қ а з" → "Қаз" is one piece
-                self._steps[k] = base - k_last
-                self.length += n
-                return
-            if base == k_last + k_step and (n == 1 or step == k_step):  # it continues
+        starts = self._starts
+        if starts:
+            steps = self._steps
+            k_step = steps[-1]
+            k_length = self.length - starts[-1]
+            k_last = self._bases[-1] + k_step * (k_length - 1)
+            if k_length == 1:
+                if base >= k_last and (n == 1 or step == base - k_last):
+                    # a one-character piece takes any step: "Қ а з" → "Қаз" is one piece
+                    steps[-1] = base - k_last
+                    self.length += n
+                    return
+                # (nor can it be continued: steps are never negative)
+            elif base == k_last + k_step and (n == 1 or step == k_step):  # it continues
                 self.length += n
                 return
             if base < k_last:
-                self._descents.append(k + 1)
-        self._starts.append(self.length)
+                self._descents.append(len(starts))
+        starts.append(self.length)
         self._bases.append(base)
         self._steps.append(step)
         self.length += n
