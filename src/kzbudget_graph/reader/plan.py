@@ -424,7 +424,7 @@ def _to_model(cut: Cutter, row: _Row, words: _Words) -> ActionPlanRow:
         pieces = row.cells[column]
         if column == NAME:
             pieces = [(row.name_start, pieces[0][1]), *pieces[1:]] if pieces else pieces
-        values[key] = clean(" ".join(text[a:b] for a, b in pieces))
+        values[key] = clean(" ".join([text[a:b] for a, b in pieces]))
         if (span := cut.cover(pieces)) is not None:
             spans[key] = span
     return ActionPlanRow(
