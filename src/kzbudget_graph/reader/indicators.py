@@ -69,6 +69,9 @@ class _Grammar:
     participle: re.Pattern[str] | None
     embedded: re.Pattern[str] | None
     openers: tuple[re.Pattern[str], ...]
+    # how many of the last words before a number can hold a comparator
+    # printed before it (a phrase of n words lies within the last n)
+    before_words: int
 
 
 @functools.cache
@@ -102,6 +105,7 @@ def _grammar(language: str) -> _Grammar:
             re.compile(rf"{re.escape(w)}(?<![^\W\d_]{re.escape(w)})(?![^\W\d_])")
             for w in lex.CLAUSE_OPENERS
         ),
+        before_words=max((w.count(" ") + 1 for w, _ in lex.COMPARATORS_BEFORE), default=0) + 1,
     )
 
 
@@ -190,6 +194,8 @@ def _unit_after(
 
 
 def _comparator_after(g: _Grammar, folded_after: str) -> str:
+    if not g.lex.COMPARATORS_AFTER:  # a language that prints them before the number
+        return "="
     joined = " ".join(folded_after.split())
     for words, comparator in g.lex.COMPARATORS_AFTER:
         if words in joined:
@@ -198,8 +204,15 @@ def _comparator_after(g: _Grammar, folded_after: str) -> str:
 
 
 def _comparator_before(g: _Grammar, text: str, floor: int, num_start: int) -> str | None:
-    """A comparator printed right before the number ("не менее 42")."""
-    before = " ".join(lexicon.fold(text[floor:num_start]).split())
+    """A comparator printed right before the number ("не менее 42").
+
+    Only the last words are folded and looked at: the text before the number
+    may be long, and folding works character by character.
+    """
+    if not g.lex.COMPARATORS_BEFORE:  # a language that prints them after the number
+        return None
+    last = text[floor:num_start].rsplit(None, g.before_words)[-g.before_words :]
+    before = lexicon.fold(" ".join(last))
     for words, comparator in g.lex.COMPARATORS_BEFORE:
         if before.endswith(words):
             return comparator
