@@ -48,6 +48,7 @@ _NUMBER = re.compile(
     rf"(?:[^\S\n]*[-–][^\S\n]*(?P<b>{_NUM}))?(?![\d])"
 )
 _WORD = re.compile(r"[^\W_]+|%")
+_LETTERS = re.compile(r"[^\W\d_]+")
 # A punctuation mark before white space or the end: one class first, which
 # the engine skips to (an alternation opening with classes is tried at every
 # offset). Each mark is followed by white space or the end, tried in that order.
@@ -238,7 +239,7 @@ def _is_divisor(g: _Grammar, text: str, m: re.Match[str], unit_end: int) -> bool
     """``1 мемлекеттік қызметшінің`` — "per one": a divisor, not a target."""
     if m.group("a") != "1" or m.group("b"):
         return False
-    word = re.match(r"[^\W\d_]+", text[max(m.end(), unit_end - 80) : unit_end][::-1])
+    word = _LETTERS.match(text[max(m.end(), unit_end - 80) : unit_end][::-1])
     unit_word = word.group()[::-1] if word else ""
     return bool(g.divisor.search(lexicon.fold(unit_word)))
 

@@ -43,6 +43,7 @@ _ISSUER_NOISE = re.compile(r"[\s.,;:]+")
 _ENUMERATION = re.compile(r"(?:\d{1,2}[).]|[-–•])\s+")
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 _QUOTED = re.compile(r'"[^"]*"|«[^»]*»|“[^”]*”')
+_THREE_LETTERS = re.compile(r"[^\W\d_]{3}")  # a word, not a stray mark or number
 
 
 def parse_legal_basis(
@@ -150,7 +151,7 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
         a, b = trim(text, a, bounds[k + 1], ".;")
         if enum := _ENUMERATION.match(text, a, b):  # "1) Қазақстан ..." or "- Қазақстан ..."
             a = enum.end()
-        if b > a and re.search(r"[^\W\d_]{3}", text[a:b]):
+        if b > a and _THREE_LETTERS.search(text, a, b):
             out.append((a, b))
     return out
 
