@@ -194,18 +194,48 @@ _HEADING_MARKS: Final = tuple(
 )
 
 
+# A heading that opens a line ("(?m)^..."), found from the line break before
+# it: the break is a literal the engine skips to, where "^" is tested at
+# every offset of the text. (None: the heading does not open a line.)
+_LINE_OPENING = "(?m)^"
+_AFTER_LINE_BREAK: Final = tuple(
+    re.compile("\n" + h.pattern[len(_LINE_OPENING) :])
+    if h.pattern.startswith(_LINE_OPENING)
+    else None
+    for h in ANNEX_HEADINGS
+)
+
+
 def annex_headings(text: str) -> Iterator[re.Match[str]]:
     """Every annex heading of every language in ``text``, language by language.
 
     A language with a heading mark prints a heading as a number, white space,
     then the mark: its heading pattern, slow to scan with (it opens with a
-    digit class), is tried only right before each mark.
+    digit class), is tried only right before each mark. One whose heading
+    opens a line is matched only at lines that start with it.
     """
-    for heading, mark in zip(ANNEX_HEADINGS, _HEADING_MARKS, strict=True):
-        if mark is None:
-            yield from heading.finditer(text)
-        else:
+    for heading, mark, after_break in zip(
+        ANNEX_HEADINGS, _HEADING_MARKS, _AFTER_LINE_BREAK, strict=True
+    ):
+        if mark is not None:
             yield from _headings_before_marks(text, heading, mark)
+        elif after_break is not None:
+            yield from _headings_at_line_starts(text, heading, after_break)
+        else:
+            yield from heading.finditer(text)
+
+
+def _headings_at_line_starts(
+    text: str, heading: re.Pattern[str], after_break: re.Pattern[str]
+) -> Iterator[re.Match[str]]:
+    """``heading.finditer(text)`` for a heading that opens a line (and stays on
+    it): the text's first line, then each line whose break ``after_break``
+    finds (the same pattern after a line break)."""
+    if m := heading.match(text, 0):
+        yield m
+    for hit in after_break.finditer(text):
+        if m := heading.match(text, hit.start() + 1):
+            yield m
 
 
 def _headings_before_marks(
