@@ -48,10 +48,14 @@ _EXECUTORS_SHARE = 1.0
 _COLUMN_NUMBERS = re.compile(
     r"(?m)^[^\S\n]*1[^\S\n]*2[^\S\n]*3[^\S\n]*4[^\S\n]*5[^\S\n]*6[^\S\n]*7[^\S\n]*$"
 )
-_ROW_START = re.compile(
-    r"(?m)^[^\S\n]*(?P<row>\d{1,3})(?P<g1>[^\S\n]+)(?P<c1>\d{3})(?!\d)"
+_ROW_LINE = (
+    r"[^\S\n]*(?P<row>\d{1,3})(?P<g1>[^\S\n]+)(?P<c1>\d{3})(?!\d)"
     r"(?:[^\S\n]+(?P<c2>\d{3})(?!\d))?(?P<g3>[^\S\n]*)(?P<rest>[^\n]*)$"
 )
+_ROW_START = re.compile("(?m)^" + _ROW_LINE)
+# The same line after its line break: found from the break (a literal the
+# engine skips to), where "^" is tested at every offset of the table.
+_ROW_AFTER_BREAK = re.compile("(?m)\n" + _ROW_LINE)
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _BAR = re.compile(r"\|")
 # A line's text without the white space at its ends (what str.strip() keeps).
@@ -228,7 +232,7 @@ def _parse_converted(
 
 def _find_rows(text: str, start: int, end: int, program_name: str | None) -> list[_Row]:
     rows: list[_Row] = []
-    for m in _ROW_START.finditer(text, start, end):
+    for m in _row_starts(text, start, end):
         number = int(m.group("row"))
         if number != len(rows) + 1:
             continue  # "38 екі және 35 үш ..." inside a cell is no row
@@ -246,6 +250,18 @@ def _find_rows(text: str, start: int, end: int, program_name: str | None) -> lis
             program, sub = (c1, None) if number == 1 else (None, c1)
         rows.append(_Row(number, program, sub, m.start(), end, m.start("rest")))
     return rows
+
+
+def _row_starts(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """``_ROW_START.finditer(text, start, end)``: a row line at the region's
+    start (if a line starts there), then at each line break the row line follows."""
+    found = []
+    if (start == 0 or text[start - 1] == "\n") and (m := _ROW_START.match(text, start, end)):
+        found.append(m)
+    for hit in _ROW_AFTER_BREAK.finditer(text, start, end):
+        if m := _ROW_START.match(text, hit.start() + 1, end):
+            found.append(m)
+    return found
 
 
 def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -199,7 +199,7 @@ _HEADING_MARKS: Final = tuple(
 # every offset of the text. (None: the heading does not open a line.)
 _LINE_OPENING = "(?m)^"
 _AFTER_LINE_BREAK: Final = tuple(
-    re.compile("\n" + h.pattern[len(_LINE_OPENING) :])
+    re.compile("(?m)\n" + h.pattern[len(_LINE_OPENING) :])
     if h.pattern.startswith(_LINE_OPENING)
     else None
     for h in ANNEX_HEADINGS
