@@ -448,3 +448,22 @@ def test_language_detection_counts_letters_of_either_case():
     assert lexicon.detect_language(text.lower()) == "kk"
     assert lexicon.detect_language("ПОСТАНОВЛЕНИЕ ПРАВИТЕЛЬСТВА " * 20) == "ru"
     assert lexicon.detect_language("Қ" * 10, "ru") == "ru"  # too few letters to tell
+
+
+def test_letters_in_any_case_lie_below_u3000():
+    """Patterns that open with a class of first letters in any case
+    (lexicon.any_case: act words, result labels) look for the characters a
+    letter matches case-insensitively below U+3000 only: none lies above."""
+    import re
+    import sys
+
+    everything = "".join(map(chr, range(sys.maxunicode + 1)))
+    words = [
+        *lexicon.ACT_TYPE_WORDS,
+        *lexicon.ACT_TYPE_INSTRUMENTAL,
+        *(w for code in lexicon.LANGUAGES for w in lexicon.of(code).ACT_TYPE_BASIS),
+        *(lab for labs in lexicon.RESULT_LABELS.values() for lab in labs),
+    ]
+    for letter in {w[0] for w in words}:
+        found = "".join(re.findall(f"(?i){re.escape(letter)}", everything))
+        assert found == lexicon.any_case(letter), letter

@@ -21,13 +21,7 @@ _TARGETS = tuple(
     (re.compile(lex.AMENDMENT_TARGET), lex.AMENDMENT_TARGET_KINDS)
     for lex in lexicon.LANGUAGES.values()
 )
-_ACT_WORD = re.compile(
-    r"(?i)"
-    + lexicon.initials(lexicon.ACT_TYPE_INSTRUMENTAL)
-    + r"(?<![^\W\d_])(?P<word>"
-    + "|".join(lexicon.ACT_TYPE_INSTRUMENTAL)
-    + r")(?![^\W\d_])"
-)
+_ACT_WORD = re.compile(lexicon.whole_words(lexicon.ACT_TYPE_INSTRUMENTAL, "word"))
 _NUMBER = re.compile(r"(?:N|№)\s*(?P<num>\d+(?:[-/]\d+)*)")
 
 

@@ -23,6 +23,10 @@ _DATE_PHRASE = {code: re.compile(lex.DATE_PHRASE) for code, lex in lexicon.LANGU
 DOTTED_DATE = re.compile(
     r"(?=\d)(?<![\d.])(?:(?P<y1>\d{4})\.(?P<m1>\d{1,2})\.(?P<d1>\d{1,2})|(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>\d{4}))(?!\d)"
 )
+# A digit, a full stop and a digit: every dotted date holds one. Looked for
+# first, from the full stops (a literal the engine skips to): most stretches
+# searched for a date have none, and the pattern above tries every offset.
+_DIGIT_STOP_DIGIT = re.compile(r"\.(?<=\d\.)\d")
 _STEMS = sorted(lexicon.MONTHS, key=len, reverse=True)
 
 
@@ -60,7 +64,9 @@ def find_date(
     patterns = (_DATE_PHRASE[lex.LANGUAGE],) if lex is not None else DATE_PHRASES
     found = [m for p in patterns if (m := p.search(text, start, end))]
     phrase = min(found, key=lambda m: m.start()) if found else None
-    dotted = DOTTED_DATE.search(text, start, end)
+    dotted = (
+        DOTTED_DATE.search(text, start, end) if _DIGIT_STOP_DIGIT.search(text, start, end) else None
+    )
     if phrase and (not dotted or phrase.start() <= dotted.start()):
         month = month_number(phrase.group("month"))
         if month is None:

@@ -48,7 +48,11 @@ _NUMBER = re.compile(
     rf"(?:[^\S\n]*[-–][^\S\n]*(?P<b>{_NUM}))?(?![\d])"
 )
 _WORD = re.compile(r"[^\W_]+|%")
-_CLAUSE_START = re.compile(r"[;.:]\s|,\s|[;.:,]$")
+_LETTERS = re.compile(r"[^\W\d_]+")
+# A punctuation mark before white space or the end: one class first, which
+# the engine skips to (an alternation opening with classes is tried at every
+# offset). Each mark is followed by white space or the end, tried in that order.
+_CLAUSE_START = re.compile(r"[;.:,](?:\s|$)")
 _LOOKAHEAD_WORDS = 4
 # A dash, spaces and a letter, read backwards: "word -" reversed.
 _WORD_BEFORE_DASH = re.compile(r"[-–][^\S\n]*[^\W\d_]")
@@ -69,13 +73,21 @@ class _Grammar:
     participle: re.Pattern[str] | None
     embedded: re.Pattern[str] | None
     openers: tuple[re.Pattern[str], ...]
+    # how many of the last words before a number can hold a comparator
+    # printed before it (a phrase of n words lies within the last n)
+    before_words: int
 
 
 @functools.cache
 def _grammar(language: str) -> _Grammar:
     lex = lexicon.of(language)
     stems = [stem.replace(" ", r"\s+") for stem, _ in lex.UNIT_STEMS]
-    closers = "".join(rf"|\s+{re.escape(w)}\s+" for w in lex.CLAUSE_CLOSERS)
+    # A punctuation mark, or a closing word between white space. The first
+    # character is consumed by one class (which the engine skips to; an
+    # alternation opening with a class and a look-ahead would be tried at
+    # every offset), then look-behinds tell which kind it opens.
+    closers = "".join(rf"|(?<=\s)\s*{re.escape(w)}\s+" for w in lex.CLAUSE_CLOSERS)
+    first = r"[;.:,\s]" if closers else "[;.:,]"
     embedded = (
         re.compile(r",\s*[^\W\d_]*(?:" + "|".join(lex.EMBEDDED_PHRASE_SUFFIXES) + r")(?![^\W\d_])")
         if lex.EMBEDDED_PHRASE_SUFFIXES
@@ -86,7 +98,7 @@ def _grammar(language: str) -> _Grammar:
         units=tuple(unit for _, unit in lex.UNIT_STEMS),
         any_unit=re.compile("|".join(f"(?P<u{k}>{stem})" for k, stem in enumerate(stems))),
         non_indicator=tuple(lex.NON_INDICATOR_STEMS),
-        clause_end=re.compile(r"[;.:]|,(?!\d)" + closers),
+        clause_end=re.compile(first + r"(?:(?<=[;.:])|(?<=,)(?!\d)" + closers + ")"),
         divisor=re.compile("(?:" + "|".join(lex.DIVISOR_SUFFIXES) + ")$"),
         participle=re.compile(lex.CLAUSE_INITIAL_PARTICIPLE)
         if lex.CLAUSE_INITIAL_PARTICIPLE
@@ -97,6 +109,7 @@ def _grammar(language: str) -> _Grammar:
             re.compile(rf"{re.escape(w)}(?<![^\W\d_]{re.escape(w)})(?![^\W\d_])")
             for w in lex.CLAUSE_OPENERS
         ),
+        before_words=max((w.count(" ") + 1 for w, _ in lex.COMPARATORS_BEFORE), default=0) + 1,
     )
 
 
@@ -119,7 +132,7 @@ def find_indicators(
     found: list[Indicator] = []
     floor = start  # a clause never starts before the previous quantity
     for m in _NUMBER.finditer(text, start, end):
-        unit, unit_end, comparator = _unit_after(g, text, m.end(), end)
+        unit, unit_end, comparator, stop = _unit_after(g, text, m.end(), end)
         if unit is None and unit_end is None:
             floor = max(floor, m.end())
             continue  # duration, year, time span: describes, is no target
@@ -138,7 +151,7 @@ def find_indicators(
                 floor = unit_end
             continue
         comparator = _comparator_before(g, text, floor, m.start()) or comparator
-        clause_start, clause_end = _clause(g, text, m.start(), unit_end, floor, end)
+        clause_start, clause_end = _clause(g, text, m.start(), unit_end, floor, end, stop)
         phrase = clean(text[clause_start:clause_end])
         span = cut.span(clause_start, clause_end)
         a = parse_decimal(m.group("a"))
@@ -152,36 +165,41 @@ def find_indicators(
     return found
 
 
-def _unit_after(g: _Grammar, text: str, pos: int, end: int) -> tuple[str | None, int | None, str]:
-    """(unit, end of the unit word, comparator) for the words after a number.
+def _unit_after(
+    g: _Grammar, text: str, pos: int, end: int
+) -> tuple[str | None, int | None, str, int]:
+    """(unit, end of the unit word, comparator, end of the clause) for the
+    words after a number (the clause ends at the first clause end after ``pos``).
 
-    Returns ``(None, None, _)`` when the words say the number is a duration or
-    a year, and ``(None, pos, _)`` when no unit word follows.
+    Returns ``(None, None, _, _)`` when the words say the number is a duration
+    or a year, and ``(None, pos, _, _)`` when no unit word follows.
     """
     window_end = g.clause_end.search(text, pos, end)
     stop = window_end.start() if window_end else end
     after = text[pos:stop]
     folded = lexicon.fold(after)
     if folded.lstrip().startswith("%"):
-        return "percent", pos + after.index("%") + 1, _comparator_after(g, folded)
+        return "percent", pos + after.index("%") + 1, _comparator_after(g, folded), stop
     compact = folded.lstrip(" -–")
     if compact.startswith(g.lex.SPAN_END_WORDS):
-        return None, None, "="
+        return None, None, "=", stop
     for k, w in enumerate(_WORD.finditer(folded)):
         if k >= _LOOKAHEAD_WORDS:
             break
         if k == 0 and w.group().startswith(g.non_indicator):
-            return None, None, "="
+            return None, None, "=", stop
         if um := g.any_unit.match(folded, w.start()):
             unit = g.units[int(um.lastgroup[1:])]  # type: ignore[index]
             unit_end = pos + um.end()
             while unit_end < stop and (text[unit_end].isalpha() or text[unit_end] == "-"):
                 unit_end += 1
-            return unit, unit_end, _comparator_after(g, folded)
-    return None, pos, "="
+            return unit, unit_end, _comparator_after(g, folded), stop
+    return None, pos, "=", stop
 
 
 def _comparator_after(g: _Grammar, folded_after: str) -> str:
+    if not g.lex.COMPARATORS_AFTER:  # a language that prints them before the number
+        return "="
     joined = " ".join(folded_after.split())
     for words, comparator in g.lex.COMPARATORS_AFTER:
         if words in joined:
@@ -190,8 +208,15 @@ def _comparator_after(g: _Grammar, folded_after: str) -> str:
 
 
 def _comparator_before(g: _Grammar, text: str, floor: int, num_start: int) -> str | None:
-    """A comparator printed right before the number ("не менее 42")."""
-    before = " ".join(lexicon.fold(text[floor:num_start]).split())
+    """A comparator printed right before the number ("не менее 42").
+
+    Only the last words are folded and looked at: the text before the number
+    may be long, and folding works character by character.
+    """
+    if not g.lex.COMPARATORS_BEFORE:  # a language that prints them after the number
+        return None
+    last = text[floor:num_start].rsplit(None, g.before_words)[-g.before_words :]
+    before = lexicon.fold(" ".join(last))
     for words, comparator in g.lex.COMPARATORS_BEFORE:
         if before.endswith(words):
             return comparator
@@ -214,14 +239,16 @@ def _is_divisor(g: _Grammar, text: str, m: re.Match[str], unit_end: int) -> bool
     """``1 мемлекеттік қызметшінің`` — "per one": a divisor, not a target."""
     if m.group("a") != "1" or m.group("b"):
         return False
-    word = re.match(r"[^\W\d_]+", text[max(m.end(), unit_end - 80) : unit_end][::-1])
+    word = _LETTERS.match(text[max(m.end(), unit_end - 80) : unit_end][::-1])
     unit_word = word.group()[::-1] if word else ""
     return bool(g.divisor.search(lexicon.fold(unit_word)))
 
 
 def _clause(
-    g: _Grammar, text: str, num_start: int, unit_end: int, floor: int, end: int
+    g: _Grammar, text: str, num_start: int, unit_end: int, floor: int, end: int, stop: int
 ) -> tuple[int, int]:
+    """The clause of the number at ``num_start``; ``stop`` is the first clause
+    end at or after the number's end (found when its unit was looked for)."""
     start = floor
     inside = False  # within a participial phrase set off by commas
     for m in _CLAUSE_START.finditer(text, floor, num_start):
@@ -241,8 +268,11 @@ def _clause(
     start = _skip_space(text, start, num_start)
     if g.participle is not None and (participle := g.participle.match(text, start, num_start)):
         start = participle.end()
-    stop = g.clause_end.search(text, unit_end, end)
-    clause_end = stop.start() if stop else end
+    if unit_end <= stop:  # no clause end between the number and its unit's end
+        clause_end = stop
+    else:  # (a fold that lengthened the text can put the unit's end past it)
+        after = g.clause_end.search(text, unit_end, end)
+        clause_end = after.start() if after else end
     following = _NUMBER.search(text, unit_end, clause_end)
     if following:  # "Австралиядан - 1 адам Ұлыбританиядан -1 адам": two clauses
         clause_end = unit_end

@@ -33,14 +33,7 @@ from .values import Cutter, clean, trim
 def _act_word(language: str, table: str = "ACT_TYPE_WORDS") -> re.Pattern[str]:
     """The act words of one of the language's tables (nominative, or the forms a
     preamble cites acts in), as a whole-word pattern with group ``word``."""
-    words = getattr(lexicon.of(language), table)
-    return re.compile(
-        r"(?i)"
-        + lexicon.initials(words)
-        + r"(?<![^\W\d_])(?P<word>"
-        + "|".join(words)
-        + r")(?![^\W\d_])"
-    )
+    return re.compile(lexicon.whole_words(getattr(lexicon.of(language), table), "word"))
 
 
 _NUMBER = re.compile(r"(?:N|№)\s*(?P<num>\d+(?:[-/]\d+)*)")
@@ -50,6 +43,7 @@ _ISSUER_NOISE = re.compile(r"[\s.,;:]+")
 _ENUMERATION = re.compile(r"(?:\d{1,2}[).]|[-–•])\s+")
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 _QUOTED = re.compile(r'"[^"]*"|«[^»]*»|“[^”]*”')
+_THREE_LETTERS = re.compile(r"[^\W\d_]{3}")  # a word, not a stray mark or number
 
 
 def parse_legal_basis(
@@ -157,7 +151,7 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
         a, b = trim(text, a, bounds[k + 1], ".;")
         if enum := _ENUMERATION.match(text, a, b):  # "1) Қазақстан ..." or "- Қазақстан ..."
             a = enum.end()
-        if b > a and re.search(r"[^\W\d_]{3}", text[a:b]):
+        if b > a and _THREE_LETTERS.search(text, a, b):
             out.append((a, b))
     return out
 

@@ -15,7 +15,7 @@ largest offset behind a stretch of text).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 __all__ = ["OriginBuilder", "OriginMap"]
 
@@ -158,18 +158,26 @@ class OriginBuilder:
             self._descents.extend([d + shift for d in descents[lo:hi]])
         self.length = end + delta
 
-    def keep_each(self, positions: list[int]) -> None:
-        """Copy the single characters ``src[p]`` for ``p`` in ``positions`` (ascending)."""
+    def keep_each(self, positions: Sequence[int]) -> None:
+        """Copy the single characters ``src[p]`` for ``p`` in ``positions`` (ascending).
+
+        A ``range`` is evenly spaced by itself: its characters are one slice,
+        with no check that they are.
+        """
         src, m = self.src, self.src_map
         starts, bases, steps = m._starts, m._bases, m._steps
-        self._chars.append("".join([src[p] for p in positions]))
-        k = bisect_right(starts, positions[0]) - 1
-        last = len(starts) - 1
         first, n = positions[0], len(positions)
-        gap = (positions[-1] - first) // (n - 1) if n > 1 else 1
-        if (k == last or starts[k + 1] > positions[-1]) and positions == list(
-            range(first, positions[-1] + 1, gap)
-        ):
+        if isinstance(positions, range):
+            self._chars.append(src[first : positions.stop : positions.step])
+            gap = positions.step if n > 1 else 1
+            evenly = True
+        else:
+            self._chars.append("".join([src[p] for p in positions]))
+            gap = (positions[-1] - first) // (n - 1) if n > 1 else 1
+            evenly = positions == list(range(first, positions[-1] + 1, gap))
+        k = bisect_right(starts, first) - 1
+        last = len(starts) - 1
+        if evenly and (k == last or starts[k + 1] > positions[-1]):
             # evenly spaced inside one piece (a letter-spaced word): one new piece
             self._add(n, bases[k] + steps[k] * (first - starts[k]), steps[k] * gap)
             return
@@ -185,22 +193,25 @@ class OriginBuilder:
             self._add(len(text), origin, 0)
 
     def _add(self, n: int, base: int, step: int) -> None:
-        if self._starts:
-            k = len(self._starts) - 1
-            k_step, k_base = self._steps[k], self._bases[k]
-            k_length = self.length - self._starts[k]
-            k_last = k_base + k_step * (k_length - 1)
-            if k_length == 1 and base >= k_last and (n == 1 or step == base - k_last):
-                # a one-character piece takes any step: "Қ а з" → "Қаз" is one piece
-                self._steps[k] = base - k_last
-                self.length += n
-                return
-            if base == k_last + k_step and (n == 1 or step == k_step):  # it continues
+        starts = self._starts
+        if starts:
+            steps = self._steps
+            k_step = steps[-1]
+            k_length = self.length - starts[-1]
+            k_last = self._bases[-1] + k_step * (k_length - 1)
+            if k_length == 1:
+                if base >= k_last and (n == 1 or step == base - k_last):
+                    # a one-character piece takes any step: "Қ а з" → "Қаз" is one piece
+                    steps[-1] = base - k_last
+                    self.length += n
+                    return
+                # (nor can it be continued: steps are never negative)
+            elif base == k_last + k_step and (n == 1 or step == k_step):  # it continues
                 self.length += n
                 return
             if base < k_last:
-                self._descents.append(k + 1)
-        self._starts.append(self.length)
+                self._descents.append(len(starts))
+        starts.append(self.length)
         self._bases.append(base)
         self._steps.append(step)
         self.length += n

@@ -28,6 +28,7 @@ language's (Kazakh or Russian lexicon).
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -47,10 +48,14 @@ _EXECUTORS_SHARE = 1.0
 _COLUMN_NUMBERS = re.compile(
     r"(?m)^[^\S\n]*1[^\S\n]*2[^\S\n]*3[^\S\n]*4[^\S\n]*5[^\S\n]*6[^\S\n]*7[^\S\n]*$"
 )
-_ROW_START = re.compile(
-    r"(?m)^[^\S\n]*(?P<row>\d{1,3})(?P<g1>[^\S\n]+)(?P<c1>\d{3})(?!\d)"
+_ROW_LINE = (
+    r"[^\S\n]*(?P<row>\d{1,3})(?P<g1>[^\S\n]+)(?P<c1>\d{3})(?!\d)"
     r"(?:[^\S\n]+(?P<c2>\d{3})(?!\d))?(?P<g3>[^\S\n]*)(?P<rest>[^\n]*)$"
 )
+_ROW_START = re.compile("(?m)^" + _ROW_LINE)
+# The same line after its line break: found from the break (a literal the
+# engine skips to), where "^" is tested at every offset of the table.
+_ROW_AFTER_BREAK = re.compile("(?m)\n" + _ROW_LINE)
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _BAR = re.compile(r"\|")
 # A line's text without the white space at its ends (what str.strip() keeps).
@@ -107,7 +112,7 @@ class _Block:
     _text: str | None = None
 
     def __post_init__(self) -> None:
-        self.width = max((len(t) for t in self.texts), default=0)
+        self.width = max(map(len, self.texts), default=0)
 
     @property
     def text(self) -> str:
@@ -212,7 +217,7 @@ def _parse_converted(
     rows = _find_rows(text, body, end, program_name)
     # Most of a table's lines are activities lines, wrapped at that column's
     # width: the upper quartile of line widths measures it, once per table.
-    widths = sorted(len(line) for line in map(str.strip, text[body:end].split("\n")) if line)
+    widths = sorted(map(len, filter(None, map(str.strip, text[body:end].split("\n")))))
     table_width = widths[len(widths) * 3 // 4] if widths else 0
     out = []
     for k, row in enumerate(rows):
@@ -227,7 +232,7 @@ def _parse_converted(
 
 def _find_rows(text: str, start: int, end: int, program_name: str | None) -> list[_Row]:
     rows: list[_Row] = []
-    for m in _ROW_START.finditer(text, start, end):
+    for m in _row_starts(text, start, end):
         number = int(m.group("row"))
         if number != len(rows) + 1:
             continue  # "38 екі және 35 үш ..." inside a cell is no row
@@ -245,6 +250,18 @@ def _find_rows(text: str, start: int, end: int, program_name: str | None) -> lis
             program, sub = (c1, None) if number == 1 else (None, c1)
         rows.append(_Row(number, program, sub, m.start(), end, m.start("rest")))
     return rows
+
+
+def _row_starts(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """``_ROW_START.finditer(text, start, end)``: a row line at the region's
+    start (if a line starts there), then at each line break the row line follows."""
+    found = []
+    if (start == 0 or text[start - 1] == "\n") and (m := _ROW_START.match(text, start, end)):
+        found.append(m)
+    for hit in _ROW_AFTER_BREAK.finditer(text, start, end):
+        if m := _ROW_START.match(text, hit.start() + 1, end):
+            found.append(m)
+    return found
 
 
 def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -316,6 +333,7 @@ class _State:
         return self._name_norm
 
 
+_STRIP_MARKS = operator.methodcaller("strip", ".,;:()")
 _MIXED = -1  # a block whose first line holds the period and the executors side by side
 
 
@@ -350,16 +368,16 @@ def _choices(block: _Block, state: _State, is_row_start: bool) -> dict[int, floa
         return {NAME: 0.0}
     words = state.words
     # one fold for the block (folding is per character: line by line gives the same)
-    folded_lines = lexicon.fold("\n".join(block.texts)).split("\n")
+    folded = lexicon.fold("\n".join(block.texts))
+    folded_lines = folded.split("\n")
     scores: dict[int, float] = {}
     if all(words.period_line.match(t) for t in folded_lines):
         scores[PERIOD] = 5.0
         return scores
     if words.period_prefix.match(folded_lines[0]):
         scores[_MIXED] = 6.0
-    has_head = not words.heads.isdisjoint(
-        w.strip(".,;:()") for t in folded_lines for w in t.split()
-    )
+    # every word of every line (a line break is white space), marks stripped, in C
+    has_head = not words.heads.isdisjoint(map(_STRIP_MARKS, folded.split()))
     narrow = block.width <= state.table_width * _EXECUTORS_SHARE
     scores[EXECUTORS] = 3.0 if has_head and narrow else (-1.0 if narrow else -3.0)
     scores[ACTIVITIES] = (1.0 if block.width > state.name_width + 1 else 0.0) + (
@@ -422,7 +440,7 @@ def _to_model(cut: Cutter, row: _Row, words: _Words) -> ActionPlanRow:
         pieces = row.cells[column]
         if column == NAME:
             pieces = [(row.name_start, pieces[0][1]), *pieces[1:]] if pieces else pieces
-        values[key] = clean(" ".join(text[a:b] for a, b in pieces))
+        values[key] = clean(" ".join([text[a:b] for a, b in pieces]))
         if (span := cut.cover(pieces)) is not None:
             spans[key] = span
     return ActionPlanRow(

@@ -41,7 +41,7 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -162,8 +162,12 @@ SPACE_SET = (
 # They never overlap, nor start inside each other (the character before the
 # space is a one-character token for a run, a longer word's end for a letter),
 # so the scan finds what a scan for each would.
+# Both open with a one-character token at most two spaces on (a look-ahead
+# tried first: most spaces come before a longer word and fail it at once,
+# before the look-behinds; possessive, as fewer spaces leave a space for \S).
 _SPACED = re.compile(
     SPACE_SET
+    + r"(?=[^\S\n]{0,2}+\S(?!\S))"
     + r"(?:(?<=\S[^\S\n])(?<!\S\S[^\S\n])(?P<run>[^\S\n]{0,2}\S(?!\S)(?:[^\S\n]{1,3}\S(?!\S))+)"
     + r"|(?<=\S\S[^\S\n])(?P<letter>[\u0400-\u04ff])(?!\S)(?![^\S\n]+\S(?!\S)))"
 )
@@ -217,21 +221,22 @@ def _emit_spaced_run(text: str, start: int, end: int, out: _Out) -> None:
     """Write the run of one-character tokens ``text[start:end]`` as words."""
     # Two or more spaces part words. Inside a word the tokens are one space
     # apart: its tokens are every other character of its stretch.
-    words: list[list[int]] = []
+    words: list[Sequence[int]] = []
     pos = start
     for gap in _WIDE_GAP.finditer(text, start, end):
-        words.append(list(range(pos, gap.start(), 2)))
+        words.append(range(pos, gap.start(), 2))
         pos = gap.end()
-    words.append(list(range(pos, end, 2)))
+    words.append(range(pos, end, 2))
     if text[start] in "-–" and len(words[0]) > 1:  # so does a leading dash ("- 4 5 , 6")
-        words[0:1] = [[start], words[0][1:]]
+        words[0:1] = [range(start, start + 1), words[0][1:]]
     # A one-letter "word" inside a spaced run is the tail of the previous word
     # ("ж ө н і н д е г  і") unless it is a letter that stands alone (N, и, в).
-    merged: list[list[int]] = []
+    # Words stay ranges (one slice each) unless such a tail is glued on.
+    merged: list[Sequence[int]] = []
     for w in words:
         ch = text[w[0]]
-        if merged and len(w) == 1 and _LONE_LETTER_GLUE.match(ch) and _gluable(ch):
-            merged[-1].extend(w)
+        if merged and len(w) == 1 and _gluable(ch) and _LONE_LETTER_GLUE.match(ch):
+            merged[-1] = [*merged[-1], w[0]]
         else:
             merged.append(w)
     for k, word in enumerate(merged):
@@ -451,21 +456,26 @@ _ANNEX_SLOTS = re.compile(
 )
 
 
-# What such a line ends with; only those lines are tried with the full pattern.
-# Matched from the space after the first number's last digit (a digit class,
-# tried at every offset, costs more than the space set and a look-behind).
-_NUMBERS_AT_LINE_END = re.compile(
-    rf"(?m){SPACE_SET}(?<=\d[^\S\n])[^\S\n]*\d+(?:-[^\W\d_]+)?[^\S\n]*$"
-)
+# What such a line ends with (a number, white space, a number, maybe a
+# suffix), matched from a comma on it: the run to the line's end steps back
+# from there. Only lines with a comma (the slots) are looked at, found by
+# str.find; a scan for the line ends themselves tries every space of the text.
+_NUMBERS_TO_LINE_END = re.compile(r"(?m)[^\n]*\d[^\S\n]+\d+(?:-[^\W\d_]+)?[^\S\n]*$")
 
 
 def _annex_slot_lines(text: str) -> Iterable[re.Match[str]]:
     done = 0
-    for hit in _NUMBERS_AT_LINE_END.finditer(text):
-        line = text.rfind("\n", 0, hit.start()) + 1
-        if line >= done and (m := _ANNEX_SLOTS.match(text, line)):
-            done = m.end()
-            yield m
+    comma = text.find(",")
+    while comma >= 0:
+        line_end = text.find("\n", comma)
+        if line_end < 0:
+            line_end = len(text)
+        if _NUMBERS_TO_LINE_END.match(text, comma):
+            line = text.rfind("\n", 0, comma) + 1
+            if line >= done and (m := _ANNEX_SLOTS.match(text, line)):
+                done = m.end()
+                yield m
+        comma = text.find(",", line_end)
 
 
 def _restore_annex_list(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
@@ -495,13 +505,7 @@ def _restore_annex_list(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
 
 # --- 6. act-type words of legal references -------------------------------------
 
-_ACT_WORD = re.compile(
-    r"(?i)"
-    + lexicon.initials(lexicon.ACT_TYPE_WORDS)
-    + r"(?<![^\W\d_])(?:"
-    + "|".join(lexicon.ACT_TYPE_WORDS)
-    + r")(?![^\W\d_])"
-)
+_ACT_WORD = re.compile(lexicon.whole_words(lexicon.ACT_TYPE_WORDS))
 _LABEL_LINE = re.compile(rf"(?im)^[^\S\n]*(?P<num>\d)\.[^\S\n]*{_FIELD_LABEL}")
 # A line opening with a number and a full stop ("2."), found by its line break.
 _NUMBERED_LINE = re.compile(r"\n[^\S\n]*\d\.")
@@ -596,10 +600,7 @@ _SEPARATOR = re.compile(r";|\.(?=\s*$)")
 
 @functools.cache
 def _act_word_pattern(language: str) -> re.Pattern[str]:
-    words = lexicon.of(language).ACT_TYPE_WORDS
-    return re.compile(
-        r"(?i)" + lexicon.initials(words) + r"(?<![^\W\d_])(?:" + "|".join(words) + r")(?![^\W\d_])"
-    )
+    return re.compile(lexicon.whole_words(lexicon.of(language).ACT_TYPE_WORDS))
 
 
 def _act_words_to_front(text: str, origin: OriginMap, lex: ModuleType) -> tuple[str, OriginMap]:
@@ -725,6 +726,34 @@ _NOTE_ACT_WORD = re.compile(
 )
 
 
+# Where such a note can be: the full stop and the act word after it, found
+# first (the stop is a literal the engine skips to, where the pattern above
+# opens with a class tried at every offset); the number before the stop is
+# then read backwards, and the full pattern matched from its sign.
+_STOP_ACT_WORD = re.compile(
+    r"\.[^\S\n]*+(?i:" + "|".join(lexicon.ACT_TYPE_INSTRUMENTAL) + r")(?![^\W\d_])"
+)
+
+
+def _note_act_words(text: str) -> Iterator[re.Match[str]]:
+    """``_NOTE_ACT_WORD.finditer(text)``, tried only before a stop and an act word."""
+    done = 0  # matches never overlap: none starts before the last one's end
+    for hit in _STOP_ACT_WORD.finditer(text):
+        pos = hit.start()
+        while pos > done and text[pos - 1].isspace():  # the gap (\s*)
+            pos -= 1
+        digits_end = pos
+        while pos > done and text[pos - 1].isdecimal():  # the number (\d+)
+            pos -= 1
+        if pos == digits_end:
+            continue
+        while pos > done and text[pos - 1].isspace():
+            pos -= 1
+        if pos > done and (m := _NOTE_ACT_WORD.match(text, pos - 1)):
+            done = m.end()
+            yield m
+
+
 def _relocate_note_act_words(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     def fn(m: re.Match[str], out: _Out) -> None:
         out.keep(*m.span("number"))
@@ -732,7 +761,7 @@ def _relocate_note_act_words(text: str, origin: OriginMap) -> tuple[str, OriginM
         out.keep(*m.span("word"))
         out.keep(*m.span("dot"))
 
-    return _rewrite(text, origin, _NOTE_ACT_WORD.finditer(text), fn)
+    return _rewrite(text, origin, _note_act_words(text), fn)
 
 
 # --- 7. page breaks in running text ---------------------------------------------

@@ -72,17 +72,27 @@ _ANNEX_ATTACHMENTS = tuple(
     for lex in lexicon.LANGUAGES.values()
     if lex.ANNEX_ATTACHMENT
 )
-_FIRST_LETTERS = "".join(
-    sorted(
-        {lab[0].lower() + lab[0].upper() for labs in lexicon.RESULT_LABELS.values() for lab in labs}
-    )
-)
-# A sub-label starts a word (after space or punctuation); checking its first
-# letter before trying every alternative keeps the scan cheap.
+# The labels' rests after their first letter, grouped by the characters that
+# letter matches case-insensitively, longest first within a group: labels of
+# different groups never match at one offset, so only the order within a
+# group counts.
+_LABELS_BY_LETTER: dict[str, list[str]] = {}
+for _alt in lexicon.RESULT_LABEL_ALTERNATIVES:
+    _LABELS_BY_LETTER.setdefault(lexicon.any_case(_alt[0]), []).append(_alt[1:])
+del _alt
+assert all(set(a).isdisjoint(b) for a in _LABELS_BY_LETTER for b in _LABELS_BY_LETTER if a != b)
+# A sub-label starts a word (after space or punctuation). The pattern opens
+# with its first letter in any case, a class the engine skips to (a look-ahead
+# first would be a whole match attempt at every offset, and a pattern-wide
+# (?i) hides the class from it); look-behinds then check the word's start
+# and, group by group, that letter, and the rest of a label follows.
 _RESULT_LABEL = re.compile(
-    rf"(?i)(?=[{_FIRST_LETTERS}])(?<![^\s.:;])(?P<label>"
-    + lexicon.RESULT_LABEL_PATTERN
-    + r")[^\S\n]*:"
+    rf"(?P<label>[{re.escape(''.join(_LABELS_BY_LETTER))}](?i:(?<![^\s.:;].)(?:"
+    + "|".join(
+        f"(?<=[{re.escape(letters)}])(?:{'|'.join(rests)})"
+        for letters, rests in _LABELS_BY_LETTER.items()
+    )
+    + r")))[^\S\n]*:"
 )
 
 

@@ -80,13 +80,15 @@ class Cutter:
         # (the common case): the first line's start and the last line's end
         # hold the extremes, no need to look at every line.
         lo = hi = -1
-        for a, b in pieces:
+        for a, b in pieces:  # (comparisons, not min/max calls: a call costs more)
             if b <= a:
                 continue
             if text[a].isspace() or text[b - 1].isspace():
                 break
-            lo = a if lo < 0 else min(lo, a)
-            hi = max(hi, b)
+            if lo < 0 or a < lo:
+                lo = a
+            if b > hi:
+                hi = b
         else:
             if lo < 0:
                 return None

@@ -29,11 +29,14 @@ from . import kk, ru
 __all__ = [
     "LANGUAGES",
     "annex_headings",
+    "any_case",
     "decides_pattern",
     "detect_language",
     "fold",
+    "label_alternatives",
     "label_pattern",
     "of",
+    "whole_words",
 ]
 
 LANGUAGES: Final[dict[str, ModuleType]] = {"kk": kk, "ru": ru}
@@ -118,6 +121,48 @@ def initials(words: Iterable[str]) -> str:
     return "(?=[" + "".join(sorted({w[0] for w in words})) + "])"
 
 
+# Every character below U+3000, where the characters a letter matches
+# case-insensitively are looked for (none lies above: a test checks it).
+_BELOW_U3000 = "".join(map(chr, range(0x3000)))
+
+
+@functools.cache
+def any_case(letter: str) -> str:
+    """Every character the regex engine matches to ``letter`` case-insensitively
+    (``с`` also matches U+1C83, ``т`` U+1C84 and U+1C85)."""
+    return "".join(re.findall(f"(?i){re.escape(letter)}", _BELOW_U3000))
+
+
+def whole_words(words: Iterable[str], group: str | None = None) -> str:
+    """A case-insensitive whole-word alternation of ``words`` (in group
+    ``group`` if given), as ``(?i)`` + :func:`initials` + ``(?<![^\\W\\d_])``,
+    the alternation and ``(?![^\\W\\d_])`` would match, but opening with a
+    class of the words' first letters in any case, which the engine skips to
+    (a look-ahead first is a whole match attempt at every offset, and a
+    pattern-wide ``(?i)`` hides a class from it). A look-behind then checks the
+    letter, and only the words that start with it are tried; words with
+    letters of different cases are never tried at one offset, so their order
+    counts only within a letter.
+    """
+    words = list(words)
+    opening = f"(?P<{group}>" if group else "(?:"
+    if not initials(words):  # a word that is not plain text: the plain form
+        return r"(?i)(?<![^\W\d_])" + opening + "|".join(words) + r")(?![^\W\d_])"
+    by_letter: dict[str, list[str]] = {}
+    for w in words:
+        by_letter.setdefault(any_case(w[0]), []).append(w[1:])
+    classes = list(by_letter)
+    assert all(set(a).isdisjoint(b) for a in classes for b in classes if a != b)
+    alternatives = "|".join(
+        f"(?<=[{re.escape(letters)}])(?:{'|'.join(rests)})" for letters, rests in by_letter.items()
+    )
+    return (
+        opening
+        + f"[{re.escape(''.join(classes))}](?i:(?<![^\\W\\d_].)(?:{alternatives}))"
+        + r")(?i:(?![^\W\d_]))"
+    )
+
+
 def act_words(words: Iterable[str]) -> str:
     """What fills an ``{act}`` placeholder: the act words as one group, behind
     the look-ahead for their first letters (see :func:`initials`)."""
@@ -125,15 +170,22 @@ def act_words(words: Iterable[str]) -> str:
     return initials(words) + "(?:" + "|".join(words) + ")"
 
 
+def label_alternatives(labels: Iterable[str]) -> list[str]:
+    """Each label as a regex, longest first, any white space between words."""
+    return sorted({re.escape(lab).replace(r"\ ", r"\s+") for lab in labels}, key=len, reverse=True)
+
+
 def label_pattern(labels: Iterable[str]) -> str:
     """A regex alternation of labels, longest first, any white space between words."""
-    alts = sorted({re.escape(lab).replace(r"\ ", r"\s+") for lab in labels}, key=len, reverse=True)
-    return "(?:" + "|".join(alts) + ")"
+    return "(?:" + "|".join(label_alternatives(labels)) + ")"
 
 
 # Any numbered field label, e.g. "Құны" or "Цель бюджетной программы".
 FIELD_LABEL_PATTERN: Final = label_pattern(lab for _, labs in FIELD_LABELS.values() for lab in labs)
-RESULT_LABEL_PATTERN: Final = label_pattern(lab for labs in RESULT_LABELS.values() for lab in labs)
+RESULT_LABEL_ALTERNATIVES: Final = tuple(
+    label_alternatives(lab for labs in RESULT_LABELS.values() for lab in labs)
+)
+RESULT_LABEL_PATTERN: Final = "(?:" + "|".join(RESULT_LABEL_ALTERNATIVES) + ")"
 # Annex headings of every language, each with its group ``num``.
 ANNEX_HEADINGS: Final = tuple(re.compile(lex.ANNEX_HEADING) for lex in _ALL)
 # The part of each that a quick scan finds (None: no such part).
@@ -142,15 +194,70 @@ _HEADING_MARKS: Final = tuple(
 )
 
 
+# A heading that opens a line ("(?m)^..."), found from the line break before
+# it: the break is a literal the engine skips to, where "^" is tested at
+# every offset of the text. (None: the heading does not open a line.)
+_LINE_OPENING = "(?m)^"
+_AFTER_LINE_BREAK: Final = tuple(
+    re.compile("(?m)\n" + h.pattern[len(_LINE_OPENING) :])
+    if h.pattern.startswith(_LINE_OPENING)
+    else None
+    for h in ANNEX_HEADINGS
+)
+
+
 def annex_headings(text: str) -> Iterator[re.Match[str]]:
     """Every annex heading of every language in ``text``, language by language.
 
-    A language whose heading mark the text lacks cannot have a heading in it:
-    its heading pattern, slow to scan with, is not tried.
+    A language with a heading mark prints a heading as a number, white space,
+    then the mark: its heading pattern, slow to scan with (it opens with a
+    digit class), is tried only right before each mark. One whose heading
+    opens a line is matched only at lines that start with it.
     """
-    for heading, mark in zip(ANNEX_HEADINGS, _HEADING_MARKS, strict=True):
-        if mark is None or mark.search(text):
+    for heading, mark, after_break in zip(
+        ANNEX_HEADINGS, _HEADING_MARKS, _AFTER_LINE_BREAK, strict=True
+    ):
+        if mark is not None:
+            yield from _headings_before_marks(text, heading, mark)
+        elif after_break is not None:
+            yield from _headings_at_line_starts(text, heading, after_break)
+        else:
             yield from heading.finditer(text)
+
+
+def _headings_at_line_starts(
+    text: str, heading: re.Pattern[str], after_break: re.Pattern[str]
+) -> Iterator[re.Match[str]]:
+    """``heading.finditer(text)`` for a heading that opens a line (and stays on
+    it): the text's first line, then each line whose break ``after_break``
+    finds (the same pattern after a line break)."""
+    if m := heading.match(text, 0):
+        yield m
+    for hit in after_break.finditer(text):
+        if m := heading.match(text, hit.start() + 1):
+            yield m
+
+
+def _headings_before_marks(
+    text: str, heading: re.Pattern[str], mark: re.Pattern[str]
+) -> Iterator[re.Match[str]]:
+    """``heading.finditer(text)`` for a heading that is a number, white space and
+    ``mark``: the scan for the mark skips to its literal, and the heading is
+    matched from the digits before each mark (the leftmost that matches, as a
+    scan from the left would find it)."""
+    done = 0  # headings never overlap: none starts before the last one's end
+    for hit in mark.finditer(text):
+        first = hit.start()
+        while first > done and text[first - 1].isspace():
+            first -= 1
+        last = first  # the digits are text[first:last]
+        while first > done and text[first - 1].isdecimal():
+            first -= 1
+        for start in range(first, last):
+            if (m := heading.match(text, start)) and m.end() == hit.end():
+                done = m.end()
+                yield m
+                break
 
 
 _FOLD = str.maketrans(LATIN_TO_CYRILLIC)
