@@ -133,6 +133,9 @@ def run_paged(
             nodes, reach = _window(select, ranking, start, size, reaches)
             size = reach - start
         if not nodes:
+            if candidates is None and _ranked(select, ranking, since=start + size):
+                start, size = start + size, min(size * 2, MAX_WINDOW)  # a gap in the ranks
+                continue
             if start == origin:  # no ranks in this store: the whole query
                 return select(bind(query, bound))
             break
@@ -427,10 +430,16 @@ def _span(
     return int(row["first"].value), int(row["last"].value) + 1
 
 
+# the node of an empty window: an IRI no store holds (Virtuoso refuses a query
+# whose VALUES has no row: "estimated execution time exceeds the limit")
+NO_NODE = "urn:x-kzbudget:no-node"
+
+
 def _fill(query: CannedQuery, variable: str, nodes: list[str]) -> CannedQuery:
-    """The query with the page variable's slot holding ``nodes`` (checked IRIs),
-    filled before the parameters are bound: a bound text value that spells a
-    slot stays inside its literal, never filled."""
-    values = " ".join(str(ox.NamedNode(n)) for n in nodes)
+    """The query with the page variable's slot holding ``nodes`` (checked IRIs;
+    none: :data:`NO_NODE`, so the query answers no row), filled before the
+    parameters are bound: a bound text value that spells a slot stays inside
+    its literal, never filled."""
+    values = " ".join(str(ox.NamedNode(n)) for n in nodes or [NO_NODE])
     text = slot(variable).sub(lambda _m: f"VALUES ?{variable} {{ {values} }}", query.text, count=1)
     return dataclasses.replace(query, text=text)

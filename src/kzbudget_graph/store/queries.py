@@ -288,13 +288,14 @@ def bind(
     Only the slot changes, and only to the N-Triples form of a typed term, so
     a value is data, never syntax. Unbound parameters keep ``UNDEF``: all.
 
-    A parameter named in ``filters`` (a code the main pattern always binds)
-    has its slot replaced by ``FILTER (?name = term)`` instead: for a string
-    the same rows (``sameTerm`` is not: Virtuoso tells a plain literal from
-    its ``xsd:string`` twin). Paging uses it where the page's nodes already
-    hold the value, since Oxigraph starts from a one-value ``VALUES``
-    wherever it stands (a programme code: every programme with it in the
-    store, 7 → 52 ms a window).
+    A parameter named in ``filters`` (one the main pattern always binds) has
+    its slot replaced by a filter with the same rows: ``FILTER (?name =
+    "text")`` for a string (Virtuoso tells a plain literal from its
+    ``xsd:string`` twin under ``sameTerm``), ``FILTER (sameTerm(?name, term))``
+    for any other term (``=`` would match ``2007.0`` to the year 2007).
+    Paging uses it where the page's nodes already hold the value, since
+    Oxigraph starts from a one-value ``VALUES`` wherever it stands (a
+    programme code: every programme with it in the store, 7 → 52 ms a window).
     """
     check_terms(bound)
     text = query.text
@@ -306,12 +307,18 @@ def bind(
             raise KzbudgetError(f"query {query.name}: no single slot for parameter {name}")
         if kind == "count":
             filled = f"{name.upper()} {int(value.value)}"  # an integer from term(): digits
-        elif name in filters:
+        elif name in filters and isinstance(value, ox.Literal) and _plain_string(value):
             filled = f"FILTER (?{name} = {value})"
+        elif name in filters:
+            filled = f"FILTER (sameTerm(?{name}, {value}))"
         else:
             filled = f"VALUES ?{name} {{ {value} }}"
         text = pattern.sub(lambda _m, filled=filled: filled, text)
     return text
+
+
+def _plain_string(value: ox.Literal) -> bool:
+    return value.language is None and value.datatype.value.endswith("XMLSchema#string")
 
 
 MAX_VALUE_LENGTH = 1000
