@@ -635,6 +635,15 @@ def test_the_summary_keeps_each_leading_value_s_ranks_as_the_rows_give_them(stor
         assert kept == _spans_by_value(rows) and len(kept) >= 5
 
 
+def test_every_leading_key_a_query_pages_from_has_its_spans():
+    """A query's ``from KEY`` is read from the spans the summary keeps for its
+    ranking (else a MIN/MAX over the rows at every page)."""
+    from kzbudget_graph.store.summary import SPANS
+
+    froms = {(q.page_by[1], q.key_params[0]) for q in load_queries().values() if q.key_params}
+    assert froms == set(SPANS.items())
+
+
 def _spans_by_value(rows: list[dict]) -> dict[tuple, tuple[int, int]]:
     """(ranking, key, value) → (first rank, last rank), from rows naming them."""
     return {

@@ -337,6 +337,10 @@ ROW_BASE = "https://w3id.org/kzbudget/summary/"
 # every ranking a canned query may page by (``# page-by: VARIABLE RANKING``)
 RANKINGS = frozenset(RANKS) | frozenset(ROWS)
 
+# the rankings whose leading sort key a query pages ``from``, and that key: the
+# summary keeps each value's first and last rank (:func:`_spans`)
+SPANS: dict[str, str] = {"passport": "year", "cost": "year", "finding": "issue"}
+
 
 def summary_ntriples(query: Callable[[str], Result]) -> tuple[bytes, int]:
     """The summary of the store ``query`` asks, as N-Triples (one blank node per
@@ -364,12 +368,10 @@ def summary_ntriples(query: Callable[[str], Result]) -> tuple[bytes, int]:
     title = _sum("programTitle")
     for row in query(_PREFIXES + PROGRAM_TITLES).rows:
         add(ox.Triple(ox.NamedNode(row["node"].value), title, _ox(row["title"])))
-    leading: dict[str, str] = {}  # ranking -> its leading sort key
     for ranking, text in RANKS.items():
         result = query(_PREFIXES + text)
         # the sort keys; a ranking without any (organisations) sorts by the node itself
         keys = [v for v in result.variables if v != "node"] or ["node"]
-        leading[ranking] = keys[0]
         prop, last_prop = _sum(ranking + "Rank"), _sum(ranking + "RankLast")
         rank, previous = -1, None
         first: dict[str, int] = {}
@@ -391,7 +393,6 @@ def summary_ntriples(query: Callable[[str], Result]) -> tuple[bytes, int]:
             if last.get(node, r) > r:
                 add(ox.Triple(ox.NamedNode(node), last_prop, ox.Literal(last[node])))
     for name, (text, keys) in ROWS.items():
-        leading[name] = keys[0]
         kind, prop = _sum(name.capitalize() + "Row"), _sum(name + "Rank")
         rank, previous = -1, None
         for k, row in enumerate(query(_PREFIXES + text).rows):
@@ -404,7 +405,7 @@ def summary_ntriples(query: Callable[[str], Result]) -> tuple[bytes, int]:
             for var, term in row.items():
                 if term is not None:
                     add(ox.Triple(node, _sum(var), _ox(term)))
-    triples += _spans(triples, leading)
+    triples += _spans(triples, SPANS)
     totals = 0
     for kind, text in TOTALS.items():
         result = query(_PREFIXES + text)
@@ -420,9 +421,9 @@ def summary_ntriples(query: Callable[[str], Result]) -> tuple[bytes, int]:
 
 
 def _spans(triples: list[ox.Triple], leading: dict[str, str]) -> list[ox.Triple]:
-    """The first and last rank of each value of a ranking's leading key that the
-    ranked nodes state as a fact (``sum:year`` of passports and cost rows,
-    ``sum:issue`` of findings): paging reads a year's ranks here, not by a
+    """The first and last rank of each value of a ranking's leading key (``leading``:
+    ranking → key) that the ranked nodes state as a fact (``sum:year`` of
+    passports and cost rows, ``sum:issue`` of findings): paging reads a year's ranks here, not by a
     MIN/MAX over its hundreds of rows (10–20 ms a page at 10,000 passports)::
 
         [] sum:spanOf "passport" ; sum:year 2007 ; sum:firstRank 0 ; sum:lastRank 71 .
