@@ -6,7 +6,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -254,67 +253,3 @@ def test_a_graph_rewritten_outside_a_transaction_is_listed_until_it_is_whole(tmp
             q.subject.value for q in real.quads_for_pattern(None, None, None, ox.NamedNode(name))
         }
         assert subjects == {"https://example.org/b"}  # replaced, not added to
-
-
-@pytest.mark.parametrize("second", ["violation", "same-identity"])
-def test_graphs_loaded_while_the_build_reads_on_are_dropped_when_it_fails(
-    tmp_path, monkeypatch, second
-):
-    """A build loads each new document's graph while it reads the next (one at
-    a time here). A later document with a SHACL violation, or a second version
-    of one document (an error), ends the build: the graph loaded early is
-    dropped again and the store is as it was, with no pending list."""
-    from kzbudget_graph import pipeline
-    from kzbudget_graph.store.store import PENDING, BackgroundLoader
-
-    monkeypatch.setattr(BackgroundLoader, "BATCH", 1)
-    loaded: list[str] = []
-    real_load = BackgroundLoader._load
-
-    def spy(self, batch):
-        real_load(self, batch)
-        loaded.extend(name for name, _ in batch)
-
-    monkeypatch.setattr(BackgroundLoader, "_load", spy)
-    first = _variants(tmp_path, 1, "first")
-    if second == "violation":
-        bad = tmp_path / "wrongcost.txt"
-        text = CORPUS.read_text(encoding="utf-8").replace("74089 мың теңге", "74090 мың теңге")
-        bad.write_text(text, encoding="utf-8")
-    else:
-        bad = tmp_path / "again.txt"  # the first document again, one byte different
-        bad.write_text(Path(first[0]).read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    store = tmp_path / "store"
-    files = [first[0], str(bad)]
-    options = pipeline.Settings(fmt="nt")
-    if second == "violation":
-        summary = pipeline.build(files, output=None, store=store, settings=options)
-        assert summary.violations
-    else:
-        with pytest.raises(KzbudgetError, match="two different versions of one document"):
-            pipeline.build(files, output=None, store=store, settings=options)
-    assert loaded and "/graph/act/" in loaded[0]  # it was loaded before the failure
-    assert not (store / PENDING).exists()
-    assert _graph_counts(store) == {}  # and dropped again
-
-
-def test_a_build_loads_new_graphs_as_it_reads_and_gives_the_same_store(tmp_path, monkeypatch):
-    """Graphs loaded while reading (batches of one) give exactly the store that
-    loading every graph at the end gives (same graphs, same triple counts),
-    the summary included."""
-    from kzbudget_graph import pipeline
-    from kzbudget_graph.store.store import BackgroundLoader
-
-    files = _variants(tmp_path, 3, "first")
-    options = pipeline.Settings(fmt="nt", validate=False)
-    with monkeypatch.context() as m:  # the loader refuses every graph: all at the end
-        m.setattr(BackgroundLoader, "offer", lambda self, name, data: False)
-        pipeline.build(files, output=None, store=tmp_path / "at-once", settings=options)
-    monkeypatch.setattr(BackgroundLoader, "BATCH", 1)
-    pipeline.build(files, output=None, store=tmp_path / "early", settings=options)
-    early, at_once = _graph_counts(tmp_path / "early"), _graph_counts(tmp_path / "at-once")
-    run = [g for g in early if g.endswith("/graph/run")]
-    assert len(run) == 1 and len([g for g in early if "/graph/act/" in g]) == 3
-    assert {g: n for g, n in early.items() if g not in run} == {
-        g: n for g, n in at_once.items() if not g.endswith("/graph/run")
-    }

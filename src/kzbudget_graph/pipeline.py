@@ -11,14 +11,10 @@ them) and loaded into the store — and once in the output format. rdflib
 only writes JSON-LD and runs the reference engine (``--engine pyshacl``).
 
 Nothing is half-written: only when every document has been read and
-validated is the temporary file renamed over the output. Graphs new to the
-store are bulk-loaded while the next documents are read (a thread:
-:class:`.store.store.BackgroundLoader`), each listed as pending before its
-load starts; a violation or an error drops them again, and a kill leaves
-the list, so the next writer drops them (a reader is warned). Graphs the
-store already holds are replaced at the end, one transaction each. The
-previous output file and the store's earlier graphs are never touched
-before every document is read and valid.
+validated is the temporary file renamed over the output, and only then is
+the store loaded — one named graph at a time, each replaced atomically. A
+violation, an error or a kill before that leaves the previous output file
+and the store as they were.
 
 A graph is named after its document's identity (act + language), so loading
 a corrected file replaces the old version; two *different* files with one
@@ -237,11 +233,6 @@ def build(
         # graph name -> (path, SHA-256) of the document that claimed it; only
         # these two strings are kept, so memory does not grow with the documents.
         identities: dict[str, tuple[str, str]] = {}
-        # graphs new to the store load while the next documents are read, listed
-        # as pending; dropped again unless the build ends well (stack callback)
-        early = embedded.background_loader(also_pending=[SUMMARY_GRAPH]) if embedded else None
-        if early is not None:
-            stack.callback(early.undo)
         for result in results(files, settings, jobs, on_passport):
             stop_if_signalled()
             claimed = identities.get(result.graph_name)
@@ -263,8 +254,6 @@ def build(
             start = staged.tell()
             staged.write(result.ntriples)
             chunks.append((result.graph_name, start, staged.tell()))
-            if early is not None and not summary.violations:
-                early.offer(result.graph_name, result.ntriples)
             if whole is not None:
                 add_to_dataset(whole, result.graph_name, result.ntriples)
             else:
@@ -273,8 +262,6 @@ def build(
                 on_document(result)
         stop_if_signalled()
         if summary.violations:
-            if early is not None:
-                early.undo()
             return summary
         if whole is not None:  # JSON-LD: the one format written whole (compact, by rdflib)
             bind_prefixes(whole, Identifiers(settings.base))
@@ -282,21 +269,18 @@ def build(
         out.flush()
         os.fsync(out.fileno())
         if embedded is not None:
-            assert early is not None
             if on_store:
                 on_store(len(chunks))
-            loaded = set(early.finish())  # new graphs: they replaced nothing
             for name, _start, _end in chunks:
-                summary.replaced[name] = [] if name in loaded else previous_versions(embedded, name)
+                summary.replaced[name] = previous_versions(embedded, name)
             staged.flush()  # each graph is then read from the file at its offset
             # the summary is listed too: its ranks must never lag the graphs (paging)
             embedded.add_graphs(
                 (
                     (name, functools.partial(os.pread, staged.fileno(), end - start, start))
                     for name, start, end in chunks
-                    if name not in loaded
                 ),
-                also_pending=[*early.loaded, SUMMARY_GRAPH],
+                also_pending=[SUMMARY_GRAPH],
             )
             embedded.replace_graph(ONTOLOGY_GRAPH, load_ontology(settings.base))
             ids = Identifiers(settings.base)
@@ -311,7 +295,6 @@ def build(
             embedded.replace_graph(str(ids.run_graph()), run)
             refresh_summary(embedded)  # the totals the aggregate queries read
             embedded.settle()
-            early.loaded = []  # settled: the graphs are the store's now, nothing to undo
             if settings.validate:  # the cross-document rules, over the whole store
                 summary.findings.extend(check_store(embedded.query))
             summary.store_triples = embedded.triple_count()

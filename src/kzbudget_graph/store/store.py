@@ -220,11 +220,6 @@ class EmbeddedStore:
     def has_graph(self, name: str) -> bool:
         return self.store.contains_named_graph(ox.NamedNode(check_iri(name, "graph name")))
 
-    def background_loader(self, *, also_pending: Iterable[str] = ()) -> BackgroundLoader:
-        """A loader of new graphs that works while the caller goes on (see
-        :class:`BackgroundLoader`)."""
-        return BackgroundLoader(self, list(also_pending))
-
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
@@ -242,78 +237,6 @@ class EmbeddedStore:
         variables = [v.value for v in solutions.variables]
         rows = [{v: _from_ox(s[v]) for v in variables} for s in solutions]
         return Result(variables, rows)
-
-
-class BackgroundLoader:
-    """Bulk-loads graphs new to the store in a thread while the caller reads
-    the next documents (pyoxigraph's bulk loader releases the GIL): a build
-    no longer waits for every document before the store starts loading.
-
-    Every name is listed in ``PENDING`` (with ``also_pending``) before its
-    load starts, so a kill leaves the list and the next writer drops those
-    graphs; :meth:`undo` drops them at once (a violation, an error). A graph
-    the store already holds is refused (:meth:`offer` returns False): the
-    caller replaces it at the end, in one transaction, as before. At most two
-    batches wait in memory; :meth:`offer` waits for the loads beyond that.
-    """
-
-    BATCH = 32  # graphs listed and loaded together (the list is rewritten per batch)
-
-    def __init__(self, store: EmbeddedStore, also_pending: list[str]) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.store, self.also_pending = store, also_pending
-        self.loaded: list[str] = []  # listed in PENDING, loading or loaded
-        self.waiting: list[tuple[str, bytes]] = []
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kzbudget-load")
-        self.futures: list = []
-
-    def offer(self, name: str, data: bytes) -> bool:
-        """Load N-Triples ``data`` as graph ``name`` if the store lacks it."""
-        if self.store.has_graph(name):
-            return False
-        self.waiting.append((check_iri(name, "graph name"), data))
-        if len(self.waiting) >= self.BATCH:
-            self._send()
-        return True
-
-    def _send(self) -> None:
-        if not self.waiting:
-            return
-        while sum(not f.done() for f in self.futures) >= 2:  # bounded memory
-            next(f for f in self.futures if not f.done()).result()
-        batch, self.waiting = self.waiting, []
-        self.loaded += [name for name, _ in batch]
-        self.store._mark([*self.loaded, *self.also_pending])  # listed before loaded
-        self.futures.append(self.pool.submit(self._load, batch))
-
-    def _load(self, batch: list[tuple[str, bytes]]) -> None:
-        for name, data in batch:
-            self.store.store.bulk_load(
-                data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name)
-            )
-
-    def finish(self) -> list[str]:
-        """Wait for every load; the names loaded (still listed in ``PENDING``:
-        the caller lists them again when it settles the rest)."""
-        self._send()
-        try:
-            for future in self.futures:
-                future.result()
-        finally:
-            self.pool.shutdown(wait=True)
-        return list(self.loaded)
-
-    def undo(self) -> None:
-        """Drop every graph this loader listed, and the list: the store as it was."""
-        self.waiting = []
-        self.pool.shutdown(wait=True)  # a load under way finishes, then is dropped
-        for name in self.loaded:
-            self.store.store.remove_graph(ox.NamedNode(name))
-        if self.loaded:
-            self.store.store.flush()
-            self.store._unmark()
-        self.loaded = []
 
 
 def _sync_dir(path: Path) -> None:
