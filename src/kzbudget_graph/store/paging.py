@@ -93,10 +93,7 @@ def run_paged(
     via = tuple((name, path) for name, path in query.via if {name, name + "Code"} & set(bound))
     candidates, span = None, None
     if keys and (span := _span(select, ranking, keys)) is None:  # no such row, or no ranks
-        facts = [SUMMARY + name for name in keys]
-        if _ranked(select, ranking) and all(_states(select, ranking, f) for f in facts):
-            return select(bind(_fill(query, variable, []), bound))
-        return select(bind(query, bound))
+        return _nothing(select, query, bound, [SUMMARY + name for name in keys])
     if via:
         # a page of rows needs as many nodes when each has a row; twice as many
         # leaves room for windows sized a quarter over and nodes without rows
@@ -104,21 +101,12 @@ def run_paged(
             first_chunk = MAX_WINDOW if limit is None else 2 * (skip + limit) + 8
         candidates = _Candidates(select, ranking, via, keys, bound, reaches, first_chunk, span)
         if not candidates.slice(0, 1):
-            # nothing relates to the value where the query itself looks, or the
-            # summary states the facts and no node has them: an empty page. Else
-            # (a summary made by an older version may lack a fact; nothing is
-            # ranked) the whole query
-            facts = candidates.summary_facts
-            if _ranked(select, ranking) and all(_states(select, ranking, f) for f in facts):
-                return select(bind(_fill(query, variable, []), bound))
-            return select(bind(query, bound))
+            return _nothing(select, query, bound, candidates.summary_facts)
     elif span is not None:
         start, stop = span
     # values the summary chose the windows' nodes by (a programme code, an
     # issue): the main pattern binds them, so the windows filter by them (see bind)
-    narrowed = frozenset(keys) | frozenset(
-        name for name, path in via if all(p.startswith(SUMMARY) for p in path)
-    )
+    narrowed = frozenset(keys) | frozenset(name for name, path in via if _in_summary(path))
     origin, size = start, first_window or FIRST_WINDOW.get(ranking, 8)
     found = 0  # rows the windows so far gave (skipped ones included)
     while limit is None or len(rows) < limit:
@@ -172,6 +160,25 @@ def _next_size(size: int, ranked: int, found: int, missing: int | None) -> int:
     if missing is None or found == 0:
         return min(size * 2, MAX_WINDOW)
     return max(1, min(math.ceil(missing * ranked / found * 1.25), MAX_WINDOW))
+
+
+def _nothing(
+    select: Callable[[str], Result], query: CannedQuery, bound: dict, facts: list[str]
+) -> Result:
+    """The page when no ranked node has the values given: nothing relates to them
+    where the query itself looks, or the summary states ``facts`` and no node
+    has them — an empty page. Else (a summary made by an older version may lack
+    a fact; nothing is ranked) the whole query."""
+    assert query.page_by is not None
+    variable, ranking = query.page_by
+    if _ranked(select, ranking) and all(_states(select, ranking, f) for f in facts):
+        return select(bind(_fill(query, variable, []), bound))
+    return select(bind(query, bound))
+
+
+def _in_summary(predicates: tuple[str, ...]) -> bool:
+    """Whether a ``via`` path is read from the summary graph (``sum:programCode``)."""
+    return all(p.startswith(SUMMARY) for p in predicates)
 
 
 def _count(query: CannedQuery, bound: dict, name: str) -> int | None:
@@ -275,7 +282,7 @@ class _Candidates:
                 patterns.append(f"GRAPH <{SUMMARY_GRAPH}> {{ {coded} }}")
             path = "/".join(f"<{p}>" for p in predicates)
             # a fact the summary graph keeps (sum:programCode) is read there, else the documents
-            if all(p.startswith(SUMMARY) for p in predicates):
+            if _in_summary(predicates):
                 patterns.append(f"GRAPH <{SUMMARY_GRAPH}> {{ ?node {path} {given} }}")
                 self.summary_facts.append(predicates[0])
             else:

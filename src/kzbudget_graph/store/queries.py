@@ -190,6 +190,7 @@ def _param(path: Path, spec: str) -> Param:
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER = ox.NamedNode(_XSD + "integer")
 _DECIMAL = ox.NamedNode(_XSD + "decimal")
+_STRING = ox.NamedNode(_XSD + "string")
 _DATE = ox.NamedNode(_XSD + "date")
 
 #: A parameter's value as an RDF term (pyoxigraph's: ``str()`` is its N-Triples form).
@@ -318,7 +319,7 @@ def bind(
 
 
 def _plain_string(value: ox.Literal) -> bool:
-    return value.language is None and value.datatype.value.endswith("XMLSchema#string")
+    return value.language is None and value.datatype == _STRING
 
 
 MAX_VALUE_LENGTH = 1000

@@ -421,10 +421,11 @@ def summary_ntriples(query: Callable[[str], Result]) -> tuple[bytes, int]:
 
 
 def _spans(triples: list[ox.Triple], leading: dict[str, str]) -> list[ox.Triple]:
-    """The first and last rank of each value of a ranking's leading key (``leading``:
-    ranking → key) that the ranked nodes state as a fact (``sum:year`` of
-    passports and cost rows, ``sum:issue`` of findings): paging reads a year's ranks here, not by a
-    MIN/MAX over its hundreds of rows (10–20 ms a page at 10,000 passports)::
+    """The first and last rank of each value of a ranking's leading key
+    (``leading``: ranking → key) that the ranked nodes state as a fact
+    (``sum:year`` of passports and cost rows, ``sum:issue`` of findings): paging
+    reads a year's ranks here, not by a MIN/MAX over its hundreds of rows
+    (10–20 ms a page at 10,000 passports)::
 
         [] sum:spanOf "passport" ; sum:year 2007 ; sum:firstRank 0 ; sum:lastRank 71 .
 
