@@ -72,6 +72,20 @@ def read_terminal(master: int) -> bytes:
     return out
 
 
+# a value no row has, for each kind of filter a page narrows by: an empty page,
+# at once, on the embedded store and on every server
+NO_ROW_CASES = [
+    ("passport", {"administrator": "999"}),
+    ("passport", {"year": "1999"}),
+    ("subprograms", {"program": "999", "administrator": "608"}),
+    ("program-acts", {"program": "003", "year": "1999"}),
+    ("indicators", {"program": "999"}),
+    ("program-costs", {"year": "1999"}),
+    ("data-quality", {"issue": "no-such-issue"}),
+    ("programs-by-legal-act", {"act": "https://w3id.org/kzbudget/id/act/nothing"}),
+]
+
+
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
     """Run the real ``kzbudget`` command in a subprocess."""
     return subprocess.run(

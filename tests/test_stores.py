@@ -22,7 +22,7 @@ from kzbudget_graph.store.queries import bindings, get_query, load_queries
 from kzbudget_graph.store.results import Result
 from kzbudget_graph.store.store import ONTOLOGY_GRAPH, EmbeddedStore, RemoteEndpoint, run_query
 
-from conftest import CORPUS, ROOT, run_cli
+from conftest import CORPUS, NO_ROW_CASES, ROOT, run_cli
 from servers import start_oxigraph, start_virtuoso, virtuoso_missing
 
 ID = Namespace("https://w3id.org/kzbudget/id/")
@@ -64,13 +64,7 @@ CASES = [
     # has: an empty page (Virtuoso refused the empty window a value no row has got)
     ("passport", {"year": "2007", "administrator": "608"}),
     ("data-quality", {"issue": "derived-code"}),
-    ("data-quality", {"issue": "no-such-issue"}),
-    ("program-costs", {"year": "1999"}),
-    ("passport", {"year": "1999"}),
-    ("passport", {"administrator": "999"}),
-    ("subprograms", {"program": "999", "administrator": "608"}),
-    ("program-acts", {"program": "003", "year": "1999"}),
-    ("programs-by-legal-act", {"act": "https://w3id.org/kzbudget/id/act/nothing"}),
+    *NO_ROW_CASES,
 ]
 
 
