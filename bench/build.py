@@ -56,7 +56,6 @@ class Clock:
 
 
 def one(passports: int, remote: bool, embedded: bool = True) -> dict:
-    import pyoxigraph as ox
 
     from kzbudget_graph.graph.identifiers import Identifiers
     from kzbudget_graph.graph.link import Linker, load_known_acts
@@ -87,7 +86,7 @@ def one(passports: int, remote: bool, embedded: bool = True) -> dict:
                 mapped = document_triples(doc, ids, linker)
                 clock.stop()
                 clock.start("nt")
-                data = ox.serialize(mapped.triples, format=ox.RdfFormat.N_TRIPLES)
+                data = mapped.ntriples()
                 clock.stop()
                 clock.start("validate")
                 report = validate_ntriples(data, shapes, ontology)

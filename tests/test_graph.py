@@ -298,8 +298,10 @@ def test_the_store_holds_the_very_terms_that_were_validated(tmp_path, shapes, on
 
 
 def test_n_quads_made_from_n_triples_are_pyoxigraph_s_own():
-    """build writes N-Quads by naming the graph on each N-Triples line; the bytes
-    are pyoxigraph's N-Quads, also for literals holding ' .', newlines and quotes."""
+    """build writes N-Triples from the terms' own N-Triples forms, and N-Quads by
+    naming the graph on each line; the bytes are pyoxigraph's N-Triples and
+    N-Quads, also for literals holding ' .', newlines, quotes, backslashes,
+    control and astral characters."""
     import pyoxigraph as ox
 
     from kzbudget_graph.graph.rdf import DocumentTriples, document_triples
@@ -310,10 +312,16 @@ def test_n_quads_made_from_n_triples_are_pyoxigraph_s_own():
     s, p = ox.NamedNode("https://w3id.org/kzbudget/id/x"), ox.NamedNode("http://e/p")
     awkward = [
         ox.Triple(s, p, ox.Literal(text, language="kk"))
-        for text in ("end .\nnext .", 'a " . <b> .', "tab\t. \r\n .")
-    ]
+        for text in (
+            "end .\nnext .",
+            'a " . <b> .',
+            "tab\t. \r\n .",
+            "\\ \x00\x07\x7f \u2028 😀 \ufeff",
+        )
+    ] + [ox.Triple(s, p, ox.Literal("x\n\\", datatype=ox.NamedNode("http://e/dt")))]
     for document in (mapped, DocumentTriples(mapped.name, mapped.triples[:50] + awkward)):
         ntriples = ox.serialize(document.triples, format=ox.RdfFormat.N_TRIPLES)
+        assert document.ntriples() == ntriples
         fast = serialize_document(document, "nq", {}, ntriples)
         assert fast == serialize_document(document, "nq", {})
         assert fast.count(b"\n") == len(document.triples)

@@ -36,7 +36,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from . import __version__
@@ -123,7 +122,7 @@ def process_source(
     ids, linker, shapes, ontology = _context(settings)
     doc = extract_source(source, on_passport)
     mapped = document_triples(doc, ids, linker)
-    ntriples = ox.serialize(mapped.triples, format=ox.RdfFormat.N_TRIPLES)
+    ntriples = mapped.ntriples()
     findings = (
         validate_ntriples(ntriples, shapes, ontology, engine=settings.engine).findings
         if settings.validate
