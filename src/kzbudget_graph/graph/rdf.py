@@ -176,6 +176,15 @@ class _V:
     )
 
 
+_RDF_TYPE, _HAS_SOURCE, _HAS_SELECTOR = _V.RDF.type, _V.OA.hasSource, _V.OA.hasSelector
+_SPECIFIC_RESOURCE, _POSITION_SELECTOR, _QUOTE_SELECTOR = (
+    _V.OA.SpecificResource,
+    _V.OA.TextPositionSelector,
+    _V.OA.TextQuoteSelector,
+)
+_START, _END, _EXACT = _V.OA.start, _V.OA.end, _V.OA.exact
+
+
 class _Mapper:
     """Maps one :class:`Document` into the pyoxigraph triples of one graph."""
 
@@ -199,6 +208,7 @@ class _Mapper:
         # selectors are per document identity, so a corrected file keeps their IRIs
         self.tag = self.lang + (f"-{consolidated.isoformat()}" if consolidated else "")
         self.source = ids.source(doc.source.sha256)
+        self._source_node = self.node(str(self.source))
         self.name = document_key(doc, ids, linker)
         self._orgs: dict[str, URIRef] = {}
         self._titled: set[URIRef] = set()
@@ -229,38 +239,45 @@ class _Mapper:
     def text_literal(self, value: str) -> ox.Literal:
         return ox.Literal(value, language=self.lang)
 
-    def _passage(self, where: URIRef, span: Span) -> None:
-        """``where`` is the stretch ``span`` of the source: position + exact words."""
-        self.add(where, _V.RDF.type, _V.OA.SpecificResource)
-        self.add(where, _V.OA.hasSource, self.source)
-        position = URIRef(f"{where}-position")
-        self.add(where, _V.OA.hasSelector, position)
-        self.add(position, _V.RDF.type, _V.OA.TextPositionSelector)
-        self.add(position, _V.OA.start, integer_literal(span.start))
-        self.add(position, _V.OA.end, integer_literal(span.end))
-        quote = URIRef(f"{where}-quote")
-        self.add(where, _V.OA.hasSelector, quote)
-        self.add(quote, _V.RDF.type, _V.OA.TextQuoteSelector)
-        self.add(quote, _V.OA.exact, ox.Literal(self.text[span.start : span.end]))
+    def _passage(self, where: ox.NamedNode, span: Span) -> None:
+        """``where`` is the stretch ``span`` of the source: position + exact words.
 
-    def derived(self, node: URIRef, span: Span) -> None:
+        Two thirds of a graph's triples are these; they go straight into the
+        ordered set, their nodes made here once (each passage's are its own).
+        """
+        iri = where.value
+        position = ox.NamedNode(f"{iri}-position")
+        quote = ox.NamedNode(f"{iri}-quote")
+        triples = self.triples
+        triples[(where, _RDF_TYPE, _SPECIFIC_RESOURCE)] = None
+        triples[(where, _HAS_SOURCE, self._source_node)] = None
+        triples[(where, _HAS_SELECTOR, position)] = None
+        triples[(position, _RDF_TYPE, _POSITION_SELECTOR)] = None
+        triples[(position, _START, integer_literal(span.start))] = None
+        triples[(position, _END, integer_literal(span.end))] = None
+        triples[(where, _HAS_SELECTOR, quote)] = None
+        triples[(quote, _RDF_TYPE, _QUOTE_SELECTOR)] = None
+        triples[(quote, _EXACT, ox.Literal(self.text[span.start : span.end]))] = None
+
+    def derived(self, node: URIRef | ox.NamedNode, span: Span) -> None:
         """The record ``node`` comes from ``span`` of the source."""
-        where = URIRef(f"{node}#{self.tag}")
+        where = ox.NamedNode(f"{node.value if isinstance(node, ox.NamedNode) else node}#{self.tag}")
         self.add(node, _V.PROV.wasDerivedFrom, where)
         self._passage(where, span)
 
-    def evidence(self, node: URIRef, spans: Spans, anchor: str = "") -> None:
+    def evidence(self, node: URIRef | ox.NamedNode, spans: Spans, anchor: str = "") -> None:
         """Each field of ``node`` that has a span gets its own source passage.
 
         A node named in several places (an administrator in every passport) has
         its passages under the record that names it: ``anchor`` = ``passport.administrator``.
         """
-        where_base = f"{node}#{self.tag}"
+        iri = node.value if isinstance(node, ox.NamedNode) else str(node)
+        where_base = f"{iri}#{self.tag}"
         if anchor:
             record, _, part = anchor.rpartition(".")
             where_base = f"{record}#{self.tag}.{part}"
         for name, span in sorted(spans.items()):
-            where = URIRef(f"{where_base}.{name}")
+            where = ox.NamedNode(f"{where_base}.{name}")
             self.add(node, _V.KZB.evidence, where)
             self.add(where, _V.KZB.field, ox.Literal(name))
             self._passage(where, span)
