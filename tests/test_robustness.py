@@ -253,3 +253,52 @@ def test_a_graph_rewritten_outside_a_transaction_is_listed_until_it_is_whole(tmp
             q.subject.value for q in real.quads_for_pattern(None, None, None, ox.NamedNode(name))
         }
         assert subjects == {"https://example.org/b"}  # replaced, not added to
+
+
+def test_new_graphs_are_bulk_loaded_in_batches_each_whole_in_its_own_graph(tmp_path, monkeypatch):
+    """``add_graphs`` bulk-loads new graphs many at a time as N-Quads (each line
+    named with its graph) while they stay listed; a graph the store holds is
+    replaced. Every graph ends up with exactly its own triples, a literal that
+    holds `` .`` and a newline included."""
+    import pyoxigraph as ox
+
+    from kzbudget_graph.store import store as store_module
+
+    def graph(k: int) -> bytes:
+        s = ox.NamedNode(f"https://example.org/s{k}")
+        lines = [
+            ox.Triple(
+                s,
+                ox.NamedNode("https://example.org/p"),
+                ox.Literal(f"{k} .\nnext {n} .", language="kk"),
+            )
+            for n in range(3)
+        ]
+        return ox.serialize(lines, format=ox.RdfFormat.N_TRIPLES)
+
+    names = [f"https://example.org/g/{k}" for k in range(5)]
+    sizes = [len(graph(k)) for k in range(5)]
+    monkeypatch.setattr(store_module, "BULK_BATCH", 2 * max(sizes))  # two graphs a call
+    calls: list[int] = []
+    with EmbeddedStore(tmp_path / "s") as store:
+        store.replace_graph_data(names[0], graph(99))  # held already: replaced
+        real = store.store
+
+        class Watch:
+            def __getattr__(self, attr):
+                return getattr(real, attr)
+
+            def bulk_load(self, data, **kwargs):
+                calls.append(data.count(b"\n"))
+                assert set(store.pending()) == set(names[1:])  # listed while loading
+                return real.bulk_load(data, **kwargs)
+
+        store.store = Watch()
+        store.add_graphs([(n, lambda k=k: graph(k)) for k, n in enumerate(names)])
+        store.store = real
+        assert calls == [6, 6]  # four new graphs, two per call
+        for k, name in enumerate(names):
+            held = sorted(
+                str(q.triple) for q in real.quads_for_pattern(None, None, None, ox.NamedNode(name))
+            )
+            assert held == sorted(str(t) for t in ox.parse(graph(k), format=ox.RdfFormat.N_TRIPLES))
