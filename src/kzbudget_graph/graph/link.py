@@ -188,11 +188,18 @@ def _words(s: str) -> list[str]:
     return re.findall(r"\w+", lexicon.fold(s))
 
 
-def _similar(a: str, b: str) -> float:
+def similar_at_least(a: str, b: str, threshold: float) -> bool:
+    """Whether the words of ``a`` and ``b`` match at least ``threshold`` (difflib's
+    ratio, 0 for an empty text). Most pairs are decided by difflib's cheap upper
+    bounds (lengths, then letter counts) before the full match: most names
+    compared (an executor with the administrator) differ at a glance."""
+    if not (a and b):
+        return threshold <= 0.0
+    matcher = difflib.SequenceMatcher(None, " ".join(_words(a)), " ".join(_words(b)))
     return (
-        difflib.SequenceMatcher(None, " ".join(_words(a)), " ".join(_words(b))).ratio()
-        if a and b
-        else 0.0
+        matcher.real_quick_ratio() >= threshold
+        and matcher.quick_ratio() >= threshold
+        and matcher.ratio() >= threshold
     )
 
 
@@ -229,7 +236,8 @@ class Linker:
                 continue
             if (
                 number
-                or max(_similar(title, k.title_kk), _similar(title, k.title_ru)) >= TITLE_MATCH
+                or similar_at_least(title, k.title_kk, TITLE_MATCH)
+                or similar_at_least(title, k.title_ru, TITLE_MATCH)
                 or _inflected_part(title, k.title_kk)
                 or _inflected_part(title, k.title_ru)
             ):

@@ -41,7 +41,7 @@ from .identifiers import (
     UNIT,
     Identifiers,
 )
-from .link import CODE_BASIS, Linker, _similar, adilet_urls
+from .link import CODE_BASIS, Linker, adilet_urls, similar_at_least
 from .namespaces import DCAT, ELI, LANGUAGE, OA, QB, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, SPDX
 
 __all__ = [
@@ -285,8 +285,8 @@ class _Mapper:
     def organization(self, name: str, passport: URIRef, row: int, index: int) -> URIRef:
         """An executor: the administrator itself, or an organisation keyed by where
         the passport first names it (the same row and place in the kk and ru text)."""
-        if self._admin is not None and _similar(name, self._admin_name or "") >= (
-            ADMINISTRATOR_MATCH
+        if self._admin is not None and similar_at_least(
+            name, self._admin_name or "", ADMINISTRATOR_MATCH
         ):
             return self._admin
         key = " ".join(name.lower().split()).rstrip(".")
