@@ -5,16 +5,17 @@ Each source file is extracted, mapped, validated and serialised on its own
 per worker, not the corpus. The main process appends each document to a
 temporary output file and stages its N-Triples for the store.
 
-The hot path is pyoxigraph's: the mapper makes pyoxigraph triples, which are
+The hot path is pyoxigraph's: the mapper makes pyoxigraph terms, which are
 written once as N-Triples — the bytes that are validated (shacl-rust parses
 them) and loaded into the store — and once in the output format. rdflib
 only writes JSON-LD and runs the reference engine (``--engine pyshacl``).
 
 Nothing is half-written: only when every document has been read and
 validated is the temporary file renamed over the output, and only then is
-the store loaded — one named graph at a time, each replaced atomically. A
-violation, an error or a kill before that leaves the previous output file
-and the store as they were.
+the store loaded — a graph it holds replaced atomically, new graphs
+bulk-loaded many at a time while listed as pending
+(:meth:`.store.store.EmbeddedStore.add_graphs`). A violation, an error or a
+kill before that leaves the previous output file and the store as they were.
 
 A graph is named after its document's identity (act + language), so loading
 a corrected file replaces the old version; two *different* files with one
