@@ -921,37 +921,3 @@ def test_ranks_and_act_facts_hold_without_the_ontology_and_with_one_document_sil
         ranked = run_query(store, query, bindings(query, {"limit": "1000"}))
         numbers = {r["act"].value: r["number"] for r in ranked.rows}
         assert numbers[act] is not None and numbers[act].value == number
-
-
-def test_a_big_store_shares_a_batch_of_queries_with_a_second_process(stores, monkeypatch):
-    """``query_all`` (the summary's two dozen queries) answers in order, each query
-    once: this process from the first, a second one that opened the store
-    read-only from the last. The summary is the same as one asked query by query."""
-    import re
-
-    from kzbudget_graph.store import store as store_module
-    from kzbudget_graph.store.summary import summary_ntriples
-
-    monkeypatch.setattr(store_module, "PARALLEL_QUERY_GRAPHS", 1)  # the corpus is small
-
-    def canon(data: bytes) -> list[bytes]:  # blank node labels differ run to run
-        return sorted(re.sub(rb"_:[0-9A-Za-z]+", b"_:b", line) for line in data.split(b"\n"))
-
-    with EmbeddedStore(stores["both"]) as store:
-        real, here = store.query, []
-
-        def counted(text: str) -> Result:
-            here.append(text)
-            return real(text)
-
-        store.query = counted
-        alone, totals = summary_ntriples(counted)
-        every = len(here)
-        here.clear()
-        shared, shared_totals = summary_ntriples(counted, store.query_all)
-        asked = len(here)
-        texts = [f"SELECT ?n WHERE {{ BIND ({k} AS ?n) }}" for k in range(6)]
-        answers = store.query_all(texts)
-    assert canon(shared) == canon(alone) and shared_totals == totals > 0
-    assert 0 < asked < every  # the other process answered the rest
-    assert [rows(a) for a in answers] == [[{"n": str(k)}] for k in range(6)]

@@ -41,7 +41,7 @@ import threading
 import time
 import urllib.error
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,9 +69,6 @@ PENDING = "KZBUDGET-PENDING"
 # bytes of N-Quads per bulk-load call: about 250,000 quads of a build, ~0.4 GB
 # of the loader's memory (measured); many small calls cost twice the CPU
 BULK_BATCH = 64 * 1024 * 1024
-# a store of this many graphs or more shares a batch of queries with a second
-# process (EmbeddedStore.query_all): below it, starting one costs more than it saves
-PARALLEL_QUERY_GRAPHS = 200
 BULK_THREADS = 2  # batches loaded at once: 3.0M quads in 46 → 66 % of the wall time
 USER_ENV, PASSWORD_ENV = "KZBUDGET_ENDPOINT_USER", "KZBUDGET_ENDPOINT_PASSWORD"
 
@@ -269,40 +266,6 @@ class EmbeddedStore:
             return len(self.store)
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
 
-    def query_all(self, texts: Sequence[str]) -> list[Result]:
-        """The answers of several SELECT queries, in order.
-
-        pyoxigraph holds the GIL while it evaluates, so a big store's queries
-        (the summary's two dozen: ~20 s at 10,000 passports) are shared with
-        a second process that opens the store read-only: it answers from the
-        last query back while this one answers from the first, and each
-        query is answered once. A small store, one core or a store in memory
-        answers them here, one after the other.
-        """
-        if (
-            self.path is None
-            or len(texts) < 2
-            or (os.cpu_count() or 1) < 2
-            or sum(1 for _ in self.store.named_graphs()) < PARALLEL_QUERY_GRAPHS
-        ):
-            return [self.query(t) for t in texts]
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        self.store.flush()  # the other process reads what is on disk
-        spawn = multiprocessing.get_context("spawn")  # never fork a RocksDB handle
-        with ProcessPoolExecutor(
-            1, mp_context=spawn, initializer=_open_for_queries, initargs=(str(self.path),)
-        ) as pool:
-            futures = {k: pool.submit(_query_opened, texts[k]) for k in reversed(range(len(texts)))}
-            out = []
-            for k, text in enumerate(texts):
-                if futures[k].cancel():  # not started there: answered here
-                    out.append(self.query(text))
-                else:
-                    out.append(futures[k].result())
-            return out
-
     def query(self, text: str) -> Result:
         """Run a SELECT query over the store (named graphs available to GRAPH ?g)."""
         try:
@@ -312,20 +275,6 @@ class EmbeddedStore:
         variables = [v.value for v in solutions.variables]
         rows = [{v: _from_ox(s[v]) for v in variables} for s in solutions]
         return Result(variables, rows)
-
-
-_opened: dict[str, EmbeddedStore] = {}
-
-
-def _open_for_queries(path: str) -> None:
-    import signal as _signal
-
-    _signal.signal(_signal.SIGINT, _signal.SIG_IGN)  # the parent ends it
-    _opened["store"] = EmbeddedStore.open_read_only(path)
-
-
-def _query_opened(text: str) -> Result:
-    return _opened["store"].query(text)
 
 
 def _sync_dir(path: Path) -> None:

@@ -75,7 +75,7 @@ the programme costs with their totals, ranked as program-costs lists them::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
@@ -342,39 +342,22 @@ RANKINGS = frozenset(RANKS) | frozenset(ROWS)
 SPANS: dict[str, str] = {"passport": "year", "cost": "year", "finding": "issue"}
 
 
-def summary_ntriples(
-    query: Callable[[str], Result],
-    query_all: Callable[[Sequence[str]], list[Result]] | None = None,
-) -> tuple[bytes, int]:
+def summary_ntriples(query: Callable[[str], Result]) -> tuple[bytes, int]:
     """The summary of the store ``query`` asks, as N-Triples (one blank node per
     total), and the number of totals.
 
-    The queries are asked all at once (``query_all``, when the store can
-    answer several in parallel), then read in order. Written with pyoxigraph
-    terms: at 10,000 passports the graph has some 200,000 triples, which an
-    rdflib graph took seconds to build and write.
+    Written with pyoxigraph terms: at 10,000 passports the graph has some
+    200,000 triples, which an rdflib graph took seconds to build and write.
     """
-    texts = [
-        _PREFIXES + text
-        for text in (
-            *(text for _lang, text in NAMES.values()),
-            *FACTS,
-            PROGRAM_TITLES,
-            *RANKS.values(),
-            *(text for text, _keys in ROWS.values()),
-            *TOTALS.values(),
-        )
-    ]
-    answers = iter(query_all(texts) if query_all else [query(t) for t in texts])
     triples: list[ox.Triple] = []
     add = triples.append
-    for prop, (lang, _text) in NAMES.items():
-        for row in next(answers).rows:
+    for prop, (lang, text) in NAMES.items():
+        for row in query(_PREFIXES + text).rows:
             if row.get("node") is not None and row.get("name") is not None:
                 name = ox.Literal(row["name"].value, language=lang)
                 add(ox.Triple(ox.NamedNode(row["node"].value), _sum(prop), name))
-    for _text in FACTS:
-        result = next(answers)
+    for text in FACTS:
+        result = query(_PREFIXES + text)
         facts = [v for v in result.variables if v != "node"]
         for row in result.rows:
             node = ox.NamedNode(row["node"].value)
@@ -383,10 +366,10 @@ def summary_ntriples(
                     value = ox.NamedNode(term.value) if var == "codeBasis" else _ox(term)
                     add(ox.Triple(node, _sum(var), value))
     title = _sum("programTitle")
-    for row in next(answers).rows:
+    for row in query(_PREFIXES + PROGRAM_TITLES).rows:
         add(ox.Triple(ox.NamedNode(row["node"].value), title, _ox(row["title"])))
-    for ranking, _text in RANKS.items():
-        result = next(answers)
+    for ranking, text in RANKS.items():
+        result = query(_PREFIXES + text)
         # the sort keys; a ranking without any (organisations) sorts by the node itself
         keys = [v for v in result.variables if v != "node"] or ["node"]
         prop, last_prop = _sum(ranking + "Rank"), _sum(ranking + "RankLast")
@@ -409,10 +392,10 @@ def summary_ntriples(
             add(ox.Triple(ox.NamedNode(node), prop, ox.Literal(r)))
             if last.get(node, r) > r:
                 add(ox.Triple(ox.NamedNode(node), last_prop, ox.Literal(last[node])))
-    for name, (_text, keys) in ROWS.items():
+    for name, (text, keys) in ROWS.items():
         kind, prop = _sum(name.capitalize() + "Row"), _sum(name + "Rank")
         rank, previous = -1, None
-        for k, row in enumerate(next(answers).rows):
+        for k, row in enumerate(query(_PREFIXES + text).rows):
             node = ox.NamedNode(f"{ROW_BASE}{name}/{k}")
             key = tuple(row.get(v) for v in keys)
             if key != previous:
@@ -424,8 +407,8 @@ def summary_ntriples(
                     add(ox.Triple(node, _sum(var), _ox(term)))
     triples += _spans(triples, SPANS)
     totals = 0
-    for kind, _text in TOTALS.items():
-        result = next(answers)
+    for kind, text in TOTALS.items():
+        result = query(_PREFIXES + text)
         for row in result.rows:
             node = ox.BlankNode()
             add(ox.Triple(node, _TYPE, _sum(kind)))
@@ -485,12 +468,11 @@ def refresh_summary(
     remote Graph Store endpoint answers no queries, so without ``query`` it is
     left as it is and ``None`` returned; else the number of totals.
     """
-    query_all = None
     if query is None:
         if not hasattr(target, "rewrite_graph"):
             return None
-        query, query_all = target.query, target.query_all
-    data, totals = summary_ntriples(query, query_all)
+        query = target.query
+    data, totals = summary_ntriples(query)
     if hasattr(target, "rewrite_graph"):
         target.rewrite_graph(SUMMARY_GRAPH, data)
     else:
