@@ -184,40 +184,57 @@ def join_letter_spacing(text: str) -> tuple[str, OriginMap]:
     conversion may letter-space them); a file of one resolution is then
     repaired from the same text, so the last result is kept, not made twice.
     """
-    return _join_letter_spacing(text, OriginMap.identity(len(text)))
+    return _join_letter_spacing(text)
 
 
-def _join_letter_spacing(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
+# Text written with its origins: the pieces of text, and per piece of the
+# origin map (length, first origin, step). The letter-spacing join reads the
+# original text, whose character ``i`` comes from offset ``i``: it knows every
+# origin without asking a map.
+_Pieces = tuple[list[str], list[tuple[int, int, int]]]
+
+
+def _join_letter_spacing(text: str) -> tuple[str, OriginMap]:
     """Join runs of single characters: one space inside a word, two or more between words.
 
     Both kinds of place are found by a pattern over the whole text (not token
     by token): the two never overlap, a run's tokens being one character long
-    and a lone letter's neighbours longer.
+    and a lone letter's neighbours longer. ``text`` is an original text (its
+    origin map the identity).
     """
-    out: _Out | None = None
+    origin = OriginMap.identity(len(text))
+    chars: list[str] = []
+    pieces: list[tuple[int, int, int]] = []
     pos = 0
     for m in _SPACED.finditer(text):
-        if m.group("letter") is not None and not _is_lone_tail_letter(text, m):
-            continue
-        if out is None:
-            out = _Out(text, origin)
         if m.group("letter") is not None:  # "жөніндег і" → "жөніндегі": drop the space
+            if not _is_lone_tail_letter(text, m):
+                continue
             start = m.start("letter")
-            out.keep(pos, start - 1)
-            out.keep(start, start + 1)
+            if start - 1 > pos:
+                chars.append(text[pos : start - 1])
+                pieces.append((start - 1 - pos, pos, 1))
+            chars.append(text[start])
+            pieces.append((1, start, 1))
             pos = start + 1
             continue
         start = m.start() - 1  # the run's first token
-        out.keep(pos, start)
-        _emit_spaced_run(text, start, m.end(), out)
+        if start > pos:
+            chars.append(text[pos:start])
+            pieces.append((start - pos, pos, 1))
+        _emit_spaced_run(text, start, m.end(), (chars, pieces))
         pos = m.end()
-    if out is None:
+    if not pieces:
         return text, origin
-    out.keep(pos, len(text))
+    if len(text) > pos:
+        chars.append(text[pos:])
+        pieces.append((len(text) - pos, pos, 1))
+    out = _Out(text, origin)
+    out.add_pieces(chars, pieces)
     return out.result()
 
 
-def _emit_spaced_run(text: str, start: int, end: int, out: _Out) -> None:
+def _emit_spaced_run(text: str, start: int, end: int, out: _Pieces) -> None:
     """Write the run of one-character tokens ``text[start:end]`` as words."""
     # Two or more spaces part words. Inside a word the tokens are one space
     # apart: its tokens are every other character of its stretch.
@@ -239,16 +256,33 @@ def _emit_spaced_run(text: str, start: int, end: int, out: _Out) -> None:
             merged[-1] = [*merged[-1], w[0]]
         else:
             merged.append(w)
+    chars, pieces = out
     for k, word in enumerate(merged):
+        first = word[0]
         if k:
             prev = merged[k - 1]
             if len(prev) == 1 and len(word) == 1:
                 # two one-character words ("N", ","): keep their wide gap, or a
                 # second pass would read them as one letter-spaced word
-                out.keep(prev[-1] + 1, word[0])
+                after = prev[-1] + 1
+                if first > after:
+                    chars.append(text[after:first])
+                    pieces.append((first - after, after, 1))
             else:
-                out.put(" ", out.src_map[word[0] - 1])
-        out.keep_each(word)  # each token is one character
+                chars.append(" ")  # a space standing for the gap before the word
+                pieces.append((1, first - 1, 0))
+        # each token is one character
+        n = len(word)
+        if isinstance(word, range):
+            chars.append(text[first : word.stop : word.step])
+            pieces.append((n, first, word.step if n > 1 else 1))
+            continue
+        chars.append("".join([text[p] for p in word]))
+        gap = (word[-1] - first) // (n - 1) if n > 1 else 1
+        if word == list(range(first, word[-1] + 1, gap)):  # evenly spaced: one piece
+            pieces.append((n, first, gap))
+        else:
+            pieces.extend([(1, p, 0) for p in word])
 
 
 def _gluable(ch: str) -> bool:
