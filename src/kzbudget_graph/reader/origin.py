@@ -154,8 +154,9 @@ class OriginBuilder:
             self._bases.extend(m._bases[k + 1 : last + 1])
             self._steps.extend(m._steps[k + 1 : last + 1])
             descents = m._descents
-            lo, hi = bisect_right(descents, k), bisect_right(descents, last)
-            self._descents.extend([d + shift for d in descents[lo:hi]])
+            if descents:  # (none before labels are moved: no search)
+                lo, hi = bisect_right(descents, k), bisect_right(descents, last)
+                self._descents.extend([d + shift for d in descents[lo:hi]])
         self.length = end + delta
 
     def keep_each(self, positions: Sequence[int]) -> None:

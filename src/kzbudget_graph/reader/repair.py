@@ -238,9 +238,16 @@ def _emit_spaced_run(text: str, start: int, end: int, out: _Pieces) -> None:
     """Write the run of one-character tokens ``text[start:end]`` as words."""
     # Two or more spaces part words. Inside a word the tokens are one space
     # apart: its tokens are every other character of its stretch.
+    gaps = list(_WIDE_GAP.finditer(text, start, end))
+    chars, pieces = out
+    if not gaps and text[start] not in "-–":  # one word (half the runs): one slice
+        n = (end - start + 1) // 2
+        chars.append(text[start:end:2])
+        pieces.append((n, start, 2 if n > 1 else 1))
+        return
     words: list[Sequence[int]] = []
     pos = start
-    for gap in _WIDE_GAP.finditer(text, start, end):
+    for gap in gaps:
         words.append(range(pos, gap.start(), 2))
         pos = gap.end()
     words.append(range(pos, end, 2))
@@ -256,7 +263,6 @@ def _emit_spaced_run(text: str, start: int, end: int, out: _Pieces) -> None:
             merged[-1] = [*merged[-1], w[0]]
         else:
             merged.append(w)
-    chars, pieces = out
     for k, word in enumerate(merged):
         first = word[0]
         if k:
