@@ -497,10 +497,12 @@ _ANNEX_SLOTS = re.compile(
 
 
 # What such a line ends with (a number, white space, a number, maybe a
-# suffix), matched from a comma on it: the run to the line's end steps back
-# from there. Only lines with a comma (the slots) are looked at, found by
-# str.find; a scan for the line ends themselves tries every space of the text.
-_NUMBERS_TO_LINE_END = re.compile(r"(?m)[^\n]*\d[^\S\n]+\d+(?:-[^\W\d_]+)?[^\S\n]*$")
+# suffix: \d[^\S\n]+\d+(?:-[^\W\d_]+)?[^\S\n]*$ after a comma on it), read
+# backwards: matched at the start of the reversed rest of the line, not tried
+# at every offset of a long line. Only lines with a comma (the slots) are
+# looked at, found by str.find; a scan for the line ends themselves tries
+# every space of the text.
+_NUMBERS_AT_LINE_END_REVERSED = re.compile(r"[^\S\n]*(?:[^\W\d_]+-)?\d+[^\S\n]+\d")
 
 
 def _annex_slot_lines(text: str) -> Iterable[re.Match[str]]:
@@ -510,7 +512,7 @@ def _annex_slot_lines(text: str) -> Iterable[re.Match[str]]:
         line_end = text.find("\n", comma)
         if line_end < 0:
             line_end = len(text)
-        if _NUMBERS_TO_LINE_END.match(text, comma):
+        if _NUMBERS_AT_LINE_END_REVERSED.match(text[comma:line_end][::-1]):
             line = text.rfind("\n", 0, comma) + 1
             if line >= done and (m := _ANNEX_SLOTS.match(text, line)):
                 done = m.end()
