@@ -150,13 +150,27 @@ def repair_regions(original: str, regions: list[tuple[int, int, str]]) -> Repair
 SPACE_SET = (
     "[" + re.escape("".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != "\n")) + "]"
 )
+# The Cyrillic letters a lone letter can be the tail of a word with
+# (_gluable): lower-case, not one that stands alone ("и", "в"). Only these
+# are matched: a lone "и" matched and passed over cost a Python step each
+# (there are hundreds in a Russian text), and the scan goes on from the same
+# place either way, the character after the letter.
+_GLUABLE_CYRILLIC = (
+    "["
+    + "".join(
+        c
+        for c in map(chr, range(0x400, 0x500))
+        if c.islower() and c not in lexicon.STANDALONE_LETTERS
+    )
+    + "]"
+)
 # Both places letter spacing is joined, in one pattern (one scan of the text),
 # each matched from a space (the space first, then look-behinds, so only
 # spaces are tried):
 # * group ``run``: a run of three or more one-character tokens at most three
 #   spaces apart ("Қ а з а қ с т а н", "N  1 2 2 0"), matched from the space
 #   after its first token (the match starts one character late);
-# * group ``letter``: a lone Cyrillic letter one space after a longer word,
+# * group ``letter``: a lone Cyrillic letter that can be a tail one space after a longer word,
 #   before a longer word or the line's end ("жөніндег і");
 #   _is_lone_tail_letter checks the rest.
 # They never overlap, nor start inside each other (the character before the
@@ -169,7 +183,9 @@ _SPACED = re.compile(
     SPACE_SET
     + r"(?=[^\S\n]{0,2}+\S(?!\S))"
     + r"(?:(?<=\S[^\S\n])(?<!\S\S[^\S\n])(?P<run>[^\S\n]{0,2}\S(?!\S)(?:[^\S\n]{1,3}\S(?!\S))+)"
-    + r"|(?<=\S\S[^\S\n])(?P<letter>[\u0400-\u04ff])(?!\S)(?![^\S\n]+\S(?!\S)))"
+    + r"|(?<=\S\S[^\S\n])(?P<letter>"
+    + _GLUABLE_CYRILLIC
+    + r")(?!\S)(?![^\S\n]+\S(?!\S)))"
 )
 # Two or more spaces: where a spaced run is cut into words.
 _WIDE_GAP = re.compile(r"[^\S\n]{2,}")
