@@ -28,6 +28,9 @@ DOTTED_DATE = re.compile(
 # searched for a date have none, and the pattern above tries every offset.
 _DIGIT_STOP_DIGIT = re.compile(r"\.(?<=\d\.)\d")
 _STEMS = sorted(lexicon.MONTHS, key=len, reverse=True)
+# The stems as one alternation in that order: a match at the word's start is
+# the first stem it starts with (one C pass, not a startswith per stem).
+_STEM = re.compile("|".join(map(re.escape, _STEMS)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +49,8 @@ def month_number(word: str) -> int | None:
     >>> month_number("ақпанындағы"), month_number("шілдедегі"), month_number("үкімет")
     (2, 7, None)
     """
-    w = lexicon.fold(word)
-    for stem in _STEMS:
-        if w.startswith(stem):
-            return lexicon.MONTHS[stem]
-    return None
+    m = _STEM.match(lexicon.fold(word))
+    return lexicon.MONTHS[m.group()] if m else None
 
 
 def find_date(

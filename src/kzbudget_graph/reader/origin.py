@@ -154,8 +154,9 @@ class OriginBuilder:
             self._bases.extend(m._bases[k + 1 : last + 1])
             self._steps.extend(m._steps[k + 1 : last + 1])
             descents = m._descents
-            lo, hi = bisect_right(descents, k), bisect_right(descents, last)
-            self._descents.extend([d + shift for d in descents[lo:hi]])
+            if descents:  # (none before labels are moved: no search)
+                lo, hi = bisect_right(descents, k), bisect_right(descents, last)
+                self._descents.extend([d + shift for d in descents[lo:hi]])
         self.length = end + delta
 
     def keep_each(self, positions: Sequence[int]) -> None:
@@ -191,6 +192,34 @@ class OriginBuilder:
         if text:
             self._chars.append(text)
             self._add(len(text), origin, 0)
+
+    def add_pieces(self, texts: list[str], pieces: list[tuple[int, int, int]]) -> None:
+        """Append ``texts``, whose characters' origins are ``pieces`` in order,
+        each ``(length, first origin, step)``: :meth:`_add` for each piece, in
+        one loop (a writer that knows its origins calls no method per piece)."""
+        self._chars.extend(texts)
+        starts, bases, steps, descents = self._starts, self._bases, self._steps, self._descents
+        length = self.length
+        for n, base, step in pieces:  # the body of _add
+            if starts:
+                k_step = steps[-1]
+                k_length = length - starts[-1]
+                k_last = bases[-1] + k_step * (k_length - 1)
+                if k_length == 1:
+                    if base >= k_last and (n == 1 or step == base - k_last):
+                        steps[-1] = base - k_last
+                        length += n
+                        continue
+                elif base == k_last + k_step and (n == 1 or step == k_step):
+                    length += n
+                    continue
+                if base < k_last:
+                    descents.append(len(starts))
+            starts.append(length)
+            bases.append(base)
+            steps.append(step)
+            length += n
+        self.length = length
 
     def _add(self, n: int, base: int, step: int) -> None:
         starts = self._starts

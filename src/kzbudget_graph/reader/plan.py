@@ -376,12 +376,15 @@ def _choices(block: _Block, state: _State, is_row_start: bool) -> dict[int, floa
         return scores
     if words.period_prefix.match(folded_lines[0]):
         scores[_MIXED] = 6.0
-    # every word of every line (a line break is white space), marks stripped, in C
-    has_head = not words.heads.isdisjoint(map(_STRIP_MARKS, folded.split()))
     narrow = block.width <= state.table_width * _EXECUTORS_SHARE
+    # a head noun counts only in a narrow block: a wide one's words are not looked at
+    # (every word of every line, a line break being white space, marks stripped, in C)
+    has_head = narrow and not words.heads.isdisjoint(map(_STRIP_MARKS, folded.split()))
     scores[EXECUTORS] = 3.0 if has_head and narrow else (-1.0 if narrow else -3.0)
     scores[ACTIVITIES] = (1.0 if block.width > state.name_width + 1 else 0.0) + (
-        0.5 if block.text.endswith(".") else 0.0
+        # (the last line's last character ends the block's value too: its
+        # lines are trimmed, and clean drops only spaces)
+        0.5 if block.texts[-1].endswith(".") else 0.0
     )
     scores[NAME] = _name_score(block, state)
     return scores

@@ -150,13 +150,27 @@ def repair_regions(original: str, regions: list[tuple[int, int, str]]) -> Repair
 SPACE_SET = (
     "[" + re.escape("".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != "\n")) + "]"
 )
+# The Cyrillic letters a lone letter can be the tail of a word with
+# (_gluable): lower-case, not one that stands alone ("и", "в"). Only these
+# are matched: a lone "и" matched and passed over cost a Python step each
+# (there are hundreds in a Russian text), and the scan goes on from the same
+# place either way, the character after the letter.
+_GLUABLE_CYRILLIC = (
+    "["
+    + "".join(
+        c
+        for c in map(chr, range(0x400, 0x500))
+        if c.islower() and c not in lexicon.STANDALONE_LETTERS
+    )
+    + "]"
+)
 # Both places letter spacing is joined, in one pattern (one scan of the text),
 # each matched from a space (the space first, then look-behinds, so only
 # spaces are tried):
 # * group ``run``: a run of three or more one-character tokens at most three
 #   spaces apart ("Қ а з а қ с т а н", "N  1 2 2 0"), matched from the space
 #   after its first token (the match starts one character late);
-# * group ``letter``: a lone Cyrillic letter one space after a longer word,
+# * group ``letter``: a lone Cyrillic letter that can be a tail one space after a longer word,
 #   before a longer word or the line's end ("жөніндег і");
 #   _is_lone_tail_letter checks the rest.
 # They never overlap, nor start inside each other (the character before the
@@ -169,7 +183,9 @@ _SPACED = re.compile(
     SPACE_SET
     + r"(?=[^\S\n]{0,2}+\S(?!\S))"
     + r"(?:(?<=\S[^\S\n])(?<!\S\S[^\S\n])(?P<run>[^\S\n]{0,2}\S(?!\S)(?:[^\S\n]{1,3}\S(?!\S))+)"
-    + r"|(?<=\S\S[^\S\n])(?P<letter>[\u0400-\u04ff])(?!\S)(?![^\S\n]+\S(?!\S)))"
+    + r"|(?<=\S\S[^\S\n])(?P<letter>"
+    + _GLUABLE_CYRILLIC
+    + r")(?!\S)(?![^\S\n]+\S(?!\S)))"
 )
 # Two or more spaces: where a spaced run is cut into words.
 _WIDE_GAP = re.compile(r"[^\S\n]{2,}")
@@ -184,46 +200,70 @@ def join_letter_spacing(text: str) -> tuple[str, OriginMap]:
     conversion may letter-space them); a file of one resolution is then
     repaired from the same text, so the last result is kept, not made twice.
     """
-    return _join_letter_spacing(text, OriginMap.identity(len(text)))
+    return _join_letter_spacing(text)
 
 
-def _join_letter_spacing(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
+# Text written with its origins: the pieces of text, and per piece of the
+# origin map (length, first origin, step). The letter-spacing join reads the
+# original text, whose character ``i`` comes from offset ``i``: it knows every
+# origin without asking a map.
+_Pieces = tuple[list[str], list[tuple[int, int, int]]]
+
+
+def _join_letter_spacing(text: str) -> tuple[str, OriginMap]:
     """Join runs of single characters: one space inside a word, two or more between words.
 
     Both kinds of place are found by a pattern over the whole text (not token
     by token): the two never overlap, a run's tokens being one character long
-    and a lone letter's neighbours longer.
+    and a lone letter's neighbours longer. ``text`` is an original text (its
+    origin map the identity).
     """
-    out: _Out | None = None
+    origin = OriginMap.identity(len(text))
+    chars: list[str] = []
+    pieces: list[tuple[int, int, int]] = []
     pos = 0
     for m in _SPACED.finditer(text):
-        if m.group("letter") is not None and not _is_lone_tail_letter(text, m):
-            continue
-        if out is None:
-            out = _Out(text, origin)
         if m.group("letter") is not None:  # "жөніндег і" → "жөніндегі": drop the space
+            if not _is_lone_tail_letter(text, m):
+                continue
             start = m.start("letter")
-            out.keep(pos, start - 1)
-            out.keep(start, start + 1)
+            if start - 1 > pos:
+                chars.append(text[pos : start - 1])
+                pieces.append((start - 1 - pos, pos, 1))
+            chars.append(text[start])
+            pieces.append((1, start, 1))
             pos = start + 1
             continue
         start = m.start() - 1  # the run's first token
-        out.keep(pos, start)
-        _emit_spaced_run(text, start, m.end(), out)
+        if start > pos:
+            chars.append(text[pos:start])
+            pieces.append((start - pos, pos, 1))
+        _emit_spaced_run(text, start, m.end(), (chars, pieces))
         pos = m.end()
-    if out is None:
+    if not pieces:
         return text, origin
-    out.keep(pos, len(text))
+    if len(text) > pos:
+        chars.append(text[pos:])
+        pieces.append((len(text) - pos, pos, 1))
+    out = _Out(text, origin)
+    out.add_pieces(chars, pieces)
     return out.result()
 
 
-def _emit_spaced_run(text: str, start: int, end: int, out: _Out) -> None:
+def _emit_spaced_run(text: str, start: int, end: int, out: _Pieces) -> None:
     """Write the run of one-character tokens ``text[start:end]`` as words."""
     # Two or more spaces part words. Inside a word the tokens are one space
     # apart: its tokens are every other character of its stretch.
+    gaps = list(_WIDE_GAP.finditer(text, start, end))
+    chars, pieces = out
+    if not gaps and text[start] not in "-–":  # one word (half the runs): one slice
+        n = (end - start + 1) // 2
+        chars.append(text[start:end:2])
+        pieces.append((n, start, 2 if n > 1 else 1))
+        return
     words: list[Sequence[int]] = []
     pos = start
-    for gap in _WIDE_GAP.finditer(text, start, end):
+    for gap in gaps:
         words.append(range(pos, gap.start(), 2))
         pos = gap.end()
     words.append(range(pos, end, 2))
@@ -240,15 +280,31 @@ def _emit_spaced_run(text: str, start: int, end: int, out: _Out) -> None:
         else:
             merged.append(w)
     for k, word in enumerate(merged):
+        first = word[0]
         if k:
             prev = merged[k - 1]
             if len(prev) == 1 and len(word) == 1:
                 # two one-character words ("N", ","): keep their wide gap, or a
                 # second pass would read them as one letter-spaced word
-                out.keep(prev[-1] + 1, word[0])
+                after = prev[-1] + 1
+                if first > after:
+                    chars.append(text[after:first])
+                    pieces.append((first - after, after, 1))
             else:
-                out.put(" ", out.src_map[word[0] - 1])
-        out.keep_each(word)  # each token is one character
+                chars.append(" ")  # a space standing for the gap before the word
+                pieces.append((1, first - 1, 0))
+        # each token is one character
+        n = len(word)
+        if isinstance(word, range):
+            chars.append(text[first : word.stop : word.step])
+            pieces.append((n, first, word.step if n > 1 else 1))
+            continue
+        chars.append("".join([text[p] for p in word]))
+        gap = (word[-1] - first) // (n - 1) if n > 1 else 1
+        if word == list(range(first, word[-1] + 1, gap)):  # evenly spaced: one piece
+            pieces.append((n, first, gap))
+        else:
+            pieces.extend([(1, p, 0) for p in word])
 
 
 def _gluable(ch: str) -> bool:
@@ -457,10 +513,12 @@ _ANNEX_SLOTS = re.compile(
 
 
 # What such a line ends with (a number, white space, a number, maybe a
-# suffix), matched from a comma on it: the run to the line's end steps back
-# from there. Only lines with a comma (the slots) are looked at, found by
-# str.find; a scan for the line ends themselves tries every space of the text.
-_NUMBERS_TO_LINE_END = re.compile(r"(?m)[^\n]*\d[^\S\n]+\d+(?:-[^\W\d_]+)?[^\S\n]*$")
+# suffix: \d[^\S\n]+\d+(?:-[^\W\d_]+)?[^\S\n]*$ after a comma on it), read
+# backwards: matched at the start of the reversed rest of the line, not tried
+# at every offset of a long line. Only lines with a comma (the slots) are
+# looked at, found by str.find; a scan for the line ends themselves tries
+# every space of the text.
+_NUMBERS_AT_LINE_END_REVERSED = re.compile(r"[^\S\n]*(?:[^\W\d_]+-)?\d+[^\S\n]+\d")
 
 
 def _annex_slot_lines(text: str) -> Iterable[re.Match[str]]:
@@ -470,7 +528,7 @@ def _annex_slot_lines(text: str) -> Iterable[re.Match[str]]:
         line_end = text.find("\n", comma)
         if line_end < 0:
             line_end = len(text)
-        if _NUMBERS_TO_LINE_END.match(text, comma):
+        if _NUMBERS_AT_LINE_END_REVERSED.match(text[comma:line_end][::-1]):
             line = text.rfind("\n", 0, comma) + 1
             if line >= done and (m := _ANNEX_SLOTS.match(text, line)):
                 done = m.end()

@@ -23,13 +23,15 @@ def clean(text: str) -> str:
     text = " ".join(text.split())
     if " " not in text:
         return text
-    for spaced, mark in _SPACED_MARKS:
-        if spaced in text:
-            text = text.replace(spaced, mark)
+    # Joined, the text has no two spaces running: dropping a space before a
+    # mark makes no new one, so one pass drops what a replace per mark would.
+    if _SPACED_MARK.search(text):
+        text = _SPACE_BEFORE_MARK.sub("", text)
     return text.replace("( ", "(") if "( " in text else text
 
 
-_SPACED_MARKS = tuple((" " + mark, mark) for mark in ",.;:)!?")
+_SPACED_MARK = re.compile(r" [,.;:)!?]")
+_SPACE_BEFORE_MARK = re.compile(r" (?=[,.;:)!?])")
 
 
 def trim(text: str, start: int, end: int, chars: str = "") -> tuple[int, int]:

@@ -93,7 +93,10 @@ IN_FORCE: Final = r"(?i)вводится\s+в\s+действие\s+с\s+(?P<date
 ANNEX_LIST: Final = r"(?i)приложени[^\W\d_]*\s+(?P<list>\d+(?:\s*,\s*\d+)*)"
 
 # --- The passport's header ---------------------------------------------------
-FISCAL_YEAR: Final = r"(?i)(?<![^\W\d_])на\s+(?P<year>\d{4})\s*год(?![^\W\d_])"
+# (It opens with its first letter in either case, outside the case-blind
+# part: a search skips to it, where a pattern-wide (?i) and the look-behind
+# are tried at every offset.)
+FISCAL_YEAR: Final = r"[Нн](?i:(?<![^\W\d_].)а\s+(?P<year>\d{4})\s*год(?![^\W\d_]))"
 # 'республиканской бюджетной программы 001 "Name"' — code before name.
 PROGRAM: Final = r"(?is)программы\s+(?P<code>\d{3})(?!\d)\s*[\"«“](?P<name>[^\"«»“”]+?)[\"»”]"
 THOUSAND_TENGE: Final = ("тысяч тенге", "тыс. тенге")
