@@ -105,8 +105,13 @@ def run_paged(
     elif span is not None:
         start, stop = span
     # values the summary chose the windows' nodes by (a programme code, an
-    # issue): the main pattern binds them, so the windows filter by them (see bind)
-    narrowed = frozenset(keys) | frozenset(name for name, path in via if _in_summary(path))
+    # issue), and choices (a result kind's IRI): the main pattern binds them, so
+    # the windows filter by them (see bind)
+    narrowed = (
+        frozenset(keys)
+        | frozenset(name for name, path in via if _in_summary(path))
+        | frozenset(p.name for p in query.params if p.type == "choice" and p.name in bound)
+    )
     origin, size = start, first_window or FIRST_WINDOW.get(ranking, 8)
     found = 0  # rows the windows so far gave (skipped ones included)
     while limit is None or len(rows) < limit:
