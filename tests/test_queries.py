@@ -827,8 +827,8 @@ def test_pages_by_programme_or_act_hold_whatever_the_summary_says(
 
 @pytest.mark.parametrize(("name", "given"), NO_ROW_CASES)
 def test_a_filter_no_passport_matches_is_an_empty_page_at_once(stores, name, given):
-    """A programme code, administrator code, year, issue or act no row has,
-    where the summary states those facts: the page is empty, with the query's
+    """A programme code, administrator code, year, issue, act or result kind no
+    row has, where the summary states those facts: the page is empty, with the query's
     columns, from the query over no node at all (neither windows nor the whole
     query, which at 10,000 passports read every one of them)."""
     from kzbudget_graph.store.paging import run_paged
@@ -969,13 +969,42 @@ def test_a_bad_choice_line_is_refused_with_its_file(tmp_path, line):
         parse_query_file(path)
 
 
+def test_the_summary_keeps_the_kinds_of_each_passport_s_indicators(stores):
+    """``sum:indicatorKind``: every kind of indicator a passport's document
+    reaches (result, indicator, kind), as the indicators query reaches them."""
+    with EmbeddedStore(stores["both"]) as store:
+        facts = store.query(
+            f"SELECT ?code ?kind WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?p <{_SUM}indicatorKind> "
+            f"?kind ; <{_SUM}programCode> ?code }} }}"
+        ).rows
+        documents = store.query(
+            f"SELECT DISTINCT ?code ?kind WHERE {{ GRAPH ?g {{ ?p <{KZB}expectedResult> ?r . "
+            f"?r <{KZB}hasIndicator> ?i . ?i <{KZB}resultKind> ?kind . ?p <{KZB}budgetProgram> "
+            "?q . ?q <http://www.w3.org/2004/02/skos/core#notation> ?code } }"
+        ).rows
+    pairs = {(r["code"].value, r["kind"].value.removeprefix(RESULT_KIND)) for r in facts}
+    assert len(facts) == len(pairs) == 20  # 3 + 1 + 4 + 5 + 1 + 4 + 2 kinds, programmes 001-007
+    assert pairs == {
+        (r["code"].value, r["kind"].value.removeprefix(RESULT_KIND)) for r in documents
+    }
+    assert {kind for code, kind in pairs if code == "004"} == set(KINDS)
+    assert {kind for code, kind in pairs if code == "002"} == {"quality"}
+    assert {kind for code, kind in pairs if code == "001"} == {
+        "direct",
+        "financial_economic",
+        "quality",
+    }
+
+
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_kind_is_tested_as_its_iri_in_every_window(stores, kind):
+def test_a_kind_pages_through_the_passports_that_have_it(stores, kind):
     """Each kind, in each language, with and without a programme code, at every
     offset, one passport a window and more: the rows of the whole query. The
-    windows test the kind's IRI (``FILTER``, where the pattern binds it), never
-    as a one-value ``VALUES`` (Oxigraph would start from it: every indicator of
-    the kind in the store)."""
+    windows hold only passports the summary says have an indicator of the kind,
+    and test the kind's IRI (``FILTER``, where the pattern binds it), never as a
+    one-value ``VALUES`` (Oxigraph would start from it: every indicator of the
+    kind in the store)."""
+    import re
 
     from kzbudget_graph.store.paging import run_paged
     from kzbudget_graph.store.queries import LANGUAGES
@@ -1011,4 +1040,12 @@ def test_a_kind_is_tested_as_its_iri_in_every_window(stores, kind):
                             windows = [t for t in texts if t.startswith("# title")]
                             assert len(windows) >= 1
                             assert all(f"FILTER (?kindIri = {iri})" in t for t in windows)
+                            held = {
+                                node
+                                for t in windows
+                                for node in re.findall(
+                                    r"<([^>]+)>", re.search(r"VALUES \?passport \{([^}]*)\}", t)[1]
+                                )
+                            }
+                            assert held <= having | {"urn:x-kzbudget:no-node"}, (asked, window)
         assert checked > 0
