@@ -80,6 +80,7 @@ NO_ROW_CASES = [
     ("subprograms", {"program": "999", "administrator": "608"}),
     ("program-acts", {"program": "003", "year": "1999"}),
     ("indicators", {"program": "999"}),
+    ("indicators", {"kind": "final", "program": "001"}),  # 001 has no final indicator
     ("program-costs", {"year": "1999"}),
     ("data-quality", {"issue": "no-such-issue"}),
     ("programs-by-legal-act", {"act": "https://w3id.org/kzbudget/id/act/nothing"}),

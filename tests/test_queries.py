@@ -336,6 +336,8 @@ def test_required_parameters_are_shown_as_required():
     assert "--param keyword=<string>  default (required)" in listing
     assert "--param date=<date>  default (required)" in listing
     assert "--param lang=<lang>  default all" in listing
+    kinds = "direct|final|financial_economic|timeliness|quality"
+    assert f"--param kind=<{kinds}>  default (all)" in listing
     form = query_form(get_query("search"))
     assert 'name="keyword" placeholder="(required)"' in form
 
@@ -825,8 +827,8 @@ def test_pages_by_programme_or_act_hold_whatever_the_summary_says(
 
 @pytest.mark.parametrize(("name", "given"), NO_ROW_CASES)
 def test_a_filter_no_passport_matches_is_an_empty_page_at_once(stores, name, given):
-    """A programme code, administrator code, year, issue or act no row has,
-    where the summary states those facts: the page is empty, with the query's
+    """A programme code, administrator code, year, issue, act or result kind no
+    row has, where the summary states those facts: the page is empty, with the query's
     columns, from the query over no node at all (neither windows nor the whole
     query, which at 10,000 passports read every one of them)."""
     from kzbudget_graph.store.paging import run_paged
@@ -921,3 +923,129 @@ def test_ranks_and_act_facts_hold_without_the_ontology_and_with_one_document_sil
         ranked = run_query(store, query, bindings(query, {"limit": "1000"}))
         numbers = {r["act"].value: r["number"] for r in ranked.rows}
         assert numbers[act] is not None and numbers[act].value == number
+
+
+# --- indicators of one kind: a choice of vocabulary terms, paged by the passports having it --
+
+KINDS = ("direct", "final", "financial_economic", "timeliness", "quality")
+RESULT_KIND = "https://w3id.org/kzbudget/vocab/result-kind/"
+
+
+def test_a_choice_parameter_binds_the_iri_of_one_of_its_names():
+    """``kind`` names a result kind; its slot holds the kind's IRI (a value no
+    other than the query file's names: never text pasted into the query)."""
+    query = get_query("indicators")
+    kind = query.param("kind")
+    assert (kind.type, kind.choices, kind.base) == ("choice", KINDS, RESULT_KIND)
+    bound = bindings(query, {"kind": "final"})
+    assert bound["kind"] == ox.NamedNode(RESULT_KIND + "final")
+    assert f"VALUES ?kindIri {{ <{RESULT_KIND}final> }}" in bind(query, bound)
+    filtered = bind(query, bound, filters=frozenset({"kind"}))
+    # `=`, not sameTerm: the same for an IRI, and Virtuoso ignored the sameTerm
+    assert f"FILTER (?kindIri = <{RESULT_KIND}final>)" in filtered
+    assert "VALUES ?kindIri" not in filtered
+    for bad in ("Final", "finals", "", "final> } ; DROP ALL #", RESULT_KIND + "final"):
+        with pytest.raises(KzbudgetError, match=r"parameter kind \(choice\): .* is not one of"):
+            bindings(query, {"kind": bad})
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "kind https://x/{a,b} c -- the default is no choice",
+        "kind https://x/>{a,b} - -- a name's IRI is no IRI",
+        "kind no-iri-{a,b} - -- not an absolute IRI",
+        "kind https://x/{} - -- no names",
+        "kind https://x/{a,b c} - -- a name with a space",
+        "kind choice - -- a choice without its names",
+    ],
+)
+def test_a_bad_choice_line_is_refused_with_its_file(tmp_path, line):
+    from kzbudget_graph.store.queries import parse_query_file
+
+    path = tmp_path / "q.rq"
+    path.write_text(f"# title: q\n# param: {line}\nSELECT * WHERE {{}}\n", encoding="utf-8")
+    with pytest.raises(KzbudgetError, match=r"q\.rq: bad parameter line"):
+        parse_query_file(path)
+
+
+def test_the_summary_keeps_the_kinds_of_each_passport_s_indicators(stores):
+    """``sum:indicatorKind``: every kind of indicator a passport's document
+    reaches (result, indicator, kind), as the indicators query reaches them."""
+    with EmbeddedStore(stores["both"]) as store:
+        facts = store.query(
+            f"SELECT ?code ?kind WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?p <{_SUM}indicatorKind> "
+            f"?kind ; <{_SUM}programCode> ?code }} }}"
+        ).rows
+        documents = store.query(
+            f"SELECT DISTINCT ?code ?kind WHERE {{ GRAPH ?g {{ ?p <{KZB}expectedResult> ?r . "
+            f"?r <{KZB}hasIndicator> ?i . ?i <{KZB}resultKind> ?kind . ?p <{KZB}budgetProgram> "
+            "?q . ?q <http://www.w3.org/2004/02/skos/core#notation> ?code } }"
+        ).rows
+    pairs = {(r["code"].value, r["kind"].value.removeprefix(RESULT_KIND)) for r in facts}
+    assert len(facts) == len(pairs) == 20  # 3 + 1 + 4 + 5 + 1 + 4 + 2 kinds, programmes 001-007
+    assert pairs == {
+        (r["code"].value, r["kind"].value.removeprefix(RESULT_KIND)) for r in documents
+    }
+    assert {kind for code, kind in pairs if code == "004"} == set(KINDS)
+    assert {kind for code, kind in pairs if code == "002"} == {"quality"}
+    assert {kind for code, kind in pairs if code == "001"} == {
+        "direct",
+        "financial_economic",
+        "quality",
+    }
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_kind_pages_through_the_passports_that_have_it(stores, kind):
+    """Each kind, in each language, with and without a programme code, at every
+    offset, one passport a window and more: the rows of the whole query. The
+    windows hold only passports the summary says have an indicator of the kind,
+    and test the kind's IRI (``FILTER``, where the pattern binds it), never as a
+    one-value ``VALUES`` (Oxigraph would start from it: every indicator of the
+    kind in the store)."""
+    import re
+
+    from kzbudget_graph.store.paging import run_paged
+    from kzbudget_graph.store.queries import LANGUAGES
+
+    query = get_query("indicators")
+    iri = f"<{RESULT_KIND}{kind}>"
+    with EmbeddedStore(stores["both"]) as store:
+        having = {
+            r["p"].value
+            for r in store.query(
+                f"SELECT ?p WHERE {{ GRAPH ?g {{ ?p <{KZB}expectedResult> ?r . "
+                f"?r <{KZB}hasIndicator> ?i . ?i <{KZB}resultKind> {iri} }} }}"
+            ).rows
+        }
+        assert having
+        checked = 0
+        for lang in LANGUAGES:
+            for program in (None, "001", "004"):
+                given = {"kind": kind, "lang": lang, **({"program": program} if program else {})}
+                whole = store.query(bind(query, bindings(query, {**given, "limit": "1000"}))).rows
+                assert {r["kind"].value for r in whole} <= {kind}
+                checked += len(whole)
+                for size in (1, 2, 100):
+                    for offset in range(0, max(len(whole), 1), size):
+                        asked = {**given, "limit": str(size), "offset": str(offset)}
+                        bound = bindings(query, asked)
+                        for window in (1, None):
+                            select, texts = _recorded(store)
+                            page = run_paged(
+                                select, query, bound, first_window=window, first_chunk=window
+                            )
+                            assert page.rows == whole[offset : offset + size], (asked, window)
+                            windows = [t for t in texts if t.startswith("# title")]
+                            assert len(windows) >= 1
+                            assert all(f"FILTER (?kindIri = {iri})" in t for t in windows)
+                            held = {
+                                node
+                                for t in windows
+                                for node in re.findall(
+                                    r"<([^>]+)>", re.search(r"VALUES \?passport \{([^}]*)\}", t)[1]
+                                )
+                            }
+                            assert held <= having | {"urn:x-kzbudget:no-node"}, (asked, window)
+        assert checked > 0

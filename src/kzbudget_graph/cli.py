@@ -416,8 +416,9 @@ def queries_cmd() -> None:
         console.print(f"  {q.description}", soft_wrap=True)
         for p in q.params:
             default = p.default or ("(required)" if p.required else "(all)")
+            shown = "|".join(p.choices) if p.choices else p.type  # a choice: its names
             console.print(
-                f"  --param {p.name}=<{p.type}>  default {default}  {p.description}", soft_wrap=True
+                f"  --param {p.name}=<{shown}>  default {default}  {p.description}", soft_wrap=True
             )
 
 

@@ -21,10 +21,10 @@ on ranked rows (``sum:year``); given a value, the windows cover only the
 ranks of the rows that have it. And ``via PARAM PREDICATE …`` (one per
 parameter): given values, the windows hold only the ranked nodes that reach
 each by its path (the passports that cite an act; the passports of a
-programme code, of an administrator code, and of a year when one of those is
-given too), so a rare value asks for a few nodes, not windows over the whole
-store. A value no node has, where the summary graph states the fact, is an
-empty page at once.
+programme code, of an administrator code, with an indicator of a kind, and
+of a year when one of those is given too), so a rare value asks for a few
+nodes, not windows over the whole store. A value no node has, where the
+summary graph states the fact, is an empty page at once.
 
 A store without ranks (loaded before they existed), or a query given a value
 for the node itself, is asked the whole query at once.
@@ -92,8 +92,16 @@ def run_paged(
     keys = {name: bound[name] for name in query.key_params if name in bound}
     via = tuple((name, path) for name, path in query.via if {name, name + "Code"} & set(bound))
     candidates, span = None, None
+    # values the summary chooses the windows' nodes by (a programme code, an
+    # issue), and choices (a result kind's IRI): the main pattern binds them, so
+    # the windows filter by them (see bind)
+    narrowed = (
+        frozenset(keys)
+        | frozenset(name for name, path in via if _in_summary(path))
+        | frozenset(p.name for p in query.params if p.type == "choice" and p.name in bound)
+    )
     if keys and (span := _span(select, ranking, keys)) is None:  # no such row, or no ranks
-        return _nothing(select, query, bound, [SUMMARY + name for name in keys])
+        return _nothing(select, query, bound, [SUMMARY + name for name in keys], narrowed)
     if via:
         # a page of rows needs as many nodes when each has a row; twice as many
         # leaves room for windows sized a quarter over and nodes without rows
@@ -101,12 +109,9 @@ def run_paged(
             first_chunk = MAX_WINDOW if limit is None else 2 * (skip + limit) + 8
         candidates = _Candidates(select, ranking, via, keys, bound, reaches, first_chunk, span)
         if not candidates.slice(0, 1):
-            return _nothing(select, query, bound, candidates.summary_facts)
+            return _nothing(select, query, bound, candidates.summary_facts, narrowed)
     elif span is not None:
         start, stop = span
-    # values the summary chose the windows' nodes by (a programme code, an
-    # issue): the main pattern binds them, so the windows filter by them (see bind)
-    narrowed = frozenset(keys) | frozenset(name for name, path in via if _in_summary(path))
     origin, size = start, first_window or FIRST_WINDOW.get(ranking, 8)
     found = 0  # rows the windows so far gave (skipped ones included)
     while limit is None or len(rows) < limit:
@@ -163,16 +168,21 @@ def _next_size(size: int, ranked: int, found: int, missing: int | None) -> int:
 
 
 def _nothing(
-    select: Callable[[str], Result], query: CannedQuery, bound: dict, facts: list[str]
+    select: Callable[[str], Result],
+    query: CannedQuery,
+    bound: dict,
+    facts: list[str],
+    narrowed: frozenset[str],
 ) -> Result:
     """The page when no ranked node has the values given: nothing relates to them
     where the query itself looks, or the summary states ``facts`` and no node
-    has them — an empty page. Else (a summary made by an older version may lack
-    a fact; nothing is ranked) the whole query."""
+    has them — an empty page (the query over no node, filtering by the
+    ``narrowed`` values as a window does). Else (a summary made by an older
+    version may lack a fact; nothing is ranked) the whole query."""
     assert query.page_by is not None
     variable, ranking = query.page_by
     if _ranked(select, ranking) and all(_states(select, ranking, f) for f in facts):
-        return select(bind(_fill(query, variable, []), bound))
+        return select(bind(_fill(query, variable, []), bound, filters=narrowed))
     return select(bind(query, bound))
 
 

@@ -10,8 +10,11 @@ Each file starts with a comment block::
 
 A parameter line gives name, type (``iri``, ``string``, ``integer``,
 ``decimal``, ``date``, ``lang`` (``kk``, ``ru`` or ``all``: the language of
-the labels), ``count`` (a page size or offset), or ``act``: a legal act given
-by its IRI or by its adilet code, which binds ``?{name}Code`` instead),
+the labels), ``count`` (a page size or offset), ``act``: a legal act given
+by its IRI or by its adilet code, which binds ``?{name}Code`` instead, or a
+choice of vocabulary terms by name, ``BASE{name,name,…}``: the value must be
+one of the names and binds ``?{name}Iri`` to the IRI ``BASE`` + name, e.g.
+``https://w3id.org/kzbudget/vocab/result-kind/{direct,final}``),
 default (``-`` for none: the variable stays unbound, meaning "all";
 ``required``: the query needs a value) and a description. The parameter binds
 the query variable of the same name.
@@ -31,13 +34,17 @@ https://w3id.org/kzbudget/summary#programCode`` (one per parameter, repeatable)
 names the path from the ranked node to a parameter's value: given values, the
 windows hold only the nodes that reach every one of them. A parameter whose
 path is read from the summary graph must be bound by the query's main
-pattern: the windows filter by its value (see :func:`bind`).
+pattern: the windows filter by its value (see :func:`bind`); so they do by
+a choice's IRI, which the main pattern must bind (a constant the engine can
+test where it binds the variable, not after the labels and BINDs are
+computed for every row).
 
 A ``count`` parameter has no variable: its slot is the line ``LIMIT 100`` (or
 ``OFFSET 0``) of the query, named after the parameter, and only its number is
 replaced, by a checked non-negative integer.
 
-Each parameter has a slot in the query, ``VALUES ?name { UNDEF }``: first in
+Each parameter has a slot in the query, ``VALUES ?name { UNDEF }`` (a
+choice: ``VALUES ?nameIri { UNDEF }``): first in
 the WHERE clause for a variable bound by a plain triple pattern (the engine
 then starts from the given node), after the patterns that bind it for a
 variable bound by OPTIONAL or BIND (Virtuoso 7 does not filter those with a
@@ -62,13 +69,16 @@ from ..resources import project_dir
 from ..terminal import safe
 from .summary import RANKINGS
 
-TYPES = ("iri", "act", "string", "integer", "decimal", "date", "lang", "count")
+TYPES = ("iri", "act", "string", "integer", "decimal", "date", "lang", "count", "choice")
 LANGUAGES = ("kk", "ru", "all")
 # A page is at most this many rows: a query answers a page, never the whole store at once.
 MAX_PAGE = 10_000
 # An adilet document code: Z990000453_ (to 2009) or P1800000125 (from 2010).
 ADILET_CODE = re.compile(r"^[ZUPKV]\d{2}(?:\d{7}_|\d{8})$")
-_PARAM = re.compile(r"^(?P<name>\w+)\s+(?P<type>\w+)\s+(?P<default>\S+)(?:\s+--\s*(?P<doc>.*))?$")
+_PARAM = re.compile(
+    r"^(?P<name>\w+)\s+(?:(?P<base>[^\s{}]+)\{(?P<choices>\w+(?:,\w+)*)\}|(?P<type>\w+))"
+    r"\s+(?P<default>\S+)(?:\s+--\s*(?P<doc>.*))?$"
+)
 # Characters RFC 3987 / N-Triples forbid in an IRI: an IRI holding them is refused.
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
@@ -80,6 +90,9 @@ class Param:
     default: str | None
     description: str
     required: bool = False
+    # a choice: the names a value may be, and the IRI a name stands for is base + name
+    choices: tuple[str, ...] = ()
+    base: str = ""
 
 
 @dataclass(slots=True)
@@ -180,11 +193,25 @@ def _page_by(
 
 def _param(path: Path, spec: str) -> Param:
     m = _PARAM.match(spec)
-    if not m or m.group("type") not in TYPES:
-        raise KzbudgetError(f"{path}: bad parameter line {spec!r} (name type default -- doc)")
+    bad = KzbudgetError(f"{path}: bad parameter line {spec!r} (name type default -- doc)")
+    if not m:
+        raise bad
+    if m.group("base"):
+        type_, base, choices = "choice", m.group("base"), tuple(m.group("choices").split(","))
+        try:  # every name's IRI checked once, here: a value can only be one of them
+            for name in choices:
+                check_iri(base + name, "choice")
+        except KzbudgetError:
+            raise bad from None
+    elif m.group("type") in TYPES and m.group("type") != "choice":  # a choice names its terms
+        type_, base, choices = m.group("type"), "", ()
+    else:
+        raise bad
     default = None if m.group("default") in ("-", "required") else m.group("default")
+    if choices and default is not None and default not in choices:
+        raise bad
     required = m.group("default") == "required"
-    return Param(m.group("name"), m.group("type"), default, m.group("doc") or "", required)
+    return Param(m.group("name"), type_, default, m.group("doc") or "", required, choices, base)
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -235,6 +262,10 @@ def term(param: Param, value: str) -> ParamTerm:
         if not re.fullmatch(r"\d{1,9}", value.strip()) or int(value) > MAX_PAGE:
             raise KzbudgetError(f"{where}: {shown} is not a whole number from 0 to {MAX_PAGE}")
         return integer(int(value))
+    if param.type == "choice":
+        if value.strip() not in param.choices:
+            raise KzbudgetError(f"{where}: {shown} is not one of {', '.join(param.choices)}")
+        return ox.NamedNode(param.base + value.strip())  # an IRI checked when the query was read
     if param.type == "date":
         try:
             day = dt.date.fromisoformat(value)
@@ -265,11 +296,17 @@ def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, ParamTerm]:
 
 
 def slot(name: str, type: str = "") -> re.Pattern[str]:
-    """The parameter slot of a query: ``VALUES ?name { UNDEF }`` inside its WHERE,
-    or for a ``count`` parameter its line ``LIMIT 100`` / ``OFFSET 0``."""
+    """The parameter slot of a query: ``VALUES ?name { UNDEF }`` inside its WHERE
+    (``VALUES ?nameIri { UNDEF }`` for a choice), or for a ``count`` parameter
+    its line ``LIMIT 100`` / ``OFFSET 0``."""
     if type == "count":
         return re.compile(rf"(?m)^{re.escape(name.upper())} \d+$")
-    return re.compile(rf"VALUES \?{re.escape(name)} \{{ UNDEF \}}")
+    return re.compile(rf"VALUES \?{re.escape(variable(name, type))} \{{ UNDEF \}}")
+
+
+def variable(name: str, type: str = "") -> str:
+    """The query variable a parameter binds: its name, ``nameIri`` for a choice."""
+    return name + "Iri" if type == "choice" else name
 
 
 def check_terms(bound: dict[str, ParamTerm]) -> None:
@@ -292,8 +329,11 @@ def bind(
     A parameter named in ``filters`` (one the main pattern always binds) has
     its slot replaced by a filter with the same rows: ``FILTER (?name =
     "text")`` for a string (Virtuoso tells a plain literal from its
-    ``xsd:string`` twin under ``sameTerm``), ``FILTER (sameTerm(?name, term))``
-    for any other term (``=`` would match ``2007.0`` to the year 2007).
+    ``xsd:string`` twin under ``sameTerm``) and ``FILTER (?nameIri = <iri>)``
+    for an IRI (the same test: an IRI equals only itself; Virtuoso 7 ignores
+    a ``sameTerm`` on an IRI after the ``GRAPH`` block that binds it),
+    ``FILTER (sameTerm(?name, term))`` for any other term (``=`` would match
+    ``2007.0`` to the year 2007).
     Paging uses it where the page's nodes already hold the value, since
     Oxigraph starts from a one-value ``VALUES`` wherever it stands (a
     programme code: every programme with it in the store, 7 → 52 ms a window).
@@ -306,20 +346,21 @@ def bind(
         pattern = slot(name, kind)
         if len(pattern.findall(text)) != 1:
             raise KzbudgetError(f"query {query.name}: no single slot for parameter {name}")
+        var = variable(name, kind)
         if kind == "count":
             filled = f"{name.upper()} {int(value.value)}"  # an integer from term(): digits
-        elif name in filters and isinstance(value, ox.Literal) and _plain_string(value):
-            filled = f"FILTER (?{name} = {value})"
+        elif name in filters and (isinstance(value, ox.NamedNode) or _plain_string(value)):
+            filled = f"FILTER (?{var} = {value})"
         elif name in filters:
-            filled = f"FILTER (sameTerm(?{name}, {value}))"
+            filled = f"FILTER (sameTerm(?{var}, {value}))"
         else:
-            filled = f"VALUES ?{name} {{ {value} }}"
+            filled = f"VALUES ?{var} {{ {value} }}"
         text = pattern.sub(lambda _m, filled=filled: filled, text)
     return text
 
 
-def _plain_string(value: ox.Literal) -> bool:
-    return value.language is None and value.datatype == _STRING
+def _plain_string(value: ParamTerm) -> bool:
+    return isinstance(value, ox.Literal) and value.language is None and value.datatype == _STRING
 
 
 MAX_VALUE_LENGTH = 1000

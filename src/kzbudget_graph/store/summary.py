@@ -40,9 +40,11 @@ every document that cites the act::
     <act> sum:date "1999-07-23"^^xsd:date ; sum:number "453" ;
           sum:adiletCode "Z990000453_" ; sum:codeBasis <…/code-basis/curated> .
 
-and of every passport its programme code, administrator code and fiscal year
-(``<passport> sum:programCode "001" ; sum:administratorCode "608" ; sum:year
-2007``: the queries filtered by them page through those passports alone),
+and of every passport its programme code, administrator code, fiscal year and
+the kinds of its indicators (``<passport> sum:programCode "001" ;
+sum:administratorCode "608" ; sum:year 2007 ; sum:indicatorKind
+<…/result-kind/final>``: the queries filtered by them page through those
+passports alone),
 of every amendment its passport and its act's date
 (``<amendment> sum:amends <passport> ; sum:amendedOn "2007-07-13"^^xsd:date``).
 
@@ -206,6 +208,12 @@ GROUP BY ?node""",
     # and its fiscal year: the leading key of the passports' ranks (from year)
     """SELECT DISTINCT ?node ?year WHERE {
   GRAPH ?g { ?node kzb:fiscalYear ?year ; a kzb:Passport } }""",
+    # and the kinds of its indicators, reached as the indicators query reaches
+    # them (passport, result, indicator and its kind in one document): a kind
+    # pages through the passports that have it (via kind sum:indicatorKind)
+    """SELECT DISTINCT ?node ?indicatorKind WHERE {
+  GRAPH ?g { ?node kzb:expectedResult ?r . ?r kzb:hasIndicator ?i .
+             ?i kzb:resultKind ?indicatorKind } }""",
     """SELECT ?node (MIN(?c) AS ?adiletCode) (MIN(STR(?b)) AS ?codeBasis) WHERE {
   GRAPH ?g { ?node eli:id_local ?c ; kzb:adiletCodeBasis ?b . ?node a eli:LegalResource } }
 GROUP BY ?node""",
