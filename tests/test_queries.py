@@ -390,25 +390,42 @@ PAGED_CASES = [
 
 
 @pytest.mark.parametrize(
-    "line",
+    "header",
     [
-        "passport",  # no ranking
-        "passport nowhere",  # not a ranking
-        "passport passport from",  # no key
-        "passport passport via act",  # no predicate
-        "passport passport via act not-an-iri",
-        "passport passport via act http://x/p extra",
-        "passport passport via",
-        "passport passport via http://x/p",
-        "passport passport since year",
+        *(
+            f"page-by: passport{rest}"
+            for rest in (
+                "",  # no ranking
+                " nowhere",  # not a ranking
+                " passport from",  # no key
+                " passport via act",  # no predicate
+                " passport via act not-an-iri",
+                " passport via act http://x/p extra",
+                " passport via",
+                " passport via http://x/p",
+                " passport since year",
+            )
+        ),
+        *(
+            f"param: kind {rest}"
+            for rest in (
+                "https://x/{a,b} c -- the default is no choice",
+                "https://x/>{a,b} - -- a name's IRI is no IRI",
+                "no-iri-{a,b} - -- not an absolute IRI",
+                "https://x/{} - -- no names",
+                "https://x/{a,b c} - -- a name with a space",
+                "choice - -- a choice without its names",
+            )
+        ),
     ],
 )
-def test_a_bad_page_by_line_is_refused_with_its_file(tmp_path, line):
+def test_a_bad_page_by_or_parameter_line_is_refused_with_its_file(tmp_path, header):
     from kzbudget_graph.store.queries import parse_query_file
 
+    what = "page-by" if header.startswith("page-by") else "parameter"
     path = tmp_path / "q.rq"
-    path.write_text(f"# title: q\n# page-by: {line}\nSELECT * WHERE {{}}\n", encoding="utf-8")
-    with pytest.raises(KzbudgetError, match=r"q\.rq: bad page-by line"):
+    path.write_text(f"# title: q\n# {header}\nSELECT * WHERE {{}}\n", encoding="utf-8")
+    with pytest.raises(KzbudgetError, match=rf"q\.rq: bad {what} line"):
         parse_query_file(path)
 
 
@@ -947,26 +964,6 @@ def test_a_choice_parameter_binds_the_iri_of_one_of_its_names():
     for bad in ("Final", "finals", "", "final> } ; DROP ALL #", RESULT_KIND + "final"):
         with pytest.raises(KzbudgetError, match=r"parameter kind \(choice\): .* is not one of"):
             bindings(query, {"kind": bad})
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        "kind https://x/{a,b} c -- the default is no choice",
-        "kind https://x/>{a,b} - -- a name's IRI is no IRI",
-        "kind no-iri-{a,b} - -- not an absolute IRI",
-        "kind https://x/{} - -- no names",
-        "kind https://x/{a,b c} - -- a name with a space",
-        "kind choice - -- a choice without its names",
-    ],
-)
-def test_a_bad_choice_line_is_refused_with_its_file(tmp_path, line):
-    from kzbudget_graph.store.queries import parse_query_file
-
-    path = tmp_path / "q.rq"
-    path.write_text(f"# title: q\n# param: {line}\nSELECT * WHERE {{}}\n", encoding="utf-8")
-    with pytest.raises(KzbudgetError, match=r"q\.rq: bad parameter line"):
-        parse_query_file(path)
 
 
 def test_the_summary_keeps_the_kinds_of_each_passport_s_indicators(stores):
