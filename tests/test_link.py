@@ -345,3 +345,30 @@ def test_every_linkset_shape_has_a_defect_test():
     assert {str(s).rsplit("#", 1)[1] for s in own.subjects(RDF.type, SH.NodeShape)} == set(
         LINKSET_DEFECTS
     )
+
+
+def test_similar_at_least_decides_as_the_full_ratio_does():
+    """The cheap upper bounds only decide a pair early; the answer is always
+    difflib's ratio of the words against the threshold (0 for an empty text)."""
+    import difflib
+    import itertools
+
+    from kzbudget_graph.graph.link import _words, similar_at_least
+
+    names = [
+        "",
+        "Қазақстан Республикасы Қаржы министрлігі",
+        "Қазақстан Республикасының Қаржы министрлігі",
+        "Министерство финансов Республики Казахстан",
+        "Министерство финансов РК",
+        "Агентство по делам государственной службы",
+        "абв",
+    ]
+    for a, b in itertools.product(names, repeat=2):
+        full = (
+            difflib.SequenceMatcher(None, " ".join(_words(a)), " ".join(_words(b))).ratio()
+            if a and b
+            else 0.0
+        )
+        for threshold in (0.0, 0.5, 0.9, full, 1.0):
+            assert similar_at_least(a, b, threshold) == (full >= threshold), (a, b, threshold)

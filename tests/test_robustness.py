@@ -302,3 +302,23 @@ def test_new_graphs_are_bulk_loaded_in_batches_each_whole_in_its_own_graph(tmp_p
                 str(q.triple) for q in real.quads_for_pattern(None, None, None, ox.NamedNode(name))
             )
             assert held == sorted(str(t) for t in ox.parse(graph(k), format=ox.RdfFormat.N_TRIPLES))
+
+
+def test_a_graph_with_blank_nodes_or_cut_short_is_not_batched(tmp_path):
+    """A bulk-load call gives one name to one blank label, so a graph holding blank
+    nodes loads alone (two graphs' ``_:b`` stay two nodes); N-Triples cut
+    mid-line are refused, not loaded with their last line outside the graph."""
+    import pyoxigraph as ox
+
+    from kzbudget_graph.errors import KzbudgetError
+
+    line = b'_:b <https://example.org/p> "1" .\n'
+    names = ["https://example.org/g/a", "https://example.org/g/b"]
+    with EmbeddedStore(tmp_path / "s") as store:
+        store.add_graphs([(n, lambda: line) for n in names])
+        blanks = {q.subject for q in store.store.quads_for_pattern(None, None, None, None)}
+        assert len(blanks) == 2
+        cut = b'<https://example.org/s> <https://example.org/p> "1" .'
+        with pytest.raises(KzbudgetError, match="end mid-line"):
+            store.add_graphs([("https://example.org/g/c", lambda: cut)])
+        assert not list(store.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))

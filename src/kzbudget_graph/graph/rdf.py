@@ -672,8 +672,9 @@ class DocumentTriples:
         return self._triples
 
     def ntriples(self) -> bytes:
-        """The graph as N-Triples, byte for byte what pyoxigraph writes: a term's
-        ``str`` is its N-Triples form (tested, awkward literals included)."""
+        """The graph as N-Triples, byte for byte what pyoxigraph writes: the ``str``
+        of an IRI, a blank node or a literal is its N-Triples form (tested, awkward
+        literals included; the mapper makes no other term)."""
         text: dict = {}  # term -> its N-Triples form, written once per document
         lines = []
         for s, p, o in self.terms:

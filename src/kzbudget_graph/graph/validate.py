@@ -114,7 +114,9 @@ def validate_ntriples(
     engine: str = "shacl-rust",
 ) -> Report:
     """Validate one graph given as N-Triples — the bytes the build writes and
-    loads, so what is validated is exactly what is stored.
+    loads, so what is validated is exactly what is stored. The findings'
+    labels and passages are read from those bytes as pyoxigraph or rdflib
+    writes them (see :class:`_Lookup`).
 
     With shacl-rust no rdflib graph is made: the engine parses the text, and
     the few nodes a finding names are looked up in the N-Triples themselves.
@@ -385,7 +387,8 @@ def _validate_rust(data: bytes, shapes: Graph, ontology: Graph) -> Report:
 
 class _Lookup:
     """Labels and source spans of the nodes findings name, read from the data's
-    N-Triples (one triple per line) as they are.
+    N-Triples as pyoxigraph and rdflib write them (one triple per line, terms
+    apart by one space, `` .`` and a line feed at its end, IRIs unescaped).
 
     A finding names a handful of nodes; scanning the bytes for their lines
     (about 0.15 ms a scan of a document) costs a fraction of loading every
@@ -394,9 +397,9 @@ class _Lookup:
 
     def __init__(self, ntriples: bytes) -> None:
         self.data = ntriples
-        self._described: dict[str, list[ox.Triple]] = {}
+        self._described: dict[str, list[ox.Quad]] = {}
 
-    def _lines(self, needle: bytes, *, first: bool) -> list[ox.Triple]:
+    def _lines(self, needle: bytes, *, first: bool) -> list[ox.Quad]:
         """The triples of the lines that start (``first``) or end with ``needle``."""
         data, starts = self.data, []
         at = data.find(needle)
@@ -413,7 +416,7 @@ class _Lookup:
             lines.append(data[start : end if end >= 0 else len(data)])
         return list(ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES)) if lines else []
 
-    def _about(self, node: str) -> list[ox.Triple]:
+    def _about(self, node: str) -> list[ox.Quad]:
         triples = self._described.get(node)
         if triples is None:
             lines = self._lines(b"<" + node.encode("utf-8") + b"> ", first=True)
