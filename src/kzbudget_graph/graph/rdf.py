@@ -185,6 +185,10 @@ _SPECIFIC_RESOURCE, _POSITION_SELECTOR, _QUOTE_SELECTOR = (
 _START, _END, _EXACT = _V.OA.start, _V.OA.end, _V.OA.exact
 
 
+def _iri(node: URIRef | ox.NamedNode) -> str:
+    return node.value if isinstance(node, ox.NamedNode) else str(node)
+
+
 class _Mapper:
     """Maps one :class:`Document` into the pyoxigraph triples of one graph."""
 
@@ -261,7 +265,7 @@ class _Mapper:
 
     def derived(self, node: URIRef | ox.NamedNode, span: Span) -> None:
         """The record ``node`` comes from ``span`` of the source."""
-        where = ox.NamedNode(f"{node.value if isinstance(node, ox.NamedNode) else node}#{self.tag}")
+        where = ox.NamedNode(f"{_iri(node)}#{self.tag}")
         self.add(node, _V.PROV.wasDerivedFrom, where)
         self._passage(where, span)
 
@@ -271,8 +275,7 @@ class _Mapper:
         A node named in several places (an administrator in every passport) has
         its passages under the record that names it: ``anchor`` = ``passport.administrator``.
         """
-        iri = node.value if isinstance(node, ox.NamedNode) else str(node)
-        where_base = f"{iri}#{self.tag}"
+        where_base = f"{_iri(node)}#{self.tag}"
         if anchor:
             record, _, part = anchor.rpartition(".")
             where_base = f"{record}#{self.tag}.{part}"

@@ -437,11 +437,11 @@ class _Lookup:
     def subjects(self, predicate: URIRef, node: Node | None) -> list[Node]:
         if not isinstance(node, URIRef):
             return []
-        needle = f" <{predicate}> <{node}> .".encode()
+        iri, target = str(predicate), ox.NamedNode(str(node))
         found = (
             t.subject
-            for t in self._lines(needle, first=False)
-            if t.predicate.value == str(predicate) and t.object == ox.NamedNode(str(node))
+            for t in self._lines(f" <{iri}> <{node}> .".encode(), first=False)
+            if t.predicate.value == iri and t.object == target
         )
         return sorted((_from_ox(s) for s in found), key=str)
 

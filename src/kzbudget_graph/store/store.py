@@ -227,6 +227,8 @@ class EmbeddedStore:
         # BULK_THREADS in flight, so memory holds a few batches, never the build
         from concurrent.futures import ThreadPoolExecutor  # only a build loads
 
+        from ..graph.serialize import nquads_from_ntriples
+
         threads = max(1, min(BULK_THREADS, os.cpu_count() or 1))
         with ThreadPoolExecutor(threads, thread_name_prefix="kzbudget-load") as pool:
             loading: collections.deque = collections.deque()
@@ -248,8 +250,7 @@ class EmbeddedStore:
                     graph = ox.NamedNode(check_iri(name, "graph name"))
                     self.store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
                     continue
-                label = b" <" + check_iri(name, "graph name").encode("utf-8") + b"> .\n"
-                quads = data.replace(b" .\n", label)  # the graph named on each line
+                quads = nquads_from_ntriples(data, check_iri(name, "graph name"))
                 batch.append(quads)
                 size += len(quads)
                 if size >= BULK_BATCH:
