@@ -48,6 +48,25 @@ def test_home_lists_every_canned_query_with_a_form(page):
     assert 'type="number"' in body
 
 
+def test_a_parameter_of_a_few_names_is_a_drop_down_and_its_pick_runs(page):
+    _, _, body = page.get("/")
+    form = re.search(r'<form action="/queries/indicators".*?</form>', body, re.S).group(0)
+    kinds = re.search(r'<select name="kind"[^>]*>(.*?)</select>', form, re.S).group(1)
+    # the empty option first and selected: no kind given, every kind
+    assert re.findall(r"<option(?: value=\"\")?>([^<]*)</option>", kinds) == [
+        "(all)", "direct", "final", "financial_economic", "timeliness", "quality",
+    ]  # fmt: skip
+    langs = re.search(r'<select name="lang"[^>]*>(.*?)</select>', form, re.S).group(1)
+    assert langs == "<option>kk</option><option>ru</option><option selected>all</option>"
+    assert '<input type="text" name="program"' in form
+    # what the browser sends for the form as picked: the empty program asks for all
+    status, _, picked = page.get("/queries/indicators?program=&kind=final&lang=ru")
+    kinds_shown = set(
+        re.findall(r"<td>(direct|final|financial_economic|timeliness|quality)</td>", picked)
+    )
+    assert status == 200 and kinds_shown == {"final"}
+
+
 def test_program_costs_table_links_programmes(page):
     status, _, body = page.get("/queries/program-costs?year=2007")
     assert status == 200

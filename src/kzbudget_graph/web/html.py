@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote, urlencode
 
-from ..store.queries import CannedQuery
+from ..store.queries import LANGUAGES, CannedQuery
 from ..store.results import Result, Term
 
 __all__ = ["ID_BASE", "local_link", "page", "query_form", "result_table"]
@@ -40,15 +40,33 @@ def local_link(iri: str) -> str:
 
 
 def query_form(query: CannedQuery) -> str:
-    """A GET form for the typed parameters of a canned query."""
+    """A GET form for the typed parameters of a canned query.
+
+    A parameter that takes one of a few names (a ``choice``, a language) is a
+    drop-down of them, so a user picks a value the query accepts instead of
+    guessing its spelling; its empty option, where it has one, asks for all.
+    """
     fields = []
     for p in query.params:
-        kind = {"integer": "number", "date": "date"}.get(p.type, "text")
         placeholder = p.default or ("(required)" if p.required else "(all)")
+        label = f"<label>{escape(p.name)} <small>({escape(p.type)})</small> "
+        options = p.choices or (LANGUAGES if p.type == "lang" else ())
+        if options:
+            # no default: an empty first option (selected) stands for the default
+            blank = "" if p.default else f'<option value="">{escape(placeholder)}</option>'
+            chosen = [
+                f"<option{' selected' if name == p.default else ''}>{escape(name)}</option>"
+                for name in options
+            ]
+            fields.append(
+                f'{label}<select name="{escape(p.name)}" title="{escape(p.description)}">'
+                f"{blank}{''.join(chosen)}</select></label> "
+            )
+            continue
+        kind = {"integer": "number", "date": "date"}.get(p.type, "text")
         fields.append(
-            f"<label>{escape(p.name)} <small>({escape(p.type)})</small> "
-            f'<input type="{kind}" name="{escape(p.name)}" placeholder="{escape(placeholder)}" '
-            f'title="{escape(p.description)}"></label> '
+            f'{label}<input type="{kind}" name="{escape(p.name)}" '
+            f'placeholder="{escape(placeholder)}" title="{escape(p.description)}"></label> '
         )
     return (
         f'<form action="/queries/{escape(query.name)}" method="get">'
