@@ -110,9 +110,8 @@ DEFECTS: dict[str, Callable[[Graph], None]] = {
         g, P001 + "/plan/2", KZB.rowNumber, Literal(0, datatype=XSD.integer)
     ),
     "OrganizationShape": lambda g: g.remove((_executor(g), SKOS.prefLabel, None)),
-    "ExpectedResultShape": lambda g: _set(
-        g, P001 + "/result/direct", KZB.resultKind, VOCAB["unit/person"]
-    ),
+    # no kind (a wrong kind would also be the indicators' rule's defect)
+    "ExpectedResultShape": lambda g: g.remove((P001 + "/result/direct", KZB.resultKind, None)),
     "IndicatorShape": lambda g: _set(
         g, P001 + "/indicator/1", KZB.targetValue, Literal("-5.0", datatype=XSD.decimal)
     ),
@@ -183,6 +182,10 @@ DEFECTS: dict[str, Callable[[Graph], None]] = {
         ID["passport/2007/608/002/indicator/1"],
         KZB.targetValue,
         Literal("250.0", datatype=XSD.decimal),
+    ),
+    # the indicators query finds a kind's indicators through their result's kind
+    "IndicatorOfResultsKindShape": lambda g: _set(
+        g, P001 + "/indicator/1", KZB.resultKind, VOCAB["result-kind/timeliness"]
     ),
     # the five rules of issue #12 on titles, codes and programmes
     "TitlePerLanguageShape": lambda g: g.add(
