@@ -77,7 +77,9 @@ the programme costs with their totals, ranked as program-costs lists them::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from itertools import pairwise
 
 import pyoxigraph as ox
 
@@ -438,12 +440,17 @@ RANKINGS = frozenset(RANKS) | frozenset(ROWS)
 SPANS: dict[str, str] = {"passport": "year", "cost": "year", "finding": "issue"}
 
 
-def summary_ntriples(query: Callable[[str], Result]) -> tuple[bytes, int]:
+def summary_ntriples(
+    query: Callable[[str], Result], *, oxigraph_order: bool = False
+) -> tuple[bytes, int]:
     """The summary of the store ``query`` asks, as N-Triples (one blank node per
     total), and the number of totals.
 
     Written with pyoxigraph terms: at 10,000 passports the graph has some
     200,000 triples, which an rdflib graph took seconds to build and write.
+    With ``oxigraph_order`` (``query`` asks the embedded store) the rows a
+    SELECT orders by plain variables are sorted here, in Oxigraph's order, when
+    every key is one whose order is plain (:func:`_ordered`).
     """
     triples: list[ox.Triple] = []
     add = triples.append
@@ -465,7 +472,7 @@ def summary_ntriples(query: Callable[[str], Result]) -> tuple[bytes, int]:
     for row in query(_PREFIXES + PROGRAM_TITLES).rows:
         add(ox.Triple(ox.NamedNode(row["node"].value), title, _ox(row["title"])))
     for ranking, text in RANKS.items():
-        result = query(_PREFIXES + text)
+        result = _ordered(query, text, oxigraph_order)
         # the sort keys; a ranking without any (organisations) sorts by the node itself
         keys = [v for v in result.variables if v != "node"] or ["node"]
         prop, last_prop = _sum(ranking + "Rank"), _sum(ranking + "RankLast")
@@ -491,7 +498,7 @@ def summary_ntriples(query: Callable[[str], Result]) -> tuple[bytes, int]:
     for name, (text, keys) in ROWS.items():
         kind, prop = _sum(name.capitalize() + "Row"), _sum(name + "Rank")
         rank, previous = -1, None
-        for k, row in enumerate(query(_PREFIXES + text).rows):
+        for k, row in enumerate(_ordered(query, text, oxigraph_order).rows):
             node = ox.NamedNode(f"{ROW_BASE}{name}/{k}")
             key = tuple(row.get(v) for v in keys)
             if key != previous:
@@ -514,6 +521,67 @@ def summary_ntriples(query: Callable[[str], Result]) -> tuple[bytes, int]:
                 if term is not None:
                     add(ox.Triple(node, _sum(var), _ox(term)))
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), totals
+
+
+# a SELECT's closing ORDER BY over plain variables
+_ORDER_BY = re.compile(r"(?<=\})\s*ORDER BY((?:\s+\?\w+)+)\s*$")
+_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
+
+
+def _ordered(query: Callable[[str], Result], text: str, here: bool) -> Result:
+    """The rows of ``text`` in its ORDER BY order; with ``here``, asked without
+    it and sorted in Python, in the order Oxigraph gives them.
+
+    Oxigraph compares IRIs and strings by reading their text from the store on
+    every comparison: sorting the 11,445 titled nodes of 10,000 passports took
+    0.5 s, in Python 0.02 s. The order is Oxigraph's as long as each key is a
+    column :func:`_sort_column` can place and no two rows have equal keys; else
+    the store sorts.
+    """
+    match = _ORDER_BY.search(text) if here else None
+    if match is None:
+        return query(_PREFIXES + text)
+    result = query(_PREFIXES + text[: match.start()])
+    rows = result.rows
+    columns = [
+        _sort_column([row.get(v.lstrip("?")) for row in rows]) for v in match.group(1).split()
+    ]
+    if all(column is not None for column in columns):
+        keys = list(zip(*columns, strict=True))
+        order = sorted(range(len(rows)), key=keys.__getitem__)
+        # rows with equal keys come in an order of Oxigraph's own (its sort is unstable)
+        if all(keys[a] != keys[b] for a, b in pairwise(order)):
+            return Result(result.variables, [rows[i] for i in order])
+    return query(_PREFIXES + text)
+
+
+def _sort_column(terms: list[Term | None]) -> list | None:
+    """Sort keys of a column of terms, in Oxigraph's order, if all are of one
+    kind whose order is plain: IRIs or strings (by code point) or integers
+    written canonically (by value), unbound ones first; else None."""
+    kinds, values = set(), []
+    for term in terms:
+        if term is None:
+            values.append(None)
+        elif term.kind == "uri":
+            kinds.add("uri")
+            values.append(term.value)
+        elif term.kind != "literal" or term.lang:
+            return None
+        elif term.datatype in (None, _STRING):
+            kinds.add("string")
+            values.append(term.value)
+        elif term.datatype == _INTEGER_TYPE and _INTEGER.fullmatch(term.value):
+            kinds.add("integer")
+            values.append(int(term.value))
+        else:
+            return None
+    if len(kinds) > 1:
+        return None
+    lowest = float("-inf") if kinds == {"integer"} else ""
+    if None in values and lowest in values:  # an empty string would tie an unbound value
+        return None
+    return [lowest if value is None else value for value in values]
 
 
 def _spans(triples: list[ox.Triple], leading: dict[str, str]) -> list[ox.Triple]:
@@ -564,11 +632,13 @@ def refresh_summary(
     remote Graph Store endpoint answers no queries, so without ``query`` it is
     left as it is and ``None`` returned; else the number of totals.
     """
+    # the embedded store asked itself: its rows may be sorted here, as Oxigraph sorts
+    embedded = query is None and hasattr(target, "rewrite_graph")
     if query is None:
         if not hasattr(target, "rewrite_graph"):
             return None
         query = target.query
-    data, totals = summary_ntriples(query)
+    data, totals = summary_ntriples(query, oxigraph_order=embedded)
     if hasattr(target, "rewrite_graph"):
         target.rewrite_graph(SUMMARY_GRAPH, data)
     else:
@@ -592,6 +662,7 @@ def drop_summary(target, *, use_update: bool = False) -> None:
 
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _STRING = "http://www.w3.org/2001/XMLSchema#string"
+_INTEGER_TYPE = "http://www.w3.org/2001/XMLSchema#integer"
 
 
 def _sum(name: str) -> ox.NamedNode:
