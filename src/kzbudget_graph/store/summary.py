@@ -79,6 +79,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from itertools import pairwise
 
 import pyoxigraph as ox
@@ -665,6 +666,7 @@ _STRING = "http://www.w3.org/2001/XMLSchema#string"
 _INTEGER_TYPE = "http://www.w3.org/2001/XMLSchema#integer"
 
 
+@cache  # one term per property: the summary states them some 200,000 times
 def _sum(name: str) -> ox.NamedNode:
     return ox.NamedNode(f"{SUMMARY}{name}")
 
