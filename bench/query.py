@@ -128,7 +128,7 @@ def load(tmp: str, base: str, passports: int) -> ox.Store:
         wrapper.store = store
         return wrapper.query(text)
 
-    totals, _count = summary_ntriples(select)
+    totals, _count = summary_ntriples(select, oxigraph_order=True)
     store.bulk_load(totals, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(SUMMARY_GRAPH))
     print(f"totals graph (store/summary.py) computed in {time.perf_counter() - started:.1f} s")
     return store
