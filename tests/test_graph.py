@@ -298,15 +298,20 @@ def test_the_store_holds_the_very_terms_that_were_validated(tmp_path, shapes, on
 
 
 def test_n_quads_made_from_n_triples_are_pyoxigraph_s_own():
-    """build writes N-Triples from the terms' own N-Triples forms, and N-Quads by
-    naming the graph on each line; the bytes are pyoxigraph's N-Triples and
-    N-Quads, also for literals holding ' .', newlines, quotes, backslashes,
-    control and astral characters."""
+    """build writes N-Triples from the terms' own N-Triples forms, N-Quads by
+    naming the graph on each line and TriG from those; the bytes are
+    pyoxigraph's N-Triples, N-Quads and TriG, also for literals holding ' .',
+    newlines, quotes, backslashes, control and astral characters."""
     import pyoxigraph as ox
 
+    from kzbudget_graph.graph.identifiers import Identifiers
     from kzbudget_graph.graph.rdf import DocumentTriples, document_triples
+    from kzbudget_graph.graph.rdf import prefixes as of
     from kzbudget_graph.graph.serialize import serialize_document
     from kzbudget_graph.reader.extract import extract_file
+
+    def prefixes() -> dict[str, str]:
+        return of(Identifiers())
 
     mapped = document_triples(extract_file(CORPUS))
     s, p = ox.NamedNode("https://w3id.org/kzbudget/id/x"), ox.NamedNode("http://e/p")
@@ -325,6 +330,10 @@ def test_n_quads_made_from_n_triples_are_pyoxigraph_s_own():
         fast = serialize_document(document, "nq", {}, ntriples)
         assert fast == serialize_document(document, "nq", {})
         assert fast.count(b"\n") == len(document.triples)
+        # TriG is pyoxigraph's, from the N-Quads, with or without the N-Triples given
+        own = ox.serialize(document.quads(), format=ox.RdfFormat.TRIG, prefixes=prefixes())
+        assert serialize_document(document, "trig", prefixes(), ntriples) == own
+        assert serialize_document(document, "trig", prefixes()) == own
 
 
 def test_the_mapper_writes_literals_as_pyoxigraph_does_for_every_code_point():
@@ -392,3 +401,58 @@ def test_the_mapper_s_n_triples_are_pyoxigraph_s_for_awkward_words():
     label = ox.Literal(doc.passports[0].program.name, language="kk")
     assert sum(q.object == label for q in triples) >= 2
     assert ox.Literal(awkward, language="kk") in {q.object for q in triples}
+
+
+@pytest.mark.parametrize("again", ["record", "selector"])
+def test_a_passage_met_again_keeps_each_triple_once_in_its_place(again):
+    """A passage's lines are written at once; when one of its nodes comes again
+    (a record derived twice, a triple about a selector), the graph is still a
+    set of triples grouped by subject in the order they first came."""
+    import pyoxigraph as ox
+
+    from kzbudget_graph.graph.identifiers import Identifiers
+    from kzbudget_graph.graph.rdf import _V, _Mapper
+    from kzbudget_graph.model import Span
+
+    m = _Mapper(extract_file(CORPUS), Identifiers())
+    node, text = "https://w3id.org/kzbudget/id/x", m.text
+    w, p, q = (f"<{node}#kk{tail}>" for tail in ("", "-position", "-quote"))
+    integer = "^^<http://www.w3.org/2001/XMLSchema#integer>"
+
+    def passage(start: int, end: int) -> list[tuple[str, str, str]]:
+        return [
+            (f"<{node}>", _V.PROV.wasDerivedFrom, w),
+            (w, _V.RDF.type, _V.OA.SpecificResource),
+            (w, _V.OA.hasSource, m.iri(m.source)),
+            (w, _V.OA.hasSelector, p),
+            (p, _V.RDF.type, _V.OA.TextPositionSelector),
+            (p, _V.OA.start, f'"{start}"{integer}'),
+            (p, _V.OA.end, f'"{end}"{integer}'),
+            (w, _V.OA.hasSelector, q),
+            (q, _V.RDF.type, _V.OA.TextQuoteSelector),
+            (q, _V.OA.exact, str(ox.Literal(text[start:end]))),
+        ]
+
+    m.derived(node, Span(0, 5))
+    m.add(node, _V.RDFS.label, '"x"')
+    m.add(f"{node}/y", _V.RDFS.label, '"y"')  # a node after the passage's
+    expected = [
+        *passage(0, 5),
+        (f"<{node}>", _V.RDFS.label, '"x"'),
+        (f"<{node}/y>", _V.RDFS.label, '"y"'),
+    ]
+    if again == "record":
+        m.derived(node, Span(0, 5))
+        m.derived(node, Span(6, 9))
+        expected += passage(0, 5) + passage(6, 9)
+    m.add(q[1:-1], _V.RDFS.label, '"q"')
+    m.add(p[1:-1], _V.RDFS.label, '"p"')
+    expected += [(q, _V.RDFS.label, '"q"'), (p, _V.RDFS.label, '"p"')]
+
+    groups: dict[str, dict[str, None]] = {}
+    for s, pred, o in expected:
+        groups.setdefault(s, {})[f"{s} {pred} {o} .\n"] = None
+    lines = "".join(line for group in groups.values() for line in group)
+    written = m.written()
+    assert written.ntriples().decode("utf-8") == lines
+    assert len(written) == lines.count("\n") == (17 if again == "record" else 14)

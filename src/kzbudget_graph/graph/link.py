@@ -76,8 +76,10 @@ def adilet_code(act_type: str | None, date: dt.date | None, number: str | None) 
     return f"{letter}{year}{n:07d}_" if n < 10**7 else None
 
 
+@functools.lru_cache(maxsize=1024)
 def adilet_urls(code: str) -> tuple[URIRef, URIRef]:
-    """The Kazakh and Russian pages of a document on adilet."""
+    """The Kazakh and Russian pages of a document on adilet (made once per code:
+    the mapper asks for them at every citation)."""
     return URIRef(f"{ADILET}kaz/docs/{code}"), URIRef(f"{ADILET}rus/docs/{code}")
 
 

@@ -234,8 +234,10 @@ class _Mapper:
         self.linker = linker
         self.text = doc.text
         # subject -> its "predicate object" pairs: ordered sets, the insertion
-        # order is the output order (reproducible), a triple is there once
-        self.groups: dict[str, dict[str, None]] = {}
+        # order is the output order (reproducible), a triple is there once;
+        # or a passage's lines, written out (:meth:`_passage`)
+        self.groups: dict[str, dict[str, None] | bytes] = {}
+        self._written = 0  # how many lines they hold
         self._iris: dict[str, str] = {}  # IRI -> its checked N-Triples form
         self._coded: set[str] = set()  # acts given an adilet code
         self._has_cube = False
@@ -271,6 +273,8 @@ class _Mapper:
         if group is None:
             self.groups[s] = {f"{p} {o}": None}
         else:
+            if group.__class__ is bytes:
+                group = self._unpack(s)
             group[f"{p} {o}"] = None
 
     def link(self, s: str, p: str, o: str) -> None:
@@ -282,6 +286,8 @@ class _Mapper:
         if group is None:
             self.groups[s] = {f"{p} {o}": None}
         else:
+            if group.__class__ is bytes:
+                group = self._unpack(s)
             group[f"{p} {o}"] = None
 
     def text_literal(self, value: str) -> str:
@@ -291,38 +297,65 @@ class _Mapper:
         """``where`` (N-Triples form ``term``) is the stretch ``span`` of the source:
         position + exact words; ``field``: the field it is the evidence of.
 
-        Two thirds of a graph's triples are these: written here in one go, as
-        dictionaries of pairs (each passage's nodes are its own). ``where`` is
-        checked and ends in a fragment: with ``-position`` or ``-quote`` added
-        it is an IRI still.
+        Two thirds of a graph's triples are these, and their three nodes are
+        nearly always new: then their lines are written here, at once, under
+        ``where`` (the selectors hold ``b""``), as they would come out of the
+        sets of pairs (:meth:`_unpack` turns them back into sets if a triple
+        of them comes again). ``where`` is checked and ends in a fragment:
+        with ``-position`` or ``-quote`` added it is an IRI still.
         """
         position = f"<{where}-position>"
         quote = f"<{where}-quote>"
+        words = _literal(self.text[span.start : span.end])
+        groups = self.groups
+        if term not in groups and position not in groups and quote not in groups:
+            evidence = f"{term} {_FIELD} {_literal(field)} .\n" if field is not None else ""
+            # the source's words encoded apart: the IRIs stay ASCII (a copy)
+            groups[term] = (
+                f"{evidence}{term} {_A_SPECIFIC_RESOURCE} .\n{term} {self._has_source} .\n"
+                f"{term} {_HAS_SELECTOR} {position} .\n{term} {_HAS_SELECTOR} {quote} .\n"
+                f"{position} {_A_POSITION_SELECTOR} .\n"
+                f'{position} {_START} "{int(span.start)}"{_INTEGER} .\n'
+                f'{position} {_END} "{int(span.end)}"{_INTEGER} .\n'
+                f"{quote} {_A_QUOTE_SELECTOR} .\n{quote} {_EXACT} "
+            ).encode() + (words + " .\n").encode("utf-8")
+            groups[position] = groups[quote] = b""
+            self._written += 9 if field is None else 10
+            return
         own = [_A_SPECIFIC_RESOURCE, self._has_source, f"{_HAS_SELECTOR} {position}"]
         if field is not None:
             own.insert(0, f"{_FIELD} {_literal(field)}")
         own.append(f"{_HAS_SELECTOR} {quote}")
+        located = [
+            _A_POSITION_SELECTOR,
+            f'{_START} "{int(span.start)}"{_INTEGER}',
+            f'{_END} "{int(span.end)}"{_INTEGER}',
+        ]
+        for subject, pairs in ((term, own), (position, located), (quote, [_A_QUOTE_SELECTOR])):
+            group = groups.get(subject)
+            if group is None:
+                groups[subject] = dict.fromkeys(pairs)
+            else:  # a record derived twice: its triples once
+                if group.__class__ is bytes:
+                    group = self._unpack(subject)
+                group.update(dict.fromkeys(pairs))
+        groups[quote][f"{_EXACT} {words}"] = None
+
+    def _unpack(self, subject: str) -> dict[str, None]:
+        """The set of pairs of a node of a passage :meth:`_passage` wrote out
+        (and those of the passage's two other nodes), made again from its lines."""
         groups = self.groups
-        group = groups.get(term)
-        if group is None:
-            groups[term] = dict.fromkeys(own)
-        else:  # a record derived twice: its triples once
-            group.update(dict.fromkeys(own))
-        located = {
-            _A_POSITION_SELECTOR: None,
-            f'{_START} "{int(span.start)}"{_INTEGER}': None,
-            f'{_END} "{int(span.end)}"{_INTEGER}': None,
-        }
-        quoted = {
-            _A_QUOTE_SELECTOR: None,
-            f"{_EXACT} {_literal(self.text[span.start : span.end])}": None,
-        }
-        if position in groups or quote in groups:
-            groups.setdefault(position, {}).update(located)
-            groups.setdefault(quote, {}).update(quoted)
-        else:
-            groups[position] = located
-            groups[quote] = quoted
+        term = subject
+        if not groups[subject]:  # a selector: the lines are under its passage
+            term = "<" + subject[1:].rsplit("-", 1)[0] + ">"
+        lines = groups[term].decode("utf-8").split("\n")[:-1]  # no line feed in a term
+        pairs: dict[str, dict[str, None]] = {}
+        for line in lines:
+            node, _, pair = line.partition(" ")
+            pairs.setdefault(node, {})[pair[:-2]] = None
+        groups.update(pairs)  # each node keeps its place
+        self._written -= len(lines)
+        return groups[subject]
 
     def derived(self, node: str, span: Span) -> None:
         """The record ``node`` comes from ``span`` of the source."""
@@ -371,10 +404,17 @@ class _Mapper:
         for passport in self.doc.passports:
             self.passport(passport, resolution)
         self.dataset()
+        return self.written()
+
+    def written(self) -> DocumentTriples:
+        """The triples added so far, as the document's graph."""
         name = ox.NamedNode(str(self.name))
-        count = 0
+        count = self._written
         chunks = []
         for subject, pairs in self.groups.items():
+            if pairs.__class__ is bytes:  # a passage's lines (:meth:`_passage`)
+                chunks.append(pairs)
+                continue
             count += len(pairs)
             head = subject + " "
             # encoded subject by subject: most are ASCII (a copy), and none is
