@@ -298,15 +298,20 @@ def test_the_store_holds_the_very_terms_that_were_validated(tmp_path, shapes, on
 
 
 def test_n_quads_made_from_n_triples_are_pyoxigraph_s_own():
-    """build writes N-Triples from the terms' own N-Triples forms, and N-Quads by
-    naming the graph on each line; the bytes are pyoxigraph's N-Triples and
-    N-Quads, also for literals holding ' .', newlines, quotes, backslashes,
-    control and astral characters."""
+    """build writes N-Triples from the terms' own N-Triples forms, N-Quads by
+    naming the graph on each line and TriG from those; the bytes are
+    pyoxigraph's N-Triples, N-Quads and TriG, also for literals holding ' .',
+    newlines, quotes, backslashes, control and astral characters."""
     import pyoxigraph as ox
 
+    from kzbudget_graph.graph.identifiers import Identifiers
     from kzbudget_graph.graph.rdf import DocumentTriples, document_triples
+    from kzbudget_graph.graph.rdf import prefixes as of
     from kzbudget_graph.graph.serialize import serialize_document
     from kzbudget_graph.reader.extract import extract_file
+
+    def prefixes() -> dict[str, str]:
+        return of(Identifiers())
 
     mapped = document_triples(extract_file(CORPUS))
     s, p = ox.NamedNode("https://w3id.org/kzbudget/id/x"), ox.NamedNode("http://e/p")
@@ -325,3 +330,129 @@ def test_n_quads_made_from_n_triples_are_pyoxigraph_s_own():
         fast = serialize_document(document, "nq", {}, ntriples)
         assert fast == serialize_document(document, "nq", {})
         assert fast.count(b"\n") == len(document.triples)
+        # TriG is pyoxigraph's, from the N-Quads, with or without the N-Triples given
+        own = ox.serialize(document.quads(), format=ox.RdfFormat.TRIG, prefixes=prefixes())
+        assert serialize_document(document, "trig", prefixes(), ntriples) == own
+        assert serialize_document(document, "trig", prefixes()) == own
+
+
+def test_the_mapper_writes_literals_as_pyoxigraph_does_for_every_code_point():
+    """The mapper writes a printable literal without a quote or a backslash as it
+    is, between quotes: pyoxigraph's own form for every such code point (plain,
+    language-tagged and typed); every character pyoxigraph escapes is one the
+    mapper leaves to pyoxigraph."""
+    import pyoxigraph as ox
+
+    from kzbudget_graph.graph import rdf
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    kept = "".join(c for c in chars if c.isprintable() and c not in '"\\')
+    assert len(kept) > 140_000
+    assert rdf._literal(kept) == f'"{kept}"' == str(ox.Literal(kept))
+    escaped = [c for c in chars if str(ox.Literal(c)) != f'"{c}"']
+    assert len(escaped) == 37 and not set(escaped) & set(kept)
+    xsd_date = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+    some = ("\xa0", "\u2028", "\U000e0001", "\U0010ffff", 'a "b" \\ c\td\x7f\ufffe 😀 .\n', "")
+    for value in (kept, *escaped, *some):
+        assert rdf._literal(value) == str(ox.Literal(value))
+        assert rdf._literal(value) + rdf._language("KK") == str(ox.Literal(value, language="kk"))
+        assert rdf._typed(value, "date") == str(ox.Literal(value, datatype=xsd_date))
+    for value in ("\ud800", "a\udfffb"):  # refused, as pyoxigraph refuses them
+        with pytest.raises(ValueError):
+            rdf._literal(value)
+
+
+def test_the_mapper_s_n_triples_are_pyoxigraph_s_for_awkward_words():
+    """Names and source words holding quotes, backslashes, controls and
+    non-characters: the document's N-Triples are what pyoxigraph writes for
+    the triples they hold, and each quote selector holds the source's words."""
+    import pyoxigraph as ox
+
+    from kzbudget_graph.graph.rdf import document_triples
+
+    doc = extract_file(CORPUS)
+    awkward = 'a "b" \\ c\td\x7f\ufffe\x00 😀 \u2028 .\n'
+    escaped = [chr(c) for c in (*range(0x20), 0x22, 0x5C, 0x7F, 0xFFFE, 0xFFFF)]
+    # one such character every 41: many a passage holds one alone; the same
+    # length, so every span still holds the same stretch of the text
+    doc.text = "".join(
+        escaped[i // 41 % len(escaped)] if i % 41 == 0 else ch for i, ch in enumerate(doc.text)
+    )
+    doc.passports[0].program.name += "\x7f"
+    doc.passports[0].goal = awkward
+    mapped = document_triples(doc, linker=Linker())
+    ntriples = mapped.ntriples()
+    triples = list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+    assert len(triples) == len(mapped) > 2000
+    assert ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) == ntriples
+    exact = ox.NamedNode("http://www.w3.org/ns/oa#exact")
+    start = ox.NamedNode("http://www.w3.org/ns/oa#start")
+    end = ox.NamedNode("http://www.w3.org/ns/oa#end")
+    values = {(q.subject.value, q.predicate): q.object.value for q in triples}
+    quotes = [(s, v) for (s, p), v in values.items() if p == exact]
+    assert len(quotes) > 300
+    for quote, words in quotes:
+        position = quote.removesuffix("-quote") + "-position"
+        span = int(values[position, start]), int(values[position, end])
+        assert words == doc.text[span[0] : span[1]]
+    # the characters some passage holds as its only one to escape
+    found = [set(words) & set(escaped) for _, words in quotes]
+    assert len({c for chars in found if len(chars) == 1 for c in chars}) > 30
+    label = ox.Literal(doc.passports[0].program.name, language="kk")
+    assert sum(q.object == label for q in triples) >= 2
+    assert ox.Literal(awkward, language="kk") in {q.object for q in triples}
+
+
+@pytest.mark.parametrize("again", ["record", "selector"])
+def test_a_passage_met_again_keeps_each_triple_once_in_its_place(again):
+    """A passage's lines are written at once; when one of its nodes comes again
+    (a record derived twice, a triple about a selector), the graph is still a
+    set of triples grouped by subject in the order they first came."""
+    import pyoxigraph as ox
+
+    from kzbudget_graph.graph.identifiers import Identifiers
+    from kzbudget_graph.graph.rdf import _V, _Mapper
+    from kzbudget_graph.model import Span
+
+    m = _Mapper(extract_file(CORPUS), Identifiers())
+    node, text = "https://w3id.org/kzbudget/id/x", m.text
+    w, p, q = (f"<{node}#kk{tail}>" for tail in ("", "-position", "-quote"))
+    integer = "^^<http://www.w3.org/2001/XMLSchema#integer>"
+
+    def passage(start: int, end: int) -> list[tuple[str, str, str]]:
+        return [
+            (f"<{node}>", _V.PROV.wasDerivedFrom, w),
+            (w, _V.RDF.type, _V.OA.SpecificResource),
+            (w, _V.OA.hasSource, m.iri(m.source)),
+            (w, _V.OA.hasSelector, p),
+            (p, _V.RDF.type, _V.OA.TextPositionSelector),
+            (p, _V.OA.start, f'"{start}"{integer}'),
+            (p, _V.OA.end, f'"{end}"{integer}'),
+            (w, _V.OA.hasSelector, q),
+            (q, _V.RDF.type, _V.OA.TextQuoteSelector),
+            (q, _V.OA.exact, str(ox.Literal(text[start:end]))),
+        ]
+
+    m.derived(node, Span(0, 5))
+    m.add(node, _V.RDFS.label, '"x"')
+    m.add(f"{node}/y", _V.RDFS.label, '"y"')  # a node after the passage's
+    expected = [
+        *passage(0, 5),
+        (f"<{node}>", _V.RDFS.label, '"x"'),
+        (f"<{node}/y>", _V.RDFS.label, '"y"'),
+    ]
+    if again == "record":
+        m.derived(node, Span(0, 5))
+        m.derived(node, Span(6, 9))
+        expected += passage(0, 5) + passage(6, 9)
+    m.add(q[1:-1], _V.RDFS.label, '"q"')
+    m.add(p[1:-1], _V.RDFS.label, '"p"')
+    expected += [(q, _V.RDFS.label, '"q"'), (p, _V.RDFS.label, '"p"')]
+
+    groups: dict[str, dict[str, None]] = {}
+    for s, pred, o in expected:
+        groups.setdefault(s, {})[f"{s} {pred} {o} .\n"] = None
+    lines = "".join(line for group in groups.values() for line in group)
+    written = m.written()
+    assert written.ntriples().decode("utf-8") == lines
+    assert len(written) == lines.count("\n") == (17 if again == "record" else 14)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import functools
 import io
 import os
 import re
@@ -75,8 +76,10 @@ def adilet_code(act_type: str | None, date: dt.date | None, number: str | None) 
     return f"{letter}{year}{n:07d}_" if n < 10**7 else None
 
 
+@functools.lru_cache(maxsize=1024)
 def adilet_urls(code: str) -> tuple[URIRef, URIRef]:
-    """The Kazakh and Russian pages of a document on adilet."""
+    """The Kazakh and Russian pages of a document on adilet (made once per code:
+    the mapper asks for them at every citation)."""
     return URIRef(f"{ADILET}kaz/docs/{code}"), URIRef(f"{ADILET}rus/docs/{code}")
 
 
@@ -188,11 +191,13 @@ def _words(s: str) -> list[str]:
     return re.findall(r"\w+", lexicon.fold(s))
 
 
+@functools.lru_cache(maxsize=4096)
 def similar_at_least(a: str, b: str, threshold: float) -> bool:
     """Whether the words of ``a`` and ``b`` match at least ``threshold`` (difflib's
     ratio, 0 for an empty text). Most pairs are decided by difflib's cheap upper
     bounds (lengths, then letter counts) before the full match: most names
-    compared (an executor with the administrator) differ at a glance."""
+    compared (an executor with the administrator) differ at a glance. Kept for
+    the pairs met again (an executor of every row, in the next passport)."""
     if not (a and b):
         return threshold <= 0.0
     matcher = difflib.SequenceMatcher(None, " ".join(_words(a)), " ".join(_words(b)))

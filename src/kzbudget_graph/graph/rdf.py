@@ -25,7 +25,8 @@ of one file are byte-identical.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+import functools
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -104,25 +105,54 @@ def prefixes(ids: Identifiers) -> dict[str, str]:
     return out
 
 
-# -- pyoxigraph terms: the mapper builds these directly (rdflib only at the edge) --
+# -- N-Triples terms: the mapper writes each term's N-Triples form itself --------
+#
+# A term is its N-Triples text (``<iri>``, ``"words"@kk``, ``"5"^^<…#integer>``),
+# what pyoxigraph's ``str(term)`` gives: a graph's N-Triples are joined strings,
+# with no term object to make, hash and write per triple (4 µs a triple before).
+# pyoxigraph still checks every IRI (once per document) and writes every literal
+# that holds a character it may escape.
 
-_INTEGER = ox.NamedNode(str(XSD.integer))
-_DATE = ox.NamedNode(str(XSD.date))
-_DECIMAL = ox.NamedNode(str(XSD.decimal))
-_HEX = ox.NamedNode(str(XSD.hexBinary))
-_GYEAR = ox.NamedNode(str(XSD.gYear))
-_STRING = str(XSD.string)
-_TRUE = ox.Literal("true", datatype=ox.NamedNode(str(XSD.boolean)))
-
-
-def integer_literal(value: int) -> ox.Literal:
-    return ox.Literal(str(int(value)), datatype=_INTEGER)
+_XSD = str(XSD)
+_INTEGER = f"^^<{_XSD}integer>"
+_STRING = _XSD + "string"
 
 
-def date_literal(value: dt.date | str) -> ox.Literal:
-    return ox.Literal(
-        value.isoformat() if isinstance(value, dt.date) else str(value), datatype=_DATE
-    )
+def _literal(value: str) -> str:
+    """A plain (``xsd:string``) literal.
+
+    pyoxigraph escapes controls, ``"``, ``\\``, U+FFFE and U+FFFF (and refuses
+    surrogates), none of them printable: a printable value without a quote or
+    a backslash it writes as it is, between quotes (tested for every code
+    point); any other goes to pyoxigraph (a newline: 4 % of the values).
+    """
+    if value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return str(ox.Literal(value))
+
+
+def _typed(value: str, datatype: str) -> str:
+    """A literal of the XSD datatype ``datatype`` (its local name)."""
+    if value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"^^<{_XSD}{datatype}>'
+    return str(ox.Literal(value, datatype=ox.NamedNode(_XSD + datatype)))
+
+
+@functools.cache
+def _language(language: str | None) -> str:
+    """``@kk``: the tag as pyoxigraph writes it (checked and lower-cased by it)."""
+    return str(ox.Literal("", language=language))[2:]
+
+
+def _integer(value: int) -> str:
+    return f'"{int(value)}"{_INTEGER}'
+
+
+def _date(value: dt.date | str) -> str:
+    return _typed(value.isoformat() if isinstance(value, dt.date) else str(value), "date")
+
+
+_TRUE = _typed("true", "boolean")
 
 
 def document_key(doc: Document, ids: Identifiers, linker: Linker | None = None) -> URIRef:
@@ -141,7 +171,7 @@ def document_key(doc: Document, ids: Identifiers, linker: Linker | None = None) 
 
 
 class _Vocabulary:
-    """A namespace whose terms are pyoxigraph nodes, each made once.
+    """A namespace whose terms are N-Triples IRIs (``<…>``), each checked once.
 
     rdflib's ``Namespace`` makes (and validates) a new ``URIRef`` on every
     attribute access: a third of the mapping time before this cache.
@@ -149,24 +179,24 @@ class _Vocabulary:
 
     def __init__(self, namespace: str) -> None:
         self._namespace = str(namespace)
-        self._terms: dict[str, ox.NamedNode] = {}
+        self._terms: dict[str, str] = {}
 
-    def __getattr__(self, name: str) -> ox.NamedNode:
+    def __getattr__(self, name: str) -> str:
         if name.startswith("_"):
             raise AttributeError(name)
         term = self[name]
         setattr(self, name, term)  # the next access is a plain attribute
         return term
 
-    def __getitem__(self, name: str) -> ox.NamedNode:
+    def __getitem__(self, name: str) -> str:
         term = self._terms.get(name)
         if term is None:
-            term = self._terms[name] = ox.NamedNode(self._namespace + name)
+            term = self._terms[name] = str(ox.NamedNode(self._namespace + name))
         return term
 
 
 class _V:
-    """The vocabularies of the mapper, as pyoxigraph terms."""
+    """The vocabularies of the mapper, as N-Triples IRIs."""
 
     RDF, RDFS, KZB, OA, PROV = (_Vocabulary(ns) for ns in (RDF, RDFS, KZB, OA, PROV))
     ELI, DCTERMS, SKOS, ORG, QB = (_Vocabulary(ns) for ns in (ELI, DCTERMS, SKOS, ORG, QB))
@@ -176,21 +206,22 @@ class _V:
     )
 
 
-_RDF_TYPE, _HAS_SOURCE, _HAS_SELECTOR = _V.RDF.type, _V.OA.hasSource, _V.OA.hasSelector
-_SPECIFIC_RESOURCE, _POSITION_SELECTOR, _QUOTE_SELECTOR = (
-    _V.OA.SpecificResource,
-    _V.OA.TextPositionSelector,
-    _V.OA.TextQuoteSelector,
-)
-_START, _END, _EXACT = _V.OA.start, _V.OA.end, _V.OA.exact
+# the constant predicate-object pairs of a source passage
+_A_SPECIFIC_RESOURCE = f"{_V.RDF.type} {_V.OA.SpecificResource}"
+_A_POSITION_SELECTOR = f"{_V.RDF.type} {_V.OA.TextPositionSelector}"
+_A_QUOTE_SELECTOR = f"{_V.RDF.type} {_V.OA.TextQuoteSelector}"
+_HAS_SELECTOR, _START, _END, _EXACT = _V.OA.hasSelector, _V.OA.start, _V.OA.end, _V.OA.exact
+_FIELD = _V.KZB.field
 
 
-def _iri(node: URIRef | ox.NamedNode) -> str:
-    return node.value if isinstance(node, ox.NamedNode) else str(node)
+@functools.cache
+def _term(namespace: Namespace, name: str) -> str:
+    """The N-Triples form of a term of a namespace (a kind, a unit), made once."""
+    return str(ox.NamedNode(namespace[name]))
 
 
 class _Mapper:
-    """Maps one :class:`Document` into the pyoxigraph triples of one graph."""
+    """Maps one :class:`Document` into the N-Triples of one graph."""
 
     def __init__(
         self,
@@ -202,17 +233,20 @@ class _Mapper:
         self.ids = ids
         self.linker = linker
         self.text = doc.text
-        # an ordered set: the insertion order is the output order (reproducible)
-        self.triples: dict[tuple, None] = {}
-        self._nodes: dict[str, ox.NamedNode] = {}
-        self._coded: set[ox.NamedNode] = set()  # acts given an adilet code
+        # subject -> its "predicate object" pairs: ordered sets, the insertion
+        # order is the output order (reproducible), a triple is there once;
+        # or a passage's lines, written out (:meth:`_passage`)
+        self.groups: dict[str, dict[str, None] | bytes] = {}
+        self._written = 0  # how many lines they hold
+        self._iris: dict[str, str] = {}  # IRI -> its checked N-Triples form
+        self._coded: set[str] = set()  # acts given an adilet code
         self._has_cube = False
         self.lang = doc.source.language
         consolidated = doc.resolution.consolidated_on
         # selectors are per document identity, so a corrected file keeps their IRIs
         self.tag = self.lang + (f"-{consolidated.isoformat()}" if consolidated else "")
         self.source = ids.source(doc.source.sha256)
-        self._source_node = self.node(str(self.source))
+        self._has_source = f"{_V.OA.hasSource} {self.iri(self.source)}"
         self.name = document_key(doc, ids, linker)
         self._orgs: dict[str, URIRef] = {}
         self._titled: set[URIRef] = set()
@@ -222,68 +256,129 @@ class _Mapper:
 
     # -- helpers ---------------------------------------------------------------
 
-    def node(self, iri: str) -> ox.NamedNode:
-        """The pyoxigraph term of an IRI, made once per document."""
-        term = self._nodes.get(iri)
+    def iri(self, value: str) -> str:
+        """The N-Triples form of an IRI, checked by pyoxigraph once per document.
+
+        Keyed by the object given: a node passed again (the same ``URIRef``) is
+        found by identity, without rdflib's ``__eq__``."""
+        term = self._iris.get(value)
         if term is None:
-            term = self._nodes[iri] = ox.NamedNode(iri)
+            term = self._iris[value] = str(ox.NamedNode(value))
         return term
 
-    def add(self, s, p, o) -> None:
-        """Add a triple; IRIs given as strings become (cached) pyoxigraph nodes."""
-        nodes = self._nodes
-        if not isinstance(s, ox.NamedNode):
-            s = nodes.get(s) or self.node(s)
-        if not isinstance(p, ox.NamedNode):
-            p = nodes.get(p) or self.node(p)
-        if not isinstance(o, ox.Literal | ox.NamedNode):
-            o = nodes.get(o) or self.node(o)
-        self.triples[(s, p, o)] = None
+    def add(self, s: str, p: str, o: str) -> None:
+        """Add a triple: ``s`` an IRI; ``p`` and ``o`` N-Triples terms."""
+        s = self._iris.get(s) or self.iri(s)
+        group = self.groups.get(s)
+        if group is None:
+            self.groups[s] = {f"{p} {o}": None}
+        else:
+            if group.__class__ is bytes:
+                group = self._unpack(s)
+            group[f"{p} {o}"] = None
 
-    def text_literal(self, value: str) -> ox.Literal:
-        return ox.Literal(value, language=self.lang)
+    def link(self, s: str, p: str, o: str) -> None:
+        """Add a triple whose object is an IRI too."""
+        iris = self._iris
+        s = iris.get(s) or self.iri(s)
+        o = iris.get(o) or self.iri(o)
+        group = self.groups.get(s)
+        if group is None:
+            self.groups[s] = {f"{p} {o}": None}
+        else:
+            if group.__class__ is bytes:
+                group = self._unpack(s)
+            group[f"{p} {o}"] = None
 
-    def _passage(self, where: ox.NamedNode, span: Span) -> None:
-        """``where`` is the stretch ``span`` of the source: position + exact words.
+    def text_literal(self, value: str) -> str:
+        return _literal(value) + _language(self.lang)
 
-        Two thirds of a graph's triples are these; they go straight into the
-        ordered set, their nodes made here once (each passage's are its own).
+    def _passage(self, where: str, term: str, span: Span, field: str | None = None) -> None:
+        """``where`` (N-Triples form ``term``) is the stretch ``span`` of the source:
+        position + exact words; ``field``: the field it is the evidence of.
+
+        Two thirds of a graph's triples are these, and their three nodes are
+        nearly always new: then their lines are written here, at once, under
+        ``where`` (the selectors hold ``b""``), as they would come out of the
+        sets of pairs (:meth:`_unpack` turns them back into sets if a triple
+        of them comes again). ``where`` is checked and ends in a fragment:
+        with ``-position`` or ``-quote`` added it is an IRI still.
         """
-        iri = where.value
-        position = ox.NamedNode(f"{iri}-position")
-        quote = ox.NamedNode(f"{iri}-quote")
-        triples = self.triples
-        triples[(where, _RDF_TYPE, _SPECIFIC_RESOURCE)] = None
-        triples[(where, _HAS_SOURCE, self._source_node)] = None
-        triples[(where, _HAS_SELECTOR, position)] = None
-        triples[(position, _RDF_TYPE, _POSITION_SELECTOR)] = None
-        triples[(position, _START, integer_literal(span.start))] = None
-        triples[(position, _END, integer_literal(span.end))] = None
-        triples[(where, _HAS_SELECTOR, quote)] = None
-        triples[(quote, _RDF_TYPE, _QUOTE_SELECTOR)] = None
-        triples[(quote, _EXACT, ox.Literal(self.text[span.start : span.end]))] = None
+        position = f"<{where}-position>"
+        quote = f"<{where}-quote>"
+        words = _literal(self.text[span.start : span.end])
+        groups = self.groups
+        if term not in groups and position not in groups and quote not in groups:
+            evidence = f"{term} {_FIELD} {_literal(field)} .\n" if field is not None else ""
+            # the source's words encoded apart: the IRIs stay ASCII (a copy)
+            groups[term] = (
+                f"{evidence}{term} {_A_SPECIFIC_RESOURCE} .\n{term} {self._has_source} .\n"
+                f"{term} {_HAS_SELECTOR} {position} .\n{term} {_HAS_SELECTOR} {quote} .\n"
+                f"{position} {_A_POSITION_SELECTOR} .\n"
+                f'{position} {_START} "{int(span.start)}"{_INTEGER} .\n'
+                f'{position} {_END} "{int(span.end)}"{_INTEGER} .\n'
+                f"{quote} {_A_QUOTE_SELECTOR} .\n{quote} {_EXACT} "
+            ).encode() + (words + " .\n").encode("utf-8")
+            groups[position] = groups[quote] = b""
+            self._written += 9 if field is None else 10
+            return
+        own = [_A_SPECIFIC_RESOURCE, self._has_source, f"{_HAS_SELECTOR} {position}"]
+        if field is not None:
+            own.insert(0, f"{_FIELD} {_literal(field)}")
+        own.append(f"{_HAS_SELECTOR} {quote}")
+        located = [
+            _A_POSITION_SELECTOR,
+            f'{_START} "{int(span.start)}"{_INTEGER}',
+            f'{_END} "{int(span.end)}"{_INTEGER}',
+        ]
+        for subject, pairs in ((term, own), (position, located), (quote, [_A_QUOTE_SELECTOR])):
+            group = groups.get(subject)
+            if group is None:
+                groups[subject] = dict.fromkeys(pairs)
+            else:  # a record derived twice: its triples once
+                if group.__class__ is bytes:
+                    group = self._unpack(subject)
+                group.update(dict.fromkeys(pairs))
+        groups[quote][f"{_EXACT} {words}"] = None
 
-    def derived(self, node: URIRef | ox.NamedNode, span: Span) -> None:
+    def _unpack(self, subject: str) -> dict[str, None]:
+        """The set of pairs of a node of a passage :meth:`_passage` wrote out
+        (and those of the passage's two other nodes), made again from its lines."""
+        groups = self.groups
+        term = subject
+        if not groups[subject]:  # a selector: the lines are under its passage
+            term = "<" + subject[1:].rsplit("-", 1)[0] + ">"
+        lines = groups[term].decode("utf-8").split("\n")[:-1]  # no line feed in a term
+        pairs: dict[str, dict[str, None]] = {}
+        for line in lines:
+            node, _, pair = line.partition(" ")
+            pairs.setdefault(node, {})[pair[:-2]] = None
+        groups.update(pairs)  # each node keeps its place
+        self._written -= len(lines)
+        return groups[subject]
+
+    def derived(self, node: str, span: Span) -> None:
         """The record ``node`` comes from ``span`` of the source."""
-        where = ox.NamedNode(f"{_iri(node)}#{self.tag}")
-        self.add(node, _V.PROV.wasDerivedFrom, where)
-        self._passage(where, span)
+        where = f"{node}#{self.tag}"
+        term = str(ox.NamedNode(where))
+        self.add(node, _V.PROV.wasDerivedFrom, term)
+        self._passage(where, term, span)
 
-    def evidence(self, node: URIRef | ox.NamedNode, spans: Spans, anchor: str = "") -> None:
+    def evidence(self, node: str, spans: Spans, anchor: str = "") -> None:
         """Each field of ``node`` that has a span gets its own source passage.
 
         A node named in several places (an administrator in every passport) has
         its passages under the record that names it: ``anchor`` = ``passport.administrator``.
         """
-        where_base = f"{_iri(node)}#{self.tag}"
+        where_base = f"{node}#{self.tag}"
         if anchor:
             record, _, part = anchor.rpartition(".")
             where_base = f"{record}#{self.tag}.{part}"
         for name, span in sorted(spans.items()):
-            where = ox.NamedNode(f"{where_base}.{name}")
-            self.add(node, _V.KZB.evidence, where)
-            self.add(where, _V.KZB.field, ox.Literal(name))
-            self._passage(where, span)
+            where = f"{where_base}.{name}"
+            term = str(ox.NamedNode(where))
+            self.add(node, _V.KZB.evidence, term)
+            self._passage(where, term, span, name)
 
     def organization(self, name: str, passport: URIRef, row: int, index: int) -> URIRef:
         """An executor: the administrator itself, or an organisation keyed by where
@@ -309,7 +404,23 @@ class _Mapper:
         for passport in self.doc.passports:
             self.passport(passport, resolution)
         self.dataset()
-        return DocumentTriples(self.node(str(self.name)), _by_subject(self.triples))
+        return self.written()
+
+    def written(self) -> DocumentTriples:
+        """The triples added so far, as the document's graph."""
+        name = ox.NamedNode(str(self.name))
+        count = self._written
+        chunks = []
+        for subject, pairs in self.groups.items():
+            if pairs.__class__ is bytes:  # a passage's lines (:meth:`_passage`)
+                chunks.append(pairs)
+                continue
+            count += len(pairs)
+            head = subject + " "
+            # encoded subject by subject: most are ASCII (a copy), and none is
+            # widened by a Cyrillic literal elsewhere in the graph (2× faster)
+            chunks.append((head + (" .\n" + head).join(pairs) + " .\n").encode("utf-8"))
+        return DocumentTriples.from_ntriples(name, b"".join(chunks), count)
 
     def source_document(self, resolution: URIRef | None) -> None:
         """The file: the manifestation of the resolution's expression, and what the
@@ -319,37 +430,37 @@ class _Mapper:
         self.add(node, _V.RDF.type, _V.KZB.SourceDocument)
         self.add(node, _V.RDF.type, _V.PROV.Entity)
         self.add(node, _V.RDF.type, _V.ELI.Format)
-        self.add(node, _V.DCTERMS.title, ox.Literal(s.name))
-        self.add(node, _V.DCTERMS.language, LANGUAGE[LANGUAGE_CODES.get(s.language, "MUL")])
-        self.add(node, _V.DCAT.byteSize, integer_literal(s.byte_size))
-        self.add(node, _V.ELI["format"], TEXT_PLAIN)
+        self.add(node, _V.DCTERMS.title, _literal(s.name))
+        self.add(node, _V.DCTERMS.language, _term(LANGUAGE, LANGUAGE_CODES.get(s.language, "MUL")))
+        self.add(node, _V.DCAT.byteSize, _integer(s.byte_size))
+        self.link(node, _V.ELI["format"], TEXT_PLAIN)
         checksum = URIRef(f"{node}#sha256")
-        self.add(node, _V.DCAT.checksum, checksum)
+        self.link(node, _V.DCAT.checksum, checksum)
         self.add(checksum, _V.RDF.type, _V.SPDX.Checksum)
         self.add(checksum, _V.SPDX.algorithm, _V.SPDX.checksumAlgorithm_sha256)
-        self.add(checksum, _V.SPDX.checksumValue, ox.Literal(s.sha256, datatype=_HEX))
+        self.add(checksum, _V.SPDX.checksumValue, _typed(s.sha256, "hexBinary"))
         if resolution is not None:
             expression = self.expression(resolution)
-            self.add(expression, _V.ELI.is_embodied_by, node)
-            self.add(node, _V.ELI.embodies, expression)
+            self.link(expression, _V.ELI.is_embodied_by, node)
+            self.link(node, _V.ELI.embodies, expression)
         graph = self.name
         self.add(graph, _V.RDF.type, _V.KZB.DocumentGraph)
-        self.add(graph, _V.PROV.wasDerivedFrom, node)
-        self.add(graph, _V.DCTERMS.language, LANGUAGE[LANGUAGE_CODES.get(s.language, "MUL")])
+        self.link(graph, _V.PROV.wasDerivedFrom, node)
+        self.add(graph, _V.DCTERMS.language, _term(LANGUAGE, LANGUAGE_CODES.get(s.language, "MUL")))
         if self.doc.resolution.consolidated_on:
             self.add(
                 graph,
                 _V.ELI.version_date,
-                date_literal(self.doc.resolution.consolidated_on),
+                _date(self.doc.resolution.consolidated_on),
             )
 
     def expression(self, act: URIRef, title: str = "") -> URIRef:
         """The act in this document's language; its first printed title."""
         expression = URIRef(f"{act}/{self.lang}")
-        self.add(act, _V.ELI.is_realized_by, expression)
+        self.link(act, _V.ELI.is_realized_by, expression)
         self.add(expression, _V.RDF.type, _V.ELI.LegalExpression)
-        self.add(expression, _V.ELI.realizes, act)
-        self.add(expression, _V.ELI.language, LANGUAGE[LANGUAGE_CODES.get(self.lang, "MUL")])
+        self.link(expression, _V.ELI.realizes, act)
+        self.add(expression, _V.ELI.language, _term(LANGUAGE, LANGUAGE_CODES.get(self.lang, "MUL")))
         if title and expression not in self._titled:
             # one title per language: later citations may word it differently
             self._titled.add(expression)
@@ -363,7 +474,7 @@ class _Mapper:
             return None
         node = self.act_node(r.act_type, r.issuer, r.date, r.number, r.title or "", role=True)
         if r.in_force_from:
-            self.add(node, _V.ELI.first_date_entry_in_force, date_literal(r.in_force_from))
+            self.add(node, _V.ELI.first_date_entry_in_force, _date(r.in_force_from))
         self.evidence(node, r.spans)
         # The preamble's own basis (the Budget Code): cited in the case the
         # preamble governs ("Бюджет кодексіне сәйкес"), so the printed words stay
@@ -385,25 +496,25 @@ class _Mapper:
         if role and act_type == "resolution":
             self.add(node, _V.RDF.type, _V.KZB.Resolution)
         if act_type:
-            self.add(node, _V.ELI.type_document, ACT_TYPE[act_type])
+            self.add(node, _V.ELI.type_document, _term(ACT_TYPE, act_type))
         if date:
-            self.add(node, _V.ELI.date_document, date_literal(date))
+            self.add(node, _V.ELI.date_document, _date(date))
         if number:
-            self.add(node, _V.ELI.number, ox.Literal(number))
+            self.add(node, _V.ELI.number, _literal(number))
         if issuer:
-            self.add(node, _V.ELI.passed_by, self.ids.issuer(issuer))
-        self.add(node, _V.ELI.jurisdiction, KAZAKHSTAN)
+            self.link(node, _V.ELI.passed_by, self.ids.issuer(issuer))
+        self.link(node, _V.ELI.jurisdiction, KAZAKHSTAN)
         if code:
-            self._coded.add(self.node(node))
-            self.add(node, _V.ELI.id_local, ox.Literal(code))
-            self.add(node, _V.KZB.adiletCode, ox.Literal(code))
-            self.add(node, _V.KZB.adiletCodeBasis, CODE_BASIS[basis])
+            self._coded.add(self.iri(node))
+            self.add(node, _V.ELI.id_local, _literal(code))
+            self.add(node, _V.KZB.adiletCode, _literal(code))
+            self.add(node, _V.KZB.adiletCodeBasis, _term(CODE_BASIS, basis))
             for page in adilet_urls(code):
-                self.add(node, _V.RDFS.seeAlso, page)
+                self.link(node, _V.RDFS.seeAlso, page)
         if title and titled:
             expression = self.expression(node, title)
             if code and self.lang in ADILET_PAGE:
-                self.add(expression, _V.FOAF.page, adilet_urls(code)[ADILET_PAGE[self.lang]])
+                self.link(expression, _V.FOAF.page, adilet_urls(code)[ADILET_PAGE[self.lang]])
         return node
 
     # -- one passport ----------------------------------------------------------
@@ -422,18 +533,18 @@ class _Mapper:
         program_code = p.program.code if p.program else f"annex-{p.annex}"
         node = self.ids.passport(p.year, admin_code, program_code)
         self.add(node, _V.RDF.type, _V.KZB.Passport)
-        self.add(node, _V.KZB.annexNumber, ox.Literal(p.annex))
-        self.add(node, _V.PROV.wasDerivedFrom, self.source)
+        self.add(node, _V.KZB.annexNumber, _literal(p.annex))
+        self.link(node, _V.PROV.wasDerivedFrom, self.source)
         if p.year:
-            self.add(node, _V.KZB.fiscalYear, integer_literal(p.year))
+            self.add(node, _V.KZB.fiscalYear, _integer(p.year))
         if resolution is not None:
-            self.add(node, _V.ELI.is_part_of, resolution)
-            self.add(resolution, _V.ELI.has_part, node)
-            self.add(node, _V.ELI.is_annex_of, resolution)
-            self.add(resolution, _V.ELI.has_annex, node)
+            self.link(node, _V.ELI.is_part_of, resolution)
+            self.link(resolution, _V.ELI.has_part, node)
+            self.link(node, _V.ELI.is_annex_of, resolution)
+            self.link(resolution, _V.ELI.has_annex, node)
         self.evidence(node, {k: v for k, v in p.spans.items() if not k.startswith("results.")})
         expression = self.expression(node)
-        self.add(expression, _V.PROV.wasDerivedFrom, self.source)
+        self.link(expression, _V.PROV.wasDerivedFrom, self.source)
 
         admin = None
         self._admin = self._admin_name = None
@@ -442,21 +553,21 @@ class _Mapper:
             self._admin, self._admin_name = admin, p.administrator.name
             self.add(admin, _V.RDF.type, _V.KZB.BudgetAdministrator)
             self.add(admin, _V.RDF.type, _V.ORG.Organization)
-            self.add(admin, _V.SKOS.notation, ox.Literal(p.administrator.code))
+            self.add(admin, _V.SKOS.notation, _literal(p.administrator.code))
             self.add(admin, _V.SKOS.prefLabel, self.text_literal(p.administrator.name))
             self.evidence(admin, p.administrator.spans, f"{node}.administrator")
 
         program = None
         if p.program:
             program = self.ids.program(p.year, admin_code, p.program.code)
-            self.add(node, _V.KZB.budgetProgram, program)
+            self.link(node, _V.KZB.budgetProgram, program)
             self.add(program, _V.RDF.type, _V.KZB.BudgetProgram)
-            self.add(program, _V.SKOS.notation, ox.Literal(p.program.code))
+            self.add(program, _V.SKOS.notation, _literal(p.program.code))
             self.add(program, _V.SKOS.prefLabel, self.text_literal(p.program.name))
             if p.year:
-                self.add(program, _V.KZB.fiscalYear, integer_literal(p.year))
+                self.add(program, _V.KZB.fiscalYear, _integer(p.year))
             if admin is not None:
-                self.add(program, _V.KZB.administeredBy, admin)
+                self.link(program, _V.KZB.administeredBy, admin)
             self.evidence(program, p.program.spans, f"{node}.program")
             self.add(expression, _V.ELI.title, self.text_literal(p.program.name))
             self.add(node, _V.RDFS.label, self.text_literal(f"{p.annex}: {p.program.name}"))
@@ -484,22 +595,22 @@ class _Mapper:
         latest = None
         for i, am in enumerate(p.amendments, start=1):
             item = URIRef(f"{node}/amendment/{i}")
-            self.add(node, _V.KZB.amendment, item)
+            self.link(node, _V.KZB.amendment, item)
             self.add(item, _V.RDF.type, _V.KZB.Amendment)
-            self.add(item, _V.KZB.amendedItem, ox.Literal(am.target))
+            self.add(item, _V.KZB.amendedItem, _literal(am.target))
             by = am.by
             act = self.act_node(by.act_type, by.issuer, by.date, by.number, "", role=True)
-            self.add(item, _V.KZB.amendingAct, act)
-            self.add(act, _V.ELI.amends, node)
-            self.add(act, _V.ELI.changes, node)
-            self.add(node, _V.ELI.amended_by, act)
-            self.add(node, _V.ELI.changed_by, act)
+            self.link(item, _V.KZB.amendingAct, act)
+            self.link(act, _V.ELI.amends, node)
+            self.link(act, _V.ELI.changes, node)
+            self.link(node, _V.ELI.amended_by, act)
+            self.link(node, _V.ELI.changed_by, act)
             if by.date:
-                self.add(item, _V.DCTERMS.date, date_literal(by.date))
+                self.add(item, _V.DCTERMS.date, _date(by.date))
                 latest = max(latest, by.date) if latest else by.date
             self.derived(item, am.span)
         if latest:
-            self.add(expression, _V.ELI.version_date, date_literal(latest))
+            self.add(expression, _V.ELI.version_date, _date(latest))
 
     def dataset(self) -> None:
         """The cost cube's dataset and structure, in the data that uses them."""
@@ -507,7 +618,7 @@ class _Mapper:
             return
         ds, dsd = self.ids.dataset(), self.ids.structure()
         self.add(ds, _V.RDF.type, _V.QB.DataSet)
-        self.add(ds, _V.QB.structure, dsd)
+        self.link(ds, _V.QB.structure, dsd)
         self.add(dsd, _V.RDF.type, _V.QB.DataStructureDefinition)
         components = [
             ("dimension", _V.KZB.refAdministrator, 1),
@@ -518,12 +629,12 @@ class _Mapper:
             ("attribute", _V.SDMX_ATTR.unitMult, None),
         ]
         for kind, prop, order in components:
-            spec = URIRef(f"{dsd}#{prop.value.split('#')[-1]}")
-            self.add(dsd, _V.QB.component, spec)
+            spec = URIRef(f"{dsd}#{prop[1:-1].split('#')[-1]}")
+            self.link(dsd, _V.QB.component, spec)
             self.add(spec, _V.RDF.type, _V.QB.ComponentSpecification)
             self.add(spec, _V.QB[kind], prop)
             if order:
-                self.add(spec, _V.QB.order, integer_literal(order))
+                self.add(spec, _V.QB.order, _integer(order))
             if kind == "attribute":
                 self.add(spec, _V.QB.componentRequired, _TRUE)
 
@@ -532,23 +643,23 @@ class _Mapper:
         obs = self.ids.observation(
             p.year, p.administrator.code if p.administrator else "000", p.program.code
         )
-        self.add(passport, _V.KZB.cost, obs)
+        self.link(passport, _V.KZB.cost, obs)
         self.add(obs, _V.RDF.type, _V.QB.Observation)
-        self.add(obs, _V.QB.dataSet, self.ids.dataset())
+        self.link(obs, _V.QB.dataSet, self.ids.dataset())
         self._has_cube = True
         if admin is not None:
-            self.add(obs, _V.KZB.refAdministrator, admin)
-        self.add(obs, _V.KZB.refProgram, program)
+            self.link(obs, _V.KZB.refAdministrator, admin)
+        self.link(obs, _V.KZB.refProgram, program)
         if p.year:
-            self.add(obs, _V.SDMX_DIM.refPeriod, ox.Literal(str(p.year), datatype=_GYEAR))
-        self.add(obs, _V.SDMX_MEASURE.obsValue, decimal_literal(p.cost.thousand_kzt))
-        self.add(obs, _V.SDMX_ATTR.currency, KZT)
+            self.add(obs, _V.SDMX_DIM.refPeriod, _typed(str(p.year), "gYear"))
+        self.add(obs, _V.SDMX_MEASURE.obsValue, _decimal(p.cost.thousand_kzt))
+        self.link(obs, _V.SDMX_ATTR.currency, KZT)
         self.add(KZT, _V.RDF.type, _V.SKOS.Concept)  # an entry of the EU currency authority table
-        self.add(obs, _V.SDMX_ATTR.unitMult, integer_literal(THOUSANDS))
+        self.add(obs, _V.SDMX_ATTR.unitMult, _integer(THOUSANDS))
         if p.cost.in_words:
             self.add(obs, _V.KZB.costInWords, self.text_literal(p.cost.in_words))
         if p.cost.words_value_kzt is not None:
-            self.add(obs, _V.KZB.costInWordsValue, integer_literal(p.cost.words_value_kzt))
+            self.add(obs, _V.KZB.costInWordsValue, _integer(p.cost.words_value_kzt))
         self.derived(obs, p.cost.span)
         self.evidence(obs, p.cost.spans)
 
@@ -558,12 +669,12 @@ class _Mapper:
         """A citation by a passport (or by the resolution's preamble): what was
         printed, where, and the act it resolves to."""
         ref = URIRef(f"{passport}/legal-basis/{i}")
-        self.add(passport, _V.KZB.legalReference, ref)
+        self.link(passport, _V.KZB.legalReference, ref)
         self.add(ref, _V.RDF.type, _V.KZB.LegalReference)
         target = self.act_node(
             act.act_type, act.issuer, act.date, act.number, act.title, titled=titled
         )
-        if not act.number and self.linker is not None and self.node(target) not in self._coded:
+        if not act.number and self.linker is not None and self.iri(target) not in self._coded:
             self.doc.warnings.append(
                 Warning(
                     f"act {act.title!r} is cited without a number and matches no known act; "
@@ -572,42 +683,42 @@ class _Mapper:
                     "legal_basis",
                 )
             )
-        self.add(ref, _V.KZB.refersTo, target)
+        self.link(ref, _V.KZB.refersTo, target)
         if act.title:
             self.add(ref, _V.RDFS.label, self.text_literal(act.title))
         if act.date:
-            self.add(ref, _V.KZB.citedDate, date_literal(act.date))
+            self.add(ref, _V.KZB.citedDate, _date(act.date))
         if act.number:
-            self.add(ref, _V.KZB.citedNumber, ox.Literal(act.number))
-        self.add(passport, _V.ELI.based_on, target)
+            self.add(ref, _V.KZB.citedNumber, _literal(act.number))
+        self.link(passport, _V.ELI.based_on, target)
         if act.issuer_text:
             self.add(ref, _V.KZB.issuerText, self.text_literal(act.issuer_text))
             if act.printed_issuer:
-                self.add(ref, _V.KZB.printedIssuer, self.ids.issuer(act.printed_issuer))
+                self.link(ref, _V.KZB.printedIssuer, self.ids.issuer(act.printed_issuer))
         self.derived(ref, act.span)
         self.evidence(ref, act.spans)
 
     def plan_row(self, passport: URIRef, row, program: URIRef | None) -> None:
         node = URIRef(f"{passport}/plan/{row.row}")
-        self.add(passport, _V.KZB.actionPlanRow, node)
+        self.link(passport, _V.KZB.actionPlanRow, node)
         self.add(node, _V.RDF.type, _V.KZB.ActionPlanRow)
-        self.add(node, _V.KZB.rowNumber, integer_literal(row.row))
+        self.add(node, _V.KZB.rowNumber, _integer(row.row))
         if program is not None:
             item = program
             if row.subprogram_code:
                 item = self.ids.subprogram(program, row.subprogram_code)
                 self.add(item, _V.RDF.type, _V.KZB.SubProgram)
-                self.add(item, _V.SKOS.notation, ox.Literal(row.subprogram_code))
-                self.add(item, _V.DCTERMS.isPartOf, program)
+                self.add(item, _V.SKOS.notation, _literal(row.subprogram_code))
+                self.link(item, _V.DCTERMS.isPartOf, program)
                 if row.name:
                     self.add(item, _V.SKOS.prefLabel, self.text_literal(row.name))
-            self.add(node, _V.KZB.planItem, item)
+            self.link(node, _V.KZB.planItem, item)
         if row.activities:
             self.add(node, _V.KZB.activities, self.text_literal(row.activities))
         if row.period:
             self.add(node, _V.KZB.period, self.text_literal(row.period))
         for index, name in enumerate(row.executors, start=1):
-            self.add(
+            self.link(
                 node, _V.KZB.responsibleExecutor, self.organization(name, passport, row.row, index)
             )
         self.derived(node, row.span)
@@ -620,9 +731,9 @@ class _Mapper:
                 continue
             node = URIRef(f"{passport}/result/{kind}")
             by_kind[kind] = node
-            self.add(passport, _V.KZB.expectedResult, node)
+            self.link(passport, _V.KZB.expectedResult, node)
             self.add(node, _V.RDF.type, _V.KZB.ExpectedResult)
-            self.add(node, _V.KZB.resultKind, RESULT_KIND[kind])
+            self.add(node, _V.KZB.resultKind, _term(RESULT_KIND, kind))
             self.add(node, _V.RDF.value, self.text_literal(text))
             span = p.spans.get(f"results.{kind}")
             if span is not None:
@@ -630,84 +741,85 @@ class _Mapper:
         for i, ind in enumerate(p.indicators, start=1):
             node = URIRef(f"{passport}/indicator/{i}")
             self.add(node, _V.RDF.type, _V.KZB.Indicator)
-            self.add(node, _V.KZB.resultKind, RESULT_KIND[ind.kind])
+            self.add(node, _V.KZB.resultKind, _term(RESULT_KIND, ind.kind))
             if ind.kind in by_kind:
-                self.add(by_kind[ind.kind], _V.KZB.hasIndicator, node)
-            self.add(node, _V.KZB.targetValue, decimal_literal(ind.value))
-            self.add(node, _V.KZB.unit, UNIT[ind.unit])
-            self.add(node, _V.KZB.comparator, COMPARATORS[ind.comparator])
+                self.link(by_kind[ind.kind], _V.KZB.hasIndicator, node)
+            self.add(node, _V.KZB.targetValue, _decimal(ind.value))
+            self.add(node, _V.KZB.unit, _term(UNIT, ind.unit))
+            self.link(node, _V.KZB.comparator, COMPARATORS[ind.comparator])
             self.add(node, _V.RDFS.label, self.text_literal(ind.text))
             self.derived(node, ind.span)
+
+
+def _decimal_text(value: int | float | Decimal) -> str:
+    return format(Decimal(str(value)).normalize(), "f")
 
 
 def decimal_literal(value: int | float | Decimal) -> ox.Literal:
     """An xsd:decimal in its canonical form (``42``, ``1.5``), the form Oxigraph
     stores, so the file, the validated graph and the store hold the same term."""
-    text = format(Decimal(str(value)).normalize(), "f")
-    return ox.Literal(text, datatype=_DECIMAL)
+    return ox.Literal(_decimal_text(value), datatype=ox.NamedNode(_XSD + "decimal"))
+
+
+def _decimal(value: int | float | Decimal) -> str:
+    """:func:`decimal_literal` in N-Triples."""
+    return _typed(_decimal_text(value), "decimal")
 
 
 class DocumentTriples:
-    """One document's graph: its name and its triples as ``(subject, predicate,
-    object)`` pyoxigraph terms, grouped by subject in the order the mapper made
-    them (byte-reproducible).
+    """One document's graph: its name and its triples, grouped by subject in the
+    order the mapper made them (byte-reproducible).
 
     The build needs the graph as N-Triples (validated, stored, and the lines of
-    N-Quads): :meth:`ntriples` writes them from the terms directly, twice as fast
-    as making a triple object per triple for pyoxigraph to write. Triple objects
-    (:attr:`triples`) are made only when asked for (Turtle, TriG, rdflib).
+    N-Quads): the mapper writes them itself (:meth:`from_ntriples`), pyoxigraph's
+    bytes exactly. Triple objects (:attr:`triples`) are made only when asked for
+    (Turtle, TriG, rdflib), by pyoxigraph's parser from those N-Triples.
     """
 
-    __slots__ = ("_triples", "name", "terms")
+    __slots__ = ("_count", "_ntriples", "_triples", "name")
 
-    def __init__(self, name: ox.NamedNode, terms: Sequence[tuple | ox.Triple]) -> None:
+    def __init__(self, name: ox.NamedNode, terms: Iterable[tuple | ox.Triple]) -> None:
+        """A graph of given terms (``(s, p, o)`` or triples)."""
         self.name = name
-        self.terms = terms
-        self._triples: list[ox.Triple] | None = None
+        self._triples: list[ox.Triple] | None = [
+            t if isinstance(t, ox.Triple) else ox.Triple(*t) for t in terms
+        ]
+        self._count = len(self._triples)
+        self._ntriples: bytes | None = None
+
+    @classmethod
+    def from_ntriples(cls, name: ox.NamedNode, ntriples: bytes, count: int) -> DocumentTriples:
+        """A graph of ``count`` triples written as ``ntriples`` (one a line, as
+        pyoxigraph writes them)."""
+        self = cls.__new__(cls)
+        self.name = name
+        self._triples = None
+        self._count = count
+        self._ntriples = ntriples
+        return self
 
     def __len__(self) -> int:
-        return len(self.terms)
+        return self._count
 
     @property
     def triples(self) -> list[ox.Triple]:
         if self._triples is None:
-            self._triples = [t if isinstance(t, ox.Triple) else ox.Triple(*t) for t in self.terms]
+            parsed = ox.parse(self.ntriples(), format=ox.RdfFormat.N_TRIPLES)
+            self._triples = [quad.triple for quad in parsed]
         return self._triples
 
     def ntriples(self) -> bytes:
-        """The graph as N-Triples, byte for byte what pyoxigraph writes: the ``str``
-        of an IRI, a blank node or a literal is its N-Triples form (tested, awkward
-        literals included; the mapper makes no other term)."""
-        text: dict = {}  # term -> its N-Triples form, written once per document
-        lines = []
-        for s, p, o in self.terms:
-            ss = text.get(s)
-            if ss is None:
-                ss = text[s] = str(s)
-            ps = text.get(p)
-            if ps is None:
-                ps = text[p] = str(p)
-            os_ = text.get(o)
-            if os_ is None:
-                os_ = text[o] = str(o)
-            lines.append(f"{ss} {ps} {os_} .\n")
-        return "".join(lines).encode("utf-8")
+        """The graph as N-Triples, byte for byte what pyoxigraph writes."""
+        if self._ntriples is None:
+            # the ``str`` of an IRI, a blank node or a literal is its N-Triples
+            # form (tested, awkward literals included)
+            text = "".join(f"{s} {p} {o} .\n" for s, p, o in self.triples)
+            self._ntriples = text.encode("utf-8")
+        return self._ntriples
 
     def quads(self) -> Iterator[ox.Quad]:
         name = self.name
-        return (ox.Quad(s, p, o, name) for s, p, o in self.terms)
-
-
-def _by_subject(triples: Iterable[tuple]) -> list[tuple]:
-    """Triples grouped by subject (first appearance first): Turtle and TriG then
-    write each subject once, and the order depends on the input alone."""
-    groups: dict[ox.NamedNode, list[tuple]] = {}
-    for t in triples:
-        group = groups.get(t[0])
-        if group is None:
-            group = groups[t[0]] = []
-        group.append(t)
-    return [t for group in groups.values() for t in group]
+        return (ox.Quad(t.subject, t.predicate, t.object, name) for t in self.triples)
 
 
 def _rdflib_term(term):
