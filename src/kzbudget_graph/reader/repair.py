@@ -565,8 +565,9 @@ def _restore_annex_list(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
 
 _ACT_WORD = re.compile(lexicon.whole_words(lexicon.ACT_TYPE_WORDS))
 _LABEL_LINE = re.compile(rf"(?im)^[^\S\n]*(?P<num>\d)\.[^\S\n]*{_FIELD_LABEL}")
-# A line opening with a number and a full stop ("2."), found by its line break.
-_NUMBERED_LINE = re.compile(r"\n[^\S\n]*\d\.")
+# A number and a full stop ("2."), found from the stop (a literal the engine
+# skips to): a text has far fewer of them than line breaks.
+_DIGIT_STOP = re.compile(r"\.(?<=\d\.)")
 
 
 def numbered_lines(
@@ -575,16 +576,25 @@ def numbered_lines(
     """``pattern.finditer(text, pos, endpos)`` for a pattern that only matches at
     the start of a line opening with a number and a full stop (a field label).
 
-    Such lines are found first by one scan for line breaks; the full pattern,
-    tried at every offset, would cost far more over a whole document.
+    Such lines are found first, from each number and full stop: the one whose
+    line holds only white space before it (after a line break at or after
+    ``pos``); the full pattern, tried at every offset, would cost far more over
+    a whole document.
     """
     endpos = len(text) if endpos is None else endpos
     done = pos  # matches never overlap: none starts before the last one's end
     if m := pattern.match(text, pos, endpos):
         done = m.end()
         yield m
-    for line in _NUMBERED_LINE.finditer(text, pos, endpos):
-        if line.start() + 1 >= done and (m := pattern.match(text, line.start() + 1, endpos)):
+    for hit in _DIGIT_STOP.finditer(text, pos, endpos):
+        digit = hit.start() - 1
+        line = text.rfind("\n", pos, digit) + 1
+        if (
+            line
+            and line >= done
+            and (line == digit or text[line:digit].isspace())
+            and (m := pattern.match(text, line, endpos))
+        ):
             done = m.end()
             yield m
 
