@@ -72,7 +72,8 @@ class _Grammar:
     divisor: re.Pattern[str]
     participle: re.Pattern[str] | None
     embedded: re.Pattern[str] | None
-    openers: tuple[re.Pattern[str], ...]
+    # the words that open a clause, as whole words in folded text (None: none)
+    opener: re.Pattern[str] | None
     # how many of the last words before a number can hold a comparator
     # printed before it (a phrase of n words lies within the last n)
     before_words: int
@@ -81,6 +82,7 @@ class _Grammar:
 @functools.cache
 def _grammar(language: str) -> _Grammar:
     lex = lexicon.of(language)
+    assert all(w.isalpha() for w in lex.CLAUSE_OPENERS)  # whole words never overlap
     stems = [stem.replace(" ", r"\s+") for stem, _ in lex.UNIT_STEMS]
     # A punctuation mark, or a closing word between white space. The first
     # character is consumed by one class (which the engine skips to; an
@@ -104,11 +106,13 @@ def _grammar(language: str) -> _Grammar:
         if lex.CLAUSE_INITIAL_PARTICIPLE
         else None,
         embedded=embedded,
-        openers=tuple(
-            # the word first (a literal the engine skips to), then no letter before it
-            re.compile(rf"{re.escape(w)}(?<![^\W\d_]{re.escape(w)})(?![^\W\d_])")
-            for w in lex.CLAUSE_OPENERS
-        ),
+        # one scan for all of them, not one per word: whole words (all
+        # letters) never overlap, so its matches are each word's matches
+        opener=re.compile(
+            r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, lex.CLAUSE_OPENERS)) + r")(?![^\W\d_])"
+        )
+        if lex.CLAUSE_OPENERS
+        else None,
         before_words=max((w.count(" ") + 1 for w, _ in lex.COMPARATORS_BEFORE), default=0) + 1,
     )
 
@@ -262,8 +266,8 @@ def _clause(
         start = m.end()
         inside = False
     head_start, head = start, lexicon.fold(text[start:num_start])
-    for opener in g.openers:
-        for om in opener.finditer(head):
+    if g.opener is not None:
+        for om in g.opener.finditer(head):
             start = max(start, head_start + om.end())
     start = _skip_space(text, start, num_start)
     if g.participle is not None and (participle := g.participle.match(text, start, num_start)):

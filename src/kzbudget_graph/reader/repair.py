@@ -631,9 +631,14 @@ def _act_words_to_end(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
             start + m.start() for m in re.finditer(r";|\.(?=\s*(?:\n|$|[^\W\d_]+\s*$))", region)
         ]
         for m in _ACT_WORD.finditer(text, start, end):
-            after = text[m.end() : end].lstrip()
-            right_after_sep = text[start : m.start()].rstrip()[-1:] in (";", ".")
-            if (not after or after[0] in ";.") and not right_after_sep:
+            # the first character after the word and the last before it, white
+            # space passed over (not the rest of the field copied and stripped)
+            after = _NON_SPACE.search(text, m.end(), end)
+            last = m.start()
+            while last > start and text[last - 1].isspace():
+                last -= 1
+            right_after_sep = last > start and text[last - 1] in ";."
+            if (after is None or text[after.start()] in ";.") and not right_after_sep:
                 continue
             before = [s for s in seps if s < m.start()]
             if not before:
