@@ -28,6 +28,15 @@ def test_letter_spacing_next_to_normal_words():
     assert repair("- 4 5 , 6  м ы ң  т е ң г е .").text == "- 45,6 мың теңге."
 
 
+@pytest.mark.parametrize("space", ["\t", "\u00a0", "\u2009", "\u3000"])
+def test_letter_spacing_with_other_white_space_is_joined(space):
+    # a text with white space other than plain spaces is scanned from every
+    # kind (one with plain spaces only, from the plain space alone)
+    spaced = space.join("Қазақстан") + space * 2 + "N" + space * 2 + " ".join("1220")
+    assert repair(spaced).text == "Қазақстан N 1220"
+    assert repair(f"асыру{space}жөніндег{space}і").text == f"асыру{space}жөніндегі"
+
+
 def test_single_letters_that_stand_alone_are_kept():
     assert repair("N р\n/с").text == "N р\n/с"
     assert repair("жылғы N 280 Жарлығы").text == "жылғы N 280 Жарлығы"

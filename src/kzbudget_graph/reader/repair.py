@@ -179,14 +179,19 @@ _GLUABLE_CYRILLIC = (
 # Both open with a one-character token at most two spaces on (a look-ahead
 # tried first: most spaces come before a longer word and fail it at once,
 # before the look-behinds; possessive, as fewer spaces leave a space for \S).
-_SPACED = re.compile(
-    SPACE_SET
-    + r"(?=[^\S\n]{0,2}+\S(?!\S))"
+_SPACED_REST = (
+    r"(?=[^\S\n]{0,2}+\S(?!\S))"
     + r"(?:(?<=\S[^\S\n])(?<!\S\S[^\S\n])(?P<run>[^\S\n]{0,2}\S(?!\S)(?:[^\S\n]{1,3}\S(?!\S))+)"
     + r"|(?<=\S\S[^\S\n])(?P<letter>"
     + _GLUABLE_CYRILLIC
     + r")(?!\S)(?![^\S\n]+\S(?!\S)))"
 )
+_SPACED = re.compile(SPACE_SET + _SPACED_REST)
+# The same from a plain space only: a literal the engine skips to, where the
+# class above is a costly test at every character (most of the scan's time).
+# In a text with no other white space (but line breaks) the two find the same.
+_SPACED_AT_SPACE = re.compile(" " + _SPACED_REST)
+_OTHER_SPACES = tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \n")
 # Two or more spaces: where a spaced run is cut into words.
 _WIDE_GAP = re.compile(r"[^\S\n]{2,}")
 _LONE_LETTER_GLUE = re.compile(r"[^\W\d_]")
@@ -222,7 +227,9 @@ def _join_letter_spacing(text: str) -> tuple[str, OriginMap]:
     chars: list[str] = []
     pieces: list[tuple[int, int, int]] = []
     pos = 0
-    for m in _SPACED.finditer(text):
+    # (each "in" is a C scan that skips to the character)
+    spaced = _SPACED if any(c in text for c in _OTHER_SPACES) else _SPACED_AT_SPACE
+    for m in spaced.finditer(text):
         if m.group("letter") is not None:  # "жөніндег і" → "жөніндегі": drop the space
             if not _is_lone_tail_letter(text, m):
                 continue
