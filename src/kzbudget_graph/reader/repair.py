@@ -245,7 +245,7 @@ def _join_letter_spacing(text: str) -> tuple[str, OriginMap]:
         if start > pos:
             chars.append(text[pos:start])
             pieces.append((start - pos, pos, 1))
-        _emit_spaced_run(text, start, m.end(), (chars, pieces))
+        _emit_spaced_run(text, start, m.end(), (chars, pieces), spaced is _SPACED_AT_SPACE)
         pos = m.end()
     if not pieces:
         return text, origin
@@ -257,17 +257,72 @@ def _join_letter_spacing(text: str) -> tuple[str, OriginMap]:
     return out.result()
 
 
-def _emit_spaced_run(text: str, start: int, end: int, out: _Pieces) -> None:
-    """Write the run of one-character tokens ``text[start:end]`` as words."""
+def _emit_spaced_run(text: str, start: int, end: int, out: _Pieces, plain: bool = False) -> None:
+    """Write the run of one-character tokens ``text[start:end]`` as words
+    (``plain``: the text's only white space is spaces and line breaks)."""
     # Two or more spaces part words. Inside a word the tokens are one space
     # apart: its tokens are every other character of its stretch.
-    gaps = list(_WIDE_GAP.finditer(text, start, end))
     chars, pieces = out
-    if not gaps and text[start] not in "-–":  # one word (half the runs): one slice
+    if text[start] in "-–":
+        _emit_words(text, start, end, out)
+        return
+    gaps = (
+        _wide_gaps(text, start, end)
+        if plain
+        else [g.span() for g in _WIDE_GAP.finditer(text, start, end)]
+    )
+    if not gaps:  # one word (half the runs): one slice
         n = (end - start + 1) // 2
         chars.append(text[start:end:2])
         pieces.append((n, start, 2 if n > 1 else 1))
         return
+    # Words with a space standing for each gap, written straight from the
+    # gaps (what _emit_words does, without its word lists), unless a word is
+    # a one-letter tail to glue on (then _emit_words does it all).
+    new_chars: list[str] = [text[start : gaps[0][0] : 2]]
+    n = (gaps[0][0] - start + 1) // 2
+    new_pieces = [(n, start, 2 if n > 1 else 1)]
+    previous_one = n == 1
+    for k, (gap_start, first) in enumerate(gaps):
+        stop = gaps[k + 1][0] if k + 1 < len(gaps) else end
+        one = stop - first == 1
+        if one and _gluable(text[first]) and _LONE_LETTER_GLUE.match(text[first]):
+            _emit_words(text, start, end, out)
+            return
+        if one and previous_one:  # two one-character words: their gap kept
+            new_chars.append(text[gap_start:first])
+            new_pieces.append((first - gap_start, gap_start, 1))
+        else:
+            new_chars.append(" ")
+            new_pieces.append((1, first - 1, 0))
+        n = (stop - first + 1) // 2
+        new_chars.append(text[first:stop:2])
+        new_pieces.append((n, first, 2 if n > 1 else 1))
+        previous_one = one
+    chars.extend(new_chars)
+    pieces.extend(new_pieces)
+
+
+def _wide_gaps(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of ``_WIDE_GAP`` in ``text[start:end]`` when its only white
+    space is plain spaces: found by ``str.find`` (the pattern, which opens with
+    a repeat, is a match attempt at every character)."""
+    gaps = []
+    at = text.find("  ", start, end)
+    while at >= 0:
+        stop = at + 2
+        while stop < end and text[stop] == " ":
+            stop += 1
+        gaps.append((at, stop))
+        at = text.find("  ", stop, end)
+    return gaps
+
+
+def _emit_words(text: str, start: int, end: int, out: _Pieces) -> None:
+    """:func:`_emit_spaced_run` word by word: a leading dash split off, one-letter
+    tails glued on."""
+    gaps = list(_WIDE_GAP.finditer(text, start, end))
+    chars, pieces = out
     words: list[Sequence[int]] = []
     pos = start
     for gap in gaps:
