@@ -82,7 +82,6 @@ class _Grammar:
 @functools.cache
 def _grammar(language: str) -> _Grammar:
     lex = lexicon.of(language)
-    assert all(w.isalpha() for w in lex.CLAUSE_OPENERS)  # whole words never overlap
     stems = [stem.replace(" ", r"\s+") for stem, _ in lex.UNIT_STEMS]
     # A punctuation mark, or a closing word between white space. The first
     # character is consumed by one class (which the engine skips to; an
@@ -106,15 +105,28 @@ def _grammar(language: str) -> _Grammar:
         if lex.CLAUSE_INITIAL_PARTICIPLE
         else None,
         embedded=embedded,
-        # one scan for all of them, not one per word: whole words (all
-        # letters) never overlap, so its matches are each word's matches
-        opener=re.compile(
-            r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, lex.CLAUSE_OPENERS)) + r")(?![^\W\d_])"
-        )
-        if lex.CLAUSE_OPENERS
-        else None,
+        opener=_whole_words_in_folded(lex.CLAUSE_OPENERS),
         before_words=max((w.count(" ") + 1 for w, _ in lex.COMPARATORS_BEFORE), default=0) + 1,
     )
+
+
+def _whole_words_in_folded(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Any of ``words`` (all letters, lower case) as a whole word, in one scan:
+    it opens with a class of their first letters, which the engine skips to (a
+    look-behind first is a match attempt at every offset), then checks no
+    letter stands before, and tries the words that start with that letter.
+    Whole words never overlap, so its matches are each word's matches."""
+    if not words:
+        return None
+    assert all(w.isalpha() for w in words)
+    by_letter: dict[str, list[str]] = {}
+    for w in words:
+        by_letter.setdefault(w[0], []).append(w[1:])
+    rests = "|".join(
+        f"(?<={re.escape(letter)})(?:{'|'.join(map(re.escape, tails))})"
+        for letter, tails in by_letter.items()
+    )
+    return re.compile(f"[{re.escape(''.join(by_letter))}](?<![^\\W\\d_].)(?:{rests})(?![^\\W\\d_])")
 
 
 def find_indicators(

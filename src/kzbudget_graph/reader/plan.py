@@ -420,7 +420,9 @@ def _name_score(block: _Block, state: _State) -> float:
     return -2.0
 
 
-_NON_WORD = re.compile(r"[^\w]+")
+# (one class first, then its repeat: a pattern that opens with a repeat is a
+# match attempt at every offset, a class is skipped to)
+_NON_WORD = re.compile(r"[^\w][^\w]*")
 
 
 def _norm(text: str) -> str:
