@@ -8,8 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kzbudget_graph.reader.repair import repair
+from kzbudget_graph.reader.repair import _MOVED_LABEL, _moved_labels, join_letter_spacing, repair
 
+from conftest import CORPUS, RU_CLEAN, RU_DAMAGED
 from mutations import damaged
 
 CYRILLIC_WITH_LATIN_I = re.compile(r"\S*[\u0400-\u04ff]\S*")
@@ -148,6 +149,36 @@ def test_label_moved_behind_its_value_with_the_colon_kept():
     text = repair(src).text
     assert text.startswith("1. Құны: 419926 мың теңге (төрт жүз он тоғыз миллион)\n")
     assert text.endswith("2. Бюджеттік бағдарламаның мақсаты:\n")  # a label alone stays
+
+
+def _moved_by_the_full_pattern(text: str) -> list[tuple[int, ...]]:
+    """What _moved_labels finds, by the whole _MOVED_LABEL pattern tried at
+    the start of every line (the slow way it stands for)."""
+    found, done = [], 0
+    for line in [0, *(m.end() for m in re.finditer("\n", text))]:
+        if line < done or not (m := _MOVED_LABEL.match(text, line)):
+            continue
+        done = m.end()
+        if m.group("colon") or (m.group("value").strip() and m.group("after")):
+            colon = m.start("colon") if m.group("colon") else m.start("after")
+            found.append((m.start(), m.end(), colon, *m.span("value"), *m.span("label")))
+    return found
+
+
+@pytest.mark.parametrize("path", [CORPUS, RU_CLEAN, RU_DAMAGED])
+def test_moved_labels_are_those_the_full_pattern_matches(path):
+    original = path.read_text(encoding="utf-8")
+    joined = join_letter_spacing(original)[0]
+    # every label line's label moved behind its value, the colon left in front
+    # or kept after the label, as conversions do
+    moved = re.sub(
+        r"(?m)^([1-7]\. [^:\n]+):[^\S\n]*(\S[^\n]*)$",
+        lambda m: f"   : {m[2]} {m[1]}" if int(m[1][0]) % 2 else f"{m[2]} {m[1]}:",
+        joined,
+    )
+    for text in (original, joined, moved):
+        assert list(_moved_labels(text)) == _moved_by_the_full_pattern(text)
+    assert _moved_by_the_full_pattern(moved)  # (some to compare)
 
 
 # Issue #10: the same damage in a Russian conversion, repaired by Russian's tables.

@@ -530,38 +530,71 @@ _ANY_LABEL = re.compile(rf"(?i)\.(?<=\d\.)[^\S\n]*{_FIELD_LABEL}")
 # matches a line only where one does, so only such lines are worth trying it
 # on. Its lazy value part would otherwise be tried at every offset of the line,
 # and a clean text prints a whole field on its label's line.
-_LABEL_ENDS_LINE = re.compile(rf"(?im)\d\.[^\S\n]*{_FIELD_LABEL}[^\S\n]*:?[^\S\n]*$")
+_LABEL_ENDS_LINE = re.compile(
+    rf"(?im)(?P<label>\d\.[^\S\n]*{_FIELD_LABEL})[^\S\n]*(?P<after>:)?[^\S\n]*$"
+)
 assert not any("." in lab for _, labs in lexicon.FIELD_LABELS.values() for lab in labs)
+# What _MOVED_LABEL matches before its value: white space and a colon.
+_LINE_PREFIX = re.compile(r"[^\S\n]*(?P<colon>:)?[^\S\n]*")
+
+# A moved label as _MOVED_LABEL would match its line: the line's start, the
+# match's end, where its colon is (the one before the value, or else the one
+# after the label; -1 if none), and the value's and the label's spans.
+_Moved = tuple[int, int, int, int, int, int, int]
 
 
-def _moved_labels(text: str) -> Iterable[re.Match[str]]:
+def _moved_labels(text: str) -> Iterable[_Moved]:
+    """What ``_MOVED_LABEL`` matches, line by line, where a label was moved.
+
+    Its match is put together from the label that ends the line and the
+    white space and colon that open it: the label is the only one on its line
+    that ends it (no label holds a full stop, so an earlier one would hold
+    this one's), so the lazy value runs from the opening to the white space
+    before it. Matching the whole pattern would try the label at every offset
+    of the value.
+    """
     done = 0  # no match starts before this offset (end of the last one)
     # Every label _MOVED_LABEL could match is a hit (no label holds a full
     # stop, so no hit hides one), and it matches a line exactly when a hit on
     # it ends the line: the other hits are passed over without trying it.
     for hit in _ANY_LABEL.finditer(text):
-        if not _LABEL_ENDS_LINE.match(text, hit.start() - 1):
+        if not (label := _LABEL_ENDS_LINE.match(text, hit.start() - 1)):
             continue
         line = text.rfind("\n", 0, hit.start()) + 1
         if line < done:
             continue
-        m = _MOVED_LABEL.match(text, line)
-        done = m.end() if m else line + 1
+        done = label.end()
+        prefix = _LINE_PREFIX.match(text, line)
+        value_start = prefix.end()  # type: ignore[union-attr]
+        label_start = label.start()
+        value_end = label_start
+        while value_end > value_start and text[value_end - 1].isspace():
+            value_end -= 1
         # a label alone on its line ("6. ... жоспары:") is already in place
-        if m and (m.group("colon") or (m.group("value").strip() and m.group("after"))):
-            yield m
+        if prefix.group("colon") is not None:  # type: ignore[union-attr]
+            colon = prefix.start("colon")  # type: ignore[union-attr]
+        elif value_end > value_start and label.group("after") is not None:
+            colon = label.start("after")
+        else:
+            continue
+        yield line, done, colon, value_start, value_end, label_start, label.end("label")
 
 
 def _move_labels(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
-    def fn(m: re.Match[str], out: _Out) -> None:
-        colon = m.start("colon") if m.group("colon") else m.start("after")
-        out.keep(*m.span("label"))
+    out = _Out(text, origin)
+    pos = 0
+    for line, end, colon, value_start, value_end, label_start, label_end in _moved_labels(text):
+        out.keep(pos, line)
+        out.keep(label_start, label_end)
         out.put(":", origin[colon])
-        if m.group("value"):
+        if value_end > value_start:
             out.put(" ", origin[colon])
-            out.keep(*m.span("value"))
-
-    return _rewrite(text, origin, _moved_labels(text), fn)
+            out.keep(value_start, value_end)
+        pos = end
+    if not pos:
+        return text, origin
+    out.keep(pos, len(text))
+    return out.result()
 
 
 # --- 5. the annex list of item 1 ---------------------------------------------
