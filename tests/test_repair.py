@@ -212,3 +212,24 @@ def test_russian_conversion_damage_is_repaired(damaged_text, repaired):
         if not c.isspace() and c not in ":.":
             original = damaged_text[r.origin[i]]
             assert original == c or (original.isascii() and original.lower() in "aeopcxyikmhbt")
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_lookalike_words_are_those_the_pattern_finds(language, corpus_text):
+    """The words with a look-alike, found from bytes in a text with few (and
+    by the pattern in one with many), are the pattern's own matches."""
+    from kzbudget_graph.reader.repair import _lookalike_patterns, _lookalike_words
+
+    table = _lookalike_patterns(language)
+    few = RU_CLEAN.read_text(encoding="utf-8")
+    texts = [
+        corpus_text,  # many
+        few,  # few, spread over pieces
+        "\U0001f600" + few[:3000] + "\ud800" + few[3000:9000],  # offsets past odd characters
+        "д" * 1020 + "ab cd " * 1000,  # a word across the first piece's end
+        "",
+    ]
+    for text in texts:
+        expected = [m.span() for m in table.word.finditer(text)]
+        assert [m.span() for m in _lookalike_words(text, table)] == expected
+    assert [m.group() for m in _lookalike_words(few, table)]  # (some to compare)

@@ -392,6 +392,8 @@ class _Lookalikes:
     suspect: re.Pattern[str]
     other: re.Pattern[str]  # a Latin letter that is no look-alike
     to_cyrillic: dict[str, str]
+    # bytes.translate table: 1 for the ASCII code of a look-alike, 0 for any other
+    marks: bytes
 
 
 _LETTERS = re.compile(r"[^\W\d_]*")
@@ -416,6 +418,7 @@ def _lookalike_patterns(language: str) -> _Lookalikes:
         re.compile(f"[{latin}{other}](?:(?<=[{other}])|{lone})"),
         re.compile(f"[{other}]"),
         table,
+        bytes(int(chr(b) in table) for b in range(256)),
     )
 
 
@@ -436,7 +439,7 @@ def _latin_lookalikes(text: str, origin: OriginMap, lex: ModuleType) -> tuple[st
     it, a mixed one has another Latin letter.
     """
     table = _lookalike_patterns(lex.LANGUAGE)
-    hits = list(itertools.islice(table.word.finditer(text), _FEW_LOOKALIKES + 1))
+    hits = list(itertools.islice(_lookalike_words(text, table), _FEW_LOOKALIKES + 1))
     if not hits:
         return text, origin
     if len(hits) <= _FEW_LOOKALIKES:
@@ -469,6 +472,44 @@ def _latin_lookalikes(text: str, origin: OriginMap, lex: ModuleType) -> tuple[st
     parts.append(_to_cyrillic(text[pos:], table))
     result = "".join(parts)
     return (text if result == text else result), origin
+
+
+# Characters _lookalike_words looks at first, and the look-alikes among them
+# from which the pattern finds them faster (more than one per 64 characters:
+# a converted text); then the characters it looks at per piece.
+_MARKS_PROBE = 1024
+_DENSE_MARKS = _MARKS_PROBE // 64
+_MARKS_PIECE = 4096
+
+
+def _lookalike_words(text: str, table: _Lookalikes) -> Iterator[re.Match[str]]:
+    """``table.word.finditer(text)``. In a text with few look-alikes the words'
+    first look-alikes are found in bytes: each piece of the text encoded to
+    ASCII (any other character one "?", so offsets stay), its look-alikes
+    marked by ``bytes.translate`` and skipped to by ``bytes.find``; the
+    pattern's class of Latin letters, tested at every character of a Cyrillic
+    text, costs several times more."""
+    marks = text[:_MARKS_PROBE].encode("ascii", "replace").translate(table.marks)
+    if marks.count(1) > _DENSE_MARKS:
+        return table.word.finditer(text)
+    return _sparse_lookalike_words(text, table, marks)
+
+
+def _sparse_lookalike_words(text: str, table: _Lookalikes, marks: bytes) -> Iterator[re.Match[str]]:
+    end = 0  # where the last word ended: the next starts no earlier
+    lo, hi = 0, _MARKS_PROBE  # marks are those of text[lo:hi], the probe first
+    while True:
+        at = marks.find(1, max(end - lo, 0))
+        while at >= 0:
+            m = table.word.match(text, lo + at)
+            assert m is not None  # a look-alike starts a word
+            yield m
+            end = m.end()
+            at = marks.find(1, end - lo)
+        if hi >= len(text):
+            return
+        lo, hi = hi, hi + _MARKS_PIECE
+        marks = text[lo:hi].encode("ascii", "replace").translate(table.marks)
 
 
 def _to_cyrillic(text: str, table: _Lookalikes) -> str:
