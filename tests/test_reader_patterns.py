@@ -467,3 +467,21 @@ def test_letters_in_any_case_lie_below_u3000():
     for letter in {w[0] for w in words}:
         found = "".join(re.findall(f"(?i){re.escape(letter)}", everything))
         assert found == lexicon.any_case(letter), letter
+
+
+@pytest.mark.parametrize("case", [str, str.upper, str.lower])
+def test_act_lines_are_found_where_the_full_patterns_find_them(case):
+    """split_resolutions tries each act-line pattern only where a word it opens
+    with starts: it must find what the patterns find scanned over the text."""
+    from kzbudget_graph.reader import segment
+
+    from conftest import CORPUS, RU_CLEAN, RU_DAMAGED
+
+    assert all(segment._LINE_OPENINGS)  # every language's act line has its openings
+    texts = [p.read_text(encoding="utf-8") for p in (CORPUS, RU_CLEAN, RU_DAMAGED)]
+    # act lines of both languages, and an act word inside a longer word before one
+    text = case("\n".join(texts) + "\nПодзакон " + texts[1][:2000])
+    found = segment._act_line_starts(text)
+    full = sorted(m.start() for p in segment._RESOLUTION_LINES for m in p.finditer(text))
+    assert found == full
+    assert len(found) > 3

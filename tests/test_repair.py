@@ -8,8 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kzbudget_graph.reader.repair import repair
+from kzbudget_graph.reader.repair import _MOVED_LABEL, _moved_labels, join_letter_spacing, repair
 
+from conftest import CORPUS, RU_CLEAN, RU_DAMAGED
 from mutations import damaged
 
 CYRILLIC_WITH_LATIN_I = re.compile(r"\S*[\u0400-\u04ff]\S*")
@@ -26,6 +27,15 @@ def test_letter_spacing_next_to_normal_words():
         repair("Бағдарламаны іске\nасыру  жөніндег і").text == "Бағдарламаны іске\nасыру  жөніндегі"
     )
     assert repair("- 4 5 , 6  м ы ң  т е ң г е .").text == "- 45,6 мың теңге."
+
+
+@pytest.mark.parametrize("space", ["\t", "\u00a0", "\u2009", "\u3000"])
+def test_letter_spacing_with_other_white_space_is_joined(space):
+    # a text with white space other than plain spaces is scanned from every
+    # kind (one with plain spaces only, from the plain space alone)
+    spaced = space.join("Қазақстан") + space * 2 + "N" + space * 2 + " ".join("1220")
+    assert repair(spaced).text == "Қазақстан N 1220"
+    assert repair(f"асыру{space}жөніндег{space}і").text == f"асыру{space}жөніндегі"
 
 
 def test_single_letters_that_stand_alone_are_kept():
@@ -141,6 +151,36 @@ def test_label_moved_behind_its_value_with_the_colon_kept():
     assert text.endswith("2. Бюджеттік бағдарламаның мақсаты:\n")  # a label alone stays
 
 
+def _moved_by_the_full_pattern(text: str) -> list[tuple[int, ...]]:
+    """What _moved_labels finds, by the whole _MOVED_LABEL pattern tried at
+    the start of every line (the slow way it stands for)."""
+    found, done = [], 0
+    for line in [0, *(m.end() for m in re.finditer("\n", text))]:
+        if line < done or not (m := _MOVED_LABEL.match(text, line)):
+            continue
+        done = m.end()
+        if m.group("colon") or (m.group("value").strip() and m.group("after")):
+            colon = m.start("colon") if m.group("colon") else m.start("after")
+            found.append((m.start(), m.end(), colon, *m.span("value"), *m.span("label")))
+    return found
+
+
+@pytest.mark.parametrize("path", [CORPUS, RU_CLEAN, RU_DAMAGED])
+def test_moved_labels_are_those_the_full_pattern_matches(path):
+    original = path.read_text(encoding="utf-8")
+    joined = join_letter_spacing(original)[0]
+    # every label line's label moved behind its value, the colon left in front
+    # or kept after the label, as conversions do
+    moved = re.sub(
+        r"(?m)^([1-7]\. [^:\n]+):[^\S\n]*(\S[^\n]*)$",
+        lambda m: f"   : {m[2]} {m[1]}" if int(m[1][0]) % 2 else f"{m[2]} {m[1]}:",
+        joined,
+    )
+    for text in (original, joined, moved):
+        assert list(_moved_labels(text)) == _moved_by_the_full_pattern(text)
+    assert _moved_by_the_full_pattern(moved)  # (some to compare)
+
+
 # Issue #10: the same damage in a Russian conversion, repaired by Russian's tables.
 RUSSIAN_REPAIRS = [
     # Latin look-alikes inside Cyrillic words; a Latin word is left alone
@@ -172,3 +212,24 @@ def test_russian_conversion_damage_is_repaired(damaged_text, repaired):
         if not c.isspace() and c not in ":.":
             original = damaged_text[r.origin[i]]
             assert original == c or (original.isascii() and original.lower() in "aeopcxyikmhbt")
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_lookalike_words_are_those_the_pattern_finds(language, corpus_text):
+    """The words with a look-alike, found from bytes in a text with few (and
+    by the pattern in one with many), are the pattern's own matches."""
+    from kzbudget_graph.reader.repair import _lookalike_patterns, _lookalike_words
+
+    table = _lookalike_patterns(language)
+    few = RU_CLEAN.read_text(encoding="utf-8")
+    texts = [
+        corpus_text,  # many
+        few,  # few, spread over pieces
+        "\U0001f600" + few[:3000] + "\ud800" + few[3000:9000],  # offsets past odd characters
+        "д" * 1020 + "ab cd " * 1000,  # a word across the first piece's end
+        "",
+    ]
+    for text in texts:
+        expected = [m.span() for m in table.word.finditer(text)]
+        assert [m.span() for m in _lookalike_words(text, table)] == expected
+    assert [m.group() for m in _lookalike_words(few, table)]  # (some to compare)

@@ -44,9 +44,13 @@ from .repair import RepairedText, repair, repair_regions
 from .segment import PassportSegment, Segmentation, result_parts, segment, split_resolutions
 from .values import Cutter, trim
 
-_ADMINISTRATOR = re.compile(
-    r"(?m)^[^\S\n]*(?P<code>\d{3})[^\S\n]*[-–][^\S\n]*(?P<name>[^\n]*[^\W\d_][^\n]*?)[^\S\n]*$"
+_ADMINISTRATOR_LINE = (
+    r"[^\S\n]*(?P<code>\d{3})[^\S\n]*[-–][^\S\n]*(?P<name>[^\n]*[^\W\d_][^\n]*?)[^\S\n]*$"
 )
+_ADMINISTRATOR = re.compile("(?m)^" + _ADMINISTRATOR_LINE)
+# The same line found from its line break (a literal the engine skips to;
+# "^" is a match attempt at every offset).
+_ADMINISTRATOR_AFTER_BREAK = re.compile("(?m)\n" + _ADMINISTRATOR_LINE)
 _MINUS = re.compile("[-\u2212\u2013]\\s*$")
 # Passports exist from 2005; a year outside this range is a misprint (0207).
 PLAUSIBLE_YEARS = (1991, 2100)
@@ -340,7 +344,7 @@ def _passport(cut: Cutter, ps: PassportSegment, resolution: Resolution, language
     spans: dict[str, Span] = {"annex": cut.span(*ps.heading)}
     h_start, h_end = ps.header
 
-    m = _ADMINISTRATOR.search(text, ps.heading[1], h_end)
+    m = _administrator(text, ps.heading[1], h_end)
     administrator = Administrator(*_coded(cut, m)) if m else None
     year = None
     y = phrases.year.search(text, h_start, h_end)
@@ -388,6 +392,15 @@ def _passport(cut: Cutter, ps: PassportSegment, resolution: Resolution, language
     passport.amendments = amendments
     warnings.extend(more)
     return passport
+
+
+def _administrator(text: str, start: int, end: int) -> re.Match[str] | None:
+    """``_ADMINISTRATOR.search(text, start, end)``: at ``start`` if a line
+    starts there, else after the first line break the line follows."""
+    if m := _ADMINISTRATOR.match(text, start, end):
+        return m
+    hit = _ADMINISTRATOR_AFTER_BREAK.search(text, start, end)
+    return _ADMINISTRATOR.match(text, hit.start() + 1, end) if hit else None
 
 
 def _coded(cut: Cutter, m: re.Match[str]) -> tuple[str, str, dict[str, Span]]:

@@ -72,7 +72,8 @@ class _Grammar:
     divisor: re.Pattern[str]
     participle: re.Pattern[str] | None
     embedded: re.Pattern[str] | None
-    openers: tuple[re.Pattern[str], ...]
+    # the words that open a clause, as whole words in folded text (None: none)
+    opener: re.Pattern[str] | None
     # how many of the last words before a number can hold a comparator
     # printed before it (a phrase of n words lies within the last n)
     before_words: int
@@ -104,13 +105,28 @@ def _grammar(language: str) -> _Grammar:
         if lex.CLAUSE_INITIAL_PARTICIPLE
         else None,
         embedded=embedded,
-        openers=tuple(
-            # the word first (a literal the engine skips to), then no letter before it
-            re.compile(rf"{re.escape(w)}(?<![^\W\d_]{re.escape(w)})(?![^\W\d_])")
-            for w in lex.CLAUSE_OPENERS
-        ),
+        opener=_whole_words_in_folded(lex.CLAUSE_OPENERS),
         before_words=max((w.count(" ") + 1 for w, _ in lex.COMPARATORS_BEFORE), default=0) + 1,
     )
+
+
+def _whole_words_in_folded(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Any of ``words`` (all letters, lower case) as a whole word, in one scan:
+    it opens with a class of their first letters, which the engine skips to (a
+    look-behind first is a match attempt at every offset), then checks no
+    letter stands before, and tries the words that start with that letter.
+    Whole words never overlap, so its matches are each word's matches."""
+    if not words:
+        return None
+    assert all(w.isalpha() for w in words)
+    by_letter: dict[str, list[str]] = {}
+    for w in words:
+        by_letter.setdefault(w[0], []).append(w[1:])
+    rests = "|".join(
+        f"(?<={re.escape(letter)})(?:{'|'.join(map(re.escape, tails))})"
+        for letter, tails in by_letter.items()
+    )
+    return re.compile(f"[{re.escape(''.join(by_letter))}](?<![^\\W\\d_].)(?:{rests})(?![^\\W\\d_])")
 
 
 def find_indicators(
@@ -262,8 +278,8 @@ def _clause(
         start = m.end()
         inside = False
     head_start, head = start, lexicon.fold(text[start:num_start])
-    for opener in g.openers:
-        for om in opener.finditer(head):
+    if g.opener is not None:
+        for om in g.opener.finditer(head):
             start = max(start, head_start + om.end())
     start = _skip_space(text, start, num_start)
     if g.participle is not None and (participle := g.participle.match(text, start, num_start)):

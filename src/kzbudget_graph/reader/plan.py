@@ -45,9 +45,10 @@ _COLUMN_KEYS = ("name", "activities", "period", "executors")
 # (measured per table, not a fixed number of characters).
 _EXECUTORS_SHARE = 1.0
 
-_COLUMN_NUMBERS = re.compile(
-    r"(?m)^[^\S\n]*1[^\S\n]*2[^\S\n]*3[^\S\n]*4[^\S\n]*5[^\S\n]*6[^\S\n]*7[^\S\n]*$"
-)
+_COLUMN_NUMBERS_LINE = r"[^\S\n]*1[^\S\n]*2[^\S\n]*3[^\S\n]*4[^\S\n]*5[^\S\n]*6[^\S\n]*7[^\S\n]*$"
+_COLUMN_NUMBERS = re.compile("(?m)^" + _COLUMN_NUMBERS_LINE)
+# The same line after its line break (see _ROW_AFTER_BREAK).
+_COLUMN_NUMBERS_AFTER_BREAK = re.compile("(?m)\n" + _COLUMN_NUMBERS_LINE)
 _ROW_LINE = (
     r"[^\S\n]*(?P<row>\d{1,3})(?P<g1>[^\S\n]+)(?P<c1>\d{3})(?!\d)"
     r"(?:[^\S\n]+(?P<c2>\d{3})(?!\d))?(?P<g3>[^\S\n]*)(?P<rest>[^\n]*)$"
@@ -212,7 +213,7 @@ def _parse_converted(
     words: _Words,
 ) -> list[ActionPlanRow]:
     text = cut.text
-    numbers = _COLUMN_NUMBERS.search(text, start, end)
+    numbers = _column_numbers(text, start, end)
     body = numbers.end() if numbers else start
     rows = _find_rows(text, body, end, program_name)
     # Most of a table's lines are activities lines, wrapped at that column's
@@ -262,6 +263,15 @@ def _row_starts(text: str, start: int, end: int) -> list[re.Match[str]]:
         if m := _ROW_START.match(text, hit.start() + 1, end):
             found.append(m)
     return found
+
+
+def _column_numbers(text: str, start: int, end: int) -> re.Match[str] | None:
+    """``_COLUMN_NUMBERS.search(text, start, end)``: at the region's start (if a
+    line starts there), else after the first line break the line follows."""
+    if m := _COLUMN_NUMBERS.match(text, start, end):
+        return m
+    hit = _COLUMN_NUMBERS_AFTER_BREAK.search(text, start, end)
+    return _COLUMN_NUMBERS.match(text, hit.start() + 1, end) if hit else None
 
 
 def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -410,7 +420,9 @@ def _name_score(block: _Block, state: _State) -> float:
     return -2.0
 
 
-_NON_WORD = re.compile(r"[^\w]+")
+# (one class first, then its repeat: a pattern that opens with a repeat is a
+# match attempt at every offset, a class is skipped to)
+_NON_WORD = re.compile(r"[^\w][^\w]*")
 
 
 def _norm(text: str) -> str:

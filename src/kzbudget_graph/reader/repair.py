@@ -179,14 +179,19 @@ _GLUABLE_CYRILLIC = (
 # Both open with a one-character token at most two spaces on (a look-ahead
 # tried first: most spaces come before a longer word and fail it at once,
 # before the look-behinds; possessive, as fewer spaces leave a space for \S).
-_SPACED = re.compile(
-    SPACE_SET
-    + r"(?=[^\S\n]{0,2}+\S(?!\S))"
+_SPACED_REST = (
+    r"(?=[^\S\n]{0,2}+\S(?!\S))"
     + r"(?:(?<=\S[^\S\n])(?<!\S\S[^\S\n])(?P<run>[^\S\n]{0,2}\S(?!\S)(?:[^\S\n]{1,3}\S(?!\S))+)"
     + r"|(?<=\S\S[^\S\n])(?P<letter>"
     + _GLUABLE_CYRILLIC
     + r")(?!\S)(?![^\S\n]+\S(?!\S)))"
 )
+_SPACED = re.compile(SPACE_SET + _SPACED_REST)
+# The same from a plain space only: a literal the engine skips to, where the
+# class above is a costly test at every character (most of the scan's time).
+# In a text with no other white space (but line breaks) the two find the same.
+_SPACED_AT_SPACE = re.compile(" " + _SPACED_REST)
+_OTHER_SPACES = tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \n")
 # Two or more spaces: where a spaced run is cut into words.
 _WIDE_GAP = re.compile(r"[^\S\n]{2,}")
 _LONE_LETTER_GLUE = re.compile(r"[^\W\d_]")
@@ -222,7 +227,9 @@ def _join_letter_spacing(text: str) -> tuple[str, OriginMap]:
     chars: list[str] = []
     pieces: list[tuple[int, int, int]] = []
     pos = 0
-    for m in _SPACED.finditer(text):
+    # (each "in" is a C scan that skips to the character)
+    spaced = _SPACED if any(c in text for c in _OTHER_SPACES) else _SPACED_AT_SPACE
+    for m in spaced.finditer(text):
         if m.group("letter") is not None:  # "жөніндег і" → "жөніндегі": drop the space
             if not _is_lone_tail_letter(text, m):
                 continue
@@ -238,7 +245,7 @@ def _join_letter_spacing(text: str) -> tuple[str, OriginMap]:
         if start > pos:
             chars.append(text[pos:start])
             pieces.append((start - pos, pos, 1))
-        _emit_spaced_run(text, start, m.end(), (chars, pieces))
+        _emit_spaced_run(text, start, m.end(), (chars, pieces), spaced is _SPACED_AT_SPACE)
         pos = m.end()
     if not pieces:
         return text, origin
@@ -250,17 +257,72 @@ def _join_letter_spacing(text: str) -> tuple[str, OriginMap]:
     return out.result()
 
 
-def _emit_spaced_run(text: str, start: int, end: int, out: _Pieces) -> None:
-    """Write the run of one-character tokens ``text[start:end]`` as words."""
+def _emit_spaced_run(text: str, start: int, end: int, out: _Pieces, plain: bool = False) -> None:
+    """Write the run of one-character tokens ``text[start:end]`` as words
+    (``plain``: the text's only white space is spaces and line breaks)."""
     # Two or more spaces part words. Inside a word the tokens are one space
     # apart: its tokens are every other character of its stretch.
-    gaps = list(_WIDE_GAP.finditer(text, start, end))
     chars, pieces = out
-    if not gaps and text[start] not in "-–":  # one word (half the runs): one slice
+    if text[start] in "-–":
+        _emit_words(text, start, end, out)
+        return
+    gaps = (
+        _wide_gaps(text, start, end)
+        if plain
+        else [g.span() for g in _WIDE_GAP.finditer(text, start, end)]
+    )
+    if not gaps:  # one word (half the runs): one slice
         n = (end - start + 1) // 2
         chars.append(text[start:end:2])
         pieces.append((n, start, 2 if n > 1 else 1))
         return
+    # Words with a space standing for each gap, written straight from the
+    # gaps (what _emit_words does, without its word lists), unless a word is
+    # a one-letter tail to glue on (then _emit_words does it all).
+    new_chars: list[str] = [text[start : gaps[0][0] : 2]]
+    n = (gaps[0][0] - start + 1) // 2
+    new_pieces = [(n, start, 2 if n > 1 else 1)]
+    previous_one = n == 1
+    for k, (gap_start, first) in enumerate(gaps):
+        stop = gaps[k + 1][0] if k + 1 < len(gaps) else end
+        one = stop - first == 1
+        if one and _gluable(text[first]) and _LONE_LETTER_GLUE.match(text[first]):
+            _emit_words(text, start, end, out)
+            return
+        if one and previous_one:  # two one-character words: their gap kept
+            new_chars.append(text[gap_start:first])
+            new_pieces.append((first - gap_start, gap_start, 1))
+        else:
+            new_chars.append(" ")
+            new_pieces.append((1, first - 1, 0))
+        n = (stop - first + 1) // 2
+        new_chars.append(text[first:stop:2])
+        new_pieces.append((n, first, 2 if n > 1 else 1))
+        previous_one = one
+    chars.extend(new_chars)
+    pieces.extend(new_pieces)
+
+
+def _wide_gaps(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of ``_WIDE_GAP`` in ``text[start:end]`` when its only white
+    space is plain spaces: found by ``str.find`` (the pattern, which opens with
+    a repeat, is a match attempt at every character)."""
+    gaps = []
+    at = text.find("  ", start, end)
+    while at >= 0:
+        stop = at + 2
+        while stop < end and text[stop] == " ":
+            stop += 1
+        gaps.append((at, stop))
+        at = text.find("  ", stop, end)
+    return gaps
+
+
+def _emit_words(text: str, start: int, end: int, out: _Pieces) -> None:
+    """:func:`_emit_spaced_run` word by word: a leading dash split off, one-letter
+    tails glued on."""
+    gaps = list(_WIDE_GAP.finditer(text, start, end))
+    chars, pieces = out
     words: list[Sequence[int]] = []
     pos = start
     for gap in gaps:
@@ -330,6 +392,8 @@ class _Lookalikes:
     suspect: re.Pattern[str]
     other: re.Pattern[str]  # a Latin letter that is no look-alike
     to_cyrillic: dict[str, str]
+    # bytes.translate table: 1 for the ASCII code of a look-alike, 0 for any other
+    marks: bytes
 
 
 _LETTERS = re.compile(r"[^\W\d_]*")
@@ -354,6 +418,7 @@ def _lookalike_patterns(language: str) -> _Lookalikes:
         re.compile(f"[{latin}{other}](?:(?<=[{other}])|{lone})"),
         re.compile(f"[{other}]"),
         table,
+        bytes(int(chr(b) in table) for b in range(256)),
     )
 
 
@@ -374,7 +439,7 @@ def _latin_lookalikes(text: str, origin: OriginMap, lex: ModuleType) -> tuple[st
     it, a mixed one has another Latin letter.
     """
     table = _lookalike_patterns(lex.LANGUAGE)
-    hits = list(itertools.islice(table.word.finditer(text), _FEW_LOOKALIKES + 1))
+    hits = list(itertools.islice(_lookalike_words(text, table), _FEW_LOOKALIKES + 1))
     if not hits:
         return text, origin
     if len(hits) <= _FEW_LOOKALIKES:
@@ -407,6 +472,44 @@ def _latin_lookalikes(text: str, origin: OriginMap, lex: ModuleType) -> tuple[st
     parts.append(_to_cyrillic(text[pos:], table))
     result = "".join(parts)
     return (text if result == text else result), origin
+
+
+# Characters _lookalike_words looks at first, and the look-alikes among them
+# from which the pattern finds them faster (more than one per 64 characters:
+# a converted text); then the characters it looks at per piece.
+_MARKS_PROBE = 1024
+_DENSE_MARKS = _MARKS_PROBE // 64
+_MARKS_PIECE = 4096
+
+
+def _lookalike_words(text: str, table: _Lookalikes) -> Iterator[re.Match[str]]:
+    """``table.word.finditer(text)``. In a text with few look-alikes the words'
+    first look-alikes are found in bytes: each piece of the text encoded to
+    ASCII (any other character one "?", so offsets stay), its look-alikes
+    marked by ``bytes.translate`` and skipped to by ``bytes.find``; the
+    pattern's class of Latin letters, tested at every character of a Cyrillic
+    text, costs several times more."""
+    marks = text[:_MARKS_PROBE].encode("ascii", "replace").translate(table.marks)
+    if marks.count(1) > _DENSE_MARKS:
+        return table.word.finditer(text)
+    return _sparse_lookalike_words(text, table, marks)
+
+
+def _sparse_lookalike_words(text: str, table: _Lookalikes, marks: bytes) -> Iterator[re.Match[str]]:
+    end = 0  # where the last word ended: the next starts no earlier
+    lo, hi = 0, _MARKS_PROBE  # marks are those of text[lo:hi], the probe first
+    while True:
+        at = marks.find(1, max(end - lo, 0))
+        while at >= 0:
+            m = table.word.match(text, lo + at)
+            assert m is not None  # a look-alike starts a word
+            yield m
+            end = m.end()
+            at = marks.find(1, end - lo)
+        if hi >= len(text):
+            return
+        lo, hi = hi, hi + _MARKS_PIECE
+        marks = text[lo:hi].encode("ascii", "replace").translate(table.marks)
 
 
 def _to_cyrillic(text: str, table: _Lookalikes) -> str:
@@ -468,38 +571,71 @@ _ANY_LABEL = re.compile(rf"(?i)\.(?<=\d\.)[^\S\n]*{_FIELD_LABEL}")
 # matches a line only where one does, so only such lines are worth trying it
 # on. Its lazy value part would otherwise be tried at every offset of the line,
 # and a clean text prints a whole field on its label's line.
-_LABEL_ENDS_LINE = re.compile(rf"(?im)\d\.[^\S\n]*{_FIELD_LABEL}[^\S\n]*:?[^\S\n]*$")
+_LABEL_ENDS_LINE = re.compile(
+    rf"(?im)(?P<label>\d\.[^\S\n]*{_FIELD_LABEL})[^\S\n]*(?P<after>:)?[^\S\n]*$"
+)
 assert not any("." in lab for _, labs in lexicon.FIELD_LABELS.values() for lab in labs)
+# What _MOVED_LABEL matches before its value: white space and a colon.
+_LINE_PREFIX = re.compile(r"[^\S\n]*(?P<colon>:)?[^\S\n]*")
+
+# A moved label as _MOVED_LABEL would match its line: the line's start, the
+# match's end, where its colon is (the one before the value, or else the one
+# after the label; -1 if none), and the value's and the label's spans.
+_Moved = tuple[int, int, int, int, int, int, int]
 
 
-def _moved_labels(text: str) -> Iterable[re.Match[str]]:
+def _moved_labels(text: str) -> Iterable[_Moved]:
+    """What ``_MOVED_LABEL`` matches, line by line, where a label was moved.
+
+    Its match is put together from the label that ends the line and the
+    white space and colon that open it: the label is the only one on its line
+    that ends it (no label holds a full stop, so an earlier one would hold
+    this one's), so the lazy value runs from the opening to the white space
+    before it. Matching the whole pattern would try the label at every offset
+    of the value.
+    """
     done = 0  # no match starts before this offset (end of the last one)
     # Every label _MOVED_LABEL could match is a hit (no label holds a full
     # stop, so no hit hides one), and it matches a line exactly when a hit on
     # it ends the line: the other hits are passed over without trying it.
     for hit in _ANY_LABEL.finditer(text):
-        if not _LABEL_ENDS_LINE.match(text, hit.start() - 1):
+        if not (label := _LABEL_ENDS_LINE.match(text, hit.start() - 1)):
             continue
         line = text.rfind("\n", 0, hit.start()) + 1
         if line < done:
             continue
-        m = _MOVED_LABEL.match(text, line)
-        done = m.end() if m else line + 1
+        done = label.end()
+        prefix = _LINE_PREFIX.match(text, line)
+        value_start = prefix.end()  # type: ignore[union-attr]
+        label_start = label.start()
+        value_end = label_start
+        while value_end > value_start and text[value_end - 1].isspace():
+            value_end -= 1
         # a label alone on its line ("6. ... жоспары:") is already in place
-        if m and (m.group("colon") or (m.group("value").strip() and m.group("after"))):
-            yield m
+        if prefix.group("colon") is not None:  # type: ignore[union-attr]
+            colon = prefix.start("colon")  # type: ignore[union-attr]
+        elif value_end > value_start and label.group("after") is not None:
+            colon = label.start("after")
+        else:
+            continue
+        yield line, done, colon, value_start, value_end, label_start, label.end("label")
 
 
 def _move_labels(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
-    def fn(m: re.Match[str], out: _Out) -> None:
-        colon = m.start("colon") if m.group("colon") else m.start("after")
-        out.keep(*m.span("label"))
+    out = _Out(text, origin)
+    pos = 0
+    for line, end, colon, value_start, value_end, label_start, label_end in _moved_labels(text):
+        out.keep(pos, line)
+        out.keep(label_start, label_end)
         out.put(":", origin[colon])
-        if m.group("value"):
+        if value_end > value_start:
             out.put(" ", origin[colon])
-            out.keep(*m.span("value"))
-
-    return _rewrite(text, origin, _moved_labels(text), fn)
+            out.keep(value_start, value_end)
+        pos = end
+    if not pos:
+        return text, origin
+    out.keep(pos, len(text))
+    return out.result()
 
 
 # --- 5. the annex list of item 1 ---------------------------------------------
@@ -565,8 +701,9 @@ def _restore_annex_list(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
 
 _ACT_WORD = re.compile(lexicon.whole_words(lexicon.ACT_TYPE_WORDS))
 _LABEL_LINE = re.compile(rf"(?im)^[^\S\n]*(?P<num>\d)\.[^\S\n]*{_FIELD_LABEL}")
-# A line opening with a number and a full stop ("2."), found by its line break.
-_NUMBERED_LINE = re.compile(r"\n[^\S\n]*\d\.")
+# A number and a full stop ("2."), found from the stop (a literal the engine
+# skips to): a text has far fewer of them than line breaks.
+_DIGIT_STOP = re.compile(r"\.(?<=\d\.)")
 
 
 def numbered_lines(
@@ -575,16 +712,25 @@ def numbered_lines(
     """``pattern.finditer(text, pos, endpos)`` for a pattern that only matches at
     the start of a line opening with a number and a full stop (a field label).
 
-    Such lines are found first by one scan for line breaks; the full pattern,
-    tried at every offset, would cost far more over a whole document.
+    Such lines are found first, from each number and full stop: the one whose
+    line holds only white space before it (after a line break at or after
+    ``pos``); the full pattern, tried at every offset, would cost far more over
+    a whole document.
     """
     endpos = len(text) if endpos is None else endpos
     done = pos  # matches never overlap: none starts before the last one's end
     if m := pattern.match(text, pos, endpos):
         done = m.end()
         yield m
-    for line in _NUMBERED_LINE.finditer(text, pos, endpos):
-        if line.start() + 1 >= done and (m := pattern.match(text, line.start() + 1, endpos)):
+    for hit in _DIGIT_STOP.finditer(text, pos, endpos):
+        digit = hit.start() - 1
+        line = text.rfind("\n", pos, digit) + 1
+        if (
+            line
+            and line >= done
+            and (line == digit or text[line:digit].isspace())
+            and (m := pattern.match(text, line, endpos))
+        ):
             done = m.end()
             yield m
 
@@ -621,9 +767,14 @@ def _act_words_to_end(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
             start + m.start() for m in re.finditer(r";|\.(?=\s*(?:\n|$|[^\W\d_]+\s*$))", region)
         ]
         for m in _ACT_WORD.finditer(text, start, end):
-            after = text[m.end() : end].lstrip()
-            right_after_sep = text[start : m.start()].rstrip()[-1:] in (";", ".")
-            if (not after or after[0] in ";.") and not right_after_sep:
+            # the first character after the word and the last before it, white
+            # space passed over (not the rest of the field copied and stripped)
+            after = _NON_SPACE.search(text, m.end(), end)
+            last = m.start()
+            while last > start and text[last - 1].isspace():
+                last -= 1
+            right_after_sep = last > start and text[last - 1] in ";."
+            if (after is None or text[after.start()] in ";.") and not right_after_sep:
                 continue
             before = [s for s in seps if s < m.start()]
             if not before:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from types import ModuleType
 
 from . import lexicon
 from .repair import join_letter_spacing, numbered_lines
@@ -244,6 +245,58 @@ _RESOLUTION_LINES = tuple(
     )
     for lex in lexicon.LANGUAGES.values()
 )
+
+
+def _opening_words(lex: ModuleType) -> list[str] | None:
+    """The words an act line of ``lex`` opens with, case aside: its ``{act}``
+    group's act words, or the word its pattern starts with (None: neither)."""
+    pattern = lex.RESOLUTION_LINE.removeprefix("(?i)")
+    if pattern.startswith("(?P<act>{act})"):
+        return list(lex.ACT_TYPE_WORDS)
+    word = re.match(r"[^\W\d_]+", pattern)
+    return [word.group()] if word and pattern[word.end()] in "\\ " else None
+
+
+def _opening(words: list[str] | None) -> re.Pattern[str] | None:
+    """Where one of ``words`` starts, case-insensitively, inside a word too:
+    a class of their first letters in every case, which the engine skips to,
+    then the rest of the words that start with the letter found. (An act
+    line's pattern is case-blind from its first character, and one that opens
+    with a look-ahead or a case-blind letter is a match attempt at every offset.)"""
+    if not words or any(re.escape(w) != w for w in words):
+        return None
+    by_letter: dict[str, list[str]] = {}
+    for w in words:
+        by_letter.setdefault(lexicon.any_case(w[0]), []).append(w[1:])
+    if any(not set(a).isdisjoint(b) for a in by_letter for b in by_letter if a != b):
+        return None
+    rests = "|".join(f"(?<=[{re.escape(k)}])(?:{'|'.join(v)})" for k, v in by_letter.items())
+    return re.compile(f"[{re.escape(''.join(by_letter))}](?i:{rests})")
+
+
+_LINE_OPENINGS = tuple(_opening(_opening_words(lex)) for lex in lexicon.LANGUAGES.values())
+
+
+def _act_line_starts(text: str) -> list[int]:
+    """Where act lines start: ``m.start()`` for each pattern's ``finditer``,
+    that pattern tried only where a word it opens with starts (every such
+    place, overlapping or not, found by one scan from after the last)."""
+    starts = []
+    for pattern, opening in zip(_RESOLUTION_LINES, _LINE_OPENINGS, strict=True):
+        if opening is None:
+            starts.extend(m.start() for m in pattern.finditer(text))
+            continue
+        done = 0  # act lines never overlap: none starts before the last one's end
+        hit = opening.search(text)
+        while hit:
+            at = hit.start()
+            if at >= done and (m := pattern.match(text, at)):
+                starts.append(at)
+                done = m.end()
+            hit = opening.search(text, at + 1)
+    return sorted(starts)
+
+
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 _TEXT_LINE = re.compile(r"\n(?=\S)")
 _TITLE_MAX_LINES = 4  # a resolution's title paragraph: a few lines, no field label
@@ -267,7 +320,7 @@ def split_resolutions(text: str) -> list[Region]:
     # act lines and headings are looked for with letter spacing joined (a
     # conversion may print "Ү к і м е т і н і ң"); the cuts map back to the original
     text, origin = join_letter_spacing(original)
-    lines = sorted(m.start() for p in _RESOLUTION_LINES for m in p.finditer(text))
+    lines = _act_line_starts(text)
     headings = sorted(m.start() for m in lexicon.annex_headings(text))
     starts: list[int] = []
     for pos in lines:

@@ -124,7 +124,8 @@ ANNEX_LIST: Final = r"(?i)(?P<list>\d+(?:\s*,\s*\d+)*)\s*-\s*қосымшала�
 
 # --- The passport's header ---------------------------------------------------
 # "2007 жылға арналған"
-FISCAL_YEAR: Final = r"(?i)(?P<year>\d{4})\s*жылға\s+арналған"
+# (a digit, then three: a pattern that opens with a repeat is tried at every offset)
+FISCAL_YEAR: Final = r"(?i)(?P<year>\d\d{3})\s*жылға\s+арналған"
 # '"Name" деген 001 республикалық бюджеттік бағдарламаның' — name before code.
 PROGRAM: Final = r"(?is)[\"«“](?P<name>[^\"«»“”]+?)[\"»”]\s*деген\s+(?P<code>\d{3})(?!\d)"
 # Field 1: "419926 мың теңге (төрт жүз ... мың теңге)".
