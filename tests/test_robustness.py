@@ -304,6 +304,69 @@ def test_new_graphs_are_bulk_loaded_in_batches_each_whole_in_its_own_graph(tmp_p
             assert held == sorted(str(t) for t in ox.parse(graph(k), format=ox.RdfFormat.N_TRIPLES))
 
 
+def test_a_big_bulk_load_compacts_the_store_in_the_background_and_settle_waits(tmp_path):
+    """A load that wrote a large share of the store's bytes compacts the store
+    (the loader's many files slow look-ups) in a thread, which ``settle`` waits
+    for; a few graphs added to a big store do not rewrite it; a compaction that
+    fails fails the writer's settle, and the graphs stay listed for the next."""
+    import gc
+    import threading
+
+    from kzbudget_graph.errors import KzbudgetError
+    from kzbudget_graph.store.store import needs_compaction
+
+    assert needs_compaction(1000, 4000) and not needs_compaction(999, 4000)
+    assert not needs_compaction(0, 0)
+
+    def graph(k: int, n: int) -> bytes:
+        return "".join(
+            f'<https://example.org/s{k}> <https://example.org/p> "{k} {i}" .\n' for i in range(n)
+        ).encode()
+
+    def watched(store, fail=False):
+        real = store.store
+        seen: list[str] = []
+
+        class Watch:
+            def __getattr__(self, attr):
+                return getattr(real, attr)
+
+            def optimize(self):
+                seen.append(threading.current_thread().name)
+                if fail:
+                    raise OSError("No space left on device")
+                return real.optimize()
+
+        store.store = Watch()
+        return real, seen
+
+    with EmbeddedStore(tmp_path / "s") as store:
+        real, seen = watched(store)
+        store.add_graphs(
+            [(f"https://example.org/g/{k}", lambda k=k: graph(k, 500)) for k in range(4)]
+        )
+        store.settle()
+        assert seen == ["kzbudget-compact"]  # a new store: all of it loaded now
+        assert len(real) == 2000 and store.pending() == []
+        seen.clear()
+        store.add_graphs([("https://example.org/g/small", lambda: graph(9, 3))])
+        store.settle()
+        assert seen == []  # three triples beside 2,000: no rewrite of the store
+        store.store = real
+    with EmbeddedStore(tmp_path / "t") as store:
+        real, seen = watched(store, fail=True)
+        store.add_graphs([("https://example.org/g/x", lambda: graph(1, 50))])
+        with pytest.raises(KzbudgetError, match=r"cannot compact the store.*No space left"):
+            store.settle()
+        assert store.pending() == ["https://example.org/g/x"]
+        store.store = real
+    del real, seen
+    gc.collect()  # the watcher's class holds the store (and its lock) in a cycle
+    with EmbeddedStore(tmp_path / "t") as store:  # the next writer drops what was listed
+        assert store.dropped == ["https://example.org/g/x"]
+        assert not store.store.contains_named_graph(ox.NamedNode("https://example.org/g/x"))
+
+
 def test_a_graph_with_blank_nodes_or_cut_short_is_not_batched(tmp_path):
     """A bulk-load call gives one name to one blank label, so a graph holding blank
     nodes loads alone (two graphs' ``_:b`` stay two nodes); N-Triples cut
