@@ -1048,6 +1048,27 @@ def test_a_kind_pages_through_the_passports_that_have_it(stores, kind):
         assert checked > 0
 
 
+def test_an_act_cited_only_through_a_blank_node_has_no_first_reference_or_title():
+    """An act's first citing reference is the least of its references; one that
+    is a blank node (the mapper makes none, another tool may) gives the act no
+    first reference and no cited title, not the label of some other node."""
+    from kzbudget_graph.store.summary import _PREFIXES, TOTALS
+
+    kzb = "https://w3id.org/kzbudget/ontology#"
+    data = f"""
+<http://x/p> <{kzb}legalReference> _:b <http://x/g> .
+<http://x/p> <{kzb}budgetProgram> <http://x/prog> <http://x/g> .
+_:b <{kzb}refersTo> <http://x/act> <http://x/g> .
+<http://x/other> <http://www.w3.org/2000/01/rdf-schema#label> "unrelated"@kk <http://x/g> .
+"""
+    store = ox.Store()
+    store.load(data.encode(), format=ox.RdfFormat.N_QUADS)
+    rows = list(store.query(_PREFIXES + TOTALS["ActTotal"]))
+    assert len(rows) == 1
+    assert rows[0]["act"] == ox.NamedNode("http://x/act") and rows[0]["programs"].value == "1"
+    assert rows[0]["firstReference"] is None and rows[0]["citedTitleKk"] is None
+
+
 def test_the_embedded_store_s_ranked_rows_are_sorted_as_oxigraph_sorts_them(stores):
     """The summary of the embedded store sorts the rows of its rankings and
     findings in Python (Oxigraph's own sort read every IRI from disk at every

@@ -1,6 +1,8 @@
 """Step 5 — RDF: the extracted model as triples (ontology/kzbudget.ttl).
 
-One graph of pyoxigraph triples per source document (rdflib only at the edge:
+One graph of N-Triples per source document, written by the mapper term by
+term (pyoxigraph checks each IRI and writes each literal it may escape;
+rdflib only at the edge:
 JSON-LD and the pyshacl engine), a named graph named after the
 document's *identity* — the act it contains, its language (and consolidation
 date) — not after the file's bytes, so a corrected file replaces its graph.

@@ -407,6 +407,8 @@ _CYRILLIC = re.compile(_CYRILLIC_LETTER)
 @functools.cache
 def _lookalike_patterns(language: str) -> _Lookalikes:
     table = lexicon.of(language).LATIN_TO_CYRILLIC
+    # the bytes fast path (_lookalike_words) marks ASCII look-alikes only
+    assert all(ord(c) < 128 for c in table), "look-alikes are ASCII letters"
     latin = "".join(table)
     other = "".join(c for c in map(chr, range(65, 123)) if c.isalpha() and c not in table)
     # One class of every Latin letter first (one scan of the text, not one

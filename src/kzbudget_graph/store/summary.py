@@ -148,8 +148,10 @@ TOTALS: dict[str, str] = {
   } }
 } GROUP BY ?year""",
     # ?first is MIN(?ref), not MIN(STR(?ref)): the same IRI (IRIs sort by their
-    # text) without making a string of each of 28,000 references (0.25 s); a
-    # blank node sorts first and STR of it fails, as it failed in the MIN
+    # text) without making a string of each of 28,000 references (0.25 s). A
+    # reference that is a blank node (the mapper makes none) sorts first: the
+    # act then has no first reference and no cited title (before, STR failed
+    # and the unbound ?firstReference picked up every label of the store)
     "ActTotal": """SELECT ?act ?programs ?firstReference ?cost ?actType ?date ?number
        ?citedTitleKk ?citedTitleRu
 WHERE {
@@ -556,7 +558,7 @@ def _ordered(query: Callable[[str], Result], text: str, here: bool) -> Result:
     return query(_PREFIXES + text)
 
 
-def _sort_column(terms: list[Term | None]) -> list | None:
+def _sort_column(terms: list[Term | None]) -> list[str | int | float] | None:
     """Sort keys of a column of terms, in Oxigraph's order, if all are of one
     kind whose order is plain: IRIs or strings (by code point) or integers
     written canonically (by value), unbound ones first; else None."""
