@@ -281,16 +281,7 @@ class _Mapper:
 
     def link(self, s: str, p: str, o: str) -> None:
         """Add a triple whose object is an IRI too."""
-        iris = self._iris
-        s = iris.get(s) or self.iri(s)
-        o = iris.get(o) or self.iri(o)
-        group = self.groups.get(s)
-        if group is None:
-            self.groups[s] = {f"{p} {o}": None}
-        else:
-            if group.__class__ is bytes:
-                group = self._unpack(s)
-            group[f"{p} {o}"] = None
+        self.add(s, p, self._iris.get(o) or self.iri(o))
 
     def text_literal(self, value: str) -> str:
         return _literal(value) + _language(self.lang)
