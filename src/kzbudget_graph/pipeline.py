@@ -5,9 +5,10 @@ Each source file is extracted, mapped, validated and serialised on its own
 per worker, not the corpus. The main process appends each document to a
 temporary output file and stages its N-Triples for the store.
 
-The hot path is pyoxigraph's: the mapper makes pyoxigraph terms, which are
-written once as N-Triples — the bytes that are validated (shacl-rust parses
-them) and loaded into the store — and once in the output format. rdflib
+The hot path writes N-Triples once: the mapper writes them itself (pyoxigraph
+checking its IRIs and escaping its literals) — the bytes that are validated
+(shacl-rust parses them), loaded into the store, and written in the output
+format. rdflib
 only writes JSON-LD and runs the reference engine (``--engine pyshacl``).
 
 Nothing is half-written: only when every document has been read and

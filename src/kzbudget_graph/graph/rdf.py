@@ -134,10 +134,9 @@ def _literal(value: str) -> str:
 
 
 def _typed(value: str, datatype: str) -> str:
-    """A literal of the XSD datatype ``datatype`` (its local name)."""
-    if value.isprintable() and '"' not in value and "\\" not in value:
-        return f'"{value}"^^<{_XSD}{datatype}>'
-    return str(ox.Literal(value, datatype=ox.NamedNode(_XSD + datatype)))
+    """A literal of the XSD datatype ``datatype`` (its local name): the quoted
+    value as :func:`_literal` writes it, then the datatype."""
+    return f"{_literal(value)}^^<{_XSD}{datatype}>"
 
 
 @functools.cache

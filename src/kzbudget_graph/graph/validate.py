@@ -22,8 +22,10 @@ text it was read from, so a reviewer can go straight to the words.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
@@ -129,7 +131,7 @@ def validate_ntriples(
         raise KzbudgetError(f"unknown SHACL engine {engine!r} (one of {', '.join(ENGINES)})")
     # one parse of data + ontology: no per-document copy of either
     combined = Graph()
-    combined.parse(data=data.decode("utf-8") + _ontology_nt(ontology), format="nt")
+    combined.parse(data=data.decode("utf-8") + _once(_ontology_nt, ontology), format="nt")
     return _validate_pyshacl(combined, combined, shapes)
 
 
@@ -170,7 +172,7 @@ def _validate_pyshacl(
             combined, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
         )
         return Report(_sort(_findings(results, data, shapes)))
-    core, constraints = _split_cached(shapes)
+    core, constraints = _once(_split_sparql, shapes)
     _conforms, results, _text = shacl_validate(
         combined, shacl_graph=core, inference="none", advanced=True, allow_warnings=True
     )
@@ -258,15 +260,19 @@ def _fast_path_fits(shapes: Graph, shape: Node, constraint: Node) -> bool:
     return len(list(shapes.objects(constraint, SH.message))) <= 1
 
 
-_SPLIT: dict[int, tuple[Graph, tuple[Graph, list[_SparqlConstraint]]]] = {}
+_T = TypeVar("_T")
+_READ_ONCE: dict[tuple[Callable, int], tuple[Graph, object]] = {}
 
 
-def _split_cached(shapes: Graph) -> tuple[Graph, list[_SparqlConstraint]]:
-    """:func:`_split_sparql`, once per process for one shapes graph."""
-    cached = _SPLIT.get(id(shapes))
-    if cached is None or cached[0] is not shapes:
-        cached = _SPLIT[id(shapes)] = (shapes, _split_sparql(shapes))
-    return cached[1]
+def _once(read: Callable[[Graph], _T], graph: Graph) -> _T:
+    """``read(graph)``, once per process for one graph object (the shapes and
+    the ontology are the same objects for every document). Keyed by the
+    object's identity, with the object kept, so its id is not another's."""
+    key = (read, id(graph))
+    cached = _READ_ONCE.get(key)
+    if cached is None or cached[0] is not graph:
+        cached = _READ_ONCE[key] = (graph, read(graph))
+    return cached[1]  # type: ignore[return-value]
 
 
 def _split_sparql(shapes: Graph) -> tuple[Graph, list[_SparqlConstraint]]:
@@ -301,20 +307,15 @@ def _split_sparql(shapes: Graph) -> tuple[Graph, list[_SparqlConstraint]]:
 
 # --- the shacl-rust engine -------------------------------------------------------
 
-_PREPARED: dict[int, tuple[Graph, str, dict[str, Node]]] = {}
-_ONTOLOGY_NT: dict[int, tuple[Graph, str]] = {}
 _NT_TERM = re.compile(r'"((?:[^"\\]|\\.)*)"(?:\^\^<[^>]*>|@[A-Za-z0-9-]+)?|<([^<>\s]*)>')
 
 
 def _prepared_shapes(shapes: Graph) -> tuple[str, dict[str, Node]]:
-    """The shapes as Turtle for shacl-rust, parsed and written once per process.
+    """The shapes as Turtle for shacl-rust (read :func:`_once`).
 
     Blank property shapes get an IRI first: a finding names its source shape,
     and a blank node's label would not survive the trip.
     """
-    cached = _PREPARED.get(id(shapes))
-    if cached is not None and cached[0] is shapes:
-        return cached[1], cached[2]
     named = Graph()
     named += shapes
     owners: dict[str, Node] = {}
@@ -328,26 +329,19 @@ def _prepared_shapes(shapes: Graph) -> tuple[str, dict[str, Node]]:
             named.remove((node_shape, SH.property, prop))
             named.add((node_shape, SH.property, iri))
             owners[str(iri)] = node_shape
-    text = named.serialize(format="turtle")
-    _PREPARED[id(shapes)] = (shapes, text, owners)
-    return text, owners
+    return named.serialize(format="turtle"), owners
 
 
 def _ontology_nt(ontology: Graph) -> str:
-    cached = _ONTOLOGY_NT.get(id(ontology))
-    if cached is not None and cached[0] is ontology:
-        return cached[1]
-    text = ontology.serialize(format="nt")
-    _ONTOLOGY_NT[id(ontology)] = (ontology, text)
-    return text
+    return ontology.serialize(format="nt")
 
 
 def _validate_rust(data: bytes, shapes: Graph, ontology: Graph) -> Report:
     import shacl_rust  # a compiled extension: imported when first needed
 
-    shapes_text, owners = _prepared_shapes(shapes)
+    shapes_text, owners = _once(_prepared_shapes, shapes)
     # the engine takes one text; the ontology's N-Triples were written once
-    data_text = data.decode("utf-8") + _ontology_nt(ontology)
+    data_text = data.decode("utf-8") + _once(_ontology_nt, ontology)
     try:
         # the interned index: the same findings (the differential test runs this
         # engine), validation 4-5x faster on a document graph
@@ -359,7 +353,7 @@ def _validate_rust(data: bytes, shapes: Graph, ontology: Graph) -> Report:
     del data_text
     if not report["results"]:
         return Report([])
-    templates = _message_templates(shapes)
+    templates = _once(_message_templates, shapes)
     data = _Lookup(data)
     found = []
     for r in report["results"]:
@@ -466,19 +460,9 @@ def _term(nt: str) -> str:
     return m.group(2) if m.group(2) is not None else m.group(1)
 
 
-_TEMPLATES: dict[int, tuple[Graph, dict[str, tuple[str, ...]]]] = {}
-
-
 def _message_templates(shapes: Graph) -> dict[str, tuple[str, ...]]:
-    """Per source shape, its English (or untagged) ``sh:message`` templates;
-    read once per process for one shapes graph (6 ms a document otherwise)."""
-    cached = _TEMPLATES.get(id(shapes))
-    if cached is None or cached[0] is not shapes:
-        cached = _TEMPLATES[id(shapes)] = (shapes, _read_message_templates(shapes))
-    return cached[1]
-
-
-def _read_message_templates(shapes: Graph) -> dict[str, tuple[str, ...]]:
+    """Per source shape, its English (or untagged) ``sh:message`` templates
+    (read :func:`_once`: 6 ms a document otherwise)."""
     out: dict[str, list[str]] = {}
     for holder, message in shapes.subject_objects(SH.message):
         if isinstance(message, Literal) and message.language not in (None, "en"):
