@@ -385,3 +385,24 @@ def test_a_graph_with_blank_nodes_or_cut_short_is_not_batched(tmp_path):
         with pytest.raises(KzbudgetError, match="end mid-line"):
             store.add_graphs([("https://example.org/g/c", lambda: cut)])
         assert not list(store.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
+def test_the_store_size_skips_a_table_rocksdb_deletes_while_it_is_read(tmp_path, monkeypatch):
+    """RocksDB deletes tables its background compaction replaced at any time: one
+    gone between the listing and its size is not there, not a failed build."""
+    import os
+
+    from kzbudget_graph.store import store as store_module
+
+    for name, size in (("000009.sst", 10), ("000010.sst", 20), ("000004.log", 5), ("LOG", 100)):
+        (tmp_path / name).write_bytes(b"x" * size)
+    listing = os.scandir
+
+    def scandir(path):
+        for entry in listing(path):
+            if entry.name == "000010.sst":
+                os.unlink(entry.path)  # listed, then compacted away
+            yield entry
+
+    monkeypatch.setattr(store_module.os, "scandir", scandir)
+    assert store_module._disk_bytes(tmp_path) == 15

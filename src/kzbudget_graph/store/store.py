@@ -338,11 +338,15 @@ def _disk_bytes(path: Path) -> int:
     """The bytes of the store's data: RocksDB's tables (``*.sst``) and write-ahead
     logs (``*.log``), not its own log, options and manifest (``LOG``, ``OPTIONS-*``,
     ``MANIFEST-*``), which a new store has too."""
-    return sum(
-        e.stat().st_size
-        for e in os.scandir(path)
-        if e.name.endswith((".sst", ".log")) and e.is_file(follow_symlinks=False)
-    )
+    total = 0
+    for e in os.scandir(path):
+        if e.name.endswith((".sst", ".log")):
+            try:
+                if e.is_file(follow_symlinks=False):
+                    total += e.stat(follow_symlinks=False).st_size
+            except FileNotFoundError:  # RocksDB compacted it away meanwhile
+                pass
+    return total
 
 
 def _sync_dir(path: Path) -> None:
