@@ -55,6 +55,12 @@ def test_browse_from_the_query_list_to_a_highlighted_source(page, tmp_path):
     marked = re.search(r'<mark id="fact">(.*?)</mark>', view, re.S)
     assert marked and "Мемлекеттiк қызмет туралы" in html.unescape(marked.group(1))
 
+    # a page of two indicators, then the next one by its link
+    first = dump_dom(page.base + "/queries/indicators?limit=2")
+    second = dump_dom(page.base + _href(first, '/queries/indicators[^"]*after=[^"]+'))
+    shown = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in (first, second)]
+    assert 'rel="prev"' in second and shown[0] and shown[1] and shown[0] != shown[1]
+
     shot = tmp_path / "page.png"
     screenshot(page.base + "/queries/program-costs?year=2007", shot)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -494,6 +494,75 @@ def test_a_page_by_windows_is_the_page_of_the_whole_query(stores, name, given):
     assert whole.rows or name == "programs-by-legal-act"
 
 
+@pytest.mark.parametrize(("name", "given"), PAGED_CASES)
+def test_a_page_after_the_previous_pages_cursor_is_the_whole_querys_and_skips_no_window(
+    stores, name, given
+):
+    """Page after page of three rows, each started from the cursor the one
+    before gave (as the web page's Next link does), in windows of one node:
+    every page is the whole query's rows at its offset, and its windows fetch
+    only the rows of the window the previous page ended in and its own, where
+    without the cursor they fetch every row before the page."""
+    from kzbudget_graph.store.paging import run_paged
+    from kzbudget_graph.store.queries import bind
+
+    query = get_query(name)
+    given = {k: v for k, v in given.items() if k not in ("limit", "offset")}
+    with EmbeddedStore(stores["both"]) as store:
+        whole = store.query(bind(query, bindings(query, {**given, "limit": "10000"}))).rows
+        fetched = {"with": 0, "without": 0}
+
+        def select(text: str) -> Result:
+            result = store.query(text)
+            if text.startswith("# title"):  # a window, not a look-up of ranks or candidates
+                fetched[way] += len(result.rows)
+            return result
+
+        offset, after, starts = 0, None, set()
+        while True:
+            bound = bindings(query, {**given, "limit": "3", "offset": str(offset)})
+            way = "without"
+            alone = run_paged(select, query, bound, first_window=1, first_chunk=1)
+            way, before = "with", fetched["with"]
+            page = run_paged(select, query, bound, first_window=1, first_chunk=1, after=after)
+            assert page.rows == alone.rows == whole[offset : offset + 3], (name, offset)
+            if after is not None:
+                assert fetched["with"] - before <= int(after.rsplit(".", 1)[1]) + 3
+            if len(page.rows) < 3:
+                assert page.after is None
+                break
+            offset, after = offset + 3, page.after
+            if query.page_by is None or query.page_by[0] in bound or name == "search":
+                break  # the whole query answers, or a keyword's rows go by scans
+            assert after is not None
+            starts.add(after.split(".")[1])
+    assert fetched["with"] <= fetched["without"]
+    if len(starts) > 1:  # the pages ended in more than one window: some were skipped
+        assert fetched["with"] < fetched["without"], fetched
+
+
+def test_a_cursor_for_another_page_is_not_used_and_one_not_written_by_a_page_is_refused(stores):
+    """A cursor is the previous page's: given with another offset or other
+    parameters it is not used (the page is found from the first window); text
+    that is no cursor is refused, in one line."""
+    from kzbudget_graph.errors import KzbudgetError
+    from kzbudget_graph.store.paging import run_paged
+    from kzbudget_graph.store.queries import bind
+
+    query = get_query("indicators")
+    with EmbeddedStore(stores["both"]) as store:
+        whole = store.query(bind(query, bindings(query, {"limit": "10000"}))).rows
+        first = run_paged(store.query, query, bindings(query, {"limit": "4"}), first_window=1)
+        assert first.after is not None and first.rows == whole[:4]
+        for given in ({"offset": "8"}, {"offset": "4", "kind": "final"}):
+            bound = bindings(query, {**given, "limit": "4"})
+            page = run_paged(store.query, query, bound, first_window=1, after=first.after)
+            assert page.rows == store.query(bind(query, bound)).rows
+        for bad in ("", "1.2.3", "x" * 12 + ".1.1", first.after + ";", "0" * 12 + ".1.99999999999"):
+            with pytest.raises(KzbudgetError, match=r"^after: not a page cursor"):
+                run_paged(store.query, query, bindings(query, {"offset": "4"}), after=bad)
+
+
 @pytest.mark.parametrize(
     ("name", "given", "chunk", "budget", "way"),
     [

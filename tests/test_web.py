@@ -87,6 +87,36 @@ def test_results_by_accept_and_by_link(page):
     assert "program" in data["head"]["vars"]
 
 
+def _cells(body: str) -> list[list[str]]:
+    rows = re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>", 1)[1], re.S)
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows]
+
+
+def test_pages_link_the_next_with_its_cursor_and_the_previous(page):
+    """A full page links the next one with the same parameters, the next offset
+    and its cursor; that page is the rows the offset alone gives; it links back
+    by offset. A cursor that is not one is a 400 page that says so."""
+    first_url = "/queries/indicators?kind=final&limit=2"
+    _, _, first = page.get(first_url)
+    assert "Previous" not in first
+    nxt = html.unescape(re.search(r'<a href="([^"]+)" rel="next">Next</a>', first).group(1))
+    path, _, query = nxt.partition("?")
+    given = dict(urllib.parse.parse_qsl(query))
+    assert path == "/queries/indicators" and given.pop("after")
+    assert given == {"kind": "final", "limit": "2", "offset": "2"}
+    status, _, second = page.get(nxt)
+    _, _, by_offset = page.get("/queries/indicators?kind=final&limit=2&offset=2")
+    _, _, whole = page.get("/queries/indicators?kind=final&limit=100")
+    assert status == 200 and _cells(second) == _cells(by_offset) == _cells(whole)[2:4]
+    assert _cells(second) and _cells(second) != _cells(first)
+    prev = html.unescape(re.search(r'<a href="([^"]+)" rel="prev">Previous</a>', second).group(1))
+    assert dict(urllib.parse.parse_qsl(prev.partition("?")[2])) == {
+        "kind": "final", "limit": "2", "offset": "0",
+    }  # fmt: skip
+    status, _, body = page.get("/queries/indicators?offset=2&after=%3Cscript%3E")
+    assert status == 400 and "after: not a page cursor" in body and "<script>" not in body
+
+
 def test_bad_parameter_is_a_400_page(page):
     status, _, body = page.get("/queries/program-costs?year=two")
     assert status == 400

@@ -435,8 +435,16 @@ def query(
     ] = None,
     auth: Annotated[str, typer.Option(help="basic or digest, with credentials.")] = "basic",
     timeout: Annotated[float, typer.Option(help="Seconds to wait for a server.")] = 60.0,
+    after: Annotated[
+        str | None,
+        typer.Option(help="The cursor the previous page printed: the next page starts there."),
+    ] = None,
 ) -> None:
-    """Run a canned query on the embedded store or on a SPARQL endpoint."""
+    """Run a canned query on the embedded store or on a SPARQL endpoint.
+
+    A full page of a row-per-fact query prints, on stderr, the parameters of the
+    next one with its cursor (``--after``): that page then costs what the first
+    one does, however deep in the answer."""
     from .store.queries import bindings, get_query, parse_params
     from .store.results import print_table, to_csv, to_json
     from .store.store import EmbeddedStore, RemoteEndpoint, run_query
@@ -446,7 +454,7 @@ def query(
     if endpoint:
         remote = RemoteEndpoint(endpoint, timeout=timeout, auth=auth)
         _warn(remote.warnings)
-        result = run_query(remote, canned, bound)
+        result = run_query(remote, canned, bound, after=after)
     else:
         store = store_home(store)
         with EmbeddedStore.open_read_only(store) as embedded:
@@ -465,7 +473,10 @@ def query(
                         "incomplete; the next build drops and redoes them"
                     ]
                 )
-            result = run_query(embedded, canned, bound)
+            result = run_query(embedded, canned, bound, after=after)
+    if result.after is not None:
+        offset = int(bound["offset"].value) + int(bound["limit"].value)
+        err.line(f"next page: -p offset={offset} --after {result.after}")
     if format in (ResultFormat.json, ResultFormat.csv):
         text = to_json(result) + "\n" if format is ResultFormat.json else to_csv(result)
         # data for a program, kept exact in a pipe; on a terminal, input text

@@ -28,16 +28,28 @@ summary graph states the fact, is an empty page at once.
 
 A store without ranks (loaded before they existed), or a query given a value
 for the node itself, is asked the whole query at once.
+
+A page deep in the answer (``offset=2000``) would still run the query on every
+window before it, only to skip their rows. So a page says where the next one
+starts (:attr:`.Result.after`): the window it ended in, and how many of that
+window's rows come before the next page. Given back with the next offset and
+the same parameters, that page starts there and costs what a first page costs
+(the web page's "Next" link carries it). A cursor given with another offset
+or other parameters is not used; the page is then found from the first
+window, as without one.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import math
+import re
 from collections.abc import Callable
 
 import pyoxigraph as ox
 
+from ..errors import KzbudgetError
 from ..iri import check_iri
 from .queries import CannedQuery, ParamTerm, bind, check_terms, integer, slot
 from .results import Result
@@ -72,14 +84,18 @@ def run_paged(
     *,
     first_window: int | None = None,
     first_chunk: int | None = None,
+    after: str | None = None,
 ) -> Result:
     """The page ``bound`` asks of ``query``, by windows of ranked nodes where
     the query allows it; ``select`` runs one SELECT text on the store.
 
+    ``after`` is the :attr:`.Result.after` of the previous page: with this
+    page's offset and parameters, the windows start where that page ended.
     ``first_window`` (ranks) and ``first_chunk`` (candidates of a ``via``
     page) override the sizes the page would start with: tests walk the
     windows and chunks one node at a time."""
     check_terms(bound)  # the windows paste them too, before bind() would look
+    resume = _read_cursor(after) if after is not None else None
     if query.page_by is None or query.page_by[0] in bound:
         return select(bind(query, bound))
     variable, ranking = query.page_by
@@ -112,8 +128,12 @@ def run_paged(
             return _nothing(select, query, bound, candidates.summary_facts, narrowed)
     elif span is not None:
         start, stop = span
+    stamp = _stamp(query, bound, first)
+    if resume is not None and resume[0] == stamp and resume[1] >= start:
+        _, start, skip = resume  # the window the previous page ended in
     origin, size = start, first_window or FIRST_WINDOW.get(ranking, 8)
     found = 0  # rows the windows so far gave (skipped ones included)
+    cursor = None  # the window this page ends in, and its rows up to the next page
     while limit is None or len(rows) < limit:
         if stop is not None:
             size = min(size, stop - start)
@@ -140,6 +160,8 @@ def run_paged(
         text = bind(_fill(query, variable, nodes), page, filters=narrowed)
         result = select(text)
         variables = result.variables
+        if need is not None and len(result.rows) >= need:
+            cursor = (start, need)
         taken = result.rows[skip:]
         skip = max(0, skip - len(result.rows))
         rows.extend(taken)
@@ -149,13 +171,46 @@ def run_paged(
                 rest = {**bound, "offset": integer(first + len(rows))}
                 rest["limit"] = integer(limit - len(rows))
                 rows.extend(select(bind(query, rest)).rows)
+                cursor = None  # that page ended outside the windows
             break
         start += size
         missing = None if need is None else need - len(result.rows)
         size = _next_size(size, start - origin, found, missing)
     if variables is None:
         variables = select(bind(query, {**bound, "limit": integer(0)})).variables
-    return Result(variables, rows if limit is None else rows[:limit])
+    if limit is None or len(rows) < limit:
+        cursor = None  # no page follows
+    following = None
+    if cursor is not None:
+        assert limit is not None
+        following = _write_cursor(_stamp(query, bound, first + limit), *cursor)
+    return Result(variables, rows if limit is None else rows[:limit], following)
+
+
+# a cursor: the page's stamp, the window's first rank (or candidate), the rows of
+# that window before the page
+_CURSOR = re.compile(r"([0-9a-f]{12})\.([0-9]{1,9})\.([0-9]{1,9})")
+
+
+def _stamp(query: CannedQuery, bound: dict[str, ParamTerm], offset: int) -> str:
+    """What a cursor is good for: this query, these parameters (whatever the
+    page's size), this offset."""
+    given = sorted((k, str(v)) for k, v in bound.items() if k not in ("offset", "limit"))
+    key = repr((query.name, query.page_by, given, offset)).encode("utf-8")
+    return hashlib.sha256(key).hexdigest()[:12]
+
+
+def _write_cursor(stamp: str, start: int, skip: int) -> str:
+    return f"{stamp}.{start}.{skip}"
+
+
+def _read_cursor(text: str) -> tuple[str, int, int]:
+    """A cursor as :func:`_write_cursor` writes it; anything else is refused
+    (it came from a URL)."""
+    m = _CURSOR.fullmatch(text)
+    if m is None:
+        raise KzbudgetError("after: not a page cursor (the previous page gives one)")
+    return m.group(1), int(m.group(2)), int(m.group(3))
 
 
 def _next_size(size: int, ranked: int, found: int, missing: int | None) -> int:

@@ -56,6 +56,10 @@ Row = dict[str, Term | None]
 class Result:
     variables: list[str]
     rows: list[Row]
+    # where the next page of a paged query starts (:func:`.paging.run_paged`'s
+    # ``after``): that page then skips no window; None when no page follows or
+    # the page went otherwise
+    after: str | None = None
 
     def comparable(self) -> list[tuple]:
         return [

@@ -688,12 +688,15 @@ def _connection_message(url: str, exc: Exception, timeout: float) -> str:
     return f"{url}: cannot connect ({safe(reason)})"
 
 
-def run_query(target: EmbeddedStore | RemoteEndpoint, query, bound: dict) -> Result:
+def run_query(
+    target: EmbeddedStore | RemoteEndpoint, query, bound: dict, *, after: str | None = None
+) -> Result:
     """Run a canned query with its parameters bound in their slots (a page of a
-    row-per-fact query by windows of ranked nodes: :mod:`.paging`)."""
+    row-per-fact query by windows of ranked nodes, from the previous page's
+    cursor ``after`` if given: :mod:`.paging`)."""
     from .paging import run_paged
 
-    return run_paged(target.query, query, bound)
+    return run_paged(target.query, query, bound, after=after)
 
 
 def previous_versions(target: EmbeddedStore | RemoteEndpoint, name: str) -> list[str]:

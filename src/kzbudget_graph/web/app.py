@@ -35,7 +35,15 @@ from ..store.results import Result, Term, to_csv, to_json
 from ..store.store import _from_ox
 from ..store.summary import SUMMARY, SUMMARY_GRAPH
 from .guard import HostGuard, same_origin
-from .html import ID_BASE, format_links, local_link, page, query_form, result_table
+from .html import (
+    ID_BASE,
+    format_links,
+    local_link,
+    page,
+    page_links,
+    query_form,
+    result_table,
+)
 
 __all__ = ["create_app"]
 
@@ -187,9 +195,15 @@ def create_app(
         if name not in site.queries:
             return HTMLResponse(page("Not found", f"<p>No query {escape(name)}.</p>"), 404)
         q = site.queries[name]
-        given = {k: v for k, v in request.query_params.items() if k != "format" and v.strip() != ""}
+        given = {
+            k: v
+            for k, v in request.query_params.items()
+            if k not in ("format", "after") and v.strip() != ""
+        }
+        after = request.query_params.get("after") or None
         try:
-            result = run_paged(site.select, q, bindings(q, given))
+            bound = bindings(q, given)
+            result = run_paged(site.select, q, bound, after=after)
         except KzbudgetError as exc:
             return HTMLResponse(page(q.title, f'<p class="error">{escape(str(exc))}</p>'), 400)
         fmt = _negotiate(request, {k: RESULT_TYPES[k] for k in ("json", "csv")}, None)
@@ -197,10 +211,18 @@ def create_app(
             return Response(to_json(result), media_type="application/sparql-results+json")
         if fmt == "csv":
             return Response(to_csv(result), media_type="text/csv; charset=utf-8")
+        path = f"/queries/{name}"
+        pages = ""
+        if "limit" in bound:  # a query of a row per fact: by pages
+            offset = int(bound["offset"].value) if "offset" in bound else 0
+            limit = int(bound["limit"].value)
+            full = limit > 0 and len(result.rows) == limit
+            pages = page_links(path, given, offset, limit, result.after, full)
+        kept = {**given, "after": after} if after else given  # the downloads: the same page
         body = (
             f"<p>{escape(q.description)}</p>{query_form(q)}"
-            f"<p>{len(result.rows)} row(s).</p>{format_links(f'/queries/{name}', given)}"
-            f"{result_table(result, site.labels(result))}"
+            f"<p>{len(result.rows)} row(s).</p>{format_links(path, kept)}"
+            f"{result_table(result, site.labels(result))}{pages}"
         )
         return HTMLResponse(page(q.title, body))
 

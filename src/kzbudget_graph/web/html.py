@@ -8,7 +8,7 @@ from urllib.parse import quote, urlencode
 from ..store.queries import LANGUAGES, CannedQuery
 from ..store.results import Result, Term
 
-__all__ = ["ID_BASE", "local_link", "page", "query_form", "result_table"]
+__all__ = ["ID_BASE", "local_link", "page", "page_links", "query_form", "result_table"]
 
 ID_BASE = "https://w3id.org/kzbudget/id/"
 _STYLE = """
@@ -102,6 +102,28 @@ def result_table(result: Result, labels: dict[str, dict[str, str]]) -> str:
         for row in result.rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def page_links(
+    path: str, params: dict[str, str], offset: int, limit: int, after: str | None, full: bool
+) -> str:
+    """Links to the previous page and, when this one is full, the next, with the
+    same parameters; the next carries this page's cursor (``after``), so a page
+    deep in the answer costs what the first does."""
+    links = []
+    if offset > 0:
+        previous = {**params, "offset": str(max(0, offset - limit))}
+        previous.pop("after", None)
+        links.append(
+            f'<a href="{escape(path)}?{escape(urlencode(previous))}" rel="prev">Previous</a>'
+        )
+    if full:
+        following = {**params, "offset": str(offset + limit)}
+        following.pop("after", None)
+        if after is not None:
+            following["after"] = after
+        links.append(f'<a href="{escape(path)}?{escape(urlencode(following))}" rel="next">Next</a>')
+    return f'<p class="pages">{" · ".join(links)}</p>' if links else ""
 
 
 def format_links(path: str, params: dict[str, str]) -> str:
