@@ -7,8 +7,15 @@ For each N, in a fresh process so memory figures are its own:
 * extract: passports per second (``extract_files``, J processes);
 * build: extract + map + SHACL-validate + write N-Quads, seconds and peak
   memory (the largest of the main process and its workers);
-* store: seconds to bulk-load that N-Quads file into an on-disk embedded store;
-* queries: median latency (5 runs) of every canned query on that store.
+* store: seconds to bulk-load that N-Quads file into an on-disk embedded store
+  and compact it, then to compute its summary graph (totals and ranks), as
+  ``kzbudget build --store`` does;
+* queries: median latency (5 runs) of every canned query's first page on that
+  store, as ``kzbudget query`` answers it (required parameters set to values
+  read from the store, as ``bench/query.py --store`` does), and of a page at
+  offset 2,000: cold, and from the cursor of the page before it.
+
+A failed size prints its child's error output and stops.
 """
 
 from __future__ import annotations
@@ -40,7 +47,11 @@ def one(n: int, jobs: int) -> dict:
     from corpus import write_corpus
     from kzbudget_graph.pipeline import Settings, build
     from kzbudget_graph.reader.extract import extract_files
-    from kzbudget_graph.store.queries import bind, bindings, load_queries
+    from kzbudget_graph.store.paging import run_paged
+    from kzbudget_graph.store.queries import bindings, load_queries
+    from kzbudget_graph.store.store import EmbeddedStore
+    from kzbudget_graph.store.summary import refresh_summary
+    from query import filters
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -61,21 +72,41 @@ def one(n: int, jobs: int) -> dict:
         build_s = time.perf_counter() - started
         build_peak = peak_mb()
 
-        store = ox.Store(str(tmp / "store"))
+        store = EmbeddedStore(tmp / "store")
         started = time.perf_counter()
-        store.bulk_load(path=str(tmp / "graph.nq"), format=ox.RdfFormat.N_QUADS)
-        store.optimize()
+        store.store.bulk_load(path=str(tmp / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+        store.store.optimize()
         load_s = time.perf_counter() - started
+        started = time.perf_counter()
+        refresh_summary(store)
+        summary_s = time.perf_counter() - started
 
-        latencies = {}
-        for name, q in load_queries().items():
-            text = bind(q, bindings(q, {}))
+        def median_ms(run) -> float:
             samples = []
             for _ in range(5):
                 t = time.perf_counter()
-                sum(1 for _ in store.query(text))
+                run()
                 samples.append(time.perf_counter() - t)
-            latencies[name] = round(statistics.median(samples) * 1000, 1)
+            return round(statistics.median(samples) * 1000, 1)
+
+        values = filters(store.store)
+        latencies, deep = {}, {}
+        for name, q in load_queries().items():
+            required = {p.name: values[p.name] for p in q.params if p.required}
+            bound = bindings(q, required)
+            latencies[name] = median_ms(lambda q=q, b=bound: run_paged(store.query, q, b))
+            if q.page_by is None or "offset" not in {p.name for p in q.params}:
+                continue
+            before = bindings(q, {**required, "offset": "1900"})
+            after = run_paged(store.query, q, before).after
+            at = bindings(q, {**required, "offset": "2000"})
+            deep[name] = (
+                median_ms(lambda q=q, b=at: run_paged(store.query, q, b)),
+                median_ms(lambda q=q, b=at, a=after: run_paged(store.query, q, b, after=a))
+                if after
+                else None,
+            )
+        store.close()
         return {
             "passports": passports,
             "files": len(files),
@@ -86,7 +117,9 @@ def one(n: int, jobs: int) -> dict:
             "build_s": round(build_s, 1),
             "build_peak_mb": round(build_peak),
             "store_load_s": round(load_s, 1),
+            "summary_s": round(summary_s, 1),
             "query_ms": latencies,
+            "deep_ms": deep,
         }
 
 
@@ -106,8 +139,9 @@ def main() -> None:
             [sys.executable, __file__, "--one", str(n), "--jobs", str(jobs)],
             capture_output=True,
             text=True,
-            check=True,
         )
+        if out.returncode != 0:
+            sys.exit(f"N={n} failed:\n{out.stderr}")
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(
             f"\nN={r['passports']} ({r['files']} files, {r['triples']} triples, "
@@ -116,9 +150,13 @@ def main() -> None:
         print(f"  extract   {r['extract_per_s']} passports/s")
         peak = r["build_peak_mb"]
         print(f"  build     {r['build_s']} s (extract+map+validate+write), peak {peak} MB")
-        print(f"  store     {r['store_load_s']} s bulk load")
+        print(f"  store     {r['store_load_s']} s bulk load and compaction")
+        print(f"  summary   {r['summary_s']} s totals and ranks")
         for name, ms in r["query_ms"].items():
-            print(f"  query     {name:<24} {ms:>9.1f} ms")
+            print(f"  query     {name:<24} {ms:>9.1f} ms first page")
+        for name, (cold, cursor) in r["deep_ms"].items():
+            from_cursor = "no cursor" if cursor is None else f"{cursor:.1f} ms from the cursor"
+            print(f"  offset 2000 {name:<22} {cold:>9.1f} ms cold, {from_cursor}")
 
 
 if __name__ == "__main__":
