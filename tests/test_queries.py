@@ -1222,3 +1222,32 @@ def test_rows_are_sorted_here_only_where_oxigraph_s_order_is_plain(order, sorted
     got = _ordered(query, text, True)
     assert got.rows == store.query(_PREFIXES + text).rows
     assert len(asked) == (1 if sorted_here else 2)
+
+
+def test_a_cold_deep_page_ends_in_a_window_near_its_rows(tmp_path):
+    """Found without a cursor, a page deep in the answer is reached by windows
+    sized for the rows to skip, a little short of them: its own rows then
+    start a window near them, so the cursor it gives skips few rows (a window
+    sized for the page's rows too would start before every row it skips)."""
+    import sys
+    from pathlib import Path
+
+    from kzbudget_graph.store.paging import run_paged
+    from kzbudget_graph.store.queries import bind
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from corpus import write_corpus
+
+    files = write_corpus(70, tmp_path / "corpus")
+    result = run_cli("build", *map(str, files), "--store", str(tmp_path / "s"), "--no-validate")
+    assert result.returncode == 0, result.stderr
+    query = get_query("indicators")
+    with EmbeddedStore(tmp_path / "s") as store:
+        whole = store.query(bind(query, bindings(query, {"limit": "10000"}))).rows
+        assert len(whole) > 400
+        page = run_paged(store.query, query, bindings(query, {"offset": "300", "limit": "20"}))
+        assert page.rows == whole[300:320]
+        skip = int(page.after.rsplit(".", 1)[1])
+        assert 20 <= skip < 120, page.after
+        bound = bindings(query, {"offset": "320", "limit": "20"})
+        assert run_paged(store.query, query, bound, after=page.after).rows == whole[320:340]

@@ -34,9 +34,11 @@ window before it, only to skip their rows. So a page says where the next one
 starts (:attr:`.Result.after`): the window it ended in, and how many of that
 window's rows come before the next page. Given back with the next offset and
 the same parameters, that page starts there and costs what a first page costs
-(the web page's "Next" link carries it). A cursor given with another offset
-or other parameters is not used; the page is then found from the first
-window, as without one.
+(the web page's "Next" link carries it). A page found without a cursor sizes
+the windows before it for the rows to skip, a little short of them, so that
+its own rows start a window near them and the cursor it gives skips few. A
+cursor given with another offset or other parameters is not used; the page
+is then found from the first window, as without one.
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ MAX_WINDOW = 4096  # ranks at most in one window (the VALUES list of one request
 # ≈ 1,300 qualifying nodes)
 PROBE = 64
 RANGE_BUDGET = 512
+# the share of the rows still to skip that a window before the page is sized for
+SKIP_MARGIN = 0.9
 # rankings whose rows are either there or not (a keyword matches a title or not):
 # when a window leaves the page short, one scan of the whole query answers the
 # rest sooner than windows over most of the ranks would
@@ -174,8 +178,14 @@ def run_paged(
                 cursor = None  # that page ended outside the windows
             break
         start += size
-        missing = None if need is None else need - len(result.rows)
-        size = _next_size(size, start - origin, found, missing)
+        if skip > 0:
+            # rows still to skip: a window for them alone, at the rate so far and a
+            # little short of them, so that the page's rows start a window near
+            # them, and the cursor it gives skips few rows
+            size = _next_size(size, start - origin, found, skip, margin=SKIP_MARGIN)
+        else:
+            missing = None if need is None else need - len(result.rows)
+            size = _next_size(size, start - origin, found, missing)
     if variables is None:
         variables = select(bind(query, {**bound, "limit": integer(0)})).variables
     if limit is None or len(rows) < limit:
@@ -213,13 +223,16 @@ def _read_cursor(text: str) -> tuple[str, int, int]:
     return m.group(1), int(m.group(2)), int(m.group(3))
 
 
-def _next_size(size: int, ranked: int, found: int, missing: int | None) -> int:
+def _next_size(
+    size: int, ranked: int, found: int, missing: int | None, *, margin: float = 1.25
+) -> int:
     """The next window: the ranks that should give the ``missing`` rows at the
-    rate the windows so far gave them (a quarter more, for unevenness); double
-    the last one while no row has come, or when the page has no end."""
+    rate the windows so far gave them (times ``margin``: a quarter more, for
+    unevenness); double the last one while no row has come, or when the page
+    has no end."""
     if missing is None or found == 0:
         return min(size * 2, MAX_WINDOW)
-    return max(1, min(math.ceil(missing * ranked / found * 1.25), MAX_WINDOW))
+    return max(1, min(math.ceil(missing * ranked / found * margin), MAX_WINDOW))
 
 
 def _nothing(
