@@ -113,6 +113,15 @@ def test_pages_link_the_next_with_its_cursor_and_the_previous(page):
     assert dict(urllib.parse.parse_qsl(prev.partition("?")[2])) == {
         "kind": "final", "limit": "2", "offset": "0",
     }  # fmt: skip
+    # a program follows the Link header of the JSON answer
+    _, headers, data = page.get(first_url + "&format=json")
+    link = re.fullmatch(r'<(/queries/indicators\?[^>]+)>; rel="next"', headers["Link"]).group(1)
+    assert "after=" in link and "format=json" in link and "offset=2" in link
+    _, _, followed = page.get(link)
+    ids = [b["indicator"]["value"] for b in json.loads(followed)["results"]["bindings"]]
+    first_ids = [b["indicator"]["value"] for b in json.loads(data)["results"]["bindings"]]
+    shown = [re.findall(r">(https://[^<]+/indicator/[0-9]+)</a>", b) for b in (first, second)]
+    assert len(ids) == 2 and ids == shown[1] and first_ids == shown[0] != ids
     status, _, body = page.get("/queries/indicators?offset=2&after=%3Cscript%3E")
     assert status == 400 and "after: not a page cursor" in body and "<script>" not in body
 

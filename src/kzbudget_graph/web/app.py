@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 from html import escape
 from pathlib import Path
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, quote, urlencode
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
@@ -39,6 +39,7 @@ from .html import (
     ID_BASE,
     format_links,
     local_link,
+    neighbour_pages,
     page,
     page_links,
     query_form,
@@ -206,23 +207,28 @@ def create_app(
             result = run_paged(site.select, q, bound, after=after)
         except KzbudgetError as exc:
             return HTMLResponse(page(q.title, f'<p class="error">{escape(str(exc))}</p>'), 400)
-        fmt = _negotiate(request, {k: RESULT_TYPES[k] for k in ("json", "csv")}, None)
-        if fmt == "json":
-            return Response(to_json(result), media_type="application/sparql-results+json")
-        if fmt == "csv":
-            return Response(to_csv(result), media_type="text/csv; charset=utf-8")
         path = f"/queries/{name}"
-        pages = ""
+        previous = following = None
         if "limit" in bound:  # a query of a row per fact: by pages
             offset = int(bound["offset"].value) if "offset" in bound else 0
             limit = int(bound["limit"].value)
             full = limit > 0 and len(result.rows) == limit
-            pages = page_links(path, given, offset, limit, result.after, full)
+            previous, following = neighbour_pages(given, offset, limit, result.after, full)
+        fmt = _negotiate(request, {k: RESULT_TYPES[k] for k in ("json", "csv")}, None)
+        if fmt is not None:
+            text = to_json(result) if fmt == "json" else to_csv(result)
+            media_type = "application/sparql-results+json" if fmt == "json" else "text/csv"
+            # the next page for a program, as a Link header (RFC 8288)
+            headers = {}
+            if following is not None:
+                headers["Link"] = f'<{path}?{urlencode({**following, "format": fmt})}>; rel="next"'
+            charset = "; charset=utf-8" if fmt == "csv" else ""
+            return Response(text, media_type=media_type + charset, headers=headers)
         kept = {**given, "after": after} if after else given  # the downloads: the same page
         body = (
             f"<p>{escape(q.description)}</p>{query_form(q)}"
             f"<p>{len(result.rows)} row(s).</p>{format_links(path, kept)}"
-            f"{result_table(result, site.labels(result))}{pages}"
+            f"{result_table(result, site.labels(result))}{page_links(path, previous, following)}"
         )
         return HTMLResponse(page(q.title, body))
 

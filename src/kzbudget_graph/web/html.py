@@ -8,7 +8,15 @@ from urllib.parse import quote, urlencode
 from ..store.queries import LANGUAGES, CannedQuery
 from ..store.results import Result, Term
 
-__all__ = ["ID_BASE", "local_link", "page", "page_links", "query_form", "result_table"]
+__all__ = [
+    "ID_BASE",
+    "local_link",
+    "neighbour_pages",
+    "page",
+    "page_links",
+    "query_form",
+    "result_table",
+]
 
 ID_BASE = "https://w3id.org/kzbudget/id/"
 _STYLE = """
@@ -104,25 +112,29 @@ def result_table(result: Result, labels: dict[str, dict[str, str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
-def page_links(
-    path: str, params: dict[str, str], offset: int, limit: int, after: str | None, full: bool
-) -> str:
-    """Links to the previous page and, when this one is full, the next, with the
-    same parameters; the next carries this page's cursor (``after``), so a page
-    deep in the answer costs what the first does."""
-    links = []
-    if offset > 0:
-        previous = {**params, "offset": str(max(0, offset - limit))}
-        previous.pop("after", None)
-        links.append(
-            f'<a href="{escape(path)}?{escape(urlencode(previous))}" rel="prev">Previous</a>'
-        )
+def neighbour_pages(
+    params: dict[str, str], offset: int, limit: int, after: str | None, full: bool
+) -> tuple[dict[str, str] | None, dict[str, str] | None]:
+    """The parameters of the previous page (by offset) and, when this one is
+    full, of the next, which carries this page's cursor (``after``) so that it
+    costs what the first page does however deep it is."""
+    rest = {k: v for k, v in params.items() if k not in ("offset", "after")}
+    previous = {**rest, "offset": str(max(0, offset - limit))} if offset > 0 else None
+    following = None
     if full:
-        following = {**params, "offset": str(offset + limit)}
-        following.pop("after", None)
+        following = {**rest, "offset": str(offset + limit)}
         if after is not None:
             following["after"] = after
-        links.append(f'<a href="{escape(path)}?{escape(urlencode(following))}" rel="next">Next</a>')
+    return previous, following
+
+
+def page_links(path: str, previous: dict[str, str] | None, following: dict[str, str] | None) -> str:
+    """The Previous and Next links under a page's table."""
+    links = [
+        f'<a href="{escape(path)}?{escape(urlencode(params))}" rel="{rel}">{name}</a>'
+        for params, rel, name in ((previous, "prev", "Previous"), (following, "next", "Next"))
+        if params is not None
+    ]
     return f'<p class="pages">{" · ".join(links)}</p>' if links else ""
 
 
