@@ -563,6 +563,25 @@ def test_a_cursor_for_another_page_is_not_used_and_one_not_written_by_a_page_is_
                 run_paged(store.query, query, bindings(query, {"offset": "4"}), after=bad)
 
 
+def test_a_cursor_that_skips_more_rows_than_the_offset_is_not_used(stores):
+    """The stamp is no secret (anyone can hash a query's name and parameters):
+    a cursor whose skip exceeds its page's offset is none a page wrote (the
+    rows of a window before the page are rows before it) and is not used, where
+    it would walk every window of the store to an empty page."""
+    from kzbudget_graph.store.paging import run_paged
+    from kzbudget_graph.store.queries import bind
+
+    query = get_query("indicators")
+    with EmbeddedStore(stores["both"]) as store:
+        first = run_paged(store.query, query, bindings(query, {"limit": "2"}), first_window=1)
+        stamp, start, _ = first.after.split(".")
+        bound = bindings(query, {"offset": "2", "limit": "2"})
+        whole = store.query(bind(query, bound)).rows
+        assert whole
+        for forged in (f"{stamp}.{start}.3", f"{stamp}.{start}.999999999"):
+            assert run_paged(store.query, query, bound, after=forged).rows == whole, forged
+
+
 @pytest.mark.parametrize(
     ("name", "given", "chunk", "budget", "way"),
     [

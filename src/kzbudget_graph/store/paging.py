@@ -132,8 +132,11 @@ def run_paged(
             return _nothing(select, query, bound, candidates.summary_facts, narrowed)
     elif span is not None:
         start, stop = span
+    # the stamp is no secret: a cursor no page could write (a window before the
+    # first rank, rows of it before the page beyond the page's offset) is not
+    # used, where it would walk every window to a wrong page
     stamp = _stamp(query, bound, first)
-    if resume is not None and resume[0] == stamp and resume[1] >= start:
+    if resume is not None and resume[0] == stamp and resume[1] >= start and resume[2] <= first:
         _, start, skip = resume  # the window the previous page ended in
     origin, size = start, first_window or FIRST_WINDOW.get(ranking, 8)
     found = 0  # rows the windows so far gave (skipped ones included)
