@@ -21,7 +21,7 @@ from kzbudget_graph.store.results import Result
 from kzbudget_graph.store.store import ONTOLOGY_GRAPH, EmbeddedStore, load_graphs, run_query
 from kzbudget_graph.store.summary import SUMMARY_GRAPH
 
-from conftest import CORPUS, NO_ROW_CASES, run_cli
+from conftest import CORPUS, NO_ROW_CASES, RU_CLEAN, run_cli
 
 ID = Namespace("https://w3id.org/kzbudget/id/")
 KZB = Namespace("https://w3id.org/kzbudget/ontology#")
@@ -1270,3 +1270,45 @@ def test_a_cold_deep_page_ends_in_a_window_near_its_rows(tmp_path):
         assert 20 <= skip < 120, page.after
         bound = bindings(query, {"offset": "320", "limit": "20"})
         assert run_paged(store.query, query, bound, after=page.after).rows == whole[320:340]
+
+
+def test_a_cursor_from_before_a_load_that_moved_the_ranks_is_not_used(tmp_path):
+    """The summary graph's fingerprint (``sum:generation``) is in every cursor:
+    recomputed over the same store it is the same, and the cursor is used; a
+    load whose passports rank before the page's (an earlier year) changes it,
+    and the page is found from the first window, with the right rows, not at
+    a rank that now holds other passports."""
+    import sys
+    from pathlib import Path
+
+    from kzbudget_graph.store.paging import _generation, run_paged
+    from kzbudget_graph.store.queries import bind
+    from kzbudget_graph.store.summary import refresh_summary
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from corpus import write_corpus
+
+    files = write_corpus(70, tmp_path / "corpus")[5:]  # years after the bundled corpus's
+    store_dir = str(tmp_path / "s")
+    assert run_cli("build", *map(str, files), "--store", store_dir, "--no-validate").returncode == 0
+    query = get_query("passport")
+    first = bindings(query, {"offset": "400", "limit": "20"})
+    following = bindings(query, {"offset": "420", "limit": "20"})
+    with EmbeddedStore(store_dir) as store:
+        cursor = run_paged(store.query, query, first).after
+        before = _generation(store.query)
+        refresh_summary(store)  # the same store: the same fingerprint, the cursor holds
+        assert _generation(store.query) == before and len(before) == 16
+        select, asked = _recorded(store)
+        whole = store.query(bind(query, bindings(query, {"limit": "10000"}))).rows
+        assert run_paged(select, query, following, after=cursor).rows == whole[420:440]
+        used = sum(1 for t in asked if t.startswith("# title"))
+    # the 2007 passports in Kazakh and Russian: ranked first, with rows of their own
+    added = run_cli("build", str(CORPUS), str(RU_CLEAN), "--store", store_dir, "--no-validate")
+    assert added.returncode == 0
+    with EmbeddedStore(store_dir) as store:
+        assert _generation(store.query) != before
+        whole = store.query(bind(query, bindings(query, {"limit": "10000"}))).rows
+        select, asked = _recorded(store)
+        assert run_paged(select, query, following, after=cursor).rows == whole[420:440]
+        assert sum(1 for t in asked if t.startswith("# title")) > used  # from the first window

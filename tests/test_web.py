@@ -122,6 +122,8 @@ def test_pages_link_the_next_with_its_cursor_and_the_previous(page):
     first_ids = [b["indicator"]["value"] for b in json.loads(data)["results"]["bindings"]]
     shown = [re.findall(r">(https://[^<]+/indicator/[0-9]+)</a>", b) for b in (first, second)]
     assert len(ids) == 2 and ids == shown[1] and first_ids == shown[0] != ids
+    _, _, empty = page.get("/queries/indicators?limit=0&offset=5")
+    assert "row(s)" in empty and 'rel="prev"' not in empty and 'rel="next"' not in empty
     status, _, body = page.get("/queries/indicators?offset=2&after=%3Cscript%3E")
     assert status == 400 and "after: not a page cursor" in body and "<script>" not in body
 

@@ -442,9 +442,9 @@ def query(
 ) -> None:
     """Run a canned query on the embedded store or on a SPARQL endpoint.
 
-    A full page of a row-per-fact query prints, on stderr, the parameters of the
-    next one with its cursor (``--after``): that page then costs what the first
-    one does, however deep in the answer."""
+    A full page of a row-per-fact query prints, on stderr, the next page's
+    offset and cursor (``--after``): given with the same other parameters, that
+    page starts where this one ended, however deep in the answer."""
     from .store.queries import bindings, get_query, parse_params
     from .store.results import print_table, to_csv, to_json
     from .store.store import EmbeddedStore, RemoteEndpoint, run_query

@@ -33,12 +33,14 @@ A page deep in the answer (``offset=2000``) would still run the query on every
 window before it, only to skip their rows. So a page says where the next one
 starts (:attr:`.Result.after`): the window it ended in, and how many of that
 window's rows come before the next page. Given back with the next offset and
-the same parameters, that page starts there and costs what a first page costs
-(the web page's "Next" link carries it). A page found without a cursor sizes
+the same parameters, that page starts there and costs about what a first page
+costs (a ``via`` page still lists its candidates up to there; the web page's
+"Next" link carries the cursor). A page found without a cursor sizes
 the windows before it for the rows to skip, a little short of them, so that
 its own rows start a window near them and the cursor it gives skips few. A
-cursor given with another offset or other parameters is not used; the page
-is then found from the first window, as without one.
+cursor given with another offset or other parameters, or from before a load
+that moved the ranks (the summary graph's ``sum:generation`` changed), is not
+used; the page is then found from the first window, as without one.
 """
 
 from __future__ import annotations
@@ -135,12 +137,18 @@ def run_paged(
     # the stamp is no secret: a cursor no page could write (a window before the
     # first rank, rows of it before the page beyond the page's offset) is not
     # used, where it would walk every window to a wrong page
-    stamp = _stamp(query, bound, first)
-    if resume is not None and resume[0] == stamp and resume[1] >= start and resume[2] <= first:
+    generation = _generation(select) if resume is not None else None
+    if (
+        resume is not None
+        and resume[0] == _stamp(query, bound, first, generation)
+        and resume[1] >= start
+        and resume[2] <= first
+    ):
         _, start, skip = resume  # the window the previous page ended in
     origin, size = start, first_window or FIRST_WINDOW.get(ranking, 8)
     found = 0  # rows the windows so far gave (skipped ones included)
-    cursor = None  # the window this page ends in, and its rows up to the next page
+    # the window that fills the page (it ends the loop), and its rows up to the next page
+    cursor = None
     while limit is None or len(rows) < limit:
         if stop is not None:
             size = min(size, stop - start)
@@ -178,7 +186,6 @@ def run_paged(
                 rest = {**bound, "offset": integer(first + len(rows))}
                 rest["limit"] = integer(limit - len(rows))
                 rows.extend(select(bind(query, rest)).rows)
-                cursor = None  # that page ended outside the windows
             break
         start += size
         if skip > 0:
@@ -191,12 +198,12 @@ def run_paged(
             size = _next_size(size, start - origin, found, missing)
     if variables is None:
         variables = select(bind(query, {**bound, "limit": integer(0)})).variables
-    if limit is None or len(rows) < limit:
-        cursor = None  # no page follows
     following = None
     if cursor is not None:
         assert limit is not None
-        following = _write_cursor(_stamp(query, bound, first + limit), *cursor)
+        if generation is None:
+            generation = _generation(select)
+        following = _write_cursor(_stamp(query, bound, first + limit, generation), *cursor)
     return Result(variables, rows if limit is None else rows[:limit], following)
 
 
@@ -205,12 +212,24 @@ def run_paged(
 _CURSOR = re.compile(r"([0-9a-f]{12})\.([0-9]{1,9})\.([0-9]{1,9})")
 
 
-def _stamp(query: CannedQuery, bound: dict[str, ParamTerm], offset: int) -> str:
+def _stamp(query: CannedQuery, bound: dict[str, ParamTerm], offset: int, generation: str) -> str:
     """What a cursor is good for: this query, these parameters (whatever the
-    page's size), this offset."""
+    page's size), this offset, the store's ranks as this summary graph gives
+    them (its ``generation``: a load that moves them makes the cursor stale)."""
     given = sorted((k, str(v)) for k, v in bound.items() if k not in ("offset", "limit"))
-    key = repr((query.name, query.page_by, given, offset)).encode("utf-8")
+    key = repr((query.name, query.page_by, given, offset, generation)).encode("utf-8")
     return hashlib.sha256(key).hexdigest()[:12]
+
+
+def _generation(select: Callable[[str], Result]) -> str:
+    """The summary graph's fingerprint (``sum:generation``; empty for a summary
+    made before it existed)."""
+    result = select(
+        f"SELECT ?g WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ <{SUMMARY_GRAPH}> "
+        f"<{SUMMARY}generation> ?g }} }} LIMIT 1"
+    )
+    term = result.rows[0].get("g") if result.rows else None
+    return term.value if term is not None else ""
 
 
 def _write_cursor(stamp: str, start: int, skip: int) -> str:

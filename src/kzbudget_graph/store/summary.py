@@ -73,10 +73,17 @@ the programme costs with their totals, ranked as program-costs lists them::
         sum:node <act> ; sum:detail "Z990000453_" ; sum:findingRank 0 .
     <…/summary/cost/0> a sum:CostRow ; sum:level "total" ; sum:year 2007 ;
         sum:cost 425926 ; sum:costRank 0 .
+
+And a fingerprint of all of that (the names, facts, ranks and rows, as written),
+which a page's cursor holds to: a load that moves a rank changes it, so a
+cursor from before is not used::
+
+    <https://w3id.org/kzbudget/graph/summary> sum:generation "3f9c0a1b5d2e4f60" .
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from functools import cache
@@ -511,7 +518,12 @@ def summary_ntriples(
             for var, term in row.items():
                 if term is not None:
                     add(ox.Triple(node, _sum(var), _ox(term)))
-    triples += _spans(triples, SPANS)
+    # what a page cursor holds to (:mod:`.paging`): the ranks, and the facts and
+    # rows they are read with, as written here; a load that changes them changes it
+    named, count = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), len(triples)
+    generation = ox.Literal(_fingerprint(named))
+    add(ox.Triple(ox.NamedNode(SUMMARY_GRAPH), _sum("generation"), generation))
+    triples += _spans(triples[:count], SPANS)
     totals = 0
     for kind, text in TOTALS.items():
         result = query(_PREFIXES + text)
@@ -523,7 +535,11 @@ def summary_ntriples(
                 term = row.get(var)
                 if term is not None:
                     add(ox.Triple(node, _sum(var), _ox(term)))
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), totals
+    return named + ox.serialize(triples[count:], format=ox.RdfFormat.N_TRIPLES), totals
+
+
+def _fingerprint(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 # a SELECT's closing ORDER BY over plain variables

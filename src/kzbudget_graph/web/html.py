@@ -119,7 +119,8 @@ def neighbour_pages(
     full, of the next, which carries this page's cursor (``after``) so that it
     costs what the first page does however deep it is."""
     rest = {k: v for k, v in params.items() if k not in ("offset", "after")}
-    previous = {**rest, "offset": str(max(0, offset - limit))} if offset > 0 else None
+    # a page of no rows (limit 0) has no neighbours: its "previous" would be itself
+    previous = {**rest, "offset": str(max(0, offset - limit))} if offset and limit else None
     following = None
     if full:
         following = {**rest, "offset": str(offset + limit)}
