@@ -464,11 +464,27 @@ def summary_ntriples(
     """
     triples: list[ox.Triple] = []
     add = triples.append
+    # each part is written as soon as it is made: the triples of the whole graph
+    # as objects were most of a 10,000-passport build's peak memory (+0.5 GB)
+    parts: list[bytes] = []
+    fingerprint = hashlib.sha256()
+    spanned: list[ox.Triple] = []  # what _spans reads: ranks and leading keys
+    span_props = {_sum(r + "Rank") for r in SPANS} | {_sum(k) for k in SPANS.values()}
+
+    def flush(named: bool = True) -> None:
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        parts.append(data)
+        if named:
+            fingerprint.update(data)
+            spanned.extend(t for t in triples if t.predicate in span_props)
+        triples.clear()
+
     for prop, (lang, text) in NAMES.items():
         for row in query(_PREFIXES + text).rows:
             if row.get("node") is not None and row.get("name") is not None:
                 name = ox.Literal(row["name"].value, language=lang)
                 add(ox.Triple(ox.NamedNode(row["node"].value), _sum(prop), name))
+        flush()
     for text in FACTS:
         result = query(_PREFIXES + text)
         facts = [v for v in result.variables if v != "node"]
@@ -478,9 +494,11 @@ def summary_ntriples(
                 if (term := row.get(var)) is not None:
                     value = ox.NamedNode(term.value) if var == "codeBasis" else _ox(term)
                     add(ox.Triple(node, _sum(var), value))
+        flush()
     title = _sum("programTitle")
     for row in query(_PREFIXES + PROGRAM_TITLES).rows:
         add(ox.Triple(ox.NamedNode(row["node"].value), title, _ox(row["title"])))
+    flush()
     for ranking, text in RANKS.items():
         result = _ordered(query, text, oxigraph_order)
         # the sort keys; a ranking without any (organisations) sorts by the node itself
@@ -505,6 +523,7 @@ def summary_ntriples(
             add(ox.Triple(ox.NamedNode(node), prop, ox.Literal(r)))
             if last.get(node, r) > r:
                 add(ox.Triple(ox.NamedNode(node), last_prop, ox.Literal(last[node])))
+        flush()
     for name, (text, keys) in ROWS.items():
         kind, prop = _sum(name.capitalize() + "Row"), _sum(name + "Rank")
         rank, previous = -1, None
@@ -518,12 +537,13 @@ def summary_ntriples(
             for var, term in row.items():
                 if term is not None:
                     add(ox.Triple(node, _sum(var), _ox(term)))
+        flush()
     # what a page cursor holds to (:mod:`.paging`): the ranks, and the facts and
     # rows they are read with, as written here; a load that changes them changes it
-    named, count = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), len(triples)
-    generation = ox.Literal(_fingerprint(named))
+    generation = ox.Literal(fingerprint.hexdigest()[:16])
     add(ox.Triple(ox.NamedNode(SUMMARY_GRAPH), _sum("generation"), generation))
-    triples += _spans(triples[:count], SPANS)
+    triples += _spans(spanned, SPANS)
+    spanned.clear()
     totals = 0
     for kind, text in TOTALS.items():
         result = query(_PREFIXES + text)
@@ -535,11 +555,8 @@ def summary_ntriples(
                 term = row.get(var)
                 if term is not None:
                     add(ox.Triple(node, _sum(var), _ox(term)))
-    return named + ox.serialize(triples[count:], format=ox.RdfFormat.N_TRIPLES), totals
-
-
-def _fingerprint(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:16]
+    flush(named=False)
+    return b"".join(parts), totals
 
 
 # a SELECT's closing ORDER BY over plain variables
