@@ -527,7 +527,7 @@ def test_a_page_after_the_previous_pages_cursor_is_the_whole_querys_and_skips_no
             page = run_paged(select, query, bound, first_window=1, first_chunk=1, after=after)
             assert page.rows == alone.rows == whole[offset : offset + 3], (name, offset)
             if after is not None:
-                assert fetched["with"] - before <= int(after.rsplit(".", 1)[1]) + 3
+                assert fetched["with"] - before <= int(after.split(".")[2]) + 3
             if len(page.rows) < 3:
                 assert page.after is None
                 break
@@ -558,7 +558,15 @@ def test_a_cursor_for_another_page_is_not_used_and_one_not_written_by_a_page_is_
             bound = bindings(query, {**given, "limit": "4"})
             page = run_paged(store.query, query, bound, first_window=1, after=first.after)
             assert page.rows == store.query(bind(query, bound)).rows
-        for bad in ("", "1.2.3", "x" * 12 + ".1.1", first.after + ";", "0" * 12 + ".1.99999999999"):
+        for bad in (
+            "",
+            "1.2.3.4",
+            "x" * 12 + ".1.1.1",
+            first.after + ";",
+            "0" * 12 + ".1.99999999999.1",
+            "0" * 12 + ".1.1.99999",
+            first.after.rsplit(".", 1)[0],  # no window size
+        ):
             with pytest.raises(KzbudgetError, match=r"^after: not a page cursor"):
                 run_paged(store.query, query, bindings(query, {"offset": "4"}), after=bad)
 
@@ -574,11 +582,11 @@ def test_a_cursor_that_skips_more_rows_than_the_offset_is_not_used(stores):
     query = get_query("indicators")
     with EmbeddedStore(stores["both"]) as store:
         first = run_paged(store.query, query, bindings(query, {"limit": "2"}), first_window=1)
-        stamp, start, _ = first.after.split(".")
+        stamp, start, _, size = first.after.split(".")
         bound = bindings(query, {"offset": "2", "limit": "2"})
         whole = store.query(bind(query, bound)).rows
         assert whole
-        for forged in (f"{stamp}.{start}.3", f"{stamp}.{start}.999999999"):
+        for forged in (f"{stamp}.{start}.3.{size}", f"{stamp}.{start}.999999999.{size}"):
             assert run_paged(store.query, query, bound, after=forged).rows == whole, forged
 
 
@@ -1266,7 +1274,7 @@ def test_a_cold_deep_page_ends_in_a_window_near_its_rows(tmp_path):
         assert len(whole) > 400
         page = run_paged(store.query, query, bindings(query, {"offset": "300", "limit": "20"}))
         assert page.rows == whole[300:320]
-        skip = int(page.after.rsplit(".", 1)[1])
+        skip = int(page.after.split(".")[2])
         assert 20 <= skip < 120, page.after
         bound = bindings(query, {"offset": "320", "limit": "20"})
         assert run_paged(store.query, query, bound, after=page.after).rows == whole[320:340]

@@ -124,28 +124,37 @@ def run_paged(
     )
     if keys and (span := _span(select, ranking, keys)) is None:  # no such row, or no ranks
         return _nothing(select, query, bound, [SUMMARY + name for name in keys], narrowed)
+    # the stamp is no secret: a cursor no page could write (a window before the
+    # first rank, rows of it before the page beyond the page's offset) is not
+    # used, where it would walk every window to a wrong page
+    generation = _generation(select) if resume is not None else None
+    floor = span[0] if span is not None else 0
+    if resume is not None and not (
+        resume[0] == _stamp(query, bound, first, generation)
+        and resume[1] >= floor
+        and resume[2] <= first
+    ):
+        resume = None
+    if resume is not None:
+        skip = resume[2]  # rows of the window the previous page ended in
     if via:
         # a page of rows needs as many nodes when each has a row; twice as many
         # leaves room for windows sized a quarter over and nodes without rows
         if first_chunk is None:
             first_chunk = MAX_WINDOW if limit is None else 2 * (skip + limit) + 8
-        candidates = _Candidates(select, ranking, via, keys, bound, reaches, first_chunk, span)
+        # resumed: the candidates from the rank the previous page's window began
+        # at (a window holds whole ranks: every candidate before it ranks lower)
+        listed = span if resume is None else (resume[1], span[1] if span else None)
+        candidates = _Candidates(select, ranking, via, keys, bound, reaches, first_chunk, listed)
         if not candidates.slice(0, 1):
             return _nothing(select, query, bound, candidates.summary_facts, narrowed)
     elif span is not None:
         start, stop = span
-    # the stamp is no secret: a cursor no page could write (a window before the
-    # first rank, rows of it before the page beyond the page's offset) is not
-    # used, where it would walk every window to a wrong page
-    generation = _generation(select) if resume is not None else None
-    if (
-        resume is not None
-        and resume[0] == _stamp(query, bound, first, generation)
-        and resume[1] >= start
-        and resume[2] <= first
-    ):
-        _, start, skip = resume  # the window the previous page ended in
+    if resume is not None and candidates is None:
+        start = resume[1]  # the window the previous page ended in
     origin, size = start, first_window or FIRST_WINDOW.get(ranking, 8)
+    if resume is not None and first_window is None:
+        size = max(1, min(resume[3], MAX_WINDOW))  # sized by the previous page
     found = 0  # rows the windows so far gave (skipped ones included)
     # the window that fills the page (it ends the loop), and its rows up to the next page
     cursor = None
@@ -176,7 +185,11 @@ def run_paged(
         result = select(text)
         variables = result.variables
         if need is not None and len(result.rows) >= need:
-            cursor = (start, need)
+            # the window's first rank (a candidate's rank: the list restarts there),
+            # and the next page's first window, sized for its rows at the rate so far
+            position = start if candidates is None else candidates.rank_at(start)
+            rate = (start + size - origin, found + len(result.rows))
+            cursor = (position, need, _next_size(size, *rate, need + limit))
         taken = result.rows[skip:]
         skip = max(0, skip - len(result.rows))
         rows.extend(taken)
@@ -207,9 +220,9 @@ def run_paged(
     return Result(variables, rows if limit is None else rows[:limit], following)
 
 
-# a cursor: the page's stamp, the window's first rank (or candidate), the rows of
-# that window before the page
-_CURSOR = re.compile(r"([0-9a-f]{12})\.([0-9]{1,9})\.([0-9]{1,9})")
+# a cursor: the page's stamp, the window's first rank (or candidate's rank), the
+# rows of that window before the page, the size of the page's first window
+_CURSOR = re.compile(r"([0-9a-f]{12})\.([0-9]{1,9})\.([0-9]{1,9})\.([0-9]{1,4})")
 
 
 def _stamp(query: CannedQuery, bound: dict[str, ParamTerm], offset: int, generation: str) -> str:
@@ -232,17 +245,17 @@ def _generation(select: Callable[[str], Result]) -> str:
     return term.value if term is not None else ""
 
 
-def _write_cursor(stamp: str, start: int, skip: int) -> str:
-    return f"{stamp}.{start}.{skip}"
+def _write_cursor(stamp: str, start: int, skip: int, size: int) -> str:
+    return f"{stamp}.{start}.{skip}.{size}"
 
 
-def _read_cursor(text: str) -> tuple[str, int, int]:
+def _read_cursor(text: str) -> tuple[str, int, int, int]:
     """A cursor as :func:`_write_cursor` writes it; anything else is refused
     (it came from a URL)."""
     m = _CURSOR.fullmatch(text)
     if m is None:
         raise KzbudgetError("after: not a page cursor (the previous page gives one)")
-    return m.group(1), int(m.group(2)), int(m.group(3))
+    return m.group(1), int(m.group(2)), int(m.group(3)), int(m.group(4))
 
 
 def _next_size(
@@ -426,9 +439,11 @@ class _Candidates:
         if self.scanned is not None:
             return self._more_by_range(count)
         # ranks are xsd:integer: ORDER BY compares them as numbers; ?node breaks ties
-        within = (
-            "" if self.stop is None else (f"FILTER (?rank >= {self.first} && ?rank < {self.stop}) ")
-        )
+        within = ""
+        if self.stop is not None:
+            within = f"FILTER (?rank >= {self.first} && ?rank < {self.stop}) "
+        elif self.first:  # from a cursor's rank
+            within = f"FILTER (?rank >= {self.first}) "
         result = self.select(
             f"SELECT DISTINCT ?node ?rank WHERE {{ {self.listed} {self.ranked} {within}}} "
             f"ORDER BY ?rank ?node LIMIT {self.chunk} OFFSET {len(self.items)}"
@@ -472,6 +487,10 @@ class _Candidates:
         self.scanned += size
         self.seen += len(result.rows)
         return True
+
+    def rank_at(self, index: int) -> int:
+        """The rank of the ``index``-th candidate (one a slice has listed)."""
+        return self.items[index][1]
 
     def _add(self, rows: list) -> None:
         for row in rows:
