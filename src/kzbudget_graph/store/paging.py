@@ -31,16 +31,19 @@ for the node itself, is asked the whole query at once.
 
 A page deep in the answer (``offset=2000``) would still run the query on every
 window before it, only to skip their rows. So a page says where the next one
-starts (:attr:`.Result.after`): the window it ended in, and how many of that
-window's rows come before the next page. Given back with the next offset and
-the same parameters, that page starts there and costs about what a first page
-costs (a ``via`` page still lists its candidates up to there; the web page's
-"Next" link carries the cursor). A page found without a cursor sizes
-the windows before it for the rows to skip, a little short of them, so that
-its own rows start a window near them and the cursor it gives skips few. A
-cursor given with another offset or other parameters, or from before a load
-that moved the ranks (the summary graph's ``sum:generation`` changed), is not
-used; the page is then found from the first window, as without one.
+starts (:attr:`.Result.after`): the first rank of the window it ended in, how
+many of that window's rows come before the next page, and how large the next
+page's first window should be at the rate this page found. Given back with the
+next offset and the same parameters, that page starts there (a ``via`` page
+lists its candidates from that rank: a window holds whole ranks) and costs
+about one to two first pages, as its window still holds the rows of the page
+before (the web page's "Next" link carries the cursor). A page found without a
+cursor sizes the windows before it for the rows to skip, a little short of
+them, so that its own rows start a window near them and the cursor it gives
+skips few. A cursor given with another offset or other parameters, or from
+before a load that moved the ranks (the summary graph's ``sum:generation``
+changed), is not used; the page is then found from the first window, as
+without one.
 """
 
 from __future__ import annotations
