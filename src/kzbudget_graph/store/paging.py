@@ -147,8 +147,8 @@ def run_paged(
             first_chunk = MAX_WINDOW if limit is None else 2 * (skip + limit) + 8
         # resumed: the candidates from the rank the previous page's window began
         # at (a window holds whole ranks: every candidate before it ranks lower)
-        listed = span if resume is None else (resume[1], span[1] if span else None)
-        candidates = _Candidates(select, ranking, via, keys, bound, reaches, first_chunk, listed)
+        ranks = span if resume is None else (resume[1], span[1] if span else None)
+        candidates = _Candidates(select, ranking, via, keys, bound, reaches, first_chunk, ranks)
         if not candidates.slice(0, 1):
             return _nothing(select, query, bound, candidates.summary_facts, narrowed)
     elif span is not None:
@@ -379,7 +379,7 @@ class _Candidates:
         bound: dict[str, ParamTerm],
         reaches: _Reaches,
         chunk: int,
-        span: tuple[int, int] | None = None,
+        span: tuple[int, int | None] | None = None,
     ) -> None:
         patterns: list[str] = []
         # the patterns whose one variable is ?node (a value given, read on the summary)
@@ -429,7 +429,8 @@ class _Candidates:
         self.select, self.reaches = select, reaches
         self.items: list[tuple[str, int, int]] = []
         self.chunk, self.done = max(1, min(chunk, MAX_WINDOW)), False
-        # the ranks of the leading keys given (a year), where the summary knows them
+        # the ranks of the leading keys given (a year), where the summary knows them,
+        # or from a cursor's rank on
         self.first, self.stop = span if span is not None else (0, None)
         self.scanned: int | None = self.first  # ranks the ranges covered; None: ordered chunks
         self.seen = 0  # nodes the ranges found (a store may hold fewer ranks than asked)
