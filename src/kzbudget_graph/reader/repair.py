@@ -44,6 +44,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import ModuleType
+from typing import NamedTuple, Protocol, TypeVar
 
 from ..model import Span
 from . import lexicon
@@ -80,11 +81,20 @@ class RepairedText:
 
 
 _Out = OriginBuilder
-_Rewriter = Callable[[re.Match[str], _Out], None]
+
+
+class _Found(Protocol):
+    """What a rewrite replaces: a match, or a record that spans like one."""
+
+    def start(self) -> int: ...
+    def end(self) -> int: ...
+
+
+_F = TypeVar("_F", bound=_Found)
 
 
 def _rewrite(
-    text: str, origin: OriginMap, matches: Iterable[re.Match[str]], fn: _Rewriter
+    text: str, origin: OriginMap, matches: Iterable[_F], fn: Callable[[_F, _Out], None]
 ) -> tuple[str, OriginMap]:
     """Apply ``fn`` to every (non-overlapping, ordered) match; keep the rest as is."""
     out = _Out(text, origin)
@@ -580,13 +590,26 @@ assert not any("." in lab for _, labs in lexicon.FIELD_LABELS.values() for lab i
 # What _MOVED_LABEL matches before its value: white space and a colon.
 _LINE_PREFIX = re.compile(r"[^\S\n]*(?P<colon>:)?[^\S\n]*")
 
-# A moved label as _MOVED_LABEL would match its line: the line's start, the
-# match's end, where its colon is (the one before the value, or else the one
-# after the label; -1 if none), and the value's and the label's spans.
-_Moved = tuple[int, int, int, int, int, int, int]
+
+class _MovedLabel(NamedTuple):
+    """A moved label as ``_MOVED_LABEL`` would match its line."""
+
+    line: int  # the line's start: the match's start
+    done: int  # the match's end
+    colon: int  # the colon before the value, or else the one after the label
+    value_start: int
+    value_end: int
+    label_start: int
+    label_end: int
+
+    def start(self) -> int:
+        return self.line
+
+    def end(self) -> int:
+        return self.done
 
 
-def _moved_labels(text: str) -> Iterable[_Moved]:
+def _moved_labels(text: str) -> Iterable[_MovedLabel]:
     """What ``_MOVED_LABEL`` matches, line by line, where a label was moved.
 
     Its match is put together from the label that ends the line and the
@@ -620,24 +643,20 @@ def _moved_labels(text: str) -> Iterable[_Moved]:
             colon = label.start("after")
         else:
             continue
-        yield line, done, colon, value_start, value_end, label_start, label.end("label")
+        yield _MovedLabel(
+            line, done, colon, value_start, value_end, label_start, label.end("label")
+        )
 
 
 def _move_labels(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
-    out = _Out(text, origin)
-    pos = 0
-    for line, end, colon, value_start, value_end, label_start, label_end in _moved_labels(text):
-        out.keep(pos, line)
-        out.keep(label_start, label_end)
-        out.put(":", origin[colon])
-        if value_end > value_start:
-            out.put(" ", origin[colon])
-            out.keep(value_start, value_end)
-        pos = end
-    if not pos:
-        return text, origin
-    out.keep(pos, len(text))
-    return out.result()
+    def fn(m: _MovedLabel, out: _Out) -> None:
+        out.keep(m.label_start, m.label_end)
+        out.put(":", origin[m.colon])
+        if m.value_end > m.value_start:
+            out.put(" ", origin[m.colon])
+            out.keep(m.value_start, m.value_end)
+
+    return _rewrite(text, origin, _moved_labels(text), fn)
 
 
 # --- 5. the annex list of item 1 ---------------------------------------------
