@@ -8,8 +8,8 @@ temporary output file and stages its N-Triples for the store.
 The hot path writes N-Triples once: the mapper writes them itself (pyoxigraph
 checking its IRIs and escaping its literals) — the bytes that are validated
 (shacl-rust parses them), loaded into the store, and written in the output
-format. rdflib
-only writes JSON-LD and runs the reference engine (``--engine pyshacl``).
+format. rdflib only writes JSON-LD and runs the reference engine (``--engine
+pyshacl``).
 
 Nothing is half-written: only when every document has been read and
 validated is the temporary file renamed over the output, and only then is

@@ -52,7 +52,6 @@ __all__ = [
     "DocumentTriples",
     "bind_prefixes",
     "build_dataset",
-    "decimal_literal",
     "document_graph",
     "document_key",
     "document_triples",
@@ -743,19 +742,10 @@ class _Mapper:
             self.derived(node, ind.span)
 
 
-def _decimal_text(value: int | float | Decimal) -> str:
-    return format(Decimal(str(value)).normalize(), "f")
-
-
-def decimal_literal(value: int | float | Decimal) -> ox.Literal:
+def _decimal(value: int | float | Decimal) -> str:
     """An xsd:decimal in its canonical form (``42``, ``1.5``), the form Oxigraph
     stores, so the file, the validated graph and the store hold the same term."""
-    return ox.Literal(_decimal_text(value), datatype=ox.NamedNode(_XSD + "decimal"))
-
-
-def _decimal(value: int | float | Decimal) -> str:
-    """:func:`decimal_literal` in N-Triples."""
-    return _typed(_decimal_text(value), "decimal")
+    return _typed(format(Decimal(str(value)).normalize(), "f"), "decimal")
 
 
 class DocumentTriples:

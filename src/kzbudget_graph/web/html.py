@@ -116,8 +116,8 @@ def neighbour_pages(
     params: dict[str, str], offset: int, limit: int, after: str | None, full: bool
 ) -> tuple[dict[str, str] | None, dict[str, str] | None]:
     """The parameters of the previous page (by offset) and, when this one is
-    full, of the next, which carries this page's cursor (``after``) so that it
-    costs what the first page does however deep it is."""
+    full, of the next, which carries this page's cursor (``after``): it then
+    costs one to two first pages however deep it is."""
     rest = {k: v for k, v in params.items() if k not in ("offset", "after")}
     # a page of no rows (limit 0) has no neighbours: its "previous" would be itself
     previous = {**rest, "offset": str(max(0, offset - limit))} if offset and limit else None
