@@ -1281,6 +1281,53 @@ def test_a_cold_deep_page_ends_in_a_window_near_its_rows(tmp_path):
         assert run_paged(store.query, query, bound, after=page.after).rows == whole[320:340]
 
 
+def test_a_load_rewrites_only_the_summary_triples_it_changes(tmp_path):
+    """Every node of the summary graph is named by what it states: the summary
+    of a store is the same bytes whenever it is computed, and a load keeps the
+    nodes it does not change (a year's total of a year it adds nothing to,
+    findings and cost rows whose rank alone moves), so the store's summary
+    after it is the one computed from scratch, with most of its lines those
+    of the summary before."""
+    import sys
+    from pathlib import Path
+
+    from kzbudget_graph.store.summary import SUMMARY_GRAPH, summary_ntriples
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from corpus import write_corpus
+
+    files = write_corpus(42, tmp_path / "corpus")
+    store_dir = str(tmp_path / "s")
+    built = run_cli("build", *map(str, files[1:]), "--store", store_dir, "--no-validate")
+    assert built.returncode == 0, built.stderr
+    graph = ox.NamedNode(SUMMARY_GRAPH)
+
+    def held() -> set[bytes]:
+        with EmbeddedStore.open_read_only(store_dir) as store:
+            data = store.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        return set(data.splitlines())
+
+    before = held()
+    with EmbeddedStore(store_dir) as store:
+        again, _ = summary_ntriples(store.query)
+        assert set(again.splitlines()) == before
+        assert store.rewrite_graph(SUMMARY_GRAPH, again) == (0, 0)
+    assert b"_:" not in again
+    # the first file's passports rank first: every rank after them moves
+    added = run_cli("build", str(files[0]), "--store", store_dir, "--no-validate")
+    assert added.returncode == 0, added.stderr
+    after = held()
+    with EmbeddedStore.open_read_only(store_dir) as store:
+        fresh, _ = summary_ntriples(store.query)
+    assert set(fresh.splitlines()) == after
+    year_totals = {line.split()[0] for line in before if b"#YearTotal>" in line}
+    kept_totals = {line.split()[0] for line in after if b"#YearTotal>" in line} & year_totals
+    assert len(year_totals) >= 3 and len(kept_totals) >= len(year_totals) - 1
+    # the rows' own facts stay where only their rank moved
+    rows = {line for line in before if b"/summary/cost/" in line and b"Rank>" not in line}
+    assert len(rows & after) > 0.9 * len(rows) and len(rows) > 100
+
+
 def test_a_cursor_from_before_a_load_that_moved_the_ranks_is_not_used(tmp_path):
     """The summary graph's fingerprint (``sum:generation``) is in every cursor:
     recomputed over the same store it is the same, and the cursor is used; a

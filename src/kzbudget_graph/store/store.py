@@ -215,14 +215,39 @@ class EmbeddedStore:
             return
         self.store.update(replace_graph_update(name, data))
 
-    def rewrite_graph(self, name: str, data: bytes) -> None:
-        """Replace named graph ``name`` by N-Triples ``data`` without one big
-        transaction: drop it, then load it (one SPARQL update of the 200,000
-        triples of the summary graph at 10,000 passports took some 20 s, the
-        load a second). Listed in ``PENDING`` meanwhile, so a writer stopped
-        half-way leaves no half graph: the next one drops it. A reader may see
-        the graph missing for that second, never a part of it."""
+    def rewrite_graph(self, name: str, data: bytes) -> tuple[int, int]:
+        """Replace named graph ``name`` by N-Triples ``data``; the triples
+        removed and added.
+
+        Where the store holds the graph, neither side has a blank node and
+        fewer triples changed than ``data`` holds, only those are removed and
+        added, in one SPARQL update: readers see the old graph or the new one.
+        The summary a load makes differs from the one before by what the new
+        documents change (its nodes are named by what they state): adding 3
+        passports that rank first to 10,003 changed 75,500 of its 236,600
+        triples, in 5.8 s with reading the graph (removing all of them took 7 s,
+        loading them 6 s).
+
+        Else drop the graph, then load it, without one big transaction (one
+        SPARQL update replacing the 200,000 triples of the summary graph at
+        10,000 passports took 11-20 s). Listed in ``PENDING``
+        meanwhile, so a writer stopped half-way leaves no half graph: the next
+        one drops it. A reader may see the graph missing for those seconds,
+        never a part of it."""
         graph = ox.NamedNode(check_iri(name, "graph name"))
+        held = 0
+        if self.store.contains_named_graph(graph):
+            # the graph as the store holds it, on disk, not in memory (the
+            # summary at 50,000 passports: some 170 MB)
+            with tempfile.TemporaryFile() as old:
+                self.store.dump(old, format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+                old.seek(0)
+                changes, held = _changed_lines(old, data)
+            if changes is not None:
+                removed, added = changes
+                if removed or added:
+                    self.store.update(_diff_update(graph, removed, added))
+                return len(removed), len(added)
         listed = self.pending()
         if name not in listed:
             self._mark([*listed, name])
@@ -234,6 +259,7 @@ class EmbeddedStore:
                 self._mark(listed)
             else:
                 self._unmark()
+        return held, data.count(b"\n")
 
     def add_graphs(
         self, graphs: Iterable[tuple[str, Callable[[], bytes]]], *, also_pending: Iterable[str] = ()
@@ -639,6 +665,50 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _changed_lines(
+    old: Iterable[bytes], new: bytes
+) -> tuple[tuple[list[ox.Triple], list[ox.Triple]] | None, int]:
+    """The triples of the N-Triples lines ``old`` that ``new`` lacks, and those
+    it adds (line by line: a triple two writers spell differently is removed
+    and added again, still right), and how many lines ``old`` had. The changes
+    are None where a blank node is among them (two graphs' ``_:b`` are not
+    one node: no line of one matches the other) or where they outnumber the
+    triples of ``new`` (a whole load is cheaper)."""
+    found = dict.fromkeys((line for line in new.split(b"\n") if line), False)
+    gone: list[bytes] = []
+    held = 0
+    for raw in old:
+        line = raw.rstrip(b"\r\n")
+        if not line:
+            continue
+        held += 1
+        if line in found:
+            found[line] = True
+        else:
+            gone.append(line)
+    come = [line for line, seen in found.items() if not seen]
+    if len(gone) + len(come) > len(found):
+        return None, held
+    # parsed, they are checked terms: the update is written from them, not from the bytes
+    removed = list(ox.parse(b"\n".join(gone), format=ox.RdfFormat.N_TRIPLES))
+    added = list(ox.parse(b"\n".join(come), format=ox.RdfFormat.N_TRIPLES))
+    for triple in (*removed, *added):
+        if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
+            return None, held
+    return (removed, added), held
+
+
+def _diff_update(graph: ox.NamedNode, removed: list[ox.Triple], added: list[ox.Triple]) -> str:
+    """One SPARQL update removing ``removed`` from ``graph`` and adding ``added``
+    (pyoxigraph writes the terms: nothing is pasted unescaped)."""
+    parts = []
+    for verb, triples in (("DELETE", removed), ("INSERT", added)):
+        if triples:
+            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            parts.append(f"{verb} DATA {{ GRAPH {graph} {{\n{body}}} }}")
+    return " ;\n".join(parts)
 
 
 def replace_graph_update(name: str, ntriples: bytes) -> str:

@@ -14,14 +14,19 @@ asked with SELECT queries and written back like any named graph (Graph Store
 ``PUT`` or a SPARQL update).
 
 Vocabulary (``https://w3id.org/kzbudget/summary#``, prefix ``sum:``), one
-blank node per total::
+node per total, named by a digest of what it states (``<…/summary/total/HEX>``,
+below ``<t>``)::
 
-    [] a sum:AdministratorTotal ; sum:year 2007 ; sum:administrator <adm> ; sum:cost 12345 .
-    [] a sum:YearTotal ; sum:year 2007 ; sum:cost 23456 .
-    [] a sum:ActTotal ; sum:act <act> ; sum:programs 6 ; sum:cost 425926 ;
+    <t> a sum:AdministratorTotal ; sum:year 2007 ; sum:administrator <adm> ; sum:cost 12345 .
+    <t> a sum:YearTotal ; sum:year 2007 ; sum:cost 23456 .
+    <t> a sum:ActTotal ; sum:act <act> ; sum:programs 6 ; sum:cost 425926 ;
        sum:firstReference <ref> ; sum:actType <type> ; sum:date "1999-07-23"^^xsd:date ;
        sum:number "453" ; sum:citedTitleKk "..."@kk ; sum:citedTitleRu "..."@ru .
-    [] a sum:ActCount ; sum:actType <type> ; sum:year 1999 ; sum:acts 3 .
+    <t> a sum:ActCount ; sum:actType <type> ; sum:year 1999 ; sum:acts 3 .
+
+Named so, not blank, every node of the summary is the same node in the next
+one wherever what it states is the same: a load rewrites only the triples that
+changed (:meth:`.EmbeddedStore.rewrite_graph`).
 
 (``sum:year`` of an undated act is the string ``"undated"``.) And one name per
 language of every organisation and act, on the node itself::
@@ -69,10 +74,13 @@ And the rows of the two canned queries that no window of documents answers
 fast (:data:`ROWS`): the data-quality findings, ranked by issue and node, and
 the programme costs with their totals, ranked as program-costs lists them::
 
-    <…/summary/finding/0> a sum:FindingRow ; sum:issue "derived-code" ;
+    <…/summary/finding/HEX> a sum:FindingRow ; sum:issue "derived-code" ;
         sum:node <act> ; sum:detail "Z990000453_" ; sum:findingRank 0 .
-    <…/summary/cost/0> a sum:CostRow ; sum:level "total" ; sum:year 2007 ;
+    <…/summary/cost/HEX> a sum:CostRow ; sum:level "total" ; sum:year 2007 ;
         sum:cost 425926 ; sum:costRank 0 .
+
+(a row's name is a digest of its values, not of its rank: a load that adds a
+row before it changes its rank alone).
 
 And a fingerprint of all of that (the names, facts, ranks and rows, as written),
 which a page's cursor holds to: a load that moves a rank changes it, so a
@@ -434,8 +442,9 @@ COST_ROWS = (
 
 # Rows of a canned query materialised at load time, for queries too slow to
 # answer from the documents: name -> (SELECT in the query's order, the sort
-# keys). Row k is the node <…/summary/NAME/k>, typed sum:NameRow, with every
-# bound variable as sum:<variable> and sum:<name>Rank (equal keys share a rank).
+# keys). A row is the node <…/summary/NAME/HEX> (a digest of its values: see
+# _named), typed sum:NameRow, with every bound variable as sum:<variable> and
+# sum:<name>Rank (equal keys share a rank).
 ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
     "finding": (FINDINGS, ("issue", "node")),
     "cost": (COST_ROWS, ("year", "level", "administrator", "code", "program")),
@@ -453,8 +462,8 @@ SPANS: dict[str, str] = {"passport": "year", "cost": "year", "finding": "issue"}
 def summary_ntriples(
     query: Callable[[str], Result], *, oxigraph_order: bool = False
 ) -> tuple[bytes, int]:
-    """The summary of the store ``query`` asks, as N-Triples (one blank node per
-    total), and the number of totals.
+    """The summary of the store ``query`` asks, as N-Triples, and the number of
+    totals.
 
     Written with pyoxigraph terms: at 10,000 passports the graph has some
     200,000 triples, which an rdflib graph took seconds to build and write.
@@ -528,16 +537,17 @@ def summary_ntriples(
     for name, (text, keys) in ROWS.items():
         kind, prop = _sum(name.capitalize() + "Row"), _sum(name + "Rank")
         rank, previous = -1, None
-        for k, row in enumerate(_ordered(query, text, oxigraph_order).rows):
-            node = ox.NamedNode(f"{ROW_BASE}{name}/{k}")
+        named = _Names(f"{ROW_BASE}{name}/")
+        for row in _ordered(query, text, oxigraph_order).rows:
+            facts = [(_sum(var), _ox(term)) for var, term in row.items() if term is not None]
+            node = named(facts)
             key = tuple(row.get(v) for v in keys)
             if key != previous:
                 rank, previous = rank + 1, key
             add(ox.Triple(node, _TYPE, kind))
             add(ox.Triple(node, prop, ox.Literal(rank)))
-            for var, term in row.items():
-                if term is not None:
-                    add(ox.Triple(node, _sum(var), _ox(term)))
+            for predicate, value in facts:
+                add(ox.Triple(node, predicate, value))
         flush()
     # what a page cursor holds to (:mod:`.paging`): the ranks, and the facts and
     # rows they are read with, as written here; a load that changes them changes it
@@ -546,16 +556,16 @@ def summary_ntriples(
     triples += _spans(spanned, SPANS)
     spanned.clear()
     totals = 0
+    named = _Names(f"{ROW_BASE}total/")
     for kind, text in TOTALS.items():
         result = query(_PREFIXES + text)
         for row in result.rows:
-            node = ox.BlankNode()
-            add(ox.Triple(node, _TYPE, _sum(kind)))
+            facts = [(_TYPE, _sum(kind))]
+            facts += [(_sum(v), _ox(t)) for v in result.variables if (t := row.get(v)) is not None]
+            node = named(facts)
             totals += 1
-            for var in result.variables:
-                term = row.get(var)
-                if term is not None:
-                    add(ox.Triple(node, _sum(var), _ox(term)))
+            for predicate, value in facts:
+                add(ox.Triple(node, predicate, value))
     flush(named=False)
     return b"".join(parts), totals
 
@@ -628,7 +638,8 @@ def _spans(triples: list[ox.Triple], leading: dict[str, str]) -> list[ox.Triple]
     reads a year's ranks here, not by a MIN/MAX over its hundreds of rows
     (10–20 ms a page at 10,000 passports)::
 
-        [] sum:spanOf "passport" ; sum:year 2007 ; sum:firstRank 0 ; sum:lastRank 71 .
+        <…/summary/span/HEX> sum:spanOf "passport" ; sum:year 2007 ;
+            sum:firstRank 0 ; sum:lastRank 71 .
 
     A node's own rank counts for every value it states (a year one document
     misreads), as the MIN/MAX over the facts did."""
@@ -642,6 +653,7 @@ def _spans(triples: list[ox.Triple], leading: dict[str, str]) -> list[ox.Triple]
         elif (key := key_props.get(triple.predicate)) is not None:
             values[key].setdefault(triple.subject, []).append(triple.object)
     out: list[ox.Triple] = []
+    named = _Names(f"{ROW_BASE}span/")
     for ranking, key in leading.items():
         spans: dict[ox.Literal, tuple[int, int]] = {}
         for node, rank in ranks[ranking].items():
@@ -649,10 +661,12 @@ def _spans(triples: list[ox.Triple], leading: dict[str, str]) -> list[ox.Triple]
                 first, last = spans.get(value, (rank, rank))
                 spans[value] = (min(first, rank), max(last, rank))
         for value, (first, last) in spans.items():
-            span = ox.BlankNode()
+            # named by what it spans, not by its ranks: a load that moves them
+            # changes two triples
+            facts = [(_sum("spanOf"), ox.Literal(ranking)), (_sum(key), value)]
+            span = named(facts)
             out += [
-                ox.Triple(span, _sum("spanOf"), ox.Literal(ranking)),
-                ox.Triple(span, _sum(key), value),
+                *(ox.Triple(span, predicate, term) for predicate, term in facts),
                 ox.Triple(span, _sum("firstRank"), ox.Literal(first)),
                 ox.Triple(span, _sum("lastRank"), ox.Literal(last)),
             ]
@@ -702,12 +716,34 @@ _STRING = "http://www.w3.org/2001/XMLSchema#string"
 _INTEGER_TYPE = "http://www.w3.org/2001/XMLSchema#integer"
 
 
+_Object = ox.NamedNode | ox.Literal | ox.BlankNode
+
+
+class _Names:
+    """Names below ``base`` for the nodes of the summary: a digest of what a
+    node states (the ``facts`` given, in their order), so the same facts get
+    the same name in every summary; nodes with the same facts in one summary
+    (none of the SELECTs gives two such rows) are told apart by a count."""
+
+    def __init__(self, base: str) -> None:
+        self.base, self.seen = base, set[str]()
+
+    def __call__(self, facts: list[tuple[ox.NamedNode, _Object]]) -> ox.NamedNode:
+        text = "\n".join(f"{predicate} {value}" for predicate, value in facts)
+        name = digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        count = 1
+        while name in self.seen:
+            name, count = f"{digest}-{count}", count + 1
+        self.seen.add(name)
+        return ox.NamedNode(self.base + name)
+
+
 @cache  # one term per property: the summary states them some 200,000 times
 def _sum(name: str) -> ox.NamedNode:
     return ox.NamedNode(f"{SUMMARY}{name}")
 
 
-def _ox(term: Term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+def _ox(term: Term) -> _Object:
     if term.kind == "uri":
         return ox.NamedNode(term.value)
     if term.kind == "bnode":
