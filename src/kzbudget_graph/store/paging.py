@@ -37,7 +37,10 @@ page's first window should be at the rate this page found. Given back with the
 next offset and the same parameters, that page starts there (a ``via`` page
 lists its candidates from that rank: a window holds whole ranks) and costs
 about one to two first pages, as its window still holds the rows of the page
-before (the web page's "Next" link carries the cursor). A page found without a
+before (the web page's "Next" link carries the cursor). A keyword's page that
+a scan of the whole query ended (its titles are sparse in the windows) names
+the rank of its last title instead, as its rows name their node: the page
+after it starts there, in a window, without a scan. A page found without a
 cursor sizes the windows before it for the rows to skip, a little short of
 them, so that its own rows start a window near them and the cursor it gives
 skips few. A cursor given with another offset or other parameters, or from
@@ -202,6 +205,10 @@ def run_paged(
                 rest = {**bound, "offset": integer(first + len(rows))}
                 rest["limit"] = integer(limit - len(rows))
                 rows.extend(select(bind(query, rest)).rows)
+                if candidates is None and len(rows) == limit:
+                    cursor = _cursor_of_rows(
+                        select, ranking, variable, rows, reaches, first, origin
+                    )
             break
         start += size
         if skip > 0:
@@ -221,6 +228,45 @@ def run_paged(
             generation = _generation(select)
         following = _write_cursor(_stamp(query, bound, first + limit, generation), *cursor)
     return Result(variables, rows if limit is None else rows[:limit], following)
+
+
+def _cursor_of_rows(
+    select: Callable[[str], Result],
+    ranking: str,
+    variable: str,
+    rows: list[dict],
+    reaches: _Reaches,
+    first: int,
+    origin: int,
+) -> tuple[int, int, int] | None:
+    """The cursor of a full page whose rows name their ranked node (``search``
+    selects ``?node``) where a scan of the whole query, not a window, gave
+    them: the rank of the page's last node, the page's rows from that rank on,
+    and a first window sized for them and the next page at the rate of the
+    ranks before. None where a row has no node, a node's rows run to a later
+    rank (:class:`_Reaches`), or the whole page is of the last rank (its rows
+    on earlier pages are not known)."""
+    named = [row.get(variable) for row in rows]
+    if any(term is None or term.kind != "uri" for term in named):
+        return None
+    nodes = list(dict.fromkeys(check_iri(term.value, "ranked node") for term in named))
+    values = " ".join(str(ox.NamedNode(node)) for node in nodes)
+    result = select(
+        f"SELECT ?node ?rank WHERE {{ VALUES ?node {{ {values} }} {_rank_of(ranking)} }}"
+    )
+    rank = {row["node"].value: int(row["rank"].value) for row in result.rows if row.get("rank")}
+    if len(rank) < len(nodes):
+        return None
+    if any(reaches(node, rank[node]) > rank[node] for node in nodes):
+        return None  # a node whose rows run to a later rank: not where a window may start
+    start = rank[nodes[-1]]
+    ranks = [rank[term.value] for term in named]
+    if ranks[0] >= start:
+        return None
+    skip = sum(1 for r in ranks if r >= start)
+    before = first + len(rows) - skip  # rows of the ranks origin … start - 1
+    size = _next_size(1, start - origin, before, skip + len(rows))
+    return start, skip, size
 
 
 # a cursor: the page's stamp, the window's first rank (or candidate's rank), the
