@@ -205,10 +205,7 @@ def run_paged(
                 rest = {**bound, "offset": integer(first + len(rows))}
                 rest["limit"] = integer(limit - len(rows))
                 rows.extend(select(bind(query, rest)).rows)
-                if candidates is None and len(rows) == limit:
-                    cursor = _cursor_of_rows(
-                        select, ranking, variable, rows, reaches, first, origin
-                    )
+                cursor = None  # the page ended in a scan, not a window: see below
             break
         start += size
         if skip > 0:
@@ -221,6 +218,18 @@ def run_paged(
             size = _next_size(size, start - origin, found, missing)
     if variables is None:
         variables = select(bind(query, {**bound, "limit": integer(0)})).variables
+    if (
+        limit is not None
+        and len(rows) >= limit
+        and variable in (variables or ())
+        and (cursor is None or cursor[1] > limit // 4)
+    ):
+        # the rows name their node: the next page can start at the rank of the
+        # last one, not at the window's first, which holds this page's rows too
+        # (worth its look-up where they are more than a quarter of a page)
+        listed = candidates.items if candidates is not None else None
+        finer = _cursor_of_rows(select, ranking, variable, rows[:limit], listed, cursor)
+        cursor = finer or cursor
     following = None
     if cursor is not None:
         assert limit is not None
@@ -235,38 +244,47 @@ def _cursor_of_rows(
     ranking: str,
     variable: str,
     rows: list[dict],
-    reaches: _Reaches,
-    first: int,
-    origin: int,
+    listed: list[tuple[str, int, int]] | None,
+    window: tuple[int, int, int] | None,
 ) -> tuple[int, int, int] | None:
-    """The cursor of a full page whose rows name their ranked node (``search``
-    selects ``?node``) where a scan of the whole query, not a window, gave
-    them: the rank of the page's last node, the page's rows from that rank on,
-    and a first window sized for them and the next page at the rate of the
-    ranks before. None where a row has no node, a node's rows run to a later
-    rank (:class:`_Reaches`), or the whole page is of the last rank (its rows
-    on earlier pages are not known)."""
+    """The cursor of a full page whose rows name their ranked node (the query
+    selects its page variable): the rank of the page's last node, the page's
+    rows from that rank on, and a first window: the ``window`` cursor's (the
+    window the page ended in) less the ranks, or for a ``via`` page the
+    candidates ``listed``, before that rank; where a scan of the whole query
+    ended the page (``search``: no window cursor, and this the only one),
+    sized at the rate of the page's rows before that rank.
+
+    None where a row has no node, a node's rows run to a later rank
+    (``sum:<ranking>RankLast``), or the whole page is of the last rank (its rows on
+    earlier pages are not known)."""
     named = [row.get(variable) for row in rows]
     if any(term is None or term.kind != "uri" for term in named):
         return None
     nodes = list(dict.fromkeys(check_iri(term.value, "ranked node") for term in named))
     values = " ".join(str(ox.NamedNode(node)) for node in nodes)
+    last = f"<{SUMMARY}{ranking}RankLast>"
     result = select(
-        f"SELECT ?node ?rank WHERE {{ VALUES ?node {{ {values} }} {_rank_of(ranking)} }}"
+        f"SELECT ?node ?rank ?last WHERE {{ VALUES ?node {{ {values} }} {_rank_of(ranking)} "
+        f"OPTIONAL {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node {last} ?last }} }} }}"
     )
     rank = {row["node"].value: int(row["rank"].value) for row in result.rows if row.get("rank")}
-    if len(rank) < len(nodes):
-        return None
-    if any(reaches(node, rank[node]) > rank[node] for node in nodes):
+    if len(rank) < len(nodes) or any(row.get("last") for row in result.rows):
         return None  # a node whose rows run to a later rank: not where a window may start
     start = rank[nodes[-1]]
     ranks = [rank[term.value] for term in named]
     if ranks[0] >= start:
         return None
     skip = sum(1 for r in ranks if r >= start)
-    before = first + len(rows) - skip  # rows of the ranks origin … start - 1
-    size = _next_size(1, start - origin, before, skip + len(rows))
-    return start, skip, size
+    if window is None:
+        size = _next_size(1, start - ranks[0], len(rows) - skip, skip + len(rows))
+        return start, skip, size
+    position, _skip, size = window
+    # (a via page's window counts candidates, not ranks)
+    passed = start - position
+    if listed is not None:
+        passed = sum(1 for _node, r, _last in listed if position <= r < start)
+    return start, skip, max(1, size - passed)
 
 
 # a cursor: the page's stamp, the window's first rank (or candidate's rank), the
