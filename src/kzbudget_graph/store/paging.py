@@ -255,9 +255,9 @@ def _cursor_of_rows(
     ended the page (``search``: no window cursor, and this the only one),
     sized at the rate of the page's rows before that rank.
 
-    None where a row has no node, a node's rows run to a later rank
-    (``sum:<ranking>RankLast``), or the whole page is of the last rank (its rows on
-    earlier pages are not known)."""
+    None where a row has no node, a node of the page or ranked before the
+    last one has rows at a later rank (``sum:<ranking>RankLast``), or the
+    whole page is of the last rank (its rows on earlier pages are not known)."""
     named = [row.get(variable) for row in rows]
     if any(term is None or term.kind != "uri" for term in named):
         return None
@@ -274,6 +274,13 @@ def _cursor_of_rows(
     start = rank[nodes[-1]]
     ranks = [rank[term.value] for term in named]
     if ranks[0] >= start:
+        return None
+    # nor where a node ranked before it has rows from there on (after this page)
+    late = select(
+        f"SELECT ?node WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node {last} ?last ; "
+        f"<{SUMMARY}{ranking}Rank> ?rank }} FILTER (?rank < {start} && ?last >= {start}) }} LIMIT 1"
+    )
+    if late.rows:
         return None
     skip = sum(1 for r in ranks if r >= start)
     if window is None:
