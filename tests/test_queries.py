@@ -6,6 +6,7 @@ The answers on Oxigraph and Virtuoso are compared with the embedded ones in test
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -417,12 +418,13 @@ PAGED_CASES = [
                 "choice - -- a choice without its names",
             )
         ),
+        "sort: server",  # the client is the one other sorter
     ],
 )
 def test_a_bad_page_by_or_parameter_line_is_refused_with_its_file(tmp_path, header):
     from kzbudget_graph.store.queries import parse_query_file
 
-    what = "page-by" if header.startswith("page-by") else "parameter"
+    what = header.split(":")[0] if header.startswith(("page-by", "sort")) else "parameter"
     path = tmp_path / "q.rq"
     path.write_text(f"# title: q\n# {header}\nSELECT * WHERE {{}}\n", encoding="utf-8")
     with pytest.raises(KzbudgetError, match=rf"q\.rq: bad {what} line"):
@@ -478,6 +480,16 @@ def test_a_page_by_windows_is_the_page_of_the_whole_query(stores, name, given):
             paged = run_paged(select, query, bound, first_window=window, first_chunk=chunk)
             assert paged.variables == whole.variables
             assert paged.rows == whole.rows, (name, window)
+            # the windows' rows sorted here where the order is plain: the same rows
+            sorted_here = run_paged(
+                store.query,
+                query,
+                bound,
+                first_window=window,
+                first_chunk=chunk,
+                oxigraph_order=True,
+            )
+            assert sorted_here.rows == whole.rows, (name, window, "sorted here")
             if any({via, via + "Code"} & set(bound) for via, _path in query.via):
                 # the passports citing the act, by ranges of ranks then (where few
                 # cite it) in rank order a chunk at a time; windows of them only
@@ -576,6 +588,40 @@ def test_a_keyword_page_after_a_cursor_needs_no_scan_of_the_whole_query(stores):
         assert following.rows == whole[offset + 4 : offset + 8]
         windows = [t for t in asked if t.startswith("# title")]
         assert windows and all("VALUES ?node { <" in t for t in windows), asked
+
+
+# a value of each required parameter the corpus has
+REQUIRED_VALUES = {"date": "2007-08-01", "act": LAW_1999, "keyword": "қызмет", "program": "001"}
+
+
+@pytest.mark.parametrize("name", sorted(n for n, q in load_queries().items() if q.page_by))
+def test_a_query_sorted_by_the_client_has_windows_the_client_can_sort(stores, name):
+    """The windows of a query that says ``# sort: client`` are asked of the
+    embedded store without ORDER BY and sorted here, never asked again (its
+    keys are plain on the corpus: IRIs, strings, integers, no two rows equal);
+    every other query's windows are sorted by the store."""
+    from kzbudget_graph.store.paging import run_paged
+    from kzbudget_graph.store.queries import bind
+    from kzbudget_graph.store.results import plain_order
+
+    query = get_query(name)
+    given = {p.name: REQUIRED_VALUES[p.name] for p in query.params if p.required}
+    bound = bindings(query, {**given, "limit": "40"})
+    with EmbeddedStore(stores["both"]) as store:
+        select, asked = _recorded(store)
+        page = run_paged(select, query, bound, oxigraph_order=True, first_window=2)
+        whole = store.query(bind(query, bound)).rows
+        assert page.rows == whole and whole, name
+        filled = f"VALUES ?{query.page_by[0]} {{ <"  # a window, not a scan of the whole query
+        windows = [t for t in asked if t.startswith("# title") and filled in t]
+        assert windows, name
+        if query.sort_client:
+            assert not any(re.search(r"ORDER BY[^}]*$", t) for t in windows), name
+            keys = re.search(r"ORDER BY(.*)", query.text).group(1).split()
+            assert plain_order(whole, [k.lstrip("?") for k in keys]) is not None
+        else:
+            assert all(t.rstrip().endswith("OFFSET 0") for t in windows), name
+    assert query.sort_client == (name == "organisation-roles")
 
 
 def test_a_cursor_for_another_page_is_not_used_and_one_not_written_by_a_page_is_refused(stores):

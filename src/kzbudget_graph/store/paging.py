@@ -62,7 +62,7 @@ import pyoxigraph as ox
 from ..errors import KzbudgetError
 from ..iri import check_iri
 from .queries import CannedQuery, ParamTerm, bind, check_terms, integer, slot
-from .results import Result
+from .results import Result, plain_order
 from .summary import SUMMARY, SUMMARY_GRAPH
 
 __all__ = ["FIRST_WINDOW", "run_paged"]
@@ -97,15 +97,19 @@ def run_paged(
     first_window: int | None = None,
     first_chunk: int | None = None,
     after: str | None = None,
+    oxigraph_order: bool = False,
 ) -> Result:
     """The page ``bound`` asks of ``query``, by windows of ranked nodes where
     the query allows it; ``select`` runs one SELECT text on the store.
 
     ``after`` is the :attr:`.Result.after` of the previous page: with this
     page's offset and parameters, the windows start where that page ended.
-    ``first_window`` (ranks) and ``first_chunk`` (candidates of a ``via``
-    page) override the sizes the page would start with: tests walk the
-    windows and chunks one node at a time."""
+    ``oxigraph_order``: ``select`` asks Oxigraph, so a query that says
+    ``# sort: client`` has its windows' rows sorted here in Oxigraph's order,
+    not by the store (:mod:`.queries`). ``first_window`` (ranks) and
+    ``first_chunk`` (candidates of a ``via`` page) override the sizes the
+    page would start with: tests walk the windows and chunks one node at a
+    time."""
     check_terms(bound)  # the windows paste them too, before bind() would look
     resume = _read_cursor(after) if after is not None else None
     if query.page_by is None or query.page_by[0] in bound:
@@ -188,7 +192,8 @@ def run_paged(
         if need is not None:
             page["limit"] = integer(need)
         text = bind(_fill(query, variable, nodes), page, filters=narrowed)
-        result = select(text)
+        here = oxigraph_order and query.sort_client
+        result = _sorted_here(select, text) if here else select(text)
         variables = result.variables
         if need is not None and len(result.rows) >= need:
             # the window's first rank (a candidate's rank: the list restarts there),
@@ -237,6 +242,26 @@ def run_paged(
             generation = _generation(select)
         following = _write_cursor(_stamp(query, bound, first + limit, generation), *cursor)
     return Result(variables, rows if limit is None else rows[:limit], following)
+
+
+# a window's closing ORDER BY over variables, its LIMIT and its OFFSET (as bind writes them)
+_TAIL = re.compile(r"\bORDER BY((?:\s+\?\w+)+)\s+LIMIT\s+([0-9]+)\s+OFFSET\s+([0-9]+)\s*$")
+
+
+def _sorted_here(select: Callable[[str], Result], text: str) -> Result:
+    """The rows of a window's ``text`` asked without its ORDER BY, LIMIT and
+    OFFSET and sorted here, in Oxigraph's order (:func:`.results.plain_order`);
+    where a value is of a kind that order cannot place, or two rows tie, the
+    store sorts them after all."""
+    tail = _TAIL.search(text)
+    if tail is None:
+        return select(text)
+    result = select(text[: tail.start()])
+    order = plain_order(result.rows, [key.lstrip("?") for key in tail.group(1).split()])
+    if order is None:
+        return select(text)
+    offset, limit = int(tail.group(3)), int(tail.group(2))
+    return Result(result.variables, [result.rows[i] for i in order[offset : offset + limit]])
 
 
 def _cursor_of_rows(

@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from ..terminal import safe
@@ -24,6 +26,10 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {
     XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger")
 }
+
+
+_STRING, _INTEGER_TYPE = XSD + "string", XSD + "integer"
+_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,3 +122,50 @@ def _short(t: Term) -> str:
     if t.kind == "uri" and "/id/" in t.value:
         return t.value.split("/id/", 1)[1]
     return t.value
+
+
+def plain_order(rows: list[Row], keys: list[str]) -> list[int] | None:
+    """The positions of ``rows`` in the order ``ORDER BY ?key …`` gives them in
+    Oxigraph, where it is plain: every key a column of IRIs, of plain strings
+    (both by code point) or of integers written canonically (by value), unbound
+    ones first, and no two rows with equal keys (Oxigraph's sort is unstable).
+    Else None: the store must sort them.
+
+    Oxigraph reads the text of an IRI or a string from disk at every
+    comparison: sorting 11,445 titles took it 0.5 s, Python 0.02 s."""
+    columns = [_sort_column([row.get(key) for row in rows]) for key in keys]
+    if any(column is None for column in columns):
+        return None
+    by_row = list(zip(*columns, strict=True)) if columns else [()] * len(rows)
+    order = sorted(range(len(rows)), key=by_row.__getitem__)
+    if any(by_row[a] == by_row[b] for a, b in pairwise(order)):
+        return None
+    return order
+
+
+def _sort_column(terms: list[Term | None]) -> list | None:
+    """Sort keys of a column of terms, in Oxigraph's order, if all are of one
+    kind whose order is plain (see :func:`plain_order`); else None."""
+    kinds, values = set(), []
+    for term in terms:
+        if term is None:
+            values.append(None)
+        elif term.kind == "uri":
+            kinds.add("uri")
+            values.append(term.value)
+        elif term.kind != "literal" or term.lang:
+            return None
+        elif term.datatype in (None, _STRING):
+            kinds.add("string")
+            values.append(term.value)
+        elif term.datatype == _INTEGER_TYPE and _INTEGER.fullmatch(term.value):
+            kinds.add("integer")
+            values.append(int(term.value))
+        else:
+            return None
+    if len(kinds) > 1:
+        return None
+    lowest = float("-inf") if kinds == {"integer"} else ""
+    if None in values and lowest in values:  # an empty string would tie an unbound value
+        return None
+    return [lowest if value is None else value for value in values]

@@ -766,7 +766,8 @@ def run_query(
     cursor ``after`` if given: :mod:`.paging`)."""
     from .paging import run_paged
 
-    return run_paged(target.query, query, bound, after=after)
+    embedded = isinstance(target, EmbeddedStore)  # Oxigraph: its order may be sorted here
+    return run_paged(target.query, query, bound, after=after, oxigraph_order=embedded)
 
 
 def previous_versions(target: EmbeddedStore | RemoteEndpoint, name: str) -> list[str]:

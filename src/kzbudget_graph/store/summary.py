@@ -95,12 +95,11 @@ import hashlib
 import re
 from collections.abc import Callable
 from functools import cache
-from itertools import pairwise
 
 import pyoxigraph as ox
 
 from ..errors import KzbudgetError
-from .results import Result, Term
+from .results import Result, Term, plain_order
 
 __all__ = [
     "COST_ROWS",
@@ -572,7 +571,6 @@ def summary_ntriples(
 
 # a SELECT's closing ORDER BY over plain variables
 _ORDER_BY = re.compile(r"(?<=\})\s*ORDER BY((?:\s+\?\w+)+)\s*$")
-_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
 
 
 def _ordered(query: Callable[[str], Result], text: str, here: bool) -> Result:
@@ -581,54 +579,17 @@ def _ordered(query: Callable[[str], Result], text: str, here: bool) -> Result:
 
     Oxigraph compares IRIs and strings by reading their text from the store on
     every comparison: sorting the 11,445 titled nodes of 10,000 passports took
-    0.5 s, in Python 0.02 s. The order is Oxigraph's as long as each key is a
-    column :func:`_sort_column` can place and no two rows have equal keys; else
-    the store sorts.
+    0.5 s, in Python 0.02 s. The order is Oxigraph's where
+    :func:`.results.plain_order` can give it; else the store sorts.
     """
     match = _ORDER_BY.search(text) if here else None
     if match is None:
         return query(_PREFIXES + text)
     result = query(_PREFIXES + text[: match.start()])
-    rows = result.rows
-    columns = [
-        _sort_column([row.get(v.lstrip("?")) for row in rows]) for v in match.group(1).split()
-    ]
-    if all(column is not None for column in columns):
-        keys = list(zip(*columns, strict=True))
-        order = sorted(range(len(rows)), key=keys.__getitem__)
-        # rows with equal keys come in an order of Oxigraph's own (its sort is unstable)
-        if all(keys[a] != keys[b] for a, b in pairwise(order)):
-            return Result(result.variables, [rows[i] for i in order])
-    return query(_PREFIXES + text)
-
-
-def _sort_column(terms: list[Term | None]) -> list[str | int | float] | None:
-    """Sort keys of a column of terms, in Oxigraph's order, if all are of one
-    kind whose order is plain: IRIs or strings (by code point) or integers
-    written canonically (by value), unbound ones first; else None."""
-    kinds, values = set(), []
-    for term in terms:
-        if term is None:
-            values.append(None)
-        elif term.kind == "uri":
-            kinds.add("uri")
-            values.append(term.value)
-        elif term.kind != "literal" or term.lang:
-            return None
-        elif term.datatype in (None, _STRING):
-            kinds.add("string")
-            values.append(term.value)
-        elif term.datatype == _INTEGER_TYPE and _INTEGER.fullmatch(term.value):
-            kinds.add("integer")
-            values.append(int(term.value))
-        else:
-            return None
-    if len(kinds) > 1:
-        return None
-    lowest = float("-inf") if kinds == {"integer"} else ""
-    if None in values and lowest in values:  # an empty string would tie an unbound value
-        return None
-    return [lowest if value is None else value for value in values]
+    order = plain_order(result.rows, [v.lstrip("?") for v in match.group(1).split()])
+    if order is None:  # a key of another kind, or rows with equal keys: the store sorts
+        return query(_PREFIXES + text)
+    return Result(result.variables, [result.rows[i] for i in order])
 
 
 def _spans(triples: list[ox.Triple], leading: dict[str, str]) -> list[ox.Triple]:
@@ -713,7 +674,6 @@ def drop_summary(target, *, use_update: bool = False) -> None:
 
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _STRING = "http://www.w3.org/2001/XMLSchema#string"
-_INTEGER_TYPE = "http://www.w3.org/2001/XMLSchema#integer"
 
 
 _Object = ox.NamedNode | ox.Literal | ox.BlankNode

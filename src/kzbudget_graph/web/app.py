@@ -204,7 +204,7 @@ def create_app(
         after = request.query_params.get("after") or None
         try:
             bound = bindings(q, given)
-            result = run_paged(site.select, q, bound, after=after)
+            result = run_paged(site.select, q, bound, after=after, oxigraph_order=True)
         except KzbudgetError as exc:
             return HTMLResponse(page(q.title, f'<p class="error">{escape(str(exc))}</p>'), 400)
         path = f"/queries/{name}"
