@@ -258,11 +258,11 @@ def test_a_graph_rewritten_outside_a_transaction_is_listed_until_it_is_whole(tmp
 def test_a_graph_rewritten_with_few_changes_gets_them_alone_in_one_update(tmp_path):
     """``rewrite_graph`` of a graph the store holds removes and adds only the
     triples that differ, in one SPARQL update (atomic: never a part of the
-    new graph), and says how many; a graph with blank nodes, or one more
-    changed than kept, is dropped and loaded whole."""
+    new graph), and says how many; a graph with blank nodes, or one where the
+    changes outnumber half the new graph, is dropped and loaded whole."""
     name = "https://example.org/g/summary"
     p = "<https://example.org/p>"
-    lines = [f'<https://example.org/n{k}> {p} "{k}" .\n'.encode() for k in range(6)]
+    lines = [f'<https://example.org/n{k}> {p} "{k}" .\n'.encode() for k in range(12)]
     calls: list[str] = []
     with EmbeddedStore(tmp_path / "s") as store:
         real = store.store
@@ -279,30 +279,35 @@ def test_a_graph_rewritten_with_few_changes_gets_them_alone_in_one_update(tmp_pa
             quads = real.quads_for_pattern(None, None, None, ox.NamedNode(name))
             return {f"{q.subject} {q.object}" for q in quads}
 
-        assert store.rewrite_graph(name, b"".join(lines[:5])) == (0, 5)  # new: loaded
+        def numbered(*ks: int) -> set[str]:
+            return {f'<https://example.org/n{k}> "{k}"' for k in ks}
+
+        assert store.rewrite_graph(name, b"".join(lines[:10])) == (0, 10)  # new: loaded
         assert calls == ["remove_graph", "load"]
         calls.clear()
         # one triple gone, one new, one spelt otherwise (\u escape): the same triple, kept
         spelt = lines[0].replace(b'"0"', b'"\\u0030"')
-        assert store.rewrite_graph(name, b"".join([spelt, *lines[2:6]])) == (2, 2)
+        assert store.rewrite_graph(name, b"".join([spelt, *lines[2:11]])) == (2, 2)
         assert calls == ["update"]
-        assert held() == {f'<https://example.org/n{k}> "{k}"' for k in (0, 2, 3, 4, 5)}
+        assert held() == numbered(0, *range(2, 11))
         calls.clear()
-        assert store.rewrite_graph(name, b"".join(lines[2:6])) == (1, 0)
-        assert store.rewrite_graph(name, b"".join(lines[2:6])) == (0, 0)
+        assert store.rewrite_graph(name, b"".join(lines[2:11])) == (1, 0)
+        assert store.rewrite_graph(name, b"".join(lines[2:11])) == (0, 0)
         assert calls == ["update"]  # nothing changed: nothing written
         calls.clear()
         blank = f'_:b {p} "x" .\n'.encode()
-        assert store.rewrite_graph(name, b"".join([blank, *lines[2:6]])) == (4, 5)
-        assert calls == ["remove_graph", "load"] and len(held()) == 5
+        assert store.rewrite_graph(name, b"".join([blank, *lines[2:11]])) == (9, 10)
+        assert calls == ["remove_graph", "load"] and len(held()) == 10
         calls.clear()
         # the blank node as the store holds it is another node: dropped and loaded again
-        assert store.rewrite_graph(name, b"".join([blank, *lines[2:6]])) == (5, 5)
+        assert store.rewrite_graph(name, b"".join([blank, *lines[2:11]])) == (10, 10)
         assert calls == ["remove_graph", "load"]
         calls.clear()
-        assert store.rewrite_graph(name, b"".join(lines[:2])) == (5, 2)  # 7 changed > 2
-        assert calls == ["remove_graph", "load"]
-        assert held() == {f'<https://example.org/n{k}> "{k}"' for k in (0, 1)}
+        # 3 gone and 3 new of 8: more than half changed, a whole load is cheaper
+        assert store.rewrite_graph(name, b"".join(lines[2:10])) == (10, 8)
+        assert store.rewrite_graph(name, b"".join(lines[5:13])) == (8, 7)
+        assert calls == ["remove_graph", "load"] * 2
+        assert held() == numbered(*range(5, 12))
 
 
 def test_new_graphs_are_bulk_loaded_in_batches_each_whole_in_its_own_graph(tmp_path, monkeypatch):

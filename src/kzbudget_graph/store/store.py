@@ -217,10 +217,10 @@ class EmbeddedStore:
 
     def rewrite_graph(self, name: str, data: bytes) -> tuple[int, int]:
         """Replace named graph ``name`` by N-Triples ``data``; the triples
-        removed and added.
+        removed and added (the lines, where the graph is dropped and loaded).
 
         Where the store holds the graph, neither side has a blank node and
-        fewer triples changed than ``data`` holds, only those are removed and
+        fewer triples changed than half ``data`` holds, only those are removed and
         added, in one SPARQL update: readers see the old graph or the new one.
         The summary a load makes differs from the one before by what the new
         documents change (its nodes are named by what they state): adding 3
@@ -259,7 +259,8 @@ class EmbeddedStore:
                 self._mark(listed)
             else:
                 self._unmark()
-        return held, data.count(b"\n")
+        # (lines, not distinct triples: a set of them would be the build's peak)
+        return held, data.count(b"\n") + (not data.endswith(b"\n") and bool(data))
 
     def add_graphs(
         self, graphs: Iterable[tuple[str, Callable[[], bytes]]], *, also_pending: Iterable[str] = ()
@@ -674,8 +675,9 @@ def _changed_lines(
     it adds (line by line: a triple two writers spell differently is removed
     and added again, still right), and how many lines ``old`` had. The changes
     are None where a blank node is among them (two graphs' ``_:b`` are not
-    one node: no line of one matches the other) or where they outnumber the
-    triples of ``new`` (a whole load is cheaper)."""
+    one node: no line of one matches the other) or where they outnumber half
+    the triples of ``new`` (a whole load costs as much and holds less in memory:
+    one update of 200,000 new triples took 650 MB, their load 364 MB)."""
     found = dict.fromkeys((line for line in new.split(b"\n") if line), False)
     gone: list[bytes] = []
     held = 0
@@ -689,7 +691,7 @@ def _changed_lines(
         else:
             gone.append(line)
     come = [line for line, seen in found.items() if not seen]
-    if len(gone) + len(come) > len(found):
+    if len(gone) + len(come) > len(found) // 2:
         return None, held
     # parsed, they are checked terms: the update is written from them, not from the bytes
     removed = list(ox.parse(b"\n".join(gone), format=ox.RdfFormat.N_TRIPLES))
