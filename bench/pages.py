@@ -92,7 +92,7 @@ def main() -> int:
         whole = store.query(bind(query, bindings(query, {**given, "limit": str(deepest)})))
         for offset in OFFSETS:
             bound = bindings(query, {**given, "offset": offset, "limit": str(PAGE)})
-            paged = run_paged(store.query, query, bound)
+            paged = run_paged(store.query, query, bound, oxigraph_order=True)
             expected = whole.rows[int(offset) : int(offset) + PAGE]
             cases += 1
             rows += len(expected)

@@ -145,7 +145,11 @@ def bench_embedded(store: ox.Store, queries) -> None:
     print(f"{'query':<24} {'rows':>6} {'median ms':>10}")
     for name, q in queries.items():
         bound = bindings(q, given(q))
-        seconds, rows = timed(lambda q=q, bound=bound: len(run_paged(wrapper.query, q, bound).rows))
+        seconds, rows = timed(
+            lambda q=q, bound=bound: len(
+                run_paged(wrapper.query, q, bound, oxigraph_order=True).rows
+            )
+        )
         flag = "" if seconds < 0.05 else "  (over 50 ms)"
         print(f"{name:<24} {rows:>6} {seconds * 1000:>10.1f}{flag}")
 
@@ -237,7 +241,9 @@ def bench_store(path: str, queries) -> None:
             asked = {**required, **({extra: values[extra]} if extra else {})}
             bound = bindings(q, asked)
             seconds, rows = timed(
-                lambda q=q, bound=bound: len(run_paged(wrapper.query, q, bound).rows)
+                lambda q=q, bound=bound: len(
+                    run_paged(wrapper.query, q, bound, oxigraph_order=True).rows
+                )
             )
             shown = " ".join(f"{k}={v}" for k, v in asked.items() if k not in ("node", "act"))
             shown += " act=…" if "act" in asked else ""
@@ -248,12 +254,12 @@ def bench_store(path: str, queries) -> None:
                 page_size = int(bound["limit"].value)
                 before = {**asked, "offset": str(int(values["offset"]) - page_size)}
                 before = bindings(q, before)
-                cursor = run_paged(wrapper.query, q, before).after
+                cursor = run_paged(wrapper.query, q, before, oxigraph_order=True).after
                 if cursor is None:
                     continue
                 seconds, rows = timed(
                     lambda q=q, bound=bound, c=cursor: len(
-                        run_paged(wrapper.query, q, bound, after=c).rows
+                        run_paged(wrapper.query, q, bound, after=c, oxigraph_order=True).rows
                     )
                 )
                 flag = "" if seconds < 0.05 else "  (over 50 ms)"

@@ -94,15 +94,21 @@ def one(n: int, jobs: int) -> dict:
         for name, q in load_queries().items():
             required = {p.name: values[p.name] for p in q.params if p.required}
             bound = bindings(q, required)
-            latencies[name] = median_ms(lambda q=q, b=bound: run_paged(store.query, q, b))
+            latencies[name] = median_ms(
+                lambda q=q, b=bound: run_paged(store.query, q, b, oxigraph_order=True)
+            )
             if q.page_by is None or "offset" not in {p.name for p in q.params}:
                 continue
             before = bindings(q, {**required, "offset": "1900"})
-            after = run_paged(store.query, q, before).after
+            after = run_paged(store.query, q, before, oxigraph_order=True).after
             at = bindings(q, {**required, "offset": "2000"})
             deep[name] = (
-                median_ms(lambda q=q, b=at: run_paged(store.query, q, b)),
-                median_ms(lambda q=q, b=at, a=after: run_paged(store.query, q, b, after=a))
+                median_ms(lambda q=q, b=at: run_paged(store.query, q, b, oxigraph_order=True)),
+                median_ms(
+                    lambda q=q, b=at, a=after: run_paged(
+                        store.query, q, b, after=a, oxigraph_order=True
+                    )
+                )
                 if after
                 else None,
             )
