@@ -160,6 +160,9 @@ def repair_regions(original: str, regions: list[tuple[int, int, str]]) -> Repair
 SPACE_SET = (
     "[" + re.escape("".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != "\n")) + "]"
 )
+# Every white-space character (what str.isspace is true of), for str.strip
+# (none lies above U+3000, as for SPACE_SET).
+WHITE_SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 # The Cyrillic letters a lone letter can be the tail of a word with
 # (_gluable): lower-case, not one that stands alone ("и", "в"). Only these
 # are matched: a lone "и" matched and passed over cost a Python step each

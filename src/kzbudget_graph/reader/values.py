@@ -11,7 +11,7 @@ import functools
 import re
 
 from ..model import Span
-from .repair import RepairedText
+from .repair import WHITE_SPACE, RepairedText
 
 
 def clean(text: str) -> str:
@@ -39,9 +39,24 @@ def trim(text: str, start: int, end: int, chars: str = "") -> tuple[int, int]:
     if start < end and (text[start].isspace() or text[start] in chars):
         first = _kept(chars).search(text, start, end)  # a run of spaces: one scan in C
         start = first.start() if first else end
-    while end > start and (text[end - 1].isspace() or text[end - 1] in chars):
-        end -= 1
+    if end > start and (text[end - 1].isspace() or text[end - 1] in chars):
+        end -= 1  # (most cuts end in one blank at most: no slice for them)
+        if end > start and (text[end - 1].isspace() or text[end - 1] in chars):
+            end = _trimmed_end(text, start, end, WHITE_SPACE + chars)
     return start, end
+
+
+def _trimmed_end(text: str, start: int, end: int, strip: str) -> int:
+    """Where ``text[start:end]`` ends without the ``strip`` characters after
+    its last other one: its tail read by ``str.rstrip`` in growing windows (a
+    field can end in a hundred blanks, each a Python step by hand)."""
+    window = 16
+    while True:
+        lo = max(start, end - window)
+        kept = len(text[lo:end].rstrip(strip))
+        if kept or lo == start:
+            return lo + kept
+        window *= 8
 
 
 @functools.cache
