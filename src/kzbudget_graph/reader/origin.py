@@ -141,16 +141,39 @@ class OriginBuilder:
         starts = m._starts
         k = bisect_right(starts, start) - 1
         after = starts[k + 1] if k + 1 < len(starts) else m.length
-        delta = self.length - start  # src offset → offset in the new text
+        length = self.length
         step = m._steps[k]
-        self._add(min(end, after) - start, m._bases[k] + step * (start - starts[k]), step)
+        base = m._bases[k] + step * (start - starts[k])
+        # The first piece as _add would add it, written out here: a copy is
+        # the builder's most frequent call, and each repair makes hundreds.
+        new_starts = self._starts
+        continued = False
+        if new_starts:
+            steps = self._steps
+            k_step = steps[-1]
+            k_length = length - new_starts[-1]
+            k_last = self._bases[-1] + k_step * (k_length - 1)
+            n = (end if end < after else after) - start
+            if k_length == 1:
+                if base >= k_last and (n == 1 or step == base - k_last):
+                    steps[-1] = base - k_last
+                    continued = True
+            elif base == k_last + k_step and (n == 1 or step == k_step):
+                continued = True
+            if not continued and base < k_last:
+                self._descents.append(len(new_starts))
+        if not continued:
+            new_starts.append(length)
+            self._bases.append(base)
+            self._steps.append(step)
+        delta = length - start  # src offset → offset in the new text
         if end > after:  # more pieces (most copies lie in one: no second search)
             last = bisect_right(starts, end - 1, k) - 1  # the piece of the last character
             # The whole pieces after the first are copied as they are: they
             # cannot continue the one before them (the source map would have
             # merged them), and their descents are the source's.
             shift = len(self._starts) - (k + 1)
-            self._starts.extend([s + delta for s in starts[k + 1 : last + 1]])
+            self._starts.extend(map(delta.__add__, starts[k + 1 : last + 1]))
             self._bases.extend(m._bases[k + 1 : last + 1])
             self._steps.extend(m._steps[k + 1 : last + 1])
             descents = m._descents
