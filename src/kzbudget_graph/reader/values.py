@@ -20,7 +20,13 @@ def clean(text: str) -> str:
     >>> clean("қалыптастыру ;\\n - Қаржыландыру ( кіші )")
     'қалыптастыру; - Қаржыландыру (кіші)'
     """
-    text = " ".join(text.split())
+    # Already single-spaced (most cuts of a clean text): split and join would
+    # write it again as it is. Every white space but the plain space is
+    # unprintable, so a printable text has none (an unprintable character of
+    # another kind only sends the text the long way); both tests are C scans
+    # that make no word objects.
+    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+        text = " ".join(text.split())
     if " " not in text:
         return text
     # Joined, the text has no two spaces running: dropping a space before a
