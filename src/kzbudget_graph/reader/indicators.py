@@ -65,7 +65,11 @@ class _Grammar:
     lex: ModuleType
     units: tuple[str, ...]  # the unit of each stem
     # all unit stems in one pattern, in the lexicon's order (the first that
-    # matches wins, as in a loop over them): group ``u<k>`` is stem k
+    # matches wins, as in a loop over them): the empty group ``u<k>`` closes
+    # stem k, so it is the match's last group. (A stem inside its group would
+    # open its branch with the group: the engine then tries every branch at
+    # every word, where a branch that opens with a letter is passed over at
+    # once when the word starts with another.)
     any_unit: re.Pattern[str]
     non_indicator: tuple[str, ...]  # stems of duration and date words
     clause_end: re.Pattern[str]
@@ -97,7 +101,7 @@ def _grammar(language: str) -> _Grammar:
     return _Grammar(
         lex=lex,
         units=tuple(unit for _, unit in lex.UNIT_STEMS),
-        any_unit=re.compile("|".join(f"(?P<u{k}>{stem})" for k, stem in enumerate(stems))),
+        any_unit=re.compile("|".join(f"(?:{stem})(?P<u{k}>)" for k, stem in enumerate(stems))),
         non_indicator=tuple(lex.NON_INDICATOR_STEMS),
         clause_end=re.compile(first + r"(?:(?<=[;.:])|(?<=,)(?!\d)" + closers + ")"),
         divisor=re.compile("(?:" + "|".join(lex.DIVISOR_SUFFIXES) + ")$"),
