@@ -176,8 +176,33 @@ def label_alternatives(labels: Iterable[str]) -> list[str]:
 
 
 def label_pattern(labels: Iterable[str]) -> str:
-    """A regex alternation of labels, longest first, any white space between words."""
-    return "(?:" + "|".join(label_alternatives(labels)) + ")"
+    """A case-insensitive regex alternation of labels, longest first, any white
+    space between words.
+
+    It matches what ``(?i:`` and the alternation would, but grouped by first
+    letter: each group opens with a case-sensitive class of its letter in any
+    case, so the engine passes over a group whose letter is not the text's in
+    one test (a case-blind letter first is entered and backed out of, label by
+    label), and the labels of a group share their common start, matched once.
+    The order counts only within a letter (labels of different first letters
+    never match at one offset).
+    """
+    alternatives = label_alternatives(labels)
+    if not alternatives or not all(alt[:1].isalpha() for alt in alternatives):
+        return "(?i:" + "|".join(alternatives) + ")"
+    by_letter: dict[str, list[str]] = {}
+    for alt in alternatives:
+        by_letter.setdefault(any_case(alt[0]), []).append(alt[1:])
+    classes = list(by_letter)
+    assert all(set(a).isdisjoint(b) for a in classes for b in classes if a != b)
+    return (
+        "(?:"
+        + "|".join(
+            f"(?-i:[{re.escape(letters)}])(?i:{'|'.join(rests)})"
+            for letters, rests in by_letter.items()
+        )
+        + ")"
+    )
 
 
 # Any numbered field label, e.g. "Құны" or "Цель бюджетной программы".
