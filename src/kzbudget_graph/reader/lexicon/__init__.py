@@ -99,11 +99,24 @@ def decides_pattern(language: str) -> re.Pattern[str]:
     Printed in capitals and often letter-spaced: a space left between two of
     their letters by an incomplete join ("П ОСТАНОВЛЯЕТ") is tolerated.
     """
-    words = (
-        r"\s+".join(r"\s?".join(map(re.escape, word)) for word in phrase.split())
-        for phrase in of(language).DECIDES_WORDS
+    # What (?i), no letter before, the phrases and no letter after would match,
+    # opening with a class of their first letters in any case, which the engine
+    # skips to (a look-behind first is a match attempt at every offset of the
+    # preamble): a look-behind then tells the letter, and only the phrases that
+    # start with it are tried, in their order.
+    by_letter: dict[str, list[str]] = {}
+    for phrase in of(language).DECIDES_WORDS:
+        assert phrase[0].isalpha() and re.escape(phrase[0]) == phrase[0]
+        words = r"\s+".join(r"\s?".join(map(re.escape, word)) for word in phrase.split())
+        by_letter.setdefault(any_case(phrase[0]), []).append(words[1:])
+    classes = list(by_letter)
+    assert all(set(a).isdisjoint(b) for a in classes for b in classes if a != b)
+    rests = "|".join(
+        f"(?<=[{re.escape(letters)}])(?:{'|'.join(tails)})" for letters, tails in by_letter.items()
     )
-    return re.compile(r"(?i)(?<![^\W\d_])(?:" + "|".join(words) + r")(?![^\W\d_])")
+    return re.compile(
+        f"[{re.escape(''.join(classes))}](?i:(?<![^\\W\\d_].)(?:{rests}))(?![^\\W\\d_])"
+    )
 
 
 def initials(words: Iterable[str]) -> str:
