@@ -330,6 +330,23 @@ _KAZAKH_LOW = bytes(
 # Russian text stay far below 1 %.
 _KAZAKH_SHARE = 0.01
 _ENOUGH_LETTERS = 200  # fewer Cyrillic letters tell no language reliably
+_SAMPLE = 20000  # characters looked at
+_HEAD = 2048  # characters looked at first when the answer is likely Kazakh
+
+
+def _letter_counts(text: str) -> tuple[int, int]:
+    """How many Cyrillic letters and Kazakh-only letters ``text`` has."""
+    # Both counts are C passes over the UTF-16 bytes, not a Python object per
+    # letter: a Cyrillic letter is a code unit whose high byte is 0x04, a
+    # Kazakh-only one is such a unit whose low byte is one of theirs (the two
+    # byte masks ANDed as integers, their common 1s counted).
+    encoded = text.encode("utf-16-le", "surrogatepass")
+    is_cyrillic = encoded[1::2].translate(_CYRILLIC_HIGH)
+    is_kazakh_low = encoded[0::2].translate(_KAZAKH_LOW)
+    kazakh = (
+        int.from_bytes(is_cyrillic, "little") & int.from_bytes(is_kazakh_low, "little")
+    ).bit_count()
+    return is_cyrillic.count(1), kazakh
 
 
 def detect_language(text: str, default: str | None = None) -> str:
@@ -341,17 +358,16 @@ def detect_language(text: str, default: str | None = None) -> str:
     >>> detect_language("Бюджеттік бағдарламаның мақсаты"), detect_language("Цель программы")
     ('kk', 'ru')
     """
-    # Both counts are C passes over the UTF-16 bytes, not a Python object per
-    # letter: a Cyrillic letter is a code unit whose high byte is 0x04, a
-    # Kazakh-only one is such a unit whose low byte is one of theirs (the two
-    # byte masks ANDed as integers, their common 1s counted).
-    encoded = text[:20000].encode("utf-16-le", "surrogatepass")
-    is_cyrillic = encoded[1::2].translate(_CYRILLIC_HIGH)
-    cyrillic = is_cyrillic.count(1)
-    is_kazakh_low = encoded[0::2].translate(_KAZAKH_LOW)
-    kazakh = (
-        int.from_bytes(is_cyrillic, "little") & int.from_bytes(is_kazakh_low, "little")
-    ).bit_count()
+    sample = text[:_SAMPLE]
+    if default == "kk" and len(sample) > 2 * _HEAD:
+        # A Kazakh text (the likely answer) is told from its head when the rest
+        # could not bring its share down to the threshold even if every other
+        # character were a Russian letter (a margin above it, for the division).
+        cyrillic, kazakh = _letter_counts(sample[:_HEAD])
+        rest = len(sample) - _HEAD  # at most one Cyrillic unit per character
+        if cyrillic >= _ENOUGH_LETTERS and kazakh > (cyrillic + rest) * _KAZAKH_SHARE * 1.01:
+            return "kk"
+    cyrillic, kazakh = _letter_counts(sample)
     if default is not None and cyrillic < _ENOUGH_LETTERS:
         return default
     return "kk" if cyrillic and kazakh / cyrillic > _KAZAKH_SHARE else "ru"
