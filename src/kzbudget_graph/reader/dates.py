@@ -61,9 +61,11 @@ def find_date(
     With ``lex``, only that language's phrase is read; without, any language's.
     """
     end = len(text) if end is None else end
-    patterns = (_DATE_PHRASE[lex.LANGUAGE],) if lex is not None else DATE_PHRASES
-    found = [m for p in patterns if (m := p.search(text, start, end))]
-    phrase = min(found, key=lambda m: m.start()) if found else None
+    if lex is not None:  # (most calls: one pattern, no earliest of several to pick)
+        phrase = _DATE_PHRASE[lex.LANGUAGE].search(text, start, end)
+    else:
+        found = [m for p in DATE_PHRASES if (m := p.search(text, start, end))]
+        phrase = min(found, key=lambda m: m.start()) if found else None
     dotted = (
         DOTTED_DATE.search(text, start, end) if _DIGIT_STOP_DIGIT.search(text, start, end) else None
     )

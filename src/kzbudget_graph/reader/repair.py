@@ -654,9 +654,10 @@ def _moved_labels(text: str) -> Iterable[_MovedLabel]:
 def _move_labels(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     def fn(m: _MovedLabel, out: _Out) -> None:
         out.keep(m.label_start, m.label_end)
-        out.put(":", origin[m.colon])
+        colon = origin[m.colon]  # the origin of both characters put in
+        out.put(":", colon)
         if m.value_end > m.value_start:
-            out.put(" ", origin[m.colon])
+            out.put(" ", colon)
             out.keep(m.value_start, m.value_end)
 
     return _rewrite(text, origin, _moved_labels(text), fn)
