@@ -83,6 +83,8 @@ PROBE = 64
 RANGE_BUDGET = 512
 # the share of the rows still to skip that a window before the page is sized for
 SKIP_MARGIN = 0.9
+# the page's last nodes whose ranks a cursor at the rank of its last one reads
+LOOK_BACK = 8
 # rankings whose rows are either there or not (a keyword matches a title or not):
 # when a window leaves the page short, one scan of the whole query answers the
 # rest sooner than windows over most of the ranks would
@@ -280,25 +282,37 @@ def _cursor_of_rows(
     ended the page (``search``: no window cursor, and this the only one),
     sized at the rate of the page's rows before that rank.
 
-    None where a row has no node, a node of the page or ranked before the
-    last one has rows at a later rank (``sum:<ranking>RankLast``), or the
-    whole page is of the last rank (its rows on earlier pages are not known)."""
+    None where a row has no node; where the page's first node or one of its
+    last has rows at a later rank, or a node ranked before the last one has
+    rows from its rank on (``sum:<ranking>RankLast``); where the last rank's
+    rows are of more than :data:`LOOK_BACK` nodes; or where the whole page is
+    of the last rank (its rows on earlier pages are not known)."""
     named = [row.get(variable) for row in rows]
     if any(term is None or term.kind != "uri" for term in named):
         return None
-    nodes = list(dict.fromkeys(check_iri(term.value, "ranked node") for term in named))
-    values = " ".join(str(ox.NamedNode(node)) for node in nodes)
+    # the ranks of the page's first node and of its last few (a look-up of every
+    # node of a page took some 2-6 ms at 10,000 passports): the rows from the
+    # last rank on are the page's last ones
+    trailing = list(dict.fromkeys(term.value for term in reversed(named)))[:LOOK_BACK]
+    asked = [check_iri(node, "ranked node") for node in dict.fromkeys([named[0].value, *trailing])]
+    values = " ".join(str(ox.NamedNode(node)) for node in asked)
     last = f"<{SUMMARY}{ranking}RankLast>"
     result = select(
         f"SELECT ?node ?rank ?last WHERE {{ VALUES ?node {{ {values} }} {_rank_of(ranking)} "
         f"OPTIONAL {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node {last} ?last }} }} }}"
     )
     rank = {row["node"].value: int(row["rank"].value) for row in result.rows if row.get("rank")}
-    if len(rank) < len(nodes) or any(row.get("last") for row in result.rows):
+    if len(rank) < len(asked) or any(row.get("last") for row in result.rows):
         return None  # a node whose rows run to a later rank: not where a window may start
-    start = rank[nodes[-1]]
-    ranks = [rank[term.value] for term in named]
-    if ranks[0] >= start:
+    start, first = rank[trailing[0]], rank[named[0].value]
+    skip = 0
+    for term in reversed(named):
+        if term.value not in rank:  # more than LOOK_BACK nodes of the last rank
+            return None
+        if rank[term.value] < start:
+            break
+        skip += 1
+    if skip == len(named):  # the whole page is of the last rank
         return None
     # nor where a node ranked before it has rows from there on (after this page)
     late = select(
@@ -307,9 +321,8 @@ def _cursor_of_rows(
     )
     if late.rows:
         return None
-    skip = sum(1 for r in ranks if r >= start)
     if window is None:
-        size = _next_size(1, start - ranks[0], len(rows) - skip, skip + len(rows))
+        size = _next_size(1, start - first, len(rows) - skip, skip + len(rows))
         return start, skip, size
     position, _skip, size = window
     # (a via page's window counts candidates, not ranks)
