@@ -141,32 +141,9 @@ class OriginBuilder:
         starts = m._starts
         k = bisect_right(starts, start) - 1
         after = starts[k + 1] if k + 1 < len(starts) else m.length
-        length = self.length
+        delta = self.length - start  # src offset → offset in the new text
         step = m._steps[k]
-        base = m._bases[k] + step * (start - starts[k])
-        # The first piece as _add would add it, written out here: a copy is
-        # the builder's most frequent call, and each repair makes hundreds.
-        new_starts = self._starts
-        continued = False
-        if new_starts:
-            steps = self._steps
-            k_step = steps[-1]
-            k_length = length - new_starts[-1]
-            k_last = self._bases[-1] + k_step * (k_length - 1)
-            n = (end if end < after else after) - start
-            if k_length == 1:
-                if base >= k_last and (n == 1 or step == base - k_last):
-                    steps[-1] = base - k_last
-                    continued = True
-            elif base == k_last + k_step and (n == 1 or step == k_step):
-                continued = True
-            if not continued and base < k_last:
-                self._descents.append(len(new_starts))
-        if not continued:
-            new_starts.append(length)
-            self._bases.append(base)
-            self._steps.append(step)
-        delta = length - start  # src offset → offset in the new text
+        self._add(min(end, after) - start, m._bases[k] + step * (start - starts[k]), step)
         if end > after:  # more pieces (most copies lie in one: no second search)
             last = bisect_right(starts, end - 1, k) - 1  # the piece of the last character
             # The whole pieces after the first are copied as they are: they

@@ -212,7 +212,6 @@ def run_paged(
                 rest = {**bound, "offset": integer(first + len(rows))}
                 rest["limit"] = integer(limit - len(rows))
                 rows.extend(select(bind(query, rest)).rows)
-                cursor = None  # no window filled the page: its rows may give one (below)
             break
         start += size
         if skip > 0:

@@ -104,13 +104,13 @@ def decides_pattern(language: str) -> re.Pattern[str]:
     # skips to (a look-behind first is a match attempt at every offset of the
     # preamble): a look-behind then tells the letter, and only the phrases that
     # start with it are tried, in their order.
-    by_letter: dict[str, list[str]] = {}
-    for phrase in of(language).DECIDES_WORDS:
-        assert phrase[0].isalpha() and re.escape(phrase[0]) == phrase[0]
-        words = r"\s+".join(r"\s?".join(map(re.escape, word)) for word in phrase.split())
-        by_letter.setdefault(any_case(phrase[0]), []).append(words[1:])
+    phrases = of(language).DECIDES_WORDS
+    assert all(phrase[0].isalpha() and re.escape(phrase[0]) == phrase[0] for phrase in phrases)
+    by_letter = _by_first_letter(
+        r"\s+".join(r"\s?".join(map(re.escape, word)) for word in phrase.split())
+        for phrase in phrases
+    )
     classes = list(by_letter)
-    assert all(set(a).isdisjoint(b) for a in classes for b in classes if a != b)
     rests = "|".join(
         f"(?<=[{re.escape(letters)}])(?:{'|'.join(tails)})" for letters, tails in by_letter.items()
     )
@@ -188,6 +188,18 @@ def label_alternatives(labels: Iterable[str]) -> list[str]:
     return sorted({re.escape(lab).replace(r"\ ", r"\s+") for lab in labels}, key=len, reverse=True)
 
 
+def _by_first_letter(alternatives: Iterable[str]) -> dict[str, list[str]]:
+    """The rest of each alternative (in their order) by a class of its first
+    letter in either case, the classes disjoint: a pattern that opens each
+    group with its class lets the engine pass over a group in one test."""
+    by_letter: dict[str, list[str]] = {}
+    for alt in alternatives:
+        by_letter.setdefault(any_case(alt[0]), []).append(alt[1:])
+    classes = list(by_letter)
+    assert all(set(a).isdisjoint(b) for a in classes for b in classes if a != b)
+    return by_letter
+
+
 def label_pattern(labels: Iterable[str]) -> str:
     """A case-insensitive regex alternation of labels, longest first, any white
     space between words.
@@ -203,11 +215,7 @@ def label_pattern(labels: Iterable[str]) -> str:
     alternatives = label_alternatives(labels)
     if not alternatives or not all(alt[:1].isalpha() for alt in alternatives):
         return "(?i:" + "|".join(alternatives) + ")"
-    by_letter: dict[str, list[str]] = {}
-    for alt in alternatives:
-        by_letter.setdefault(any_case(alt[0]), []).append(alt[1:])
-    classes = list(by_letter)
-    assert all(set(a).isdisjoint(b) for a in classes for b in classes if a != b)
+    by_letter = _by_first_letter(alternatives)
     return (
         "(?:"
         + "|".join(
