@@ -842,6 +842,35 @@ def test_every_leading_key_a_query_pages_from_has_its_spans():
     assert froms == set(SPANS.items())
 
 
+def test_the_sort_keys_a_page_is_placed_by_are_its_ranks_keys_on_every_node(stores):
+    """A page whose rows name their passport's year, administrator and
+    programme codes but not the passport (subprograms, indicators,
+    program-acts) is placed in the ranks by the facts the summary states of
+    each passport (:data:`.summary.RANK_KEYS`): they are the keys the ranks are
+    sorted by, in order, with the same terms, so one tuple of keys is one rank."""
+    from kzbudget_graph.store.summary import _PREFIXES, RANK_KEYS, RANKS
+
+    for ranking, keys in RANK_KEYS.items():
+        order = re.search(r"ORDER BY (.*)$", RANKS[ranking]).group(1).split()
+        assert [v for v, _p in keys] == [k.lstrip("?") for k in order if k != "?node"]
+        with EmbeddedStore(stores["both"]) as store:
+            ranked = store.query(_PREFIXES + RANKS[ranking]).rows
+            assert len(ranked) >= 7
+            facts = " ".join(f"OPTIONAL {{ ?node <{_SUM}{p}> ?{v} }}" for v, p in keys)
+            stated = store.query(
+                f"SELECT ?node ?rank {' '.join('?' + v for v, _p in keys)} WHERE {{ "
+                f"GRAPH <{SUMMARY_GRAPH}> {{ ?node <{_SUM}{ranking}Rank> ?rank {facts} }} }}"
+            ).rows
+            names = [v for v, _p in keys]
+            assert {(r["node"], *(r[v] for v in names)) for r in ranked} == {
+                (r["node"], *(r[v] for v in names)) for r in stated
+            }
+            by_key: dict[tuple, set] = {}
+            for row in stated:
+                by_key.setdefault(tuple(row[v] for v in names), set()).add(row["rank"])
+            assert all(len(ranks) == 1 for ranks in by_key.values())
+
+
 def _spans_by_value(rows: list[dict]) -> dict[tuple, tuple[int, int]]:
     """(ranking, key, value) → (first rank, last rank), from rows naming them."""
     return {
@@ -894,6 +923,10 @@ def test_a_node_two_documents_key_differently_keeps_its_rows_in_order(stores, tm
             ("passport", {"program": "004"}),  # two annex numbers: a row of each
             ("passport", {}),  # programme 003 (030 in Russian) ranked among the others
             ("programs-by-legal-act", {"act": ID["act/Z990000453_"]}),
+            # rows that name their passport's sort keys, not the passport
+            ("subprograms", {}),
+            ("indicators", {}),
+            ("program-acts", {"program": "030"}),
         ):
             query = get_query(name)
             whole = store.query(bind(query, bindings(query, {**given, "limit": "1000"}))).rows

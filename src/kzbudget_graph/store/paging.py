@@ -37,7 +37,11 @@ page's first window should be at the rate this page found. Given back with the
 next offset and the same parameters, that page starts there (a ``via`` page
 lists its candidates from that rank: a window holds whole ranks) and costs
 about one to two first pages, as its window still holds the rows of the page
-before (the web page's "Next" link carries the cursor). A keyword's page that
+before (the web page's "Next" link carries the cursor). Where those are more
+than a quarter of a page and the rows name their node, or the sort keys of its
+rank (:data:`.summary.RANK_KEYS`: a sub-programme row names its passport's
+year, administrator and programme codes), the cursor is the rank of the
+page's last row instead, so the next page's window holds few of them. A keyword's page that
 a scan of the whole query ended (its titles are sparse in the windows) names
 the rank of its last title instead, as its rows name their node: the page
 after it starts there, in a window, without a scan. A page found without a
@@ -63,7 +67,7 @@ from ..errors import KzbudgetError
 from ..iri import check_iri
 from .queries import CannedQuery, ParamTerm, bind, check_terms, integer, slot
 from .results import Result, plain_order
-from .summary import SUMMARY, SUMMARY_GRAPH
+from .summary import RANK_KEYS, SUMMARY, SUMMARY_GRAPH, oxigraph_term
 
 __all__ = ["FIRST_WINDOW", "run_paged"]
 
@@ -224,17 +228,24 @@ def run_paged(
             size = _next_size(size, start - origin, found, missing)
     if variables is None:
         variables = select(bind(query, {**bound, "limit": integer(0)})).variables
+    # the rows name their node, or its rank's sort keys: the next page can start
+    # at the rank of the last one, not at the window's first, which holds this
+    # page's rows too (worth its look-up where they are more than a quarter of a page)
+    selected = set(variables or ())
+    by = RANK_KEYS.get(ranking, ())
+    keyed = bool(by) and selected.issuperset(v for v, _p in by)
     if (
         limit is not None
         and len(rows) >= limit
-        and variable in (variables or ())
+        and (variable in selected or (keyed and cursor is not None))
         and (cursor is None or cursor[1] > limit // 4)
     ):
-        # the rows name their node: the next page can start at the rank of the
-        # last one, not at the window's first, which holds this page's rows too
-        # (worth its look-up where they are more than a quarter of a page)
         listed = candidates.items if candidates is not None else None
-        finer = _cursor_of_rows(select, ranking, variable, rows[:limit], listed, cursor)
+        if variable in selected:
+            finer = _cursor_of_rows(select, ranking, variable, rows[:limit], listed, cursor)
+        else:  # the window the page ended in (its nodes) holds the last row's rank
+            assert cursor is not None
+            finer = _cursor_of_keys(select, ranking, by, rows[:limit], nodes, listed, cursor)
         cursor = finer or cursor
     following = None
     if cursor is not None:
@@ -275,17 +286,16 @@ def _cursor_of_rows(
 ) -> tuple[int, int, int] | None:
     """The cursor of a full page whose rows name their ranked node (the query
     selects its page variable): the rank of the page's last node, the page's
-    rows from that rank on, and a first window: the ``window`` cursor's (the
-    window the page ended in) less the ranks, or for a ``via`` page the
-    candidates ``listed``, before that rank; where a scan of the whole query
-    ended the page (``search``: no window cursor, and this the only one),
-    sized at the rate of the page's rows before that rank.
+    rows from that rank on, and a first window (:func:`_cursor_at`); where a
+    scan of the whole query ended the page (``search``: no ``window`` cursor,
+    and this the only one), sized at the rate of the page's rows before that
+    rank.
 
     None where a row has no node; where the page's first node or one of its
-    last has rows at a later rank, or a node ranked before the last one has
-    rows from its rank on (``sum:<ranking>RankLast``); where the last rank's
-    rows are of more than :data:`LOOK_BACK` nodes; or where the whole page is
-    of the last rank (its rows on earlier pages are not known)."""
+    last has rows at a later rank (``sum:<ranking>RankLast``); where the last
+    rank's rows are of more than :data:`LOOK_BACK` nodes; where the whole page
+    is of the last rank (its rows on earlier pages are not known); or as
+    :func:`_cursor_at` says."""
     named = [row.get(variable) for row in rows]
     if any(term is None or term.kind != "uri" for term in named):
         return None
@@ -313,16 +323,81 @@ def _cursor_of_rows(
         skip += 1
     if skip == len(named):  # the whole page is of the last rank
         return None
-    # nor where a node ranked before it has rows from there on (after this page)
+    if window is None:
+        size = _next_size(1, start - first, len(rows) - skip, skip + len(rows))
+        return _cursor_at(select, ranking, start, skip, size, None)
+    return _cursor_at(select, ranking, start, skip, window, listed)
+
+
+def _cursor_of_keys(
+    select: Callable[[str], Result],
+    ranking: str,
+    by: tuple[tuple[str, str], ...],
+    rows: list[dict],
+    nodes: list[str],
+    listed: list[tuple[str, int, int]] | None,
+    window: tuple[int, int, int],
+) -> tuple[int, int, int] | None:
+    """The cursor of a full page whose rows name the sort keys of their node's
+    rank, ``by`` (:data:`.summary.RANK_KEYS`), not the node: as
+    :func:`_cursor_of_rows`, at the rank of the page's last row, read on the
+    ``nodes`` of the window the page ended in, which holds it whole. Equal keys
+    are one rank, and other keys another: the rows from that rank on are the
+    page's last ones with the last row's keys.
+
+    None where a row lacks a key; where the whole page has the last row's
+    keys; where no node of the window has them, or one that has them has rows
+    at a later rank (``sum:<ranking>RankLast``: a code misread in one
+    language); or as :func:`_cursor_at` says."""
+    keys = [tuple(row.get(v) for v, _p in by) for row in rows]
+    if any(term is None or term.kind != "literal" for key in keys for term in key):
+        return None
+    skip = 0
+    for key in reversed(keys):
+        if key != keys[-1]:
+            break
+        skip += 1
+    if skip == len(keys):
+        return None
+    # the keys are data: terms written by pyoxigraph, never pasted text
+    facts = " ; ".join(
+        f"<{SUMMARY}{predicate}> {oxigraph_term(term)}"
+        for (_v, predicate), term in zip(by, keys[-1], strict=True)
+    )
+    values = " ".join(str(ox.NamedNode(check_iri(node, "ranked node"))) for node in nodes)
+    result = select(
+        f"SELECT DISTINCT ?rank ?last WHERE {{ VALUES ?node {{ {values} }} "
+        f"GRAPH <{SUMMARY_GRAPH}> {{ ?node {facts} ; <{SUMMARY}{ranking}Rank> ?rank }} "
+        f"OPTIONAL {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node <{SUMMARY}{ranking}RankLast> ?last }} }} }}"
+    )
+    if len(result.rows) != 1 or result.rows[0].get("last") or result.rows[0].get("rank") is None:
+        return None
+    start = int(result.rows[0]["rank"].value)
+    return _cursor_at(select, ranking, start, skip, window, listed)
+
+
+def _cursor_at(
+    select: Callable[[str], Result],
+    ranking: str,
+    start: int,
+    skip: int,
+    window: int | tuple[int, int, int],
+    listed: list[tuple[str, int, int]] | None,
+) -> tuple[int, int, int] | None:
+    """The cursor at rank ``start``, ``skip`` rows of it before the next page,
+    and a first window: the ``window`` cursor's (the window the page ended in)
+    less the ranks, or for a ``via`` page the candidates ``listed``, before
+    ``start``; or a size given. None where a node ranked before ``start`` has
+    rows from it on (``sum:<ranking>RankLast``: after this page)."""
+    last = f"<{SUMMARY}{ranking}RankLast>"
     late = select(
         f"SELECT ?node WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node {last} ?last ; "
         f"<{SUMMARY}{ranking}Rank> ?rank }} FILTER (?rank < {start} && ?last >= {start}) }} LIMIT 1"
     )
     if late.rows:
         return None
-    if window is None:
-        size = _next_size(1, start - first, len(rows) - skip, skip + len(rows))
-        return start, skip, size
+    if isinstance(window, int):
+        return start, skip, window
     position, _skip, size = window
     # (a via page's window counts candidates, not ranks)
     passed = start - position

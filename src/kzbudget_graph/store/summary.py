@@ -109,11 +109,13 @@ __all__ = [
     "PROGRAM_TITLES",
     "RANKINGS",
     "RANKS",
+    "RANK_KEYS",
     "ROWS",
     "SUMMARY",
     "SUMMARY_GRAPH",
     "TOTALS",
     "drop_summary",
+    "oxigraph_term",
     "refresh_summary",
     "summary_ntriples",
 ]
@@ -450,6 +452,18 @@ ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 ROW_BASE = "https://w3id.org/kzbudget/summary/"
 
+# the sort keys of a ranking as the summary states them on its nodes, each as
+# a query's rows name it (row variable, sum: predicate): a page whose rows
+# select them all, though not the node, is placed in the ranks by them (see
+# .paging: its next page starts at the rank of its last row)
+RANK_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
+    "passport": (
+        ("year", "year"),
+        ("administrator", "administratorCode"),
+        ("program", "programCode"),
+    ),
+}
+
 # every ranking a canned query may page by (``# page-by: VARIABLE RANKING``)
 RANKINGS = frozenset(RANKS) | frozenset(ROWS)
 
@@ -501,12 +515,12 @@ def summary_ntriples(
             node = ox.NamedNode(row["node"].value)
             for var in facts:
                 if (term := row.get(var)) is not None:
-                    value = ox.NamedNode(term.value) if var == "codeBasis" else _ox(term)
+                    value = ox.NamedNode(term.value) if var == "codeBasis" else oxigraph_term(term)
                     add(ox.Triple(node, _sum(var), value))
         flush()
     title = _sum("programTitle")
     for row in query(_PREFIXES + PROGRAM_TITLES).rows:
-        add(ox.Triple(ox.NamedNode(row["node"].value), title, _ox(row["title"])))
+        add(ox.Triple(ox.NamedNode(row["node"].value), title, oxigraph_term(row["title"])))
     flush()
     for ranking, text in RANKS.items():
         result = _ordered(query, text, oxigraph_order)
@@ -538,7 +552,9 @@ def summary_ntriples(
         rank, previous = -1, None
         named = _Names(f"{ROW_BASE}{name}/")
         for row in _ordered(query, text, oxigraph_order).rows:
-            facts = [(_sum(var), _ox(term)) for var, term in row.items() if term is not None]
+            facts = [
+                (_sum(var), oxigraph_term(term)) for var, term in row.items() if term is not None
+            ]
             node = named(facts)
             key = tuple(row.get(v) for v in keys)
             if key != previous:
@@ -560,7 +576,11 @@ def summary_ntriples(
         result = query(_PREFIXES + text)
         for row in result.rows:
             facts = [(_TYPE, _sum(kind))]
-            facts += [(_sum(v), _ox(t)) for v in result.variables if (t := row.get(v)) is not None]
+            facts += [
+                (_sum(v), oxigraph_term(t))
+                for v in result.variables
+                if (t := row.get(v)) is not None
+            ]
             node = named(facts)
             totals += 1
             for predicate, value in facts:
@@ -703,7 +723,8 @@ def _sum(name: str) -> ox.NamedNode:
     return ox.NamedNode(f"{SUMMARY}{name}")
 
 
-def _ox(term: Term) -> _Object:
+def oxigraph_term(term: Term) -> _Object:
+    """The pyoxigraph term of a result's ``term``, whatever store gave it."""
     if term.kind == "uri":
         return ox.NamedNode(term.value)
     if term.kind == "bnode":
