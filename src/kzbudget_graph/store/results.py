@@ -129,13 +129,18 @@ def plain_order(rows: list[Row], keys: list[str]) -> list[int] | None:
     Oxigraph, where it is plain: every key a column of IRIs, of plain strings
     (both by code point) or of integers written canonically (by value), unbound
     ones first, and no two rows with equal keys (Oxigraph's sort is unstable).
+    Keys after those that already tell every row apart are not read (the
+    canned queries end their order with every column, for ties alone).
     Else None: the store must sort them.
 
     Oxigraph reads the text of an IRI or a string from disk at every
     comparison: sorting 11,445 titles took it 0.5 s, Python 0.02 s."""
-    columns = [_sort_column([row.get(key) for row in rows]) for key in keys]
-    if any(column is None for column in columns):
-        return None
+    columns = []
+    for key in keys:  # up to the first key whose order is not plain
+        column = _sort_column([row.get(key) for row in rows])
+        if column is None:
+            break
+        columns.append(column)
     by_row = list(zip(*columns, strict=True)) if columns else [()] * len(rows)
     order = sorted(range(len(rows)), key=by_row.__getitem__)
     if any(by_row[a] == by_row[b] for a, b in pairwise(order)):
