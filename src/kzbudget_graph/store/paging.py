@@ -85,6 +85,9 @@ MAX_WINDOW = 4096  # ranks at most in one window (the VALUES list of one request
 # ≈ 1,300 qualifying nodes)
 PROBE = 64
 RANGE_BUDGET = 512
+# a range without a candidate hands over to the ordered list where fewer than
+# one rank in SPARSE had one so far
+SPARSE = 8
 # the share of the rows still to skip that a window before the page is sized for
 SKIP_MARGIN = 0.9
 # the page's last nodes whose ranks a cursor at the rank of its last one reads
@@ -206,7 +209,12 @@ def run_paged(
             # and the next page's first window, sized for its rows at the rate so far
             position = start if candidates is None else candidates.rank_at(start)
             rate = (start + size - origin, found + len(result.rows))
-            cursor = (position, need, _next_size(size, *rate, need + limit))
+            # this window held at least the ``need`` rows it was cut at, so the
+            # next page's, ``limit`` more, fit in proportionally more of it: the
+            # rate alone, with its margin, undercounts a cut window's rows, and
+            # windows grew page by page
+            held = math.ceil(size * (need + limit) / max(need, 1))
+            cursor = (position, need, min(_next_size(size, *rate, need + limit), held))
         taken = result.rows[skip:]
         skip = max(0, skip - len(result.rows))
         rows.extend(taken)
@@ -240,12 +248,24 @@ def run_paged(
         and (variable in selected or (keyed and cursor is not None))
         and (cursor is None or cursor[1] > limit // 4)
     ):
-        listed = candidates.items if candidates is not None else None
+        page_size = limit
+
+        def sized(rank: int, skip: int) -> int:
+            # the next page's first window: its rows (this page's from ``rank``
+            # on, and a page) at the rate of the rows this page's windows gave
+            # before ``rank`` (every one was read; the rate of the last window,
+            # cut at the page's end, would be too low: windows grew page by page)
+            if candidates is None:
+                units = rank - origin
+            else:  # a via page's windows count candidates, from the list's first
+                units = sum(1 for _node, r, _last in candidates.items if r < rank)
+            return _next_size(1, units, found - skip, skip + page_size)
+
         if variable in selected:
-            finer = _cursor_of_rows(select, ranking, variable, rows[:limit], listed, cursor)
+            finer = _cursor_of_rows(select, ranking, variable, rows[:limit], cursor, sized)
         else:  # the window the page ended in (its nodes) holds the last row's rank
             assert cursor is not None
-            finer = _cursor_of_keys(select, ranking, by, rows[:limit], nodes, listed, cursor)
+            finer = _cursor_of_keys(select, ranking, by, rows[:limit], nodes, cursor, sized)
         cursor = finer or cursor
     following = None
     if cursor is not None:
@@ -281,15 +301,16 @@ def _cursor_of_rows(
     ranking: str,
     variable: str,
     rows: list[dict],
-    listed: list[tuple[str, int, int]] | None,
     window: tuple[int, int, int] | None,
+    sized: Callable[[int, int], int],
 ) -> tuple[int, int, int] | None:
     """The cursor of a full page whose rows name their ranked node (the query
     selects its page variable): the rank of the page's last node, the page's
-    rows from that rank on, and a first window (:func:`_cursor_at`); where a
+    rows from that rank on, and a first window, as ``sized`` sizes it; where a
     scan of the whole query ended the page (``search``: no ``window`` cursor,
-    and this the only one), sized at the rate of the page's rows before that
-    rank.
+    the window the page ended in), at the rate of the page's rows before that
+    rank. A page all of one rank, which its window began at, keeps that
+    window's cursor, with a first window sized for that rank.
 
     None where a row has no node; where the page's first node or one of its
     last has rows at a later rank (``sum:<ranking>RankLast``); where the last
@@ -322,11 +343,14 @@ def _cursor_of_rows(
             break
         skip += 1
     if skip == len(named):  # the whole page is of the last rank
-        return None
+        if window is None or window[0] != start:
+            return None  # its rows on earlier pages are not known
+        skip = window[1]  # the window's rows up to the next page: all of that rank
     if window is None:
         size = _next_size(1, start - first, len(rows) - skip, skip + len(rows))
-        return _cursor_at(select, ranking, start, skip, size, None)
-    return _cursor_at(select, ranking, start, skip, window, listed)
+    else:
+        size = sized(start, skip)
+    return _cursor_at(select, ranking, start, skip, size)
 
 
 def _cursor_of_keys(
@@ -335,8 +359,8 @@ def _cursor_of_keys(
     by: tuple[tuple[str, str], ...],
     rows: list[dict],
     nodes: list[str],
-    listed: list[tuple[str, int, int]] | None,
     window: tuple[int, int, int],
+    sized: Callable[[int, int], int],
 ) -> tuple[int, int, int] | None:
     """The cursor of a full page whose rows name the sort keys of their node's
     rank, ``by`` (:data:`.summary.RANK_KEYS`), not the node: as
@@ -346,9 +370,10 @@ def _cursor_of_keys(
     page's last ones with the last row's keys.
 
     None where a row lacks a key; where the whole page has the last row's
-    keys; where no node of the window has them, or one that has them has rows
-    at a later rank (``sum:<ranking>RankLast``: a code misread in one
-    language); or as :func:`_cursor_at` says."""
+    keys and the ``window`` the page ended in began at another rank; where no
+    node of the window has them, or one that has them has rows at a later rank
+    (``sum:<ranking>RankLast``: a code misread in one language); or as
+    :func:`_cursor_at` says."""
     keys = [tuple(row.get(v) for v, _p in by) for row in rows]
     if any(term is None or term.kind != "literal" for key in keys for term in key):
         return None
@@ -357,8 +382,7 @@ def _cursor_of_keys(
         if key != keys[-1]:
             break
         skip += 1
-    if skip == len(keys):
-        return None
+    whole = skip == len(keys)  # the whole page is of the last rank
     # the keys are data: terms written by pyoxigraph, never pasted text
     facts = " ; ".join(
         f"<{SUMMARY}{predicate}> {oxigraph_term(term)}"
@@ -373,22 +397,19 @@ def _cursor_of_keys(
     if len(result.rows) != 1 or result.rows[0].get("last") or result.rows[0].get("rank") is None:
         return None
     start = int(result.rows[0]["rank"].value)
-    return _cursor_at(select, ranking, start, skip, window, listed)
+    if whole:
+        if window[0] != start:
+            return None  # its rows on earlier pages are not known
+        skip = window[1]  # the window's rows up to the next page: all of that rank
+    return _cursor_at(select, ranking, start, skip, sized(start, skip))
 
 
 def _cursor_at(
-    select: Callable[[str], Result],
-    ranking: str,
-    start: int,
-    skip: int,
-    window: int | tuple[int, int, int],
-    listed: list[tuple[str, int, int]] | None,
+    select: Callable[[str], Result], ranking: str, start: int, skip: int, size: int
 ) -> tuple[int, int, int] | None:
     """The cursor at rank ``start``, ``skip`` rows of it before the next page,
-    and a first window: the ``window`` cursor's (the window the page ended in)
-    less the ranks, or for a ``via`` page the candidates ``listed``, before
-    ``start``; or a size given. None where a node ranked before ``start`` has
-    rows from it on (``sum:<ranking>RankLast``: after this page)."""
+    whose first window is ``size``; None where a node ranked before ``start``
+    has rows from it on (``sum:<ranking>RankLast``: after this page)."""
     last = f"<{SUMMARY}{ranking}RankLast>"
     late = select(
         f"SELECT ?node WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node {last} ?last ; "
@@ -396,14 +417,7 @@ def _cursor_at(
     )
     if late.rows:
         return None
-    if isinstance(window, int):
-        return start, skip, window
-    position, _skip, size = window
-    # (a via page's window counts candidates, not ranks)
-    passed = start - position
-    if listed is not None:
-        passed = sum(1 for _node, r, _last in listed if position <= r < start)
-    return start, skip, max(1, size - passed)
+    return start, skip, size
 
 
 # a cursor: the page's stamp, the window's first rank (or candidate's rank), the
@@ -675,14 +689,22 @@ class _Candidates:
         self._add(relates)
         self.scanned += size
         self.seen += len(result.rows)
-        if not relates:
-            # ranks without one candidate: the value is rarer than the ranges
-            # serve, or its nodes cluster in ranks further on (an administrator's
-            # passports, by year): the ordered list reaches them at once, where
-            # ranges sized by the rate so far crept on (at 10,000 passports an
-            # administrator's first page: six ranges, 15 ms, before the list)
+        if not relates and len(self.items) * SPARSE < self.seen and self._ranks_remain():
+            # ranks without one candidate, and few before them: the value is
+            # rarer than the ranges serve, or its nodes cluster in ranks further
+            # on (an administrator's passports, by year): the ordered list
+            # reaches them at once, where ranges sized by the rate so far crept
+            # on (at 10,000 passports an administrator's first page: six ranges,
+            # 15 ms, before the list). A common value's gap goes on by ranges:
+            # the list reads every node that has the value.
             self.scanned = None
         return True
+
+    def _ranks_remain(self) -> bool:
+        assert self.scanned is not None
+        if self.stop is not None:
+            return self.scanned < self.stop
+        return _ranked(self.select, self.ranking, since=self.scanned)
 
     def rank_at(self, index: int) -> int:
         """The rank of the ``index``-th candidate (one a slice has listed)."""

@@ -68,7 +68,9 @@ The store sorts them itself, with the queries' own ``ORDER BY``, so a rank
 order is exactly the order those queries give. A node whose documents give
 it two keys (an annex number misread in one language) takes the rank of its
 first and ``sum:<ranking>RankLast`` the rank its last key reaches: a window
-holding it runs to there, so its rows still come in order.
+holding it runs to there, so its rows still come in order. Each key has a
+rank of its own, a second key too (no node may start at it: the ranks then
+have a gap), so one rank never holds two keys.
 
 And the rows of the two canned queries that no window of documents answers
 fast (:data:`ROWS`): the data-quality findings, ranked by issue and node, and
@@ -532,9 +534,11 @@ def summary_ntriples(
         last: dict[str, int] = {}
         for row in result.rows:
             node, key = row["node"].value, tuple(row.get(k) for k in keys)
+            # every key its own rank, a node's second one too: a page placed by
+            # its last row's keys (.paging) finds them at one rank alone
+            if key != previous:
+                rank += 1
             if node not in first:
-                if key != previous:
-                    rank += 1
                 first[node] = rank
             else:
                 # a node with a second key (two documents print its annex
