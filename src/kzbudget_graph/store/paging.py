@@ -689,14 +689,16 @@ class _Candidates:
         self._add(relates)
         self.scanned += size
         self.seen += len(result.rows)
-        if not relates and len(self.items) * SPARSE < self.seen and self._ranks_remain():
-            # ranks without one candidate, and few before them: the value is
-            # rarer than the ranges serve, or its nodes cluster in ranks further
-            # on (an administrator's passports, by year): the ordered list
-            # reaches them at once, where ranges sized by the rate so far crept
-            # on (at 10,000 passports an administrator's first page: six ranges,
-            # 15 ms, before the list). A common value's gap goes on by ranges:
-            # the list reads every node that has the value.
+        sparse = 0 < len(self.items) * SPARSE < self.seen
+        if not relates and sparse and self._ranks_remain():
+            # ranks without one candidate after a few: the value clusters in
+            # ranks further on (an administrator's passports, by year), or is
+            # rarer than ranges serve: the ordered list reaches them at once,
+            # where ranges sized by the rate so far crept on (at 10,000
+            # passports an administrator's first page: six ranges, 15 ms, before
+            # the list). A common value's gap goes on by ranges (the list reads
+            # every node that has the value), and so does a first range without
+            # any (the rate so far then sizes the next past the budget if rare).
             self.scanned = None
         return True
 
