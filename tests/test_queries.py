@@ -584,6 +584,39 @@ def test_windows_from_cursor_to_cursor_stay_the_size_of_a_page(stores, name, lim
     assert max(sizes) <= 4 * limit + 12, sizes
 
 
+def test_a_page_of_rows_that_name_their_passports_keys_gives_the_rank_of_its_last_row(stores):
+    """Sub-programme rows name their passport's year, administrator and
+    programme codes, not the passport. A page of eight rows (six of
+    programme 001, two of 002), found in one window of every passport, gives
+    a cursor at the rank of its last row's passport (read by those keys), with
+    the page's rows of that rank to skip, not at the window's first rank with
+    all eight: the next page's window then starts there."""
+    from kzbudget_graph.store.paging import run_paged
+
+    query = get_query("subprograms")
+    with EmbeddedStore(stores["both"]) as store:
+        whole = store.query(bind(query, bindings(query, {"limit": "1000"}))).rows
+        bound = bindings(query, {"limit": "8"})
+        page = run_paged(store.query, query, bound, first_window=8)
+        assert page.rows == whole[:8] and page.after is not None
+        _stamp, rank, skip, _size = page.after.split(".")
+        last = page.rows[-1]
+        year = ox.Literal(last["year"].value, datatype=ox.NamedNode(last["year"].datatype))
+        ranked = store.query(
+            f"SELECT ?rank WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node <{_SUM}passportRank> ?rank ; "
+            f"<{_SUM}year> {year} ; "
+            f'<{_SUM}administratorCode> "{last["administrator"].value}" ; '
+            f'<{_SUM}programCode> "{last["program"].value}" }} }}'
+        ).rows
+        assert [int(r["rank"].value) for r in ranked] == [int(rank)] and int(rank) > 0
+        same = [r for r in page.rows if r["program"].value == last["program"].value]
+        assert int(skip) == len(same) < 8
+        following = run_paged(
+            store.query, query, bindings(query, {"limit": "8", "offset": "8"}), after=page.after
+        )
+        assert following.rows == whole[8:16]
+
+
 def test_a_keyword_page_after_a_cursor_needs_no_scan_of_the_whole_query(stores):
     """A deep page of a keyword is found by one scan of the whole query where
     a window before it leaves the page short (here a window of 2 titles: a

@@ -384,10 +384,13 @@ def _cursor_of_keys(
         skip += 1
     whole = skip == len(keys)  # the whole page is of the last rank
     # the keys are data: terms written by pyoxigraph, never pasted text
-    facts = " ; ".join(
-        f"<{SUMMARY}{predicate}> {oxigraph_term(term)}"
-        for (_v, predicate), term in zip(by, keys[-1], strict=True)
-    )
+    try:
+        facts = " ; ".join(
+            f"<{SUMMARY}{predicate}> {oxigraph_term(term)}"
+            for (_v, predicate), term in zip(by, keys[-1], strict=True)
+        )
+    except ValueError:  # a server's datatype or language tag pyoxigraph refuses
+        return None
     values = " ".join(str(ox.NamedNode(check_iri(node, "ranked node"))) for node in nodes)
     result = select(
         f"SELECT DISTINCT ?rank ?last WHERE {{ VALUES ?node {{ {values} }} "
