@@ -38,10 +38,12 @@ next offset and the same parameters, that page starts there (a ``via`` page
 lists its candidates from that rank: a window holds whole ranks) and costs
 about one to two first pages, as its window still holds the rows of the page
 before (the web page's "Next" link carries the cursor). Where those are more
-than a quarter of a page and the rows name their node, or the sort keys of its
-rank (:data:`.summary.RANK_KEYS`: a sub-programme row names its passport's
-year, administrator and programme codes), the cursor is the rank of the
-page's last row instead, so the next page's window holds few of them. A keyword's page that
+than a quarter of a page and the rows name their node, or the sort keys of
+its rank (:data:`.summary.RANK_KEYS`: a sub-programme row names its
+passport's year, administrator and programme codes), the cursor is the rank
+of the page's last row instead, so the next page's window holds few of them;
+its size is for the rows the windows gave before that rank, every one read
+(the window the page ended in is cut at the page's end). A keyword's page that
 a scan of the whole query ended (its titles are sparse in the windows) names
 the rank of its last title instead, as its rows name their node: the page
 after it starts there, in a window, without a scan. A page found without a
@@ -315,8 +317,8 @@ def _cursor_of_rows(
     None where a row has no node; where the page's first node or one of its
     last has rows at a later rank (``sum:<ranking>RankLast``); where the last
     rank's rows are of more than :data:`LOOK_BACK` nodes; where the whole page
-    is of the last rank (its rows on earlier pages are not known); or as
-    :func:`_cursor_at` says."""
+    is of the last rank and its window began at another (its rows on earlier
+    pages are not known); or as :func:`_cursor_at` says."""
     named = [row.get(variable) for row in rows]
     if any(term is None or term.kind != "uri" for term in named):
         return None
@@ -565,9 +567,9 @@ class _Candidates:
 
     The ranges first (:data:`PROBE` ranks); where the candidates still needed
     would take the ranges past :data:`RANGE_BUDGET` ranks in all at the rate
-    found so far, a range finds none, or the ranks have a gap, the ordered
-    chunks take over from
-    the first rank the ranges did not cover (the nodes of the ranks covered
+    found so far, a range finds none after ranges that found few (fewer than
+    one rank in :data:`SPARSE`), or the ranks have a gap, the ordered chunks
+    take over from the first rank the ranges did not cover (the nodes of the ranks covered
     are the ordered list's first ones, in its order).
     """
 
