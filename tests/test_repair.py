@@ -38,6 +38,20 @@ def test_letter_spacing_with_other_white_space_is_joined(space):
     assert repair(f"асыру{space}жөніндег{space}і").text == f"асыру{space}жөніндегі"
 
 
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet="ab и  \nжі-–N1", max_size=60))
+def test_plain_space_scan_finds_what_the_general_one_does(text):
+    """In a text whose only white space is spaces and line breaks, the scan
+    from plain spaces (its white-space classes written as those characters)
+    finds the matches of the scan from any white space."""
+    from kzbudget_graph.reader.repair import _SPACED, _SPACED_AT_SPACE
+
+    def found(pattern):
+        return [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+
+    assert found(_SPACED_AT_SPACE) == found(_SPACED)
+
+
 def test_single_letters_that_stand_alone_are_kept():
     assert repair("N р\n/с").text == "N р\n/с"
     assert repair("жылғы N 280 Жарлығы").text == "жылғы N 280 Жарлығы"

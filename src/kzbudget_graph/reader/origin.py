@@ -150,7 +150,12 @@ class OriginBuilder:
             # cannot continue the one before them (the source map would have
             # merged them), and their descents are the source's.
             shift = len(self._starts) - (k + 1)
-            self._starts.extend(map(delta.__add__, starts[k + 1 : last + 1]))
+            # (a comprehension: map(delta.__add__, ...) calls a method wrapper
+            # per piece, half again the instructions; a rewrite copies every
+            # piece it does not touch, and before its first edit they keep
+            # their offsets)
+            whole = starts[k + 1 : last + 1]
+            self._starts.extend([s + delta for s in whole] if delta else whole)
             self._bases.extend(m._bases[k + 1 : last + 1])
             self._steps.extend(m._steps[k + 1 : last + 1])
             descents = m._descents
