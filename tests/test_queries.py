@@ -1180,6 +1180,24 @@ def test_a_rank_holds_one_key_and_pages_placed_by_keys_keep_every_row(stores, tm
                         )
                         pages, after = pages + page.rows, page.after
                     assert pages == whole, (name, given, size, window)
+        # a summary made before: 004 at the rank of 003's first key, no RankLast
+        store.store.update(
+            f"DELETE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?n <{_SUM}passportRank> ?r }} }} "
+            f"INSERT {{ GRAPH <{SUMMARY_GRAPH}> {{ ?n <{_SUM}passportRank> ?shared }} }} "
+            f"WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?n <{_SUM}passportRank> ?r . "
+            f"<{_PASSPORT_003}> <{_SUM}passportRank> ?first }} "
+            f'FILTER (STRENDS(STR(?n), "/004")) BIND (?first AS ?shared) }} ; '
+            f"DELETE WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?n <{_SUM}passportRankLast> ?l }} }}"
+        )
+        query = get_query("indicators")
+        whole = store.query(bind(query, bindings(query, {"limit": "1000"}))).rows
+        for size in (2, 3, 5, 8):
+            pages, after = [], None
+            for offset in range(0, len(whole), size):
+                bound = bindings(query, {"limit": str(size), "offset": str(offset)})
+                page = run_paged(store.query, query, bound, after=after)
+                pages, after = pages + page.rows, page.after
+            assert pages == whole, ("older summary", size)
 
 
 @pytest.mark.parametrize(

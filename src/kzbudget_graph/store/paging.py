@@ -387,12 +387,10 @@ def _cursor_of_keys(
     whole = skip == len(keys)  # the whole page is of the last rank
     # the keys are data: terms written by pyoxigraph, never pasted text
     try:
-        facts = " ; ".join(
-            f"<{SUMMARY}{predicate}> {oxigraph_term(term)}"
-            for (_v, predicate), term in zip(by, keys[-1], strict=True)
-        )
+        terms = [(p, str(oxigraph_term(t))) for (_v, p), t in zip(by, keys[-1], strict=True)]
     except ValueError:  # a server's datatype or language tag pyoxigraph refuses
         return None
+    facts = " ; ".join(f"<{SUMMARY}{predicate}> {term}" for predicate, term in terms)
     values = " ".join(str(ox.NamedNode(check_iri(node, "ranked node"))) for node in nodes)
     result = select(
         f"SELECT DISTINCT ?rank ?last WHERE {{ VALUES ?node {{ {values} }} "
@@ -402,6 +400,19 @@ def _cursor_of_keys(
     if len(result.rows) != 1 or result.rows[0].get("last") or result.rows[0].get("rank") is None:
         return None
     start = int(result.rows[0]["rank"].value)
+    # nor where a node of that rank states another key: a summary made before
+    # every key had a rank of its own (a code misread as the next passport's
+    # shared that rank), until a load computes it again
+    others = " UNION ".join(
+        f"{{ ?node <{SUMMARY}{predicate}> ?other FILTER (!sameTerm(?other, {term})) }}"
+        for predicate, term in terms
+    )
+    other = select(
+        f"SELECT ?node WHERE {{ VALUES ?node {{ {values} }} GRAPH <{SUMMARY_GRAPH}> {{ "
+        f"?node <{SUMMARY}{ranking}Rank> {start} . {{ {others} }} }} }} LIMIT 1"
+    )
+    if other.rows:
+        return None
     if whole:
         if window[0] != start:
             return None  # its rows on earlier pages are not known
