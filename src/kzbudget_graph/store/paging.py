@@ -344,10 +344,8 @@ def _cursor_of_rows(
         if rank[term.value] < start:
             break
         skip += 1
-    if skip == len(named):  # the whole page is of the last rank
-        if window is None or window[0] != start:
-            return None  # its rows on earlier pages are not known
-        skip = window[1]  # the window's rows up to the next page: all of that rank
+    if skip == len(named) and (skip := _rows_of_rank(window, start)) is None:
+        return None
     if window is None:
         size = _next_size(1, start - first, len(rows) - skip, skip + len(rows))
     else:
@@ -413,11 +411,19 @@ def _cursor_of_keys(
     )
     if other.rows:
         return None
-    if whole:
-        if window[0] != start:
-            return None  # its rows on earlier pages are not known
-        skip = window[1]  # the window's rows up to the next page: all of that rank
+    if whole and (skip := _rows_of_rank(window, start)) is None:
+        return None
     return _cursor_at(select, ranking, start, skip, sized(start, skip))
+
+
+def _rows_of_rank(window: tuple[int, int, int] | None, start: int) -> int | None:
+    """The rows of rank ``start`` before the next page, for a page all of that
+    rank: the ``window`` cursor's, where the window it ended in began there
+    (all its rows up to the next page are of that rank); else None, as the
+    rank's rows on earlier pages are not known."""
+    if window is None or window[0] != start:
+        return None
+    return window[1]
 
 
 def _cursor_at(
@@ -580,8 +586,8 @@ class _Candidates:
     would take the ranges past :data:`RANGE_BUDGET` ranks in all at the rate
     found so far, a range finds none after ranges that found few (fewer than
     one rank in :data:`SPARSE`), or the ranks have a gap, the ordered chunks
-    take over from the first rank the ranges did not cover (the nodes of the ranks covered
-    are the ordered list's first ones, in its order).
+    take over from the first rank the ranges did not cover (the nodes of the
+    ranks covered are the ordered list's first ones, in its order).
     """
 
     def __init__(

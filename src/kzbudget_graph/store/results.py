@@ -129,9 +129,9 @@ def plain_order(rows: list[Row], keys: list[str]) -> list[int] | None:
     Oxigraph, where it is plain: every key a column of IRIs, of plain strings
     (both by code point) or of integers written canonically (by value), unbound
     ones first, and no two rows with equal keys (Oxigraph's sort is unstable).
-    Keys after those that already tell every row apart are not read (the
-    canned queries end their order with every column, for ties alone).
-    Else None: the store must sort them.
+    The keys are read up to the first whose order is not plain: the rows must
+    differ before it (the canned queries end their order with every column,
+    for ties alone, names among them). Else None: the store must sort them.
 
     Oxigraph reads the text of an IRI or a string from disk at every
     comparison: sorting 11,445 titles took it 0.5 s, Python 0.02 s."""
