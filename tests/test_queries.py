@@ -1044,6 +1044,51 @@ def test_a_node_two_documents_key_differently_keeps_its_rows_in_order(stores, tm
                 assert pages == whole
 
 
+def test_two_amendments_of_one_item_on_one_date_page_in_the_query_s_order(stores, tmp_path):
+    """A passport's item amended twice on one date, by two acts: the query
+    lists the two by act, the ranks by date, annex, item and passport, then
+    by the amendment's IRI (numbered as the document states them; here the
+    second amendment's act sorts first). The two have equal keys, so they
+    share one rank: a window holds both or neither, and every page, from an
+    offset or from the cursor of the page before, is the whole query's."""
+    from kzbudget_graph.store.paging import run_paged
+    from kzbudget_graph.store.summary import refresh_summary
+
+    passport = ID["passport/2007/608/007"]
+    earlier_act = ID["act/P070000500_"]  # sorts before the first amendment's act
+    second = f"<{passport}/amendment/3>"
+    same_date = (
+        f"INSERT {{ GRAPH ?g {{ <{passport}> kzb:amendment {second} . "
+        f'{second} kzb:amendedItem "item 6" ; kzb:amendingAct <{earlier_act}> . '
+        f"<{earlier_act}> eli:type_document ?type ; eli:date_document ?date ; "
+        f'eli:number "500" }} }} WHERE {{ GRAPH ?g {{ <{passport}/amendment/1> '
+        f"kzb:amendingAct ?act . ?act eli:type_document ?type ; eli:date_document ?date }} }}"
+    )
+    prefixes = f"PREFIX kzb: <{_KZB}> PREFIX eli: <http://data.europa.eu/eli/ontology#> "
+    with _copy_store(stores, tmp_path, [prefixes + same_date]) as store:
+        refresh_summary(store)
+        query = get_query("amendments")
+        whole = store.query(bind(query, bindings(query, {"limit": "1000"}))).rows
+        tied = [r for r in whole if r["item"].value == "item 6" and r["annex"].value == "429"]
+        assert [r["number"].value for r in tied] == ["500", "597"]
+        ranks = store.query(
+            f"SELECT ?rank WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ "
+            f"VALUES ?node {{ <{passport}/amendment/1> {second} }} "
+            f"?node <{_SUM}amendmentRank> ?rank }} }}"
+        ).rows
+        assert len(ranks) == 2 and ranks[0]["rank"] == ranks[1]["rank"]
+        for size in (1, 2, 3):
+            for window in (1, 2, None):
+                pages, after = [], None
+                for offset in range(0, len(whole), size):
+                    bound = bindings(query, {"limit": str(size), "offset": str(offset)})
+                    page = run_paged(store.query, query, bound, first_window=window)
+                    assert page.rows == whole[offset : offset + size], (size, window, offset)
+                    resumed = run_paged(store.query, query, bound, first_window=window, after=after)
+                    pages, after = pages + resumed.rows, resumed.after
+                assert pages == whole, (size, window)
+
+
 def _copy_store(stores, tmp_path, updates: list[str]) -> EmbeddedStore:
     """A copy of the two-language store with ``updates`` applied to it."""
     import shutil
