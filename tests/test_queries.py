@@ -20,7 +20,7 @@ from kzbudget_graph.graph.validate import load_ontology
 from kzbudget_graph.store.queries import bind, bindings, get_query, load_queries
 from kzbudget_graph.store.results import Result
 from kzbudget_graph.store.store import ONTOLOGY_GRAPH, EmbeddedStore, load_graphs, run_query
-from kzbudget_graph.store.summary import SUMMARY_GRAPH
+from kzbudget_graph.store.summary import LISTS, SUMMARY_GRAPH
 
 from conftest import CORPUS, NO_ROW_CASES, RU_CLEAN, run_cli
 
@@ -41,6 +41,28 @@ def stores(tmp_path_factory):
         )
         assert result.returncode == 0, result.stderr
     return {"kk": kk, "both": both, "trig": root / "kk.trig"}
+
+
+@pytest.fixture(scope="module")
+def unlisted(stores, tmp_path_factory):
+    """The two-language store with a summary made before the lists of ranks
+    (:data:`.summary.LISTS`): a page of a programme code finds its passports
+    among the ranks, as a page of an act does."""
+    import shutil
+
+    copy = tmp_path_factory.mktemp("unlisted") / "store"
+    shutil.copytree(stores["both"], copy)
+    with EmbeddedStore(copy) as store:
+        store.store.update(
+            f"DELETE WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ "
+            f"?list <https://w3id.org/kzbudget/summary#ranksOf> ?ranking ; ?p ?o }} }}"
+        )
+        listed = store.query(
+            f"SELECT ?s WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?s ?p ?o }} "
+            'FILTER (CONTAINS(STR(?s), "/ranks/")) }'
+        )
+        assert not listed.rows
+    return copy
 
 
 def ask(store_path, name: str, params: dict[str, str] | None = None) -> Result:
@@ -490,19 +512,33 @@ def test_a_page_by_windows_is_the_page_of_the_whole_query(stores, name, given):
                 oxigraph_order=True,
             )
             assert sorted_here.rows == whole.rows, (name, window, "sorted here")
-            if any({via, via + "Code"} & set(bound) for via, _path in query.via):
-                # the passports citing the act, by ranges of ranks then (where few
-                # cite it) in rank order a chunk at a time; windows of them only
-                ranged = [t for t in asked if t.startswith("SELECT ?node ?rank ?relates")]
-                ordered = [t for t in asked if t.startswith("SELECT DISTINCT ?node ?rank")]
+            vias = [(v, path) for v, path in query.via if {v, v + "Code"} & set(bound)]
+            ranged = [t for t in asked if t.startswith("SELECT ?node ?rank ?relates")]
+            ordered = [t for t in asked if t.startswith("SELECT DISTINCT ?node ?rank")]
+            listed = [t for t in asked if t.startswith("SELECT ?node ?rank WHERE { VALUES ?rank")]
+            if vias and all(
+                v in bound and path[0].removeprefix(_SUM) in LISTS[query.page_by[1]]
+                for v, path in vias
+            ):
+                # a programme code, an administrator code, an indicator kind: the
+                # ranks the summary lists for each, a chunk of them at a time
+                lists = [t for t in asked if f"<{_SUM}ranksOf>" in t]
+                assert len(lists) == len(vias) and not ranged and not ordered
+                assert listed and all(path[0] in t for t in listed for _v, path in vias)
+                if chunk == 1:  # as far as the first window needs: its node and the next
+                    assert len(re.findall(r"[0-9]+", listed[0].split("}")[0])) <= 2
+            elif vias:
+                # an act: the passports citing it, by ranges of ranks then (where
+                # few cite it) in rank order a chunk at a time
                 assert ranged and all("ORDER BY ?rank ?node LIMIT" in t for t in ordered)
                 if chunk == 1 and len(whole.rows) > 1:
                     assert len(ranged) + len(ordered) > 2
-                windows = [t for t in asked if t.startswith("# title")]
-                assert windows and all(f"VALUES ?{query.page_by[0]} {{ <" in t for t in windows)
             elif query.page_by[0] not in bound:  # it did go by windows
                 window = 1 if set(query.key_params) & set(bound) else 0  # after the span
                 assert asked[window].startswith("SELECT ?node ?rank WHERE { VALUES ?rank {"), asked
+            if vias:  # windows of the candidates only
+                windows = [t for t in asked if t.startswith("# title")]
+                assert windows and all(f"VALUES ?{query.page_by[0]} {{ <" in t for t in windows)
     assert whole.rows or name == "programs-by-legal-act"
 
 
@@ -734,7 +770,7 @@ def test_a_cursor_that_skips_more_rows_than_the_offset_is_not_used(stores):
     [("001", 1, 2), ("001", None, None), ("003", 1, None)],
 )
 def test_a_range_without_a_candidate_hands_over_to_the_ordered_list(
-    stores, monkeypatch, code, sparse, ranges
+    unlisted, monkeypatch, code, sparse, ranges
 ):
     """Ranks where no passport has the value (here one rank: a probe of one),
     after ranks where few had it (fewer than one in ``SPARSE``; here 001 ranks
@@ -745,7 +781,8 @@ def test_a_range_without_a_candidate_hands_over_to_the_ordered_list(
     at the default (one in eight), or a first range without any (003 ranks
     third), goes on by ranges: the list reads every node that has the value
     (the reviewer's common value with a gap in its first ranks: 5 -> 57 ms).
-    The page is the whole query's either way."""
+    The page is the whole query's either way. (A summary made before the
+    lists of ranks, which an act's passports are found without too.)"""
     from kzbudget_graph.store import paging
     from kzbudget_graph.store.paging import run_paged
     from kzbudget_graph.store.queries import bind
@@ -755,7 +792,7 @@ def test_a_range_without_a_candidate_hands_over_to_the_ordered_list(
         monkeypatch.setattr(paging, "SPARSE", sparse)
     query = get_query("program-acts")
     bound = bindings(query, {"program": code})
-    with EmbeddedStore(stores["both"]) as store:
+    with EmbeddedStore(unlisted) as store:
         whole = store.query(bind(query, bound)).rows
         select, asked = _recorded(store)
         assert whole and run_paged(select, query, bound).rows == whole
@@ -781,14 +818,15 @@ def test_a_range_without_a_candidate_hands_over_to_the_ordered_list(
     ],
 )
 def test_via_candidates_go_by_ranges_while_they_fit_the_budget_then_in_rank_order(
-    stores, monkeypatch, name, given, chunk, budget, way
+    unlisted, monkeypatch, name, given, chunk, budget, way
 ):
     """Six of the seven passports cite the 1999 Law on Civil Service; one has
-    programme code 003. At the default budget (512 ranks) both pages go by
-    ranges; with none, after the first range (64 ranks: every passport) the
-    rest is asked in rank order, from the candidates the range found. Every
-    page is the whole query's; at a chunk of one, the ordered list is asked a
-    chunk of one at a time, then two."""
+    programme code 003 (on a summary made before the lists of ranks). At the
+    default budget (512 ranks) both pages go by ranges; with none, after the
+    first range (64 ranks: every passport) the rest is asked in rank order,
+    from the candidates the range found. Every page is the whole query's; at
+    a chunk of one, the ordered list is asked a chunk of one at a time, then
+    two."""
     from kzbudget_graph.store import paging
     from kzbudget_graph.store.paging import run_paged
     from kzbudget_graph.store.queries import bind
@@ -797,7 +835,7 @@ def test_via_candidates_go_by_ranges_while_they_fit_the_budget_then_in_rank_orde
         monkeypatch.setattr(paging, "RANGE_BUDGET", budget)
     query = get_query(name)
     bound = bindings(query, given)
-    with EmbeddedStore(stores["both"]) as store:
+    with EmbeddedStore(unlisted) as store:
         whole = store.query(bind(query, bound)).rows
         select, asked = _recorded(store)
         assert whole and run_paged(select, query, bound, first_chunk=chunk).rows == whole
@@ -935,6 +973,61 @@ def test_every_leading_key_a_query_pages_from_has_its_spans():
 
     froms = {(q.page_by[1], q.key_params[0]) for q in load_queries().values() if q.key_params}
     assert froms == set(SPANS.items())
+
+
+def test_every_value_a_page_is_given_through_the_summary_has_its_lists_of_ranks():
+    """A ``via`` parameter read on the summary graph (a programme code, an
+    administrator code, an indicator kind) pages through the ranks the summary
+    lists for its value: every such fact of every canned query is listed for
+    the query's ranking (else its pages go by ranges, 2-3x slower at 10,000
+    passports)."""
+    needed = {
+        (q.page_by[1], path[0].removeprefix(_SUM))
+        for q in load_queries().values()
+        if q.page_by
+        for _name, path in q.via
+        if len(path) == 1 and path[0].startswith(_SUM)
+    }
+    assert needed == {(ranking, fact) for ranking, facts in LISTS.items() for fact in facts}
+
+
+def test_the_summary_lists_the_ranks_of_the_nodes_with_each_value(stores, tmp_path):
+    """Each list is the ranks of the nodes that state the value, in order, each
+    once; a node two documents key differently (programme 003 read as 030 in
+    Russian) is listed under both values."""
+    from kzbudget_graph.store.summary import refresh_summary
+
+    misread = (
+        f"DELETE DATA {{ GRAPH <{_RU_GRAPH}> {{ <{_PROGRAM_003}> "
+        f'<http://www.w3.org/2004/02/skos/core#notation> "003" }} }} ; '
+        f"INSERT DATA {{ GRAPH <{_RU_GRAPH}> {{ <{_PROGRAM_003}> "
+        f'<http://www.w3.org/2004/02/skos/core#notation> "030" }} }}'
+    )
+    with _copy_store(stores, tmp_path, [misread]) as store:
+        refresh_summary(store)
+        for ranking, facts in LISTS.items():
+            for fact in facts:
+                stated = store.query(
+                    f"SELECT ?value ?rank WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ "
+                    f"?node <{_SUM}{fact}> ?value ; <{_SUM}{ranking}Rank> ?rank }} }}"
+                ).rows
+                expected: dict[str, set[int]] = {}
+                for row in stated:
+                    expected.setdefault(str(row["value"]), set()).add(int(row["rank"].value))
+                listed = store.query(
+                    f"SELECT ?value ?ranks WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?list "
+                    f'<{_SUM}ranksOf> "{ranking}" ; <{_SUM}{fact}> ?value ; '
+                    f"<{_SUM}ranks> ?ranks }} }}"
+                ).rows
+                got = {str(r["value"]): [int(n) for n in r["ranks"].value.split()] for r in listed}
+                assert len(listed) == len(got) == len(expected) >= 1, (ranking, fact)
+                assert fact == "administratorCode" or len(got) >= 3  # one administrator
+                assert got == {value: sorted(ranks) for value, ranks in expected.items()}
+        codes = store.query(
+            f"SELECT ?value WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ <{_PASSPORT_003}> "
+            f"<{_SUM}programCode> ?value }} }}"
+        ).rows
+        assert sorted(r["value"].value for r in codes) == ["003", "030"]
 
 
 def test_the_sort_keys_a_page_is_placed_by_are_its_ranks_keys_on_every_node(stores):
@@ -1245,6 +1338,16 @@ def test_a_rank_holds_one_key_and_pages_placed_by_keys_keep_every_row(stores, tm
             assert pages == whole, ("older summary", size)
 
 
+# every passport's rank, and the spans of years, at 3r + 1: ranks with gaps
+_GAPS = (
+    f"DELETE {{ GRAPH ?g {{ ?s ?p ?r }} }} INSERT {{ GRAPH ?g {{ ?s ?p ?n }} }} "
+    f"WHERE {{ GRAPH ?g {{ ?s ?p ?r }} FILTER (?p IN (<{_SUM}passportRank>, "
+    f"<{_SUM}passportRankLast>) || (?p IN (<{_SUM}firstRank>, <{_SUM}lastRank>) "
+    f'&& EXISTS {{ GRAPH ?g {{ ?s <{_SUM}spanOf> "passport" }} }})) '
+    "BIND (3 * ?r + 1 AS ?n) }"
+)
+
+
 @pytest.mark.parametrize(
     ("case", "updates", "refresh"),
     [
@@ -1285,18 +1388,17 @@ def test_a_rank_holds_one_key_and_pages_placed_by_keys_keep_every_row(stores, tm
             ],
             True,
         ),
-        # ranks with gaps (3r + 1): candidates and windows still reach every row
+        # ranks with gaps (3r + 1): candidates and windows still reach every row,
+        # found among the ranks (a summary without lists of them) or listed
         (
             "gaps",
             [
-                f"DELETE {{ GRAPH ?g {{ ?s ?p ?r }} }} INSERT {{ GRAPH ?g {{ ?s ?p ?n }} }} "
-                f"WHERE {{ GRAPH ?g {{ ?s ?p ?r }} FILTER (?p IN (<{_SUM}passportRank>, "
-                f"<{_SUM}passportRankLast>) || (?p IN (<{_SUM}firstRank>, <{_SUM}lastRank>) "
-                f'&& EXISTS {{ GRAPH ?g {{ ?s <{_SUM}spanOf> "passport" }} }})) '
-                "BIND (3 * ?r + 1 AS ?n) }"
+                _GAPS,
+                f"DELETE WHERE {{ GRAPH ?g {{ ?list <{_SUM}ranksOf> ?of ; ?p ?o }} }}",
             ],
             False,
         ),
+        ("gaps-listed", [_GAPS], False),
         # no summary at all: every page is the whole query's
         ("no-summary", [f"DROP GRAPH <{SUMMARY_GRAPH}>"], False),
     ],
@@ -1315,6 +1417,20 @@ def test_pages_by_programme_or_act_hold_whatever_the_summary_says(
     with _copy_store(stores, tmp_path, updates) as store:
         if refresh:
             refresh_summary(store)
+        if case == "gaps-listed":  # the lists of the passports' ranks, at 3r + 1 too
+            listed = store.query(
+                f'SELECT ?list ?ranks WHERE {{ GRAPH ?g {{ ?list <{_SUM}ranksOf> "passport" ; '
+                f"<{_SUM}ranks> ?ranks }} }}"
+            ).rows
+            assert listed
+            for row in listed:
+                gapped = " ".join(str(3 * int(r) + 1) for r in row["ranks"].value.split())
+                store.store.update(
+                    f"DELETE DATA {{ GRAPH <{SUMMARY_GRAPH}> {{ <{row['list'].value}> "
+                    f'<{_SUM}ranks> "{row["ranks"].value}" }} }} ; '
+                    f"INSERT DATA {{ GRAPH <{SUMMARY_GRAPH}> {{ <{row['list'].value}> "
+                    f'<{_SUM}ranks> "{gapped}" }} }}'
+                )
         checked = 0
         for name, given in (
             ("program-acts", {"program": "003"}),

@@ -23,8 +23,9 @@ parameter): given values, the windows hold only the ranked nodes that reach
 each by its path (the passports that cite an act; the passports of a
 programme code, of an administrator code, with an indicator of a kind, and
 of a year when one of those is given too), so a rare value asks for a few
-nodes, not windows over the whole store. A value no node has, where the
-summary graph states the fact, is an empty page at once.
+nodes, not windows over the whole store: the ranks the summary lists for the
+value (a code, a kind), else found among the ranks (an act). A value no node
+has, where the summary graph states the fact, is an empty page at once.
 
 A store without ranks (loaded before they existed), or a query given a value
 for the node itself, is asked the whole query at once.
@@ -69,7 +70,7 @@ from ..errors import KzbudgetError
 from ..iri import check_iri
 from .queries import CannedQuery, ParamTerm, bind, check_terms, integer, slot
 from .results import Result, plain_order
-from .summary import RANK_KEYS, SUMMARY, SUMMARY_GRAPH, oxigraph_term
+from .summary import LISTS, RANK_KEYS, SUMMARY, SUMMARY_GRAPH, oxigraph_term
 
 __all__ = ["FIRST_WINDOW", "run_paged"]
 
@@ -572,7 +573,11 @@ class _Candidates:
     (a year), in rank order, each with its rank and the last rank its rows
     reach; asked of the engine as far as the page needs them.
 
-    Two ways, chosen by what the ranks so far show:
+    Where every value is a fact the summary lists the ranks of
+    (:data:`.summary.LISTS`: a programme code, an administrator code, an
+    indicator kind), the candidates are the nodes of the ranks every list
+    holds, a chunk of ranks at a time. Otherwise (an act; a summary made before
+    the lists) two ways, chosen by what the ranks so far show:
 
     * by ranges of ranks, each node checked (``EXISTS``): the cost is the
       ranks checked — cheap while the page needs few candidates or most
@@ -654,12 +659,49 @@ class _Candidates:
         self.first, self.stop = span if span is not None else (0, None)
         self.scanned: int | None = self.first  # ranks the ranges covered; None: ordered chunks
         self.seen = 0  # nodes the ranges found (a store may hold fewer ranks than asked)
+        # the ranks the summary lists for every value given, from the first on
+        # (None: not listed), and how many of them were asked
+        self.listed_ranks = self._listed(via, bound)
+        self.asked = 0
+
+    def _listed(
+        self, via: tuple[tuple[str, tuple[str, ...]], ...], bound: dict[str, ParamTerm]
+    ) -> list[int] | None:
+        """The ranks the summary lists for every value ``via`` is given, in
+        order, from the first rank on; None when a value is not a listed fact
+        or the summary lists none of that fact (made before the lists)."""
+        facts = LISTS.get(self.ranking, ())
+        lists: list[set[int]] = []
+        for name, predicates in via:
+            fact = predicates[0].removeprefix(SUMMARY) if len(predicates) == 1 else None
+            if name not in bound or fact not in facts or not _in_summary(predicates):
+                return None
+            about = f"<{SUMMARY}ranksOf> {ox.Literal(self.ranking)} ; <{predicates[0]}>"
+            result = self.select(
+                f"SELECT ?ranks WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?list {about} "
+                f"{bound[name]} ; <{SUMMARY}ranks> ?ranks }} }}"
+            )
+            if not result.rows:
+                stated = self.select(
+                    f"SELECT ?list WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?list {about} ?value }} }} "
+                    "LIMIT 1"
+                )
+                if not stated.rows:
+                    return None
+            text = " ".join(row["ranks"].value for row in result.rows)
+            if not re.fullmatch(r"[0-9 ]*", text):
+                return None  # not as this version writes them
+            lists.append({int(rank) for rank in text.split()})
+        ranks = set.intersection(*lists) if lists else set()
+        return sorted(r for r in ranks if r >= self.first and (self.stop is None or r < self.stop))
 
     def _more(self, count: int) -> bool:
         """Ask for more candidates, towards ``count`` of them; False when every
         candidate is here."""
         if self.done:
             return False
+        if self.listed_ranks is not None:
+            return self._more_by_list(count)
         if self.scanned is not None:
             return self._more_by_range(count)
         # ranks are xsd:integer: ORDER BY compares them as numbers; ?node breaks ties
@@ -676,6 +718,26 @@ class _Candidates:
         self.done = len(result.rows) < self.chunk
         self.chunk = min(self.chunk * 2, MAX_WINDOW)
         return bool(result.rows)
+
+    def _more_by_list(self, count: int) -> bool:
+        assert self.listed_ranks is not None
+        # as many ranks as candidates are still needed (a listed rank has one at
+        # least), a probe's worth at least: each costs a look-up (~25 µs at
+        # 10,000 passports), and a window extended node by node asks once more
+        size = max(count - len(self.items), min(PROBE, self.chunk))
+        ranks = self.listed_ranks[self.asked : self.asked + min(size, MAX_WINDOW)]
+        self.asked += len(ranks)
+        self.done = self.asked >= len(self.listed_ranks)
+        if not ranks:
+            return False
+        # a rank may hold nodes without the value (another indicator kind): the
+        # patterns keep the ones with it
+        result = self.select(
+            f"SELECT ?node ?rank WHERE {{ VALUES ?rank {{ {' '.join(map(str, ranks))} }} "
+            f"{self.ranked} {self.relates} }} ORDER BY ?rank ?node"
+        )
+        self._add(result.rows)
+        return True
 
     def _more_by_range(self, count: int) -> bool:
         assert self.scanned is not None

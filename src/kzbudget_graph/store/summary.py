@@ -70,7 +70,13 @@ it two keys (an annex number misread in one language) takes the rank of its
 first and ``sum:<ranking>RankLast`` the rank its last key reaches: a window
 holding it runs to there, so its rows still come in order. Each key has a
 rank of its own, a second key too (no node may start at it: the ranks then
-have a gap), so one rank never holds two keys.
+have a gap), so one rank never holds two keys. And, for each value of the
+facts a page is filtered by (:data:`LISTS`: a programme code, an
+administrator code, an indicator kind), the ranks of the nodes that state it,
+in order (a page of that value reads its candidates there)::
+
+    <…/summary/ranks/HEX> sum:ranksOf "passport" ; sum:programCode "001" ;
+        sum:ranks "0 9 17 23" .
 
 And the rows of the two canned queries that no window of documents answers
 fast (:data:`ROWS`): the data-quality findings, ranked by issue and node, and
@@ -107,6 +113,7 @@ __all__ = [
     "COST_ROWS",
     "FACTS",
     "FINDINGS",
+    "LISTS",
     "NAMES",
     "PROGRAM_TITLES",
     "RANKINGS",
@@ -473,6 +480,13 @@ RANKINGS = frozenset(RANKS) | frozenset(ROWS)
 # summary keeps each value's first and last rank (:func:`_spans`)
 SPANS: dict[str, str] = {"passport": "year", "cost": "year", "finding": "issue"}
 
+# the facts of ranked nodes a ``via`` page is given a value of (.paging), by
+# ranking: the ranks of the nodes with each value are listed (:func:`_rank_lists`)
+LISTS: dict[str, tuple[str, ...]] = {
+    "passport": ("programCode", "administratorCode", "indicatorKind"),
+    "annex": ("programCode",),
+}
+
 
 def summary_ntriples(
     query: Callable[[str], Result], *, oxigraph_order: bool = False
@@ -493,8 +507,11 @@ def summary_ntriples(
     # MB, at 50,000 1,197 -> 914 MB)
     parts: list[bytes] = []
     fingerprint = hashlib.sha256()
-    spanned: list[ox.Triple] = []  # what _spans reads: ranks and leading keys
-    span_props = {_sum(r + "Rank") for r in SPANS} | {_sum(k) for k in SPANS.values()}
+    # what _spans and _rank_lists read: ranks, leading keys and listed facts
+    spanned: list[ox.Triple] = []
+    span_props = {_sum(r + "Rank") for r in (*SPANS, *LISTS)} | {
+        _sum(k) for k in (*SPANS.values(), *(f for facts in LISTS.values() for f in facts))
+    }
 
     def flush(named: bool = True) -> None:
         data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
@@ -573,6 +590,7 @@ def summary_ntriples(
     generation = ox.Literal(fingerprint.hexdigest()[:16])
     add(ox.Triple(ox.NamedNode(SUMMARY_GRAPH), _sum("generation"), generation))
     triples += _spans(spanned, SPANS)
+    triples += _rank_lists(spanned, LISTS)
     spanned.clear()
     totals = 0
     named = _Names(f"{ROW_BASE}total/")
@@ -655,6 +673,45 @@ def _spans(triples: list[ox.Triple], leading: dict[str, str]) -> list[ox.Triple]
                 ox.Triple(span, _sum("firstRank"), ox.Literal(first)),
                 ox.Triple(span, _sum("lastRank"), ox.Literal(last)),
             ]
+    return out
+
+
+def _rank_lists(triples: list[ox.Triple], lists: dict[str, tuple[str, ...]]) -> list[ox.Triple]:
+    """The ranks of the nodes that state each value of a fact a ``via`` page is
+    given (``lists``: ranking → facts), in order, one literal a value::
+
+        <…/summary/ranks/HEX> sum:ranksOf "annex" ; sum:programCode "001" ;
+            sum:ranks "0 9 17 23" .
+
+    A page of programme 001 reads its candidates' ranks here: found among the
+    ranks instead (ranges of ranks checked one by one, then every node with
+    the code in rank order), they cost 20 of a first page's 40 ms at 10,000
+    passports. A node's own rank is listed for every value it states (a code
+    one document misreads), as the ordered list found it."""
+    rank_props = {_sum(ranking + "Rank"): ranking for ranking in lists}
+    fact_props = {_sum(fact): fact for facts in lists.values() for fact in facts}
+    ranks: dict[str, dict[ox.NamedNode, int]] = {ranking: {} for ranking in lists}
+    values: dict[str, dict[ox.NamedNode, list]] = {fact: {} for fact in fact_props.values()}
+    for triple in triples:
+        if (ranking := rank_props.get(triple.predicate)) is not None:
+            ranks[ranking][triple.subject] = int(triple.object.value)
+        elif (fact := fact_props.get(triple.predicate)) is not None:
+            values[fact].setdefault(triple.subject, []).append(triple.object)
+    out: list[ox.Triple] = []
+    named = _Names(f"{ROW_BASE}ranks/")
+    for ranking, facts in lists.items():
+        for fact in facts:
+            listed: dict[_Object, set[int]] = {}
+            for node, rank in ranks[ranking].items():
+                for value in values[fact].get(node, ()):
+                    listed.setdefault(value, set()).add(rank)
+            for value, at in listed.items():
+                about = [(_sum("ranksOf"), ox.Literal(ranking)), (_sum(fact), value)]
+                node = named(about)
+                out += [ox.Triple(node, predicate, term) for predicate, term in about]
+                out.append(
+                    ox.Triple(node, _sum("ranks"), ox.Literal(" ".join(map(str, sorted(at)))))
+                )
     return out
 
 
