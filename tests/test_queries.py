@@ -20,7 +20,7 @@ from kzbudget_graph.graph.validate import load_ontology
 from kzbudget_graph.store.queries import bind, bindings, get_query, load_queries
 from kzbudget_graph.store.results import Result
 from kzbudget_graph.store.store import ONTOLOGY_GRAPH, EmbeddedStore, load_graphs, run_query
-from kzbudget_graph.store.summary import LISTS, SUMMARY_GRAPH
+from kzbudget_graph.store.summary import LISTS, SUMMARY_GRAPH, oxigraph_term
 
 from conftest import CORPUS, NO_ROW_CASES, RU_CLEAN, run_cli
 
@@ -521,11 +521,15 @@ def test_a_page_by_windows_is_the_page_of_the_whole_query(stores, name, given):
                 for v, path in vias
             ):
                 # a programme code, an administrator code, an indicator kind: the
-                # ranks the summary lists for each, a chunk of them at a time
-                lists = [t for t in asked if f"<{_SUM}ranksOf>" in t]
-                assert len(lists) == len(vias) and not ranged and not ordered
-                assert listed and all(path[0] in t for t in listed for _v, path in vias)
-                if chunk == 1:  # as far as the first window needs: its node and the next
+                # count and span of each value's list of ranks, then the ranks
+                # listed for the sparsest, or (a value most ranks have) ranges
+                # within the ranks the values span
+                figures = [t for t in asked if f"<{_SUM}rankCount>" in t]
+                read = [t for t in asked if t.startswith("SELECT ?ranks")]
+                assert len(figures) == len(vias) and len(read) <= 1 and not ordered
+                assert bool(read) == bool(listed) != bool(ranged), (read, listed, ranged)
+                assert all(path[0] in t for t in listed + ranged for _v, path in vias)
+                if chunk == 1 and listed:  # as far as the first window needs: its node and the next
                     assert len(re.findall(r"[0-9]+", listed[0].split("}")[0])) <= 2
             elif vias:
                 # an act: the passports citing it, by ranges of ranks then (where
@@ -806,6 +810,56 @@ def test_a_range_without_a_candidate_hands_over_to_the_ordered_list(
 
 
 @pytest.mark.parametrize(
+    ("name", "given", "list_read", "way"),
+    [
+        # 4 of the 5 ranks from the first with it: the list (4 ranks read)
+        ("indicators", {"kind": "final"}, None, "list 2 3 5 6"),
+        # ranges cost nothing: by ranges, from its first rank to its last
+        ("indicators", {"kind": "final"}, 0, "ranges 2-6"),
+        # every passport: by ranges (reading the list saves no range)
+        ("subprograms", {"administrator": "608"}, None, "ranges 0-6"),
+        # one passport: a range of its one rank
+        ("program-acts", {"program": "003"}, None, "ranges 2-2"),
+        # two values: the sparser one's list, within the ranks both span
+        ("indicators", {"program": "003", "kind": "final"}, None, "list 2"),
+    ],
+)
+def test_a_value_s_candidates_come_from_its_list_where_ranges_would_check_more(
+    stores, monkeypatch, name, given, list_read, way
+):
+    """The summary states of each value's list of ranks how many it holds and
+    the first and the last: the candidates are in those ranks alone, and the
+    list is read where ranges would check more ranks than reading it costs
+    (:data:`.paging.LIST_READ`); a value most ranks have goes by ranges. The
+    page is the whole query's either way."""
+    from kzbudget_graph.store import paging
+    from kzbudget_graph.store.paging import run_paged
+    from kzbudget_graph.store.queries import bind
+
+    if list_read is not None:
+        monkeypatch.setattr(paging, "LIST_READ", list_read)
+    query = get_query(name)
+    bound = bindings(query, given)
+    with EmbeddedStore(stores["both"]) as store:
+        whole = store.query(bind(query, bound)).rows
+        select, asked = _recorded(store)
+        assert whole and run_paged(select, query, bound).rows == whole
+    read = [t for t in asked if t.startswith("SELECT ?ranks")]
+    listed = [t for t in asked if t.startswith("SELECT ?node ?rank WHERE { VALUES ?rank")]
+    ranged = [t for t in asked if t.startswith("SELECT ?node ?rank ?relates")]
+    kind, ranks = way.split(" ", 1)
+    if kind == "list":
+        assert len(read) == 1 and not ranged
+        asked_ranks = [r for t in listed for r in t.split("{")[2].split("}")[0].split()]
+        assert asked_ranks == ranks.split()
+    else:
+        first, last = (int(r) for r in ranks.split("-"))
+        assert not read and not listed and ranged
+        asked_ranks = [int(r) for t in ranged for r in t.split("{")[2].split("}")[0].split()]
+        assert asked_ranks == list(range(first, last + 1))
+
+
+@pytest.mark.parametrize(
     ("name", "given", "chunk", "budget", "way"),
     [
         ("programs-by-legal-act", {"act": "Z990000453_"}, None, None, "ranges"),
@@ -993,18 +1047,23 @@ def test_every_value_a_page_is_given_through_the_summary_has_its_lists_of_ranks(
 
 def test_the_summary_lists_the_ranks_of_the_nodes_with_each_value(stores, tmp_path):
     """Each list is the ranks of the nodes that state the value, in order, each
-    once; a node two documents key differently (programme 003 read as 030 in
-    Russian) is listed under both values."""
-    from kzbudget_graph.store.summary import refresh_summary
+    once, with their count, first and last, on the node :func:`.rank_list`
+    names; a node two documents key differently (programme 003 read as 000 in
+    Russian, which moves every rank before it) is listed under both values,
+    and a load that moves the ranks leaves no list as it was."""
+    from kzbudget_graph.store.summary import rank_list, refresh_summary
 
     misread = (
         f"DELETE DATA {{ GRAPH <{_RU_GRAPH}> {{ <{_PROGRAM_003}> "
         f'<http://www.w3.org/2004/02/skos/core#notation> "003" }} }} ; '
         f"INSERT DATA {{ GRAPH <{_RU_GRAPH}> {{ <{_PROGRAM_003}> "
-        f'<http://www.w3.org/2004/02/skos/core#notation> "030" }} }}'
+        f'<http://www.w3.org/2004/02/skos/core#notation> "000" }} }}'
     )
     with _copy_store(stores, tmp_path, [misread]) as store:
+        before = store.query(f"SELECT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{_SUM}ranks> ?o }} }}").rows
         refresh_summary(store)
+        after = store.query(f"SELECT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{_SUM}ranks> ?o }} }}").rows
+        assert len({(r["s"], r["o"]) for r in before} - {(r["s"], r["o"]) for r in after}) >= 5
         for ranking, facts in LISTS.items():
             for fact in facts:
                 stated = store.query(
@@ -1015,19 +1074,26 @@ def test_the_summary_lists_the_ranks_of_the_nodes_with_each_value(stores, tmp_pa
                 for row in stated:
                     expected.setdefault(str(row["value"]), set()).add(int(row["rank"].value))
                 listed = store.query(
-                    f"SELECT ?value ?ranks WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?list "
-                    f'<{_SUM}ranksOf> "{ranking}" ; <{_SUM}{fact}> ?value ; '
-                    f"<{_SUM}ranks> ?ranks }} }}"
+                    f"SELECT ?list ?value ?ranks ?count ?first ?last WHERE {{ "
+                    f'GRAPH <{SUMMARY_GRAPH}> {{ ?list <{_SUM}ranksOf> "{ranking}" ; '
+                    f"<{_SUM}{fact}> ?value ; <{_SUM}ranks> ?ranks ; <{_SUM}rankCount> ?count ; "
+                    f"<{_SUM}firstRank> ?first ; <{_SUM}lastRank> ?last }} }}"
                 ).rows
                 got = {str(r["value"]): [int(n) for n in r["ranks"].value.split()] for r in listed}
                 assert len(listed) == len(got) == len(expected) >= 1, (ranking, fact)
                 assert fact == "administratorCode" or len(got) >= 3  # one administrator
                 assert got == {value: sorted(ranks) for value, ranks in expected.items()}
+                for row in listed:
+                    ranks = got[str(row["value"])]
+                    figures = (row["count"].value, row["first"].value, row["last"].value)
+                    assert figures == (str(len(ranks)), str(ranks[0]), str(ranks[-1]))
+                    term = oxigraph_term(row["value"])
+                    assert row["list"].value == rank_list(ranking, fact, term).value
         codes = store.query(
             f"SELECT ?value WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ <{_PASSPORT_003}> "
             f"<{_SUM}programCode> ?value }} }}"
         ).rows
-        assert sorted(r["value"].value for r in codes) == ["003", "030"]
+        assert sorted(r["value"].value for r in codes) == ["000", "003"]
 
 
 def test_the_sort_keys_a_page_is_placed_by_are_its_ranks_keys_on_every_node(stores):
@@ -1423,6 +1489,11 @@ def test_pages_by_programme_or_act_hold_whatever_the_summary_says(
                 f"<{_SUM}ranks> ?ranks }} }}"
             ).rows
             assert listed
+            store.store.update(
+                f"DELETE {{ GRAPH ?g {{ ?s ?p ?r }} }} INSERT {{ GRAPH ?g {{ ?s ?p ?n }} }} "
+                f'WHERE {{ GRAPH ?g {{ ?s ?p ?r ; <{_SUM}ranksOf> "passport" }} '
+                f"FILTER (?p IN (<{_SUM}firstRank>, <{_SUM}lastRank>)) BIND (3 * ?r + 1 AS ?n) }}"
+            )
             for row in listed:
                 gapped = " ".join(str(3 * int(r) + 1) for r in row["ranks"].value.split())
                 store.store.update(
@@ -1431,6 +1502,7 @@ def test_pages_by_programme_or_act_hold_whatever_the_summary_says(
                     f"INSERT DATA {{ GRAPH <{SUMMARY_GRAPH}> {{ <{row['list'].value}> "
                     f'<{_SUM}ranks> "{gapped}" }} }}'
                 )
+        select, asked = _recorded(store)
         checked = 0
         for name, given in (
             ("program-acts", {"program": "003"}),
@@ -1455,10 +1527,12 @@ def test_pages_by_programme_or_act_hold_whatever_the_summary_says(
                     bound = bindings(query, {**given, "limit": str(size), "offset": str(offset)})
                     for window, chunk in ((1, 1), (None, None)):
                         page = run_paged(
-                            store.query, query, bound, first_window=window, first_chunk=chunk
+                            select, query, bound, first_window=window, first_chunk=chunk
                         ).rows
                         assert page == whole[offset : offset + size], (case, name, size, offset)
         assert checked >= 40 if case == "misread" else checked >= 30
+        # the gapped lists were read, where the summary keeps them
+        assert bool([t for t in asked if t.startswith("SELECT ?ranks")]) == (case == "gaps-listed")
 
 
 @pytest.mark.parametrize(("name", "given"), NO_ROW_CASES)
