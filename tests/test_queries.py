@@ -1053,12 +1053,7 @@ def test_the_summary_lists_the_ranks_of_the_nodes_with_each_value(stores, tmp_pa
     and a load that moves the ranks leaves no list as it was."""
     from kzbudget_graph.store.summary import rank_list, refresh_summary
 
-    misread = (
-        f"DELETE DATA {{ GRAPH <{_RU_GRAPH}> {{ <{_PROGRAM_003}> "
-        f'<http://www.w3.org/2004/02/skos/core#notation> "003" }} }} ; '
-        f"INSERT DATA {{ GRAPH <{_RU_GRAPH}> {{ <{_PROGRAM_003}> "
-        f'<http://www.w3.org/2004/02/skos/core#notation> "000" }} }}'
-    )
+    misread = _misread_003("000")
     with _copy_store(stores, tmp_path, [misread]) as store:
         before = store.query(f"SELECT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{_SUM}ranks> ?o }} }}").rows
         refresh_summary(store)
@@ -1268,6 +1263,15 @@ _PASSPORT_004 = "https://w3id.org/kzbudget/id/passport/2007/608/004"
 _PASSPORT_003 = "https://w3id.org/kzbudget/id/passport/2007/608/003"
 
 
+def _misread_003(code: str) -> str:
+    """The update by which the Russian document reads programme 003's code as ``code``."""
+    notation = "<http://www.w3.org/2004/02/skos/core#notation>"
+    return (
+        f'DELETE DATA {{ GRAPH <{_RU_GRAPH}> {{ <{_PROGRAM_003}> {notation} "003" }} }} ; '
+        f'INSERT DATA {{ GRAPH <{_RU_GRAPH}> {{ <{_PROGRAM_003}> {notation} "{code}" }} }}'
+    )
+
+
 def test_every_canned_query_orders_by_every_column_it_selects():
     """Rows equal in every sort key come in no set order (Oxigraph's sort is
     unstable; a window sorts them otherwise than the whole query), so a page
@@ -1302,12 +1306,7 @@ def test_rows_of_one_passport_equal_in_every_sort_key_keep_their_order_from_page
     from kzbudget_graph.store.paging import run_paged
     from kzbudget_graph.store.summary import refresh_summary
 
-    misread = (
-        f"DELETE DATA {{ GRAPH <{_RU_GRAPH}> {{ <{_PROGRAM_003}> "
-        f'<http://www.w3.org/2004/02/skos/core#notation> "003" }} }} ; '
-        f"INSERT DATA {{ GRAPH <{_RU_GRAPH}> {{ <{_PROGRAM_003}> "
-        f'<http://www.w3.org/2004/02/skos/core#notation> "030" }} }}'
-    )
+    misread = _misread_003("030")
     query, given = get_query("passport-as-of"), {"date": "2007-06-01"}
     with _copy_store(stores, tmp_path, [misread]) as store:
         refresh_summary(store)
@@ -1335,12 +1334,7 @@ def test_a_rank_holds_one_key_and_pages_placed_by_keys_keep_every_row(stores, tm
     from kzbudget_graph.store.paging import run_paged
     from kzbudget_graph.store.summary import _PREFIXES, RANKS, refresh_summary
 
-    misread = (
-        f"DELETE DATA {{ GRAPH <{_RU_GRAPH}> {{ <{_PROGRAM_003}> "
-        f'<http://www.w3.org/2004/02/skos/core#notation> "003" }} }} ; '
-        f"INSERT DATA {{ GRAPH <{_RU_GRAPH}> {{ <{_PROGRAM_003}> "
-        f'<http://www.w3.org/2004/02/skos/core#notation> "004" }} }}'
-    )
+    misread = _misread_003("004")
 
     with _copy_store(stores, tmp_path, [misread]) as store:
         refresh_summary(store)
@@ -1421,12 +1415,7 @@ _GAPS = (
         # either code is the whole query's (the summary keeps both codes)
         (
             "misread",
-            [
-                f"DELETE DATA {{ GRAPH <{_RU_GRAPH}> {{ <{_PROGRAM_003}> "
-                f'<http://www.w3.org/2004/02/skos/core#notation> "003" }} }} ; '
-                f"INSERT DATA {{ GRAPH <{_RU_GRAPH}> {{ <{_PROGRAM_003}> "
-                f'<http://www.w3.org/2004/02/skos/core#notation> "030" }} }}'
-            ],
+            [_misread_003("030")],
             True,
         ),
         # a summary made before it kept programme and administrator codes and

@@ -647,24 +647,12 @@ def _spans(triples: list[ox.Triple], leading: dict[str, str]) -> list[ox.Triple]
 
     A node's own rank counts for every value it states (a year one document
     misreads), as the MIN/MAX over the facts did."""
-    rank_props = {_sum(ranking + "Rank"): ranking for ranking in leading}
-    key_props = {_sum(key): key for key in leading.values()}
-    ranks: dict[str, dict[ox.NamedNode, int]] = {ranking: {} for ranking in leading}
-    values: dict[str, dict[ox.NamedNode, list]] = {key: {} for key in leading.values()}
-    for triple in triples:
-        if (ranking := rank_props.get(triple.predicate)) is not None:
-            ranks[ranking][triple.subject] = int(triple.object.value)
-        elif (key := key_props.get(triple.predicate)) is not None:
-            values[key].setdefault(triple.subject, []).append(triple.object)
     out: list[ox.Triple] = []
     named = _Names(f"{ROW_BASE}span/")
+    by_value = _ranks_by_value(triples, {(ranking, key) for ranking, key in leading.items()})
     for ranking, key in leading.items():
-        spans: dict[ox.Literal, tuple[int, int]] = {}
-        for node, rank in ranks[ranking].items():
-            for value in values[key].get(node, ()):
-                first, last = spans.get(value, (rank, rank))
-                spans[value] = (min(first, rank), max(last, rank))
-        for value, (first, last) in spans.items():
+        for value, ranks in by_value[ranking, key].items():
+            first, last = min(ranks), max(ranks)
             # named by what it spans, not by its ranks: a load that moves them
             # changes two triples
             facts = [(_sum("spanOf"), ox.Literal(ranking)), (_sum(key), value)]
@@ -674,6 +662,31 @@ def _spans(triples: list[ox.Triple], leading: dict[str, str]) -> list[ox.Triple]
                 ox.Triple(span, _sum("firstRank"), ox.Literal(first)),
                 ox.Triple(span, _sum("lastRank"), ox.Literal(last)),
             ]
+    return out
+
+
+def _ranks_by_value(
+    triples: list[ox.Triple], pairs: set[tuple[str, str]]
+) -> dict[tuple[str, str], dict[_Object, set[int]]]:
+    """For each ``(ranking, fact)`` of ``pairs``, each value of the fact and
+    the ranks of the nodes that state it, read from ``triples`` (the ranks
+    and facts as the summary writes them). A node's own rank counts for every
+    value it states (a year or code one document misreads)."""
+    rank_props = {_sum(ranking + "Rank"): ranking for ranking, _fact in pairs}
+    fact_props = {_sum(fact): fact for _ranking, fact in pairs}
+    ranks: dict[str, dict[ox.NamedNode, int]] = {ranking: {} for ranking in rank_props.values()}
+    values: dict[str, dict[ox.NamedNode, list]] = {fact: {} for fact in fact_props.values()}
+    for triple in triples:
+        if (ranking := rank_props.get(triple.predicate)) is not None:
+            ranks[ranking][triple.subject] = int(triple.object.value)
+        elif (fact := fact_props.get(triple.predicate)) is not None:
+            values[fact].setdefault(triple.subject, []).append(triple.object)
+    out: dict[tuple[str, str], dict[_Object, set[int]]] = {}
+    for ranking, fact in pairs:
+        listed = out[ranking, fact] = {}
+        for node, rank in ranks[ranking].items():
+            for value in values[fact].get(node, ()):
+                listed.setdefault(value, set()).add(rank)
     return out
 
 
@@ -692,23 +705,12 @@ def _rank_lists(triples: list[ox.Triple], lists: dict[str, tuple[str, ...]]) -> 
     and the span say so; its list is long to read). A node's own rank is
     listed for every value it states (a code one document misreads), as the
     ordered list found it."""
-    rank_props = {_sum(ranking + "Rank"): ranking for ranking in lists}
-    fact_props = {_sum(fact): fact for facts in lists.values() for fact in facts}
-    ranks: dict[str, dict[ox.NamedNode, int]] = {ranking: {} for ranking in lists}
-    values: dict[str, dict[ox.NamedNode, list]] = {fact: {} for fact in fact_props.values()}
-    for triple in triples:
-        if (ranking := rank_props.get(triple.predicate)) is not None:
-            ranks[ranking][triple.subject] = int(triple.object.value)
-        elif (fact := fact_props.get(triple.predicate)) is not None:
-            values[fact].setdefault(triple.subject, []).append(triple.object)
     out: list[ox.Triple] = []
+    pairs = {(ranking, fact) for ranking, facts in lists.items() for fact in facts}
+    by_value = _ranks_by_value(triples, pairs)
     for ranking, facts in lists.items():
         for fact in facts:
-            listed: dict[_Object, set[int]] = {}
-            for node, rank in ranks[ranking].items():
-                for value in values[fact].get(node, ()):
-                    listed.setdefault(value, set()).add(rank)
-            for value, at in listed.items():
+            for value, at in by_value[ranking, fact].items():
                 node = rank_list(ranking, fact, value)
                 ranked = sorted(at)
                 out += [
