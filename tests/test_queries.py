@@ -1045,6 +1045,43 @@ def test_every_value_a_page_is_given_through_the_summary_has_its_lists_of_ranks(
     assert needed == {(ranking, fact) for ranking, facts in LISTS.items() for fact in facts}
 
 
+def test_a_listed_rank_s_nodes_without_the_value_are_no_candidates(stores, tmp_path):
+    """Programme 005 read as 004 in both documents: passports 004 and 005 have
+    equal keys and share a rank, and only 004 has a financial-economic
+    indicator. The kind's list (ranks 0, 2, 3, 4: read, not ranges) holds
+    that rank; the windows hold 004 and never 005, and the pages are the
+    whole query's."""
+    from kzbudget_graph.store.paging import run_paged
+    from kzbudget_graph.store.summary import refresh_summary
+
+    program_005 = _PROGRAM_003.replace("/003", "/005")
+    passport_005 = _PASSPORT_003.replace("/003", "/005")
+    notation = "<http://www.w3.org/2004/02/skos/core#notation>"
+    shared = (
+        f"DELETE {{ GRAPH ?g {{ <{program_005}> {notation} ?c }} }} "
+        f'INSERT {{ GRAPH ?g {{ <{program_005}> {notation} "004" }} }} '
+        f"WHERE {{ GRAPH ?g {{ <{program_005}> {notation} ?c }} }}"
+    )
+    with _copy_store(stores, tmp_path, [shared]) as store:
+        refresh_summary(store)
+        ranks = store.query(
+            f"SELECT ?rank WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ VALUES ?node {{ "
+            f"<{_PASSPORT_004}> <{passport_005}> }} ?node <{_SUM}passportRank> ?rank }} }}"
+        ).rows
+        assert len(ranks) == 2 and ranks[0]["rank"] == ranks[1]["rank"]
+        query = get_query("indicators")
+        whole = store.query(bind(query, bindings(query, {"kind": "financial_economic"}))).rows
+        assert any(r["program"].value == "004" for r in whole)
+        for size in (1, 3, 100):
+            bound = bindings(query, {"kind": "financial_economic", "limit": str(size)})
+            select, asked = _recorded(store)
+            assert run_paged(select, query, bound, first_window=1).rows == whole[:size]
+            assert [t for t in asked if t.startswith("SELECT ?ranks")]
+            windows = [t for t in asked if t.startswith("# title")]
+            assert windows and not any(passport_005 in t for t in windows)
+            assert size < 100 or any(_PASSPORT_004 in t for t in windows)
+
+
 def test_the_summary_lists_the_ranks_of_the_nodes_with_each_value(stores, tmp_path):
     """Each list is the ranks of the nodes that state the value, in order, each
     once, with their count, first and last, on the node :func:`.rank_list`

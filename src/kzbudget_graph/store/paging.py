@@ -585,8 +585,10 @@ class _Candidates:
 
     Where every value is a fact the summary lists the ranks of
     (:data:`.summary.LISTS`: a programme code, an administrator code, an
-    indicator kind), the candidates are the nodes of the ranks every list
-    holds, a chunk of ranks at a time. Otherwise (an act; a summary made before
+    indicator kind), the candidates lie in the ranks every list spans, and
+    are the nodes of the ranks the sparsest value's list holds, a chunk of
+    ranks at a time, unless ranges would check fewer ranks than the list is
+    long (a value most ranks have). Otherwise (an act; a summary made before
     the lists) two ways, chosen by what the ranks so far show:
 
     * by ranges of ranks, each node checked (``EXISTS``): the cost is the
@@ -670,8 +672,8 @@ class _Candidates:
         self.first, self.stop = span if span is not None else (0, None)
         self.scanned: int | None = self.first  # ranks the ranges covered; None: ordered chunks
         self.seen = 0  # nodes the ranges found (a store may hold fewer ranks than asked)
-        # the ranks the summary lists for every value given, from the first on
-        # (None: not listed), and how many of them were asked
+        # the ranks of the sparsest value's list, from the first on (None: by
+        # ranges, or the ordered list), and how many of them were asked
         self.listed_ranks = self._listed(via, bound, need)
         self.asked = 0
         self.done = self.listed_ranks == []

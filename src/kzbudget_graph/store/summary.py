@@ -716,8 +716,6 @@ def _rank_lists(triples: list[ox.Triple], lists: dict[str, tuple[str, ...]]) -> 
                 out += [
                     ox.Triple(node, _sum("ranksOf"), ox.Literal(ranking)),
                     ox.Triple(node, _sum(fact), value),
-                ]
-                out += [
                     ox.Triple(node, _sum("rankCount"), ox.Literal(len(ranked))),
                     ox.Triple(node, _sum("firstRank"), ox.Literal(ranked[0])),
                     ox.Triple(node, _sum("lastRank"), ox.Literal(ranked[-1])),
