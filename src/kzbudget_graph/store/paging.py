@@ -765,10 +765,8 @@ class _Candidates:
         # 10,000 passports), and a window extended node by node asks once more
         size = max(count - len(self.items), min(PROBE, self.chunk))
         ranks = self.listed_ranks[self.asked : self.asked + min(size, MAX_WINDOW)]
-        self.asked += len(ranks)
+        self.asked += len(ranks)  # one at least: not done yet
         self.done = self.asked >= len(self.listed_ranks)
-        if not ranks:
-            return False
         # a rank may hold nodes without the value (another indicator kind): the
         # patterns keep the ones with it
         result = self.select(

@@ -508,11 +508,11 @@ def summary_ntriples(
     # MB, at 50,000 1,197 -> 914 MB)
     parts: list[bytes] = []
     fingerprint = hashlib.sha256()
-    # what _spans and _rank_lists read: ranks, leading keys and listed facts
+    # what _spans and _rank_lists read (grouped once): ranks, leading keys and
+    # listed facts
     spanned: list[ox.Triple] = []
-    span_props = {_sum(r + "Rank") for r in (*SPANS, *LISTS)} | {
-        _sum(k) for k in (*SPANS.values(), *(f for facts in LISTS.values() for f in facts))
-    }
+    by_rank = set(SPANS.items()) | {(r, fact) for r, facts in LISTS.items() for fact in facts}
+    span_props = {_sum(r + "Rank") for r, _f in by_rank} | {_sum(f) for _r, f in by_rank}
 
     def flush(named: bool = True) -> None:
         data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
@@ -590,9 +590,11 @@ def summary_ntriples(
     # rows they are read with, as written here; a load that changes them changes it
     generation = ox.Literal(fingerprint.hexdigest()[:16])
     add(ox.Triple(ox.NamedNode(SUMMARY_GRAPH), _sum("generation"), generation))
-    triples += _spans(spanned, SPANS)
-    triples += _rank_lists(spanned, LISTS)
+    by_value = _ranks_by_value(spanned, by_rank)
     spanned.clear()
+    triples += _spans(by_value, SPANS)
+    triples += _rank_lists(by_value, LISTS)
+    del by_value
     totals = 0
     named = _Names(f"{ROW_BASE}total/")
     for kind, text in TOTALS.items():
@@ -635,7 +637,7 @@ def _ordered(query: Callable[[str], Result], text: str, here: bool) -> Result:
     return Result(result.variables, [result.rows[i] for i in order])
 
 
-def _spans(triples: list[ox.Triple], leading: dict[str, str]) -> list[ox.Triple]:
+def _spans(by_value: _ByValue, leading: dict[str, str]) -> list[ox.Triple]:
     """The first and last rank of each value of a ranking's leading key
     (``leading``: ranking → key) that the ranked nodes state as a fact
     (``sum:year`` of passports and cost rows, ``sum:issue`` of findings): paging
@@ -649,7 +651,6 @@ def _spans(triples: list[ox.Triple], leading: dict[str, str]) -> list[ox.Triple]
     misreads), as the MIN/MAX over the facts did."""
     out: list[ox.Triple] = []
     named = _Names(f"{ROW_BASE}span/")
-    by_value = _ranks_by_value(triples, {(ranking, key) for ranking, key in leading.items()})
     for ranking, key in leading.items():
         for value, ranks in by_value[ranking, key].items():
             first, last = min(ranks), max(ranks)
@@ -665,9 +666,7 @@ def _spans(triples: list[ox.Triple], leading: dict[str, str]) -> list[ox.Triple]
     return out
 
 
-def _ranks_by_value(
-    triples: list[ox.Triple], pairs: set[tuple[str, str]]
-) -> dict[tuple[str, str], dict[_Object, set[int]]]:
+def _ranks_by_value(triples: list[ox.Triple], pairs: set[tuple[str, str]]) -> _ByValue:
     """For each ``(ranking, fact)`` of ``pairs``, each value of the fact and
     the ranks of the nodes that state it, read from ``triples`` (the ranks
     and facts as the summary writes them). A node's own rank counts for every
@@ -681,7 +680,7 @@ def _ranks_by_value(
             ranks[ranking][triple.subject] = int(triple.object.value)
         elif (fact := fact_props.get(triple.predicate)) is not None:
             values[fact].setdefault(triple.subject, []).append(triple.object)
-    out: dict[tuple[str, str], dict[_Object, set[int]]] = {}
+    out: _ByValue = {}
     for ranking, fact in pairs:
         listed = out[ranking, fact] = {}
         for node, rank in ranks[ranking].items():
@@ -690,7 +689,7 @@ def _ranks_by_value(
     return out
 
 
-def _rank_lists(triples: list[ox.Triple], lists: dict[str, tuple[str, ...]]) -> list[ox.Triple]:
+def _rank_lists(by_value: _ByValue, lists: dict[str, tuple[str, ...]]) -> list[ox.Triple]:
     """The ranks of the nodes that state each value of a fact a ``via`` page is
     given (``lists``: ranking → facts), in order, one literal a value::
 
@@ -706,8 +705,6 @@ def _rank_lists(triples: list[ox.Triple], lists: dict[str, tuple[str, ...]]) -> 
     listed for every value it states (a code one document misreads), as the
     ordered list found it."""
     out: list[ox.Triple] = []
-    pairs = {(ranking, fact) for ranking, facts in lists.items() for fact in facts}
-    by_value = _ranks_by_value(triples, pairs)
     for ranking, facts in lists.items():
         for fact in facts:
             for value, at in by_value[ranking, fact].items():
@@ -777,6 +774,8 @@ _STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 _Object = ox.NamedNode | ox.Literal | ox.BlankNode
+# (ranking, fact) -> each value of the fact -> the ranks of the nodes stating it
+_ByValue = dict[tuple[str, str], dict[_Object, set[int]]]
 
 
 class _Names:
