@@ -453,6 +453,60 @@ def test_virtuoso_refuses_wrong_credentials_with_one_line(built, virtuoso):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def _long_first_line_body() -> tuple[bytes, str]:
+    """N-Triples whose first line is a passage of some 100,000 characters (a
+    long passport's words), then short lines; and those words."""
+    words = " ".join(["Қазақстан Республикасы бюджеттік бағдарлама"] * 2300)
+    exact = "http://www.w3.org/ns/oa#exact"
+    body = f'<http://x/passage-quote> <{exact}> "{words}"@kk .\n'.encode()
+    for k in range(3):
+        body += f'<http://x/passage-quote> <http://x/line> "{k}" .\n'.encode()
+    return body, words
+
+
+def test_virtuoso_takes_a_body_whose_first_line_is_a_long_passage(virtuoso, monkeypatch):
+    """Virtuoso's Graph Store endpoint tells a body's type from its first 64 KB
+    and refused one whose first line is longer ("unsupported type
+    text/plain", HTTP 500): a graph of a passport whose passage passes that,
+    first in its chunk. The body is sent from a short line, and the passage
+    comes back whole."""
+    from kzbudget_graph.store.store import FIRST_LINE_BYTES
+
+    monkeypatch.setenv("KZBUDGET_ENDPOINT_USER", "dba")
+    monkeypatch.setenv("KZBUDGET_ENDPOINT_PASSWORD", "dba")
+    body, words = _long_first_line_body()
+    assert body.index(b"\n") > 65_536 > FIRST_LINE_BYTES
+    graph = "https://w3id.org/kzbudget/graph/test-long-passage"
+    RemoteEndpoint(virtuoso.store_url).send_triples(graph, body, replace=True)
+    answer = RemoteEndpoint(virtuoso.query_url).query(
+        f"SELECT ?p ?o WHERE {{ GRAPH <{graph}> {{ <http://x/passage-quote> ?p ?o }} }}"
+    )
+    got = sorted((row["p"].value, row["o"].value, row["o"].lang) for row in answer.rows)
+    assert got == [
+        ("http://www.w3.org/ns/oa#exact", words, "kk"),
+        *(("http://x/line", str(k), None) for k in range(3)),
+    ]
+    RemoteEndpoint(virtuoso.store_url).delete_graph(graph)
+
+
+def test_a_body_starts_at_its_first_short_line_with_every_line_kept():
+    """Lines of N-Triples come in any order: a body whose first lines are
+    long starts at the first short one, the long ones after the rest; a body
+    whose first line is short, or with no short line, is sent as it is."""
+    from kzbudget_graph.store.store import FIRST_LINE_BYTES, short_line_first
+
+    long = b'<http://x/a> <http://x/p> "' + b"x" * FIRST_LINE_BYTES + b'" .\n'
+    short = [b'<http://x/s> <http://x/p> "%d" .\n' % k for k in range(3)]
+    assert short_line_first(long + long + b"".join(short)) == b"".join(short) + long + long
+    assert short_line_first(short[0] + long + short[1]) == short[0] + long + short[1]
+    assert short_line_first(long + long) == long + long
+    assert short_line_first(long + short[0].rstrip(b"\n")) == short[0] + long
+    body, _words = _long_first_line_body()
+    moved = short_line_first(body)
+    assert moved.index(b"\n") < 100
+    assert sorted(moved.splitlines()) == sorted(body.splitlines())
+
+
 @pytest.mark.parametrize("value", INJECTIONS)
 def test_binding_changes_only_the_slot(value):
     from kzbudget_graph.store.queries import bind, slot

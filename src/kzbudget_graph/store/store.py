@@ -471,7 +471,8 @@ class RemoteEndpoint:
             self.update(update)
             return
         target = f"{self.url}?{urllib.parse.urlencode({'graph': name})}"
-        self._send("PUT" if replace else "POST", target, ntriples, "application/n-triples")
+        body = short_line_first(ntriples)
+        self._send("PUT" if replace else "POST", target, body, "application/n-triples")
 
     def delete_graph(self, name: str) -> None:
         """Graph Store Protocol: remove graph ``name`` (HTTP DELETE)."""
@@ -482,7 +483,7 @@ class RemoteEndpoint:
         """Add N-Quads to the server's dataset (``POST`` to the store endpoint);
         ``bulk``: Oxigraph's non-atomic bulk loader (``?no_transaction``)."""
         url = self.url + (("&" if "?" in self.url else "?") + "no_transaction" if bulk else "")
-        self._send("POST", url, body, "application/n-quads")
+        self._send("POST", url, short_line_first(body), "application/n-quads")
 
     def _send(
         self, method: str, url: str, body: bytes, content_type: str, accept: str | None = None
@@ -583,6 +584,30 @@ class RemoteEndpoint:
             accept="application/sparql-results+json",
         )
         return parse_json_results(raw, self.url)
+
+
+# Virtuoso's Graph Store endpoint tells a body's type from its first 64 KB:
+# a body whose first line is longer is refused ("unsupported type
+# text/plain", HTTP 500), whatever its Content-Type
+FIRST_LINE_BYTES = 60_000
+
+
+def short_line_first(body: bytes) -> bytes:
+    """``body`` (N-Triples or N-Quads) starting with a line of fewer than
+    :data:`FIRST_LINE_BYTES`: from the first such line on, then the long lines
+    before it (the lines of those formats may come in any order). A literal
+    that long is the words of a long passport's passage; the body is as it
+    was if its first line is short, or no line is."""
+    if body.find(b"\n", 0, FIRST_LINE_BYTES) != -1 or len(body) < FIRST_LINE_BYTES:
+        return body
+    end = body.find(b"\n")
+    while end != -1 and end + 1 < len(body):
+        after = body.find(b"\n", end + 1, end + 1 + FIRST_LINE_BYTES)
+        if after != -1 or len(body) - end - 1 < FIRST_LINE_BYTES:
+            rest = body[end + 1 :]
+            return rest + (b"" if rest.endswith(b"\n") else b"\n") + body[: end + 1]
+        end = body.find(b"\n", end + 1)
+    return body
 
 
 MAX_ANSWER_BYTES = 1 << 30  # a successful answer; the deadline bounds it too
