@@ -562,6 +562,48 @@ def fresh_oxigraph(tmp_path):
     server.stop()
 
 
+def test_the_summary_goes_to_a_server_in_chunks_and_replaces_the_old_one_whole(
+    built, fresh_oxigraph, monkeypatch
+):
+    """The summary graph is sent in requests of ``CHUNK_TRIPLES`` lines (one
+    request for the whole graph took Oxigraph server 10–17 s at 10,000
+    passports, and would pass the 60 s timeout at some 35,000): the first
+    replaces the summary the server held, the rest add to it. The server then
+    holds the summary one request gives, exactly, and no triple of the old one."""
+    from kzbudget_graph.store import store as store_module
+    from kzbudget_graph.store.summary import SUMMARY_GRAPH, refresh_summary
+
+    trig, _ = built
+    assert run_cli("load", str(trig), "--endpoint", fresh_oxigraph.store_url).returncode == 0
+    target = RemoteEndpoint(fresh_oxigraph.store_url)
+    reader = RemoteEndpoint(fresh_oxigraph.query_url)
+    summary = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?s ?p ?o }} }}"
+
+    def held() -> set[tuple]:
+        return {tuple(t.comparable() for t in r.values()) for r in reader.query(summary).rows}
+
+    whole = held()  # as the load sent it, in one request
+    stale = b'<http://x/stale> <http://x/p> "from an older summary" .\n'
+    target.send_triples(SUMMARY_GRAPH, stale, replace=False)
+    assert len(held()) == len(whole) + 1
+    sent: list[tuple[int, bool]] = []
+    send = target.send_triples
+
+    def recorded(name, body, *, replace, use_update=False):
+        assert name == SUMMARY_GRAPH
+        sent.append((body.count(b"\n"), replace))
+        send(name, body, replace=replace, use_update=use_update)
+
+    monkeypatch.setattr(target, "send_triples", recorded)
+    monkeypatch.setattr(store_module, "CHUNK_TRIPLES", 50)
+    refresh_summary(target, query=reader.query)
+    total = sum(n for n, _ in sent)
+    assert [r for _, r in sent] == [True] + [False] * (len(sent) - 1)
+    assert all(n == 50 for n, _ in sent[:-1]) and 0 < sent[-1][0] <= 50
+    assert len(sent) == -(-total // 50) >= 10
+    assert total == len(whole) and held() == whole
+
+
 def test_a_remote_reload_says_which_version_it_replaced(built, fresh_oxigraph, tmp_path):
     trig, _ = built
     name = source_graph(trig)

@@ -751,7 +751,7 @@ def refresh_summary(
     if hasattr(target, "rewrite_graph"):
         target.rewrite_graph(SUMMARY_GRAPH, data)
     else:
-        target.send_triples(SUMMARY_GRAPH, data, replace=True, use_update=use_update)
+        target.send_graph(SUMMARY_GRAPH, data, use_update=use_update)
     return totals
 
 
