@@ -501,6 +501,11 @@ def test_a_body_starts_at_its_first_short_line_with_every_line_kept():
     assert short_line_first(short[0] + long + short[1]) == short[0] + long + short[1]
     assert short_line_first(long + long) == long + long
     assert short_line_first(long + short[0].rstrip(b"\n")) == short[0] + long
+    # the limit: a first line of FIRST_LINE_BYTES - 1 bytes and its newline stays
+    edge = b"x" * (FIRST_LINE_BYTES - 1) + b"\n"
+    assert short_line_first(edge + short[0]) == edge + short[0]
+    assert short_line_first(b"x" + edge + short[0]) == short[0] + b"x" + edge
+    assert short_line_first(b"") == b""
     body, _words = _long_first_line_body()
     moved = short_line_first(body)
     assert moved.index(b"\n") < 100
@@ -562,46 +567,92 @@ def fresh_oxigraph(tmp_path):
     server.stop()
 
 
+@pytest.mark.parametrize("protocol", ["graph store", "update"])
 def test_the_summary_goes_to_a_server_in_chunks_and_replaces_the_old_one_whole(
-    built, fresh_oxigraph, monkeypatch
+    built, fresh_oxigraph, monkeypatch, protocol
 ):
     """The summary graph is sent in requests of ``CHUNK_TRIPLES`` lines (one
-    request for the whole graph took Oxigraph server 10–17 s at 10,000
-    passports, and would pass the 60 s timeout at some 35,000): the first
-    replaces the summary the server held, the rest add to it. The server then
-    holds the summary one request gives, exactly, and no triple of the old one."""
+    request for the whole graph took Oxigraph server 10.7–20 s at 10,000
+    passports): the first replaces the summary the server held (``PUT``, or
+    ``DROP`` + ``INSERT DATA``), the rest add to it. The server then holds the
+    summary one request gives, exactly, and no triple of the old one."""
     from kzbudget_graph.store import store as store_module
     from kzbudget_graph.store.summary import SUMMARY_GRAPH, refresh_summary
 
     trig, _ = built
     assert run_cli("load", str(trig), "--endpoint", fresh_oxigraph.store_url).returncode == 0
+    use_update = protocol == "update"
+    target = RemoteEndpoint(
+        fresh_oxigraph.base + "/update" if use_update else fresh_oxigraph.store_url
+    )
+    reader = RemoteEndpoint(fresh_oxigraph.query_url)
+    whole = _summary_held(reader)  # as the load sent it, in one request
+    stale = b'<http://x/stale> <http://x/p> "from an older summary" .\n'
+    target.send_triples(SUMMARY_GRAPH, stale, replace=False, use_update=use_update)
+    assert len(_summary_held(reader)) == len(whole) + 1
+    sent = _recorded_sends(target, monkeypatch)
+    monkeypatch.setattr(store_module, "CHUNK_TRIPLES", 50)
+    refresh_summary(target, use_update=use_update, query=reader.query)
+    total = sum(n for n, _ in sent)
+    assert [r for _, r in sent] == [True] + [False] * (len(sent) - 1)
+    assert all(n == 50 for n, _ in sent[:-1]) and 0 < sent[-1][0] <= 50
+    assert len(sent) == -(-total // 50) >= 10
+    assert total == len(whole) and _summary_held(reader) == whole
+
+
+def test_a_summary_not_sent_whole_is_removed_and_the_load_says_so(
+    built, fresh_oxigraph, monkeypatch
+):
+    """The third of the summary's requests fails (a server that stops
+    answering): the server is left no part of the new summary (a page would
+    read wrong ranks from it), and the error says the summary was removed."""
+    from kzbudget_graph.store import store as store_module
+    from kzbudget_graph.store.summary import refresh_summary
+
+    trig, _ = built
+    assert run_cli("load", str(trig), "--endpoint", fresh_oxigraph.store_url).returncode == 0
     target = RemoteEndpoint(fresh_oxigraph.store_url)
     reader = RemoteEndpoint(fresh_oxigraph.query_url)
+    assert len(_summary_held(reader)) > 150
+    sent = _recorded_sends(target, monkeypatch, fail_at=3)
+    monkeypatch.setattr(store_module, "CHUNK_TRIPLES", 50)
+    with pytest.raises(KzbudgetError) as failed:
+        refresh_summary(target, query=reader.query)
+    assert len(sent) == 2  # two parts sent, the third refused
+    assert str(failed.value) == (
+        f"{target.url}: no complete answer within 60 s (the summary graph of totals and "
+        "ranks was not sent whole and is removed: load again to recompute it)"
+    )
+    assert _summary_held(reader) == set()
+
+
+def _summary_held(reader: RemoteEndpoint) -> set[tuple]:
+    from kzbudget_graph.store.summary import SUMMARY_GRAPH
+
     summary = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?s ?p ?o }} }}"
+    return {tuple(t.comparable() for t in r.values()) for r in reader.query(summary).rows}
 
-    def held() -> set[tuple]:
-        return {tuple(t.comparable() for t in r.values()) for r in reader.query(summary).rows}
 
-    whole = held()  # as the load sent it, in one request
-    stale = b'<http://x/stale> <http://x/p> "from an older summary" .\n'
-    target.send_triples(SUMMARY_GRAPH, stale, replace=False)
-    assert len(held()) == len(whole) + 1
+def _recorded_sends(
+    target: RemoteEndpoint, monkeypatch, fail_at: int | None = None
+) -> list[tuple[int, bool]]:
+    """The lines and the ``replace`` of each summary request ``target`` sends
+    (each still sent to the server), and, at request ``fail_at``, the error of
+    a server that does not answer in time instead."""
+    from kzbudget_graph.store.summary import SUMMARY_GRAPH
+
     sent: list[tuple[int, bool]] = []
     send = target.send_triples
 
     def recorded(name, body, *, replace, use_update=False):
         assert name == SUMMARY_GRAPH
+        if fail_at is not None and len(sent) + 1 == fail_at:
+            raise KzbudgetError(f"{target.url}: no complete answer within 60 s")
         sent.append((body.count(b"\n"), replace))
         send(name, body, replace=replace, use_update=use_update)
 
     monkeypatch.setattr(target, "send_triples", recorded)
-    monkeypatch.setattr(store_module, "CHUNK_TRIPLES", 50)
-    refresh_summary(target, query=reader.query)
-    total = sum(n for n, _ in sent)
-    assert [r for _, r in sent] == [True] + [False] * (len(sent) - 1)
-    assert all(n == 50 for n, _ in sent[:-1]) and 0 < sent[-1][0] <= 50
-    assert len(sent) == -(-total // 50) >= 10
-    assert total == len(whole) and held() == whole
+    return sent
 
 
 def test_a_remote_reload_says_which_version_it_replaced(built, fresh_oxigraph, tmp_path):

@@ -441,7 +441,7 @@ class RemoteEndpoint:
         """Graph Store Protocol: replace graph ``name`` with ``graph`` (HTTP PUT)."""
         check_iri(name, "graph name")
         target = f"{self.url}?{urllib.parse.urlencode({'graph': name})}"
-        body = graph.serialize(format="nt", encoding="utf-8")
+        body = short_line_first(graph.serialize(format="nt", encoding="utf-8"))
         self._send("PUT", target, body, "application/n-triples")
 
     def update_graph(self, name: str, graph: Graph) -> None:
@@ -487,10 +487,11 @@ class RemoteEndpoint:
         (:class:`_Chunks`): the first replaces the graph, the rest add to it.
 
         One request for the whole summary graph (237,182 triples, 36 MB at
-        10,000 passports) took Oxigraph server 10–17 s, and would pass the
-        60 s timeout at some 35,000 passports. A graph of more than one chunk
-        is not replaced atomically: a reader during the requests sees a part
-        of it, as of a large graph :func:`stream_load` sends."""
+        10,000 passports) took Oxigraph server 10.7–20 s. A graph of more
+        than one chunk is not replaced atomically: a reader during the
+        requests sees a part of it, as of a large graph :func:`stream_load`
+        sends (blank nodes, which a summary has none of, would not hold
+        across requests)."""
         chunks = _Chunks(self, use_update, chunk_triples or CHUNK_TRIPLES)
         start, first = 0, True
         while first or start < len(ntriples):
@@ -876,9 +877,9 @@ CHUNK_TRIPLES = 100_000  # one request; halved while a request takes over a thir
 
 
 class _Chunks:
-    """Requests of N-Triples to ``target``, of ``size`` triples at most, each
+    """Requests of N-Triples to ``target``, of ``size`` triples at most, meant
     to finish within the timeout: one that takes over a third of it halves
-    the size of the next ones (down to 1,000)."""
+    the size of the next ones (while it is over 1,000)."""
 
     def __init__(self, target: RemoteEndpoint, use_update: bool, size: int) -> None:
         self.target, self.use_update, self.size = target, use_update, max(1, size)

@@ -99,6 +99,7 @@ cursor from before is not used::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Callable
@@ -751,7 +752,17 @@ def refresh_summary(
     if hasattr(target, "rewrite_graph"):
         target.rewrite_graph(SUMMARY_GRAPH, data)
     else:
-        target.send_graph(SUMMARY_GRAPH, data, use_update=use_update)
+        try:
+            target.send_graph(SUMMARY_GRAPH, data, use_update=use_update)
+        except KzbudgetError as exc:
+            # sent in parts: a part of the new totals is worse than none (a
+            # page would read wrong ranks), so none, and the user is told
+            with contextlib.suppress(KzbudgetError):
+                drop_summary(target, use_update=use_update)
+            raise KzbudgetError(
+                f"{exc} (the summary graph of totals and ranks was not sent whole and is "
+                "removed: load again to recompute it)"
+            ) from None
     return totals
 
 
