@@ -30,7 +30,9 @@ import base64
 import collections
 import contextlib
 import fcntl
+import io
 import ipaddress
+import itertools
 import json
 import os
 import re
@@ -493,16 +495,11 @@ class RemoteEndpoint:
         sends (blank nodes, which a summary has none of, would not hold
         across requests)."""
         chunks = _Chunks(self, use_update, chunk_triples or CHUNK_TRIPLES)
-        start, first = 0, True
-        while first or start < len(ntriples):
-            end = start
-            for _ in range(chunks.size):
-                end = ntriples.find(b"\n", end) + 1
-                if not end:
-                    end = len(ntriples)
-                    break
-            chunks.send(name, ntriples[start:end], replace=first)
-            start, first = end, False
+        lines = io.BytesIO(ntriples)  # read a line at a time, up to each chunk's size
+        body = b"".join(itertools.islice(lines, chunks.size))
+        chunks.send(name, body, replace=True)
+        while body := b"".join(itertools.islice(lines, chunks.size)):
+            chunks.send(name, body, replace=False)
 
     def delete_graph(self, name: str) -> None:
         """Graph Store Protocol: remove graph ``name`` (HTTP DELETE)."""
@@ -628,16 +625,18 @@ def short_line_first(body: bytes) -> bytes:
     before it (the lines of those formats may come in any order). A literal
     that long is the words of a long passport's passage; the body is as it
     was if its first line is short, or no line is."""
-    if body.find(b"\n", 0, FIRST_LINE_BYTES) != -1 or len(body) < FIRST_LINE_BYTES:
+    start = 0  # of the first short line
+    while body.find(b"\n", start, start + FIRST_LINE_BYTES) == -1:
+        if len(body) - start < FIRST_LINE_BYTES:
+            break  # the last line, short
+        end = body.find(b"\n", start + FIRST_LINE_BYTES)
+        if end == -1 or end + 1 == len(body):
+            return body  # every line long
+        start = end + 1
+    if not start:
         return body
-    end = body.find(b"\n")
-    while end != -1 and end + 1 < len(body):
-        after = body.find(b"\n", end + 1, end + 1 + FIRST_LINE_BYTES)
-        if after != -1 or len(body) - end - 1 < FIRST_LINE_BYTES:
-            rest = body[end + 1 :]
-            return rest + (b"" if rest.endswith(b"\n") else b"\n") + body[: end + 1]
-        end = body.find(b"\n", end + 1)
-    return body
+    rest = body[start:]
+    return rest + (b"" if rest.endswith(b"\n") else b"\n") + body[:start]
 
 
 MAX_ANSWER_BYTES = 1 << 30  # a successful answer; the deadline bounds it too
