@@ -9,6 +9,8 @@ import http.client
 import os
 import re
 import signal
+import subprocess
+import sys
 import urllib.parse
 import urllib.request
 
@@ -489,6 +491,31 @@ def test_virtuoso_takes_a_body_whose_first_line_is_a_long_passage(virtuoso, monk
     RemoteEndpoint(virtuoso.store_url).delete_graph(graph)
 
 
+def test_virtuoso_removes_a_graph_in_parts_through_the_update_endpoint_beside(
+    virtuoso, monkeypatch
+):
+    """Virtuoso's authenticated Graph Store endpoint has ``/sparql-auth``
+    beside it, which removes a graph in parts (``DELETE … WHERE { SELECT …
+    LIMIT n }``): 2,500 triples in parts of 1,000, down to 500 and then to none."""
+    from kzbudget_graph.store import store as store_module
+    from kzbudget_graph.store.store import update_url_of
+
+    monkeypatch.setenv("KZBUDGET_ENDPOINT_USER", "dba")
+    monkeypatch.setenv("KZBUDGET_ENDPOINT_PASSWORD", "dba")
+    monkeypatch.setattr(store_module, "CHUNK_TRIPLES", 1000)
+    graph = "https://w3id.org/kzbudget/graph/test-in-parts"
+    body = b"".join(b'<http://x/s%d> <http://x/p> "%d" .\n' % (k, k) for k in range(2500))
+    RemoteEndpoint(virtuoso.store_url).send_graph(graph, body)
+    updates = RemoteEndpoint(update_url_of(virtuoso.store_url))
+    assert updates.url == virtuoso.base + "/sparql-auth"
+    reader = RemoteEndpoint(virtuoso.query_url)
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    assert updates.remove_in_parts(graph, reader.query, leave=1000) == 2000
+    assert reader.query(count).rows[0]["n"].value == "500"
+    assert updates.remove_in_parts(graph, reader.query) == 500
+    assert reader.query(count).rows[0]["n"].value == "0"
+
+
 def test_a_body_starts_at_its_first_short_line_with_every_line_kept():
     """Lines of N-Triples come in any order: a body whose first lines are
     long starts at the first short one, the long ones after the rest; a body
@@ -600,12 +627,14 @@ def test_the_summary_goes_to_a_server_in_chunks_and_replaces_the_old_one_whole(
     assert total == len(whole) and _summary_held(reader) == whole
 
 
+@pytest.mark.parametrize("via", ["graph store", "graph store, update beside"])
 def test_a_summary_not_sent_whole_is_removed_and_the_load_says_so(
-    built, fresh_oxigraph, monkeypatch
+    built, fresh_oxigraph, monkeypatch, via
 ):
     """The third of the summary's requests fails (a server that stops
     answering): the server is left no part of the new summary (a page would
-    read wrong ranks from it), and the error says the summary was removed."""
+    read wrong ranks from it), and the error says the summary was removed;
+    with an update endpoint, it is removed in parts there."""
     from kzbudget_graph.store import store as store_module
     from kzbudget_graph.store.summary import refresh_summary
 
@@ -613,17 +642,141 @@ def test_a_summary_not_sent_whole_is_removed_and_the_load_says_so(
     assert run_cli("load", str(trig), "--endpoint", fresh_oxigraph.store_url).returncode == 0
     target = RemoteEndpoint(fresh_oxigraph.store_url)
     reader = RemoteEndpoint(fresh_oxigraph.query_url)
+    updates = RemoteEndpoint(fresh_oxigraph.base + "/update") if "update" in via else None
     assert len(_summary_held(reader)) > 150
     sent = _recorded_sends(target, monkeypatch, fail_at=3)
     monkeypatch.setattr(store_module, "CHUNK_TRIPLES", 50)
+    removals = []  # the update requests that removed a part
+    if updates is not None:
+        update = updates.update
+        monkeypatch.setattr(updates, "update", lambda text: (removals.append(text), update(text)))
     with pytest.raises(KzbudgetError) as failed:
-        refresh_summary(target, query=reader.query)
+        refresh_summary(target, query=reader.query, updates=updates)
     assert len(sent) == 2  # two parts sent, the third refused
     assert str(failed.value) == (
         f"{target.url}: no complete answer within 60 s (the summary graph of totals and "
         "ranks was not sent whole and is removed: load again to recompute it)"
     )
     assert _summary_held(reader) == set()
+    if updates is not None:  # the old one down to 50, then the 100 sent: 2 parts each time
+        assert len(removals) >= 3 and all(" LIMIT 50 " in r for r in removals)
+
+
+def test_a_summary_neither_sent_whole_nor_removed_is_said_so(built, fresh_oxigraph, monkeypatch):
+    """Where removing the part sent fails too, the error does not claim it was removed."""
+    from kzbudget_graph.store import store as store_module
+    from kzbudget_graph.store.summary import refresh_summary
+
+    trig, _ = built
+    assert run_cli("load", str(trig), "--endpoint", fresh_oxigraph.store_url).returncode == 0
+    target = RemoteEndpoint(fresh_oxigraph.store_url)
+    reader = RemoteEndpoint(fresh_oxigraph.query_url)
+    _recorded_sends(target, monkeypatch, fail_at=2)
+    monkeypatch.setattr(store_module, "CHUNK_TRIPLES", 50)
+
+    def refused(name):
+        raise KzbudgetError(f"{target.url}: HTTP 503")
+
+    monkeypatch.setattr(target, "delete_graph", refused)
+    with pytest.raises(KzbudgetError) as failed:
+        refresh_summary(target, query=reader.query)
+    assert str(failed.value) == (
+        f"{target.url}: no complete answer within 60 s (the summary graph of totals and "
+        "ranks was not sent whole and could not be removed either: load again to recompute it)"
+    )
+    assert 0 < len(_summary_held(reader)) <= 50  # the first part, as the error warns
+
+
+@pytest.mark.parametrize("protocol", ["graph store", "update"])
+def test_a_large_old_summary_is_removed_in_parts_before_the_new_one_goes(
+    built, fresh_oxigraph, monkeypatch, protocol
+):
+    """Where the server takes SPARQL Update, an old summary larger than one
+    chunk is removed in parts of ``CHUNK_TRIPLES`` first, down to one chunk
+    that the first request of the new summary replaces: no request removes
+    the whole of it (Oxigraph server took 80 s for one at some 50,000
+    passports). The server then holds the new summary exactly."""
+    from kzbudget_graph.store import store as store_module
+    from kzbudget_graph.store.summary import SUMMARY_GRAPH, refresh_summary
+
+    trig, _ = built
+    assert run_cli("load", str(trig), "--endpoint", fresh_oxigraph.store_url).returncode == 0
+    use_update = protocol == "update"
+    updates = RemoteEndpoint(fresh_oxigraph.base + "/update")
+    target = updates if use_update else RemoteEndpoint(fresh_oxigraph.store_url)
+    reader = RemoteEndpoint(fresh_oxigraph.query_url)
+    whole = _summary_held(reader)
+    stale = b"".join(b'<http://x/stale%d> <http://x/p> "old" .\n' % k for k in range(120))
+    target.send_triples(SUMMARY_GRAPH, stale, replace=False, use_update=use_update)
+    held = len(whole) + 120
+    assert len(_summary_held(reader)) == held > 250
+    removals: list[int] = []  # the triples each removal request took away
+    update = updates.update
+
+    def recorded(text):
+        before = len(_summary_held(reader))
+        update(text)
+        if text.startswith("DELETE"):
+            removals.append(before - len(_summary_held(reader)))
+
+    monkeypatch.setattr(updates, "update", recorded)
+    sent = _recorded_sends(target, monkeypatch)
+    monkeypatch.setattr(store_module, "CHUNK_TRIPLES", 50)
+    refresh_summary(
+        target, use_update=use_update, query=reader.query, updates=None if use_update else updates
+    )
+    assert removals == [50] * -(-(held - 50) // 50)  # down to at most one chunk
+    assert sent[0][1] is True and sum(n for n, _ in sent) == len(whole)
+    assert _summary_held(reader) == whole
+
+
+def test_kzbudget_load_removes_a_large_old_summary_through_the_update_endpoint_beside(
+    built, fresh_oxigraph
+):
+    """``kzbudget load`` into Oxigraph's ``/store`` finds ``/update`` beside
+    it and removes an old summary larger than one chunk in parts there (the
+    command run with chunks of 50 triples, its removals reported)."""
+    trig, _ = built
+    script = (
+        "import sys\n"
+        "from kzbudget_graph.store import store as s\n"
+        "s.CHUNK_TRIPLES = 50\n"
+        "remove = s.RemoteEndpoint.remove_in_parts\n"
+        "def reported(self, *args, **kwargs):\n"
+        "    n = remove(self, *args, **kwargs)\n"
+        "    print(f'removed {n} at {self.url}', file=sys.stderr)\n"
+        "    return n\n"
+        "s.RemoteEndpoint.remove_in_parts = reported\n"
+        "sys.argv[0] = 'kzbudget'\n"
+        "from kzbudget_graph.cli import main\n"
+        "main()\n"
+    )
+    load = [sys.executable, "-c", script, "load", str(trig), "--endpoint", fresh_oxigraph.store_url]
+    first = subprocess.run(load, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert f"removed 0 at {fresh_oxigraph.base}/update" in first.stderr  # none held yet
+    reader = RemoteEndpoint(fresh_oxigraph.query_url)
+    whole = _summary_held(reader)
+    again = subprocess.run(load, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    removed = 50 * -(-(len(whole) - 50) // 50)  # parts of 50 while over 50 are held
+    assert f"removed {removed} at {fresh_oxigraph.base}/update" in again.stderr
+    assert _summary_held(reader) == whole
+
+
+def test_the_update_endpoint_beside_a_graph_store_one():
+    """Oxigraph's ``/store`` has ``/update`` beside it and Virtuoso's
+    authenticated Graph Store endpoint ``/sparql-auth``; Virtuoso's public
+    endpoint takes no updates, and an unknown layout gives none."""
+    from kzbudget_graph.store.store import query_url_of, update_url_of
+
+    assert update_url_of("http://h:7878/store") == "http://h:7878/update"
+    assert update_url_of("http://h:7878/store/?graph=x") == "http://h:7878/update"
+    assert update_url_of("https://h/v/sparql-graph-crud-auth") == "https://h/v/sparql-auth"
+    assert update_url_of("http://h:8890/sparql-graph-crud") is None
+    assert query_url_of("http://h:8890/sparql-graph-crud") == "http://h:8890/sparql"
+    assert update_url_of("http://h:3030/ds/data") is None
+    assert query_url_of("http://h:3030/ds/data") is None
 
 
 def _summary_held(reader: RemoteEndpoint) -> set[tuple]:

@@ -540,6 +540,7 @@ def load(
         plan_load,
         query_url_of,
         stream_load,
+        update_url_of,
     )
     from .store.summary import drop_summary, refresh_summary
 
@@ -593,8 +594,14 @@ def load(
             ]
         )
         return
-    # the totals the aggregate queries read, from the whole server
-    refresh_summary(target, use_update=update_endpoint is not None, query=reader.query)
+    # the totals the aggregate queries read, from the whole server; a large
+    # old summary removed in parts where the server's update endpoint is known
+    updates = None
+    if update_endpoint is None and (update_url := update_url_of(endpoint)):
+        updates = RemoteEndpoint(update_url, timeout=timeout)
+    refresh_summary(
+        target, use_update=update_endpoint is not None, query=reader.query, updates=updates
+    )
     after = document_sources(reader)
     for name in plan.graphs:
         old = [src for src in before.get(name, []) if src not in after.get(name, [])]

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 
 import pytest
 
@@ -484,3 +485,68 @@ def test_a_ctrl_c_swallowed_where_python_ignores_exceptions_still_stops_the_buil
     )
     assert proc.stdout.split() == ["still", "running", "stopped"], proc.stderr
     assert "KeyboardInterrupt" in proc.stderr  # Python's "Exception ignored in ... __del__"
+
+
+def _count_server(count: str, updates: list[str]) -> FakeServer:
+    """A server whose every query answers the count ``count`` and which
+    accepts every update (recorded) without removing anything."""
+
+    def respond(h):
+        body = urllib.parse.parse_qs(h.rfile.read(int(h.headers["Content-Length"])).decode())
+        if "update" in body:
+            updates.append(body["update"][0])
+            h.send_response(204)
+            h.end_headers()
+            return
+        answer = {
+            "head": {"vars": ["n"]},
+            "results": {"bindings": [{"n": {"type": "literal", "value": count}}]},
+        }
+        raw = json.dumps(answer).encode()
+        h.send_response(200)
+        h.send_header("Content-Type", "application/sparql-results+json")
+        h.send_header("Content-Length", str(len(raw)))
+        h.end_headers()
+        h.wfile.write(raw)
+
+    return FakeServer(respond)
+
+
+@pytest.mark.parametrize("count", ["-5", "1e9", "٣", "9" * 5000, "12\x1b[2J"])
+def test_a_count_that_is_not_a_number_stops_the_removal_in_parts(count):
+    """A server's count of the triples left is checked before it is used:
+    anything but a plain number is one error, with nothing of it printed."""
+    from kzbudget_graph.errors import KzbudgetError
+    from kzbudget_graph.store.store import RemoteEndpoint
+
+    updates: list[str] = []
+    server = _count_server(count, updates)
+    try:
+        endpoint = RemoteEndpoint(server.url)
+        with pytest.raises(KzbudgetError) as failed:
+            endpoint.remove_in_parts("https://w3id.org/kzbudget/graph/summary", endpoint.query)
+    finally:
+        server.close()
+    assert str(failed.value) == f"{server.url}: answered a count that is not a number"
+    assert updates == []
+
+
+def test_an_update_that_removes_nothing_is_an_error_not_a_loop():
+    """A server that accepts the removal but keeps the triples (its count
+    does not fall) stops the removal after one request."""
+    from kzbudget_graph.errors import KzbudgetError
+    from kzbudget_graph.store.store import CHUNK_TRIPLES, RemoteEndpoint
+
+    updates: list[str] = []
+    server = _count_server("250000", updates)
+    try:
+        endpoint = RemoteEndpoint(server.url)
+        with pytest.raises(KzbudgetError) as failed:
+            endpoint.remove_in_parts("https://w3id.org/kzbudget/graph/summary", endpoint.query)
+    finally:
+        server.close()
+    assert str(failed.value) == (
+        f"{server.url}: a request to remove {CHUNK_TRIPLES} triples of graph "
+        "https://w3id.org/kzbudget/graph/summary removed none (250000 held)"
+    )
+    assert len(updates) == 1 and updates[0].startswith("DELETE {")
