@@ -24,7 +24,7 @@ from kzbudget_graph.store.queries import bindings, get_query, load_queries
 from kzbudget_graph.store.results import Result
 from kzbudget_graph.store.store import ONTOLOGY_GRAPH, EmbeddedStore, RemoteEndpoint, run_query
 
-from conftest import CORPUS, NO_ROW_CASES, ROOT, run_cli
+from conftest import CORPUS, NO_ROW_CASES, ROOT, RU_CLEAN, run_cli
 from servers import start_oxigraph, start_virtuoso, virtuoso_missing
 
 ID = Namespace("https://w3id.org/kzbudget/id/")
@@ -516,6 +516,40 @@ def test_virtuoso_removes_a_graph_in_parts_through_the_update_endpoint_beside(
     assert reader.query(count).rows[0]["n"].value == "0"
 
 
+def test_virtuoso_gets_a_summary_s_changes_alone(built, virtuoso, tmp_path, monkeypatch):
+    """Virtuoso spells N-Triples its own way (terms separated by tabs): read
+    back and written again, its summary compares line by line with the one
+    computed here, so a second document's load sends only the changes (one
+    update), and a load that changes nothing sends none."""
+    from kzbudget_graph.store.store import update_url_of
+    from kzbudget_graph.store.summary import SUMMARY_GRAPH, refresh_summary, summary_ntriples
+
+    monkeypatch.setenv("KZBUDGET_ENDPOINT_USER", "dba")
+    monkeypatch.setenv("KZBUDGET_ENDPOINT_PASSWORD", "dba")
+    trig, _ = built
+    assert run_cli("load", str(trig), "--endpoint", virtuoso.store_url).returncode == 0
+    target = RemoteEndpoint(virtuoso.store_url)
+    updates = RemoteEndpoint(update_url_of(virtuoso.store_url))
+    reader = RemoteEndpoint(virtuoso.query_url)
+    data, _ = summary_ntriples(reader.query)
+    assert updates.send_changes(SUMMARY_GRAPH, data, reader) == (0, 0)
+    russian = tmp_path / "ru.nt"
+    assert run_cli("build", str(RU_CLEAN), "-o", str(russian), "--no-store").returncode == 0
+    second = "https://w3id.org/kzbudget/graph/test-second"
+    target.send_graph(second, russian.read_bytes())
+    requests: list[str] = []
+    update = updates.update
+    monkeypatch.setattr(updates, "update", lambda text: (requests.append(text), update(text)))
+    try:
+        refresh_summary(target, updates=updates, reader=reader)
+        expected, _ = summary_ntriples(reader.query)
+        assert len(requests) == 1 and requests[0].startswith("DELETE DATA")
+        assert _summary_held(reader) == _triples_of(expected)
+    finally:
+        target.delete_graph(second)
+        refresh_summary(target, updates=updates, reader=reader)
+
+
 def test_a_body_starts_at_its_first_short_line_with_every_line_kept():
     """Lines of N-Triples come in any order: a body whose first lines are
     long starts at the first short one, the long ones after the rest; a body
@@ -730,12 +764,57 @@ def test_a_large_old_summary_is_removed_in_parts_before_the_new_one_goes(
     assert _summary_held(reader) == whole
 
 
+@pytest.mark.parametrize("chunk", [100_000, 50])
+def test_a_summary_changed_by_a_load_gets_only_its_changes_by_sparql_update(
+    built, fresh_oxigraph, tmp_path, monkeypatch, chunk
+):
+    """A second document changes a part of the summary (its totals, the
+    ranks it moves): only the triples that differ are removed and added,
+    in one update where they fit one chunk (readers see the old summary or
+    the new one), else in chunks, removals first. The server then holds
+    exactly the summary computed from all it holds."""
+    from kzbudget_graph.store import store as store_module
+    from kzbudget_graph.store.summary import refresh_summary, summary_ntriples
+
+    trig, _ = built
+    assert run_cli("load", str(trig), "--endpoint", fresh_oxigraph.store_url).returncode == 0
+    russian = tmp_path / "ru.nt"
+    assert run_cli("build", str(RU_CLEAN), "-o", str(russian), "--no-store").returncode == 0
+    target = RemoteEndpoint(fresh_oxigraph.store_url)
+    updates = RemoteEndpoint(fresh_oxigraph.base + "/update")
+    reader = RemoteEndpoint(fresh_oxigraph.query_url)
+    target.send_graph("https://w3id.org/kzbudget/graph/test-second", russian.read_bytes())
+    before = _summary_held(reader)
+    sent = _recorded_sends(target, monkeypatch)
+    requests: list[str] = []
+    update = updates.update
+    monkeypatch.setattr(updates, "update", lambda text: (requests.append(text), update(text)))
+    monkeypatch.setattr(store_module, "CHUNK_TRIPLES", chunk)
+    refresh_summary(target, updates=updates, reader=reader)
+    expected, _ = summary_ntriples(reader.query)
+    after = _summary_held(reader)
+    assert after == _triples_of(expected) and after != before
+    removed, added = len(before - after), len(after - before)
+    assert 0 < removed + added < len(after) // 2  # a part of it, not the whole
+    assert sent == [] and not any("DROP" in r or " LIMIT " in r for r in requests)
+    if chunk > removed + added:
+        assert len(requests) == 1 and "DELETE DATA" in requests[0] and "INSERT DATA" in requests[0]
+    else:
+        kinds = ["DELETE" if r.startswith("DELETE DATA") else "INSERT" for r in requests]
+        assert kinds == ["DELETE"] * -(-removed // 50) + ["INSERT"] * -(-added // 50)
+    again = list(requests)
+    refresh_summary(target, updates=updates, reader=reader)  # nothing changed: nothing sent
+    assert requests == again and _summary_held(reader) == after
+
+
 def test_kzbudget_load_removes_a_large_old_summary_through_the_update_endpoint_beside(
     built, fresh_oxigraph
 ):
     """``kzbudget load`` into Oxigraph's ``/store`` finds ``/update`` beside
     it and removes an old summary larger than one chunk in parts there (the
     command run with chunks of 50 triples, its removals reported)."""
+    from kzbudget_graph.store.summary import SUMMARY_GRAPH
+
     trig, _ = built
     script = (
         "import sys\n"
@@ -757,9 +836,12 @@ def test_kzbudget_load_removes_a_large_old_summary_through_the_update_endpoint_b
     assert f"removed 0 at {fresh_oxigraph.base}/update" in first.stderr  # none held yet
     reader = RemoteEndpoint(fresh_oxigraph.query_url)
     whole = _summary_held(reader)
+    # an old summary mostly of other triples: too many changes to send alone
+    stale = b"".join(b'<http://x/stale%d> <http://x/p> "old" .\n' % k for k in range(len(whole)))
+    RemoteEndpoint(fresh_oxigraph.store_url).send_triples(SUMMARY_GRAPH, stale, replace=False)
     again = subprocess.run(load, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
-    removed = 50 * -(-(len(whole) - 50) // 50)  # parts of 50 while over 50 are held
+    removed = 50 * -(-(2 * len(whole) - 50) // 50)  # parts of 50 while over 50 are held
     assert f"removed {removed} at {fresh_oxigraph.base}/update" in again.stderr
     assert _summary_held(reader) == whole
 
@@ -784,6 +866,17 @@ def _summary_held(reader: RemoteEndpoint) -> set[tuple]:
 
     summary = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?s ?p ?o }} }}"
     return {tuple(t.comparable() for t in r.values()) for r in reader.query(summary).rows}
+
+
+def _triples_of(ntriples: bytes) -> set[tuple]:
+    from kzbudget_graph.store.store import _from_ox
+
+    """N-Triples as :func:`_summary_held` gives a graph's triples."""
+    rows = [
+        {"s": _from_ox(t.subject), "p": _from_ox(t.predicate), "o": _from_ox(t.object)}
+        for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    ]
+    return {tuple(t.comparable() for t in r.values()) for r in rows}
 
 
 def _recorded_sends(

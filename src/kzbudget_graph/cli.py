@@ -599,9 +599,7 @@ def load(
     updates = None
     if update_endpoint is None and (update_url := update_url_of(endpoint)):
         updates = RemoteEndpoint(update_url, timeout=timeout)
-    refresh_summary(
-        target, use_update=update_endpoint is not None, query=reader.query, updates=updates
-    )
+    refresh_summary(target, use_update=update_endpoint is not None, updates=updates, reader=reader)
     after = document_sources(reader)
     for name in plan.graphs:
         old = [src for src in before.get(name, []) if src not in after.get(name, [])]

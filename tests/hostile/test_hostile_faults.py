@@ -550,3 +550,33 @@ def test_an_update_that_removes_nothing_is_an_error_not_a_loop():
         "https://w3id.org/kzbudget/graph/summary removed none (250000 held)"
     )
     assert len(updates) == 1 and updates[0].startswith("DELETE {")
+
+
+@pytest.mark.parametrize(
+    "answer", [b"<html>\x1b[31mnot a graph</html>", b'<http://x/s> <http://x/p> "open'], ids=str
+)
+def test_a_graph_read_back_that_is_not_n_triples_is_one_error(answer):
+    """The old summary a server gives back is parsed before it is compared:
+    an answer that is not N-Triples is one error, with nothing of it printed,
+    and no update is sent."""
+    from kzbudget_graph.errors import KzbudgetError
+    from kzbudget_graph.store.store import RemoteEndpoint
+
+    def respond(h):
+        h.rfile.read(int(h.headers["Content-Length"]))
+        h.send_response(200)
+        h.send_header("Content-Type", "application/n-triples")
+        h.send_header("Content-Length", str(len(answer)))
+        h.end_headers()
+        h.wfile.write(answer)
+
+    server = FakeServer(respond)
+    try:
+        endpoint = RemoteEndpoint(server.url)
+        with pytest.raises(KzbudgetError) as failed:
+            endpoint.send_changes("https://w3id.org/kzbudget/graph/summary", b"", endpoint)
+        requests = server.requests
+    finally:
+        server.close()
+    assert str(failed.value) == f"{server.url}: answered a graph that is not N-Triples"
+    assert requests == 1  # the read alone

@@ -533,6 +533,38 @@ class RemoteEndpoint:
             held = left
         return first - held
 
+    def send_changes(
+        self, name: str, data: bytes, reader: RemoteEndpoint
+    ) -> tuple[int, int] | None:
+        """SPARQL Update: replace graph ``name`` by the N-Triples ``data`` by
+        removing and adding only the triples that differ, as the embedded
+        store does (:meth:`EmbeddedStore.rewrite_graph`); the triples removed
+        and added, or None where the graph is to be replaced whole (the
+        changes outnumber half of ``data``, or a blank node is among them).
+
+        ``reader`` (a query endpoint) reads the graph back. Changes of one
+        chunk go in one update, which readers see whole or not at all; more
+        go in chunks, removals first."""
+        graph = ox.NamedNode(check_iri(name, "graph name"))
+        changes, _ = _changed_lines(io.BytesIO(reader.read_graph(name)), data)
+        if changes is None:
+            return None
+        removed, added = changes
+        chunks = _Chunks(self, True, CHUNK_TRIPLES)
+        if len(removed) + len(added) <= chunks.size:
+            if removed or added:
+                self.update(_diff_update(graph, removed, added))
+            return len(removed), len(added)
+        for triples, is_removal in ((removed, True), (added, False)):
+            start = 0
+            while start < len(triples):
+                part = triples[start : start + chunks.size]
+                chunks.timed(
+                    self.update, _diff_update(graph, *((part, []) if is_removal else ([], part)))
+                )
+                start += len(part)
+        return len(removed), len(added)
+
     def delete_graph(self, name: str) -> None:
         """Graph Store Protocol: remove graph ``name`` (HTTP DELETE)."""
         check_iri(name, "graph name")
@@ -631,6 +663,23 @@ class RemoteEndpoint:
         return urllib.request.build_opener(*handlers)
 
     # -- querying ------------------------------------------------------------------
+
+    def read_graph(self, name: str) -> bytes:
+        """The triples of graph ``name`` (a ``CONSTRUCT`` to this query
+        endpoint), written again as pyoxigraph writes N-Triples: lines that
+        compare with the ones this package writes, however the server spells
+        them (Virtuoso separates terms by tabs)."""
+        graph = str(ox.NamedNode(check_iri(name, "graph name")))
+        text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+        body = urllib.parse.urlencode({"query": text}).encode("utf-8")
+        form = "application/x-www-form-urlencoded"
+        raw = self._send("POST", self.url, body, form, accept="application/n-triples")
+        try:
+            return ox.serialize(
+                ox.parse(raw, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES
+            )
+        except (SyntaxError, ValueError):
+            raise KzbudgetError(f"{self.url}: answered a graph that is not N-Triples") from None
 
     def query(self, text: str) -> Result:
         """SPARQL 1.1 Protocol query by POST; the answer must be SPARQL JSON results."""

@@ -737,35 +737,47 @@ def refresh_summary(
     use_update: bool = False,
     query: Callable[[str], Result] | None = None,
     updates=None,
+    reader=None,
 ) -> int | None:
     """Recompute the totals and replace the summary graph of ``target`` with them.
 
     ``target`` is the embedded store or the endpoint that was loaded; ``query``
-    asks the same data (default: ``target.query`` for the embedded store). A
-    remote Graph Store endpoint answers no queries, so without ``query`` it is
-    left as it is and ``None`` returned; else the number of totals.
+    asks the same data (default: ``target.query`` for the embedded store, or
+    ``reader.query``). A remote Graph Store endpoint answers no queries, so
+    without either it is left as it is and ``None`` returned; else the
+    number of totals.
 
-    A remote summary goes in chunks (:meth:`.RemoteEndpoint.send_graph`).
-    Where the server takes SPARQL Update (``updates``, or ``target`` itself
-    with ``use_update``), a large old summary is first removed in parts,
-    down to one chunk (:meth:`.RemoteEndpoint.remove_in_parts`): the first
-    chunk's request replaces the rest, and no request removes a whole large
-    graph (80 s at some 50,000 passports on Oxigraph server).
+    Remotely, where the server takes SPARQL Update (``updates``, or
+    ``target`` itself with ``use_update``) and ``reader`` (its query
+    endpoint) can read the old summary back, only the triples that differ
+    are removed and added (:meth:`.RemoteEndpoint.send_changes`), as in
+    the embedded store: a load changes a part of the totals and ranks.
+    Else the summary goes whole, in chunks (:meth:`.RemoteEndpoint.send_graph`);
+    with an update endpoint, a large old summary is first removed in parts,
+    down to one chunk (:meth:`.RemoteEndpoint.remove_in_parts`) that the
+    first chunk's request replaces: no request removes a whole large graph
+    (80 s at some 50,000 passports on Oxigraph server).
     """
     # the embedded store asked itself: its rows may be sorted here, as Oxigraph sorts
-    embedded = query is None and hasattr(target, "rewrite_graph")
+    embedded = query is None and reader is None and hasattr(target, "rewrite_graph")
     if query is None:
-        if not hasattr(target, "rewrite_graph"):
+        if reader is not None:
+            query = reader.query
+        elif hasattr(target, "rewrite_graph"):
+            query = target.query
+        else:
             return None
-        query = target.query
     data, totals = summary_ntriples(query, oxigraph_order=embedded)
-    if hasattr(target, "rewrite_graph"):
+    if embedded:
         target.rewrite_graph(SUMMARY_GRAPH, data)
         return totals
     from .store import CHUNK_TRIPLES  # (here: the store module imports this one)
 
     updates = updates or (target if use_update else None)
     try:
+        # (the changes, if few enough; else the whole summary below)
+        if reader and updates and updates.send_changes(SUMMARY_GRAPH, data, reader) is not None:
+            return totals
         if updates is not None:
             updates.remove_in_parts(SUMMARY_GRAPH, query, leave=CHUNK_TRIPLES)
         target.send_graph(SUMMARY_GRAPH, data, use_update=use_update)
