@@ -496,7 +496,11 @@ def load(
     ] = None,
     update_endpoint: Annotated[
         str | None,
-        typer.Option(help="Use SPARQL Update at this URL (server without Graph Store)."),
+        typer.Option(
+            help="Use SPARQL Update at this URL (server without Graph Store). Without it, "
+            "the summary's changes go to the update endpoint beside --endpoint where the "
+            "layout is known (Oxigraph, Virtuoso), or whole where that fails."
+        ),
     ] = None,
     query_endpoint: Annotated[
         str | None,

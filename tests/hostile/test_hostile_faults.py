@@ -487,21 +487,21 @@ def test_a_ctrl_c_swallowed_where_python_ignores_exceptions_still_stops_the_buil
     assert "KeyboardInterrupt" in proc.stderr  # Python's "Exception ignored in ... __del__"
 
 
-def _count_server(count: str, updates: list[str]) -> FakeServer:
-    """A server whose every query answers the count ``count`` and which
-    accepts every update (recorded) without removing anything."""
+def _count_server(counts, updates: list[str], kind: str = "literal") -> FakeServer:
+    """A server whose queries answer the count ``counts(number of updates so
+    far)`` and which accepts updates (recorded) without removing anything;
+    from the sixth it answers HTTP 500, so a client that would loop stops."""
 
     def respond(h):
         body = urllib.parse.parse_qs(h.rfile.read(int(h.headers["Content-Length"])).decode())
         if "update" in body:
             updates.append(body["update"][0])
-            h.send_response(204)
+            h.send_response(204 if len(updates) <= 5 else 500)
+            h.send_header("Content-Length", "0")
             h.end_headers()
             return
-        answer = {
-            "head": {"vars": ["n"]},
-            "results": {"bindings": [{"n": {"type": "literal", "value": count}}]},
-        }
+        cell = {"type": kind, "value": counts(len(updates))}
+        answer = {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": cell}]}}
         raw = json.dumps(answer).encode()
         h.send_response(200)
         h.send_header("Content-Type", "application/sparql-results+json")
@@ -512,42 +512,54 @@ def _count_server(count: str, updates: list[str]) -> FakeServer:
     return FakeServer(respond)
 
 
-@pytest.mark.parametrize("count", ["-5", "1e9", "٣", "9" * 5000, "12\x1b[2J"])
-def test_a_count_that_is_not_a_number_stops_the_removal_in_parts(count):
-    """A server's count of the triples left is checked before it is used:
-    anything but a plain number is one error, with nothing of it printed."""
+def _remove_in_parts_against(server: FakeServer) -> str:
     from kzbudget_graph.errors import KzbudgetError
     from kzbudget_graph.store.store import RemoteEndpoint
 
-    updates: list[str] = []
-    server = _count_server(count, updates)
     try:
         endpoint = RemoteEndpoint(server.url)
         with pytest.raises(KzbudgetError) as failed:
             endpoint.remove_in_parts("https://w3id.org/kzbudget/graph/summary", endpoint.query)
     finally:
         server.close()
-    assert str(failed.value) == f"{server.url}: answered a count that is not a number"
+    return str(failed.value)
+
+
+@pytest.mark.parametrize(
+    ("count", "kind"),
+    [
+        ("-5", "literal"),
+        ("1e9", "literal"),
+        ("٣", "literal"),
+        ("9" * 25, "literal"),
+        ("12\x1b[2J", "literal"),
+        ("5", "uri"),
+    ],
+)
+def test_a_count_that_is_not_a_number_stops_the_removal_in_parts(count, kind):
+    """A server's count of the triples left is checked before it is used:
+    anything but a plain number of at most 18 digits is one error, with
+    nothing of it printed, and nothing is removed."""
+    updates: list[str] = []
+    server = _count_server(lambda _: count, updates, kind)
+    message = _remove_in_parts_against(server)
+    assert message == f"{server.url}: answered a count that is not a number"
     assert updates == []
 
 
-def test_an_update_that_removes_nothing_is_an_error_not_a_loop():
-    """A server that accepts the removal but keeps the triples (its count
-    does not fall) stops the removal after one request."""
-    from kzbudget_graph.errors import KzbudgetError
-    from kzbudget_graph.store.store import CHUNK_TRIPLES, RemoteEndpoint
+@pytest.mark.parametrize(("falls_by", "removed"), [(0, 0), (1, 1), (49_999, 49999)])
+def test_an_update_that_removes_too_little_is_an_error_not_a_loop(falls_by, removed):
+    """A server that accepts the removal but keeps the triples, or lets its
+    count fall by less than half of a part at each request (a loop it could
+    make endless), stops the removal after one request."""
+    from kzbudget_graph.store.store import CHUNK_TRIPLES
 
     updates: list[str] = []
-    server = _count_server("250000", updates)
-    try:
-        endpoint = RemoteEndpoint(server.url)
-        with pytest.raises(KzbudgetError) as failed:
-            endpoint.remove_in_parts("https://w3id.org/kzbudget/graph/summary", endpoint.query)
-    finally:
-        server.close()
-    assert str(failed.value) == (
+    server = _count_server(lambda done: str(250_000 - falls_by * done), updates)
+    message = _remove_in_parts_against(server)
+    assert message == (
         f"{server.url}: a request to remove {CHUNK_TRIPLES} triples of graph "
-        "https://w3id.org/kzbudget/graph/summary removed none (250000 held)"
+        f"https://w3id.org/kzbudget/graph/summary removed {removed} (250000 held)"
     )
     assert len(updates) == 1 and updates[0].startswith("DELETE {")
 

@@ -494,7 +494,7 @@ class RemoteEndpoint:
         requests sees a part of it, as of a large graph :func:`stream_load`
         sends (blank nodes, which a summary has none of, would not hold
         across requests)."""
-        chunks = _Chunks(self, use_update, chunk_triples or CHUNK_TRIPLES)
+        chunks = _Chunks(self, chunk_triples or CHUNK_TRIPLES, use_update=use_update)
         lines = io.BytesIO(ntriples)  # read a line at a time, up to each chunk's size
         body = b"".join(itertools.islice(lines, chunks.size))
         chunks.send(name, body, replace=True)
@@ -512,23 +512,23 @@ class RemoteEndpoint:
         (some 50,000 passports) in one request, and 33 s to remove it in
         parts of 100,000, at most 3.5 s each. ``query`` (a query endpoint:
         this one may answer none) counts the triples left after each
-        request; a request that removes none is an error, not a loop.
+        request. A request that removes less than half of what it asked for
+        is an error, not a loop that a server could make endless.
         """
         graph = str(ox.NamedNode(check_iri(name, "graph name")))
-        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
-        chunks = _Chunks(self, True, CHUNK_TRIPLES)
+        triples = f"GRAPH {graph} {{ ?s ?p ?o }}"
+        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ {triples} }}"
+        chunks = _Chunks(self, CHUNK_TRIPLES)
         first = held = _count(query(count), self.url)
         while held > leave:
-            chunks.timed(
-                self.update,
-                f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ {{ SELECT ?s ?p ?o "
-                f"WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }} LIMIT {chunks.size} }} }}",
-            )
+            size = chunks.size
+            part = f"SELECT ?s ?p ?o WHERE {{ {triples} }} LIMIT {size}"
+            chunks.timed(self.update, f"DELETE {{ {triples} }} WHERE {{ {{ {part} }} }}")
             left = _count(query(count), self.url)
-            if left >= held:
+            if held - left < max(1, min(size, held) // 2):
                 raise KzbudgetError(
-                    f"{self.url}: a request to remove {chunks.size} triples of graph "
-                    f"{safe(name)} removed none ({held} held)"
+                    f"{self.url}: a request to remove {size} triples of graph {safe(name)} "
+                    f"removed {max(0, held - left)} ({held} held)"
                 )
             held = left
         return first - held
@@ -550,7 +550,7 @@ class RemoteEndpoint:
         if changes is None:
             return None
         removed, added = changes
-        chunks = _Chunks(self, True, CHUNK_TRIPLES)
+        chunks = _Chunks(self, CHUNK_TRIPLES)
         if len(removed) + len(added) <= chunks.size:
             if removed or added:
                 self.update(_diff_update(graph, removed, added))
@@ -957,11 +957,11 @@ CHUNK_TRIPLES = 100_000  # one request; halved while a request takes over a thir
 
 
 class _Chunks:
-    """Requests of N-Triples to ``target``, of ``size`` triples at most, meant
-    to finish within the timeout: one that takes over a third of it halves
-    the size of the next ones (while it is over 1,000)."""
+    """Requests to ``target`` of ``size`` triples at most (sent, or removed),
+    meant to finish within the timeout: one that takes over a third of it
+    halves the size of the next ones (while it is over 1,000)."""
 
-    def __init__(self, target: RemoteEndpoint, use_update: bool, size: int) -> None:
+    def __init__(self, target: RemoteEndpoint, size: int, *, use_update: bool = False) -> None:
         self.target, self.use_update, self.size = target, use_update, max(1, size)
 
     def send(self, name: str, body: bytes, *, replace: bool) -> None:
@@ -980,9 +980,10 @@ class _Chunks:
 def _count(result: Result, url: str) -> int:
     """The one number a ``COUNT`` query answers (a server's answer: checked)."""
     cell = result.rows[0].get(result.variables[0]) if result.rows and result.variables else None
-    if cell is None or not (cell.value.isascii() and cell.value.isdigit() and len(cell.value) < 19):
+    value = cell.value if cell is not None and cell.kind == "literal" else ""
+    if not (value.isascii() and value.isdigit() and len(value) < 19):
         raise KzbudgetError(f"{url}: answered a count that is not a number")
-    return int(cell.value)
+    return int(value)
 
 
 _PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
@@ -1072,31 +1073,30 @@ def plan_load(path: str | Path, fmt: ox.RdfFormat, graph_name: str | None = None
     return plan
 
 
-# Graph Store endpoint → (query endpoint, update endpoint), for servers whose
-# layout is known; Virtuoso's public endpoint takes no updates
-_BESIDE_STORE = (
-    ("/sparql-graph-crud-auth", "/sparql-auth", "/sparql-auth"),  # Virtuoso
-    ("/sparql-graph-crud", "/sparql", None),  # Virtuoso
-    ("/store", "/query", "/update"),  # Oxigraph
-)
+# Graph Store endpoint → the endpoints beside it, for servers whose layout is known
+_BESIDE_STORE: dict[str, dict[str, str]] = {
+    "/sparql-graph-crud-auth": {"query": "/sparql-auth", "update": "/sparql-auth"},  # Virtuoso
+    "/sparql-graph-crud": {"query": "/sparql"},  # Virtuoso (its public endpoint takes no updates)
+    "/store": {"query": "/query", "update": "/update"},  # Oxigraph
+}
 
 
 def query_url_of(store_url: str) -> str | None:
     """The query endpoint beside a Graph Store endpoint, if the layout is known."""
-    return _beside(store_url, 1)
+    return _beside(store_url, "query")
 
 
 def update_url_of(store_url: str) -> str | None:
     """The SPARQL Update endpoint beside a Graph Store endpoint, if the layout
     is known (Oxigraph's ``/update``, Virtuoso's ``/sparql-auth``)."""
-    return _beside(store_url, 2)
+    return _beside(store_url, "update")
 
 
-def _beside(store_url: str, column: int) -> str | None:
+def _beside(store_url: str, kind: str) -> str | None:
     base = store_url.partition("?")[0].rstrip("/")
-    for layout in _BESIDE_STORE:
-        if base.endswith(layout[0]):
-            return None if layout[column] is None else base[: -len(layout[0])] + layout[column]
+    for store_path, beside in _BESIDE_STORE.items():
+        if base.endswith(store_path):
+            return base[: -len(store_path)] + beside[kind] if kind in beside else None
     return None
 
 
@@ -1135,7 +1135,7 @@ def stream_load(
     chunk: list[ox.Triple] = []
     current: str | None = None
     sent = 0
-    chunks = _Chunks(target, use_update, chunk_triples)
+    chunks = _Chunks(target, chunk_triples, use_update=use_update)
 
     def flush() -> None:
         nonlocal chunk, sent

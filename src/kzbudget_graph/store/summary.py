@@ -99,15 +99,20 @@ cursor from before is not used::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Callable
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ..errors import KzbudgetError
 from .results import Result, Term, plain_order
+
+if TYPE_CHECKING:  # (the store module imports this one)
+    from .store import RemoteEndpoint
 
 __all__ = [
     "COST_ROWS",
@@ -736,8 +741,8 @@ def refresh_summary(
     *,
     use_update: bool = False,
     query: Callable[[str], Result] | None = None,
-    updates=None,
-    reader=None,
+    updates: RemoteEndpoint | None = None,
+    reader: RemoteEndpoint | None = None,
 ) -> int | None:
     """Recompute the totals and replace the summary graph of ``target`` with them.
 
@@ -771,16 +776,10 @@ def refresh_summary(
     if embedded:
         target.rewrite_graph(SUMMARY_GRAPH, data)
         return totals
-    from .store import CHUNK_TRIPLES  # (here: the store module imports this one)
-
     updates = updates or (target if use_update else None)
     try:
-        # (the changes, if few enough; else the whole summary below)
-        if reader and updates and updates.send_changes(SUMMARY_GRAPH, data, reader) is not None:
-            return totals
-        if updates is not None:
-            updates.remove_in_parts(SUMMARY_GRAPH, query, leave=CHUNK_TRIPLES)
-        target.send_graph(SUMMARY_GRAPH, data, use_update=use_update)
+        if updates is None or not _by_update(updates, data, query, reader, target=target):
+            target.send_graph(SUMMARY_GRAPH, data, use_update=use_update)
     except KzbudgetError as exc:
         # sent in parts: a part of the new totals is worse than none (a
         # page would read wrong ranks), so none, and the user is told
@@ -796,8 +795,38 @@ def refresh_summary(
     return totals
 
 
+def _by_update(
+    updates: RemoteEndpoint,
+    data: bytes,
+    query: Callable[[str], Result],
+    reader: RemoteEndpoint | None,
+    *,
+    target: RemoteEndpoint,
+) -> bool:
+    """Through ``updates``: send the summary's changes alone (True), or remove
+    a large old summary in parts for the whole new one to follow (False).
+
+    An update endpoint the user did not name (found beside the Graph Store
+    endpoint) is an aid: where it fails (a server that does not serve it, or
+    refuses this user), the summary goes whole, as it would without it."""
+    from .store import CHUNK_TRIPLES  # (here: the store module imports this one)
+
+    try:
+        if reader is not None and updates.send_changes(SUMMARY_GRAPH, data, reader) is not None:
+            return True
+        updates.remove_in_parts(SUMMARY_GRAPH, query, leave=CHUNK_TRIPLES)
+    except KzbudgetError:
+        if updates is target:  # the endpoint the load itself writes to
+            raise
+    return False
+
+
 def drop_summary(
-    target, *, use_update: bool = False, updates=None, query: Callable[[str], Result] | None = None
+    target: RemoteEndpoint,
+    *,
+    use_update: bool = False,
+    updates: RemoteEndpoint | None = None,
+    query: Callable[[str], Result] | None = None,
 ) -> None:
     """Remove the summary graph of a remote ``target``: one that cannot be
     asked to recompute it (a Graph Store endpoint with no query endpoint),
@@ -805,7 +834,8 @@ def drop_summary(
     ranks, rather than out-of-date ones. With an update endpoint and a query
     endpoint, it is removed in parts first (see :func:`refresh_summary`)."""
     if updates is not None and query is not None:
-        updates.remove_in_parts(SUMMARY_GRAPH, query)
+        with contextlib.suppress(KzbudgetError):  # else removed whole, below
+            updates.remove_in_parts(SUMMARY_GRAPH, query)
     if use_update:
         target.update(f"DROP SILENT GRAPH <{SUMMARY_GRAPH}>")
         return
