@@ -598,8 +598,8 @@ def load(
             ]
         )
         return
-    # the totals the aggregate queries read, from the whole server; a large
-    # old summary removed in parts where the server's update endpoint is known
+    # the totals the aggregate queries read, from the whole server: their
+    # changes alone where the server's update endpoint is known
     updates = None
     if update_endpoint is None and (update_url := update_url_of(endpoint)):
         updates = RemoteEndpoint(update_url, timeout=timeout)

@@ -555,14 +555,10 @@ class RemoteEndpoint:
             if removed or added:
                 self.update(_diff_update(graph, removed, added))
             return len(removed), len(added)
-        for triples, is_removal in ((removed, True), (added, False)):
-            start = 0
-            while start < len(triples):
-                part = triples[start : start + chunks.size]
-                chunks.timed(
-                    self.update, _diff_update(graph, *((part, []) if is_removal else ([], part)))
-                )
-                start += len(part)
+        for part in chunks.parts(removed):
+            chunks.timed(self.update, _diff_update(graph, part, []))
+        for part in chunks.parts(added):
+            chunks.timed(self.update, _diff_update(graph, [], part))
         return len(removed), len(added)
 
     def delete_graph(self, name: str) -> None:
@@ -968,6 +964,14 @@ class _Chunks:
         self.timed(
             self.target.send_triples, name, body, replace=replace, use_update=self.use_update
         )
+
+    def parts(self, items: list[ox.Triple]) -> Iterator[list[ox.Triple]]:
+        """``items`` in slices of the current size (a slow request halves the next)."""
+        start = 0
+        while start < len(items):
+            part = items[start : start + self.size]
+            yield part
+            start += len(part)
 
     def timed(self, request: Callable[..., object], *args: object, **kwargs: object) -> None:
         """Make one request; halve the size of the next if it was slow."""
