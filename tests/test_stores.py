@@ -532,7 +532,7 @@ def test_virtuoso_gets_a_summary_s_changes_alone(built, virtuoso, tmp_path, monk
     updates = RemoteEndpoint(update_url_of(virtuoso.store_url))
     reader = RemoteEndpoint(virtuoso.query_url)
     data, _ = summary_ntriples(reader.query)
-    assert updates.send_changes(SUMMARY_GRAPH, data, reader) == (0, 0)
+    assert reader.changes_to(SUMMARY_GRAPH, data) == ([], [])
     russian = tmp_path / "ru.nt"
     assert run_cli("build", str(RU_CLEAN), "-o", str(russian), "--no-store").returncode == 0
     second = "https://w3id.org/kzbudget/graph/test-second"
@@ -548,6 +548,39 @@ def test_virtuoso_gets_a_summary_s_changes_alone(built, virtuoso, tmp_path, monk
     finally:
         target.delete_graph(second)
         refresh_summary(target, updates=updates, reader=reader)
+
+
+def test_an_answer_virtuoso_cuts_short_is_an_error_not_short_totals(virtuoso, monkeypatch):
+    """Virtuoso cuts an answer at its ``ResultSetMaxRows`` (10,000 in the
+    packaged virtuoso.ini) and says so only in a header: totals computed
+    from it, or a summary read back from it (whose unread triples would be
+    kept), would be silently wrong. A cut SELECT is one error naming the
+    setting; a cut CONSTRUCT (no header) is told by the graph's count; a
+    page within the limit is read as before."""
+    monkeypatch.setenv("KZBUDGET_ENDPOINT_USER", "dba")
+    monkeypatch.setenv("KZBUDGET_ENDPOINT_PASSWORD", "dba")
+    graph = "https://w3id.org/kzbudget/graph/test-cut-short"
+    old = b"".join(b'<http://x/s%d> <http://x/p> "%d" .\n' % (k, k) for k in range(11_000))
+    RemoteEndpoint(virtuoso.store_url).send_graph(graph, old)
+    reader = RemoteEndpoint(virtuoso.query_url)
+    every = f"SELECT ?s ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    cut = (
+        f"{reader.url}: the server cut its answer at 10000 rows (Virtuoso: raise "
+        "ResultSetMaxRows in virtuoso.ini, or ask for a smaller page)"
+    )
+    try:
+        with pytest.raises(KzbudgetError) as failed:
+            reader.query(every)
+        assert str(failed.value) == cut
+        # a CONSTRUCT is cut with no header: the graph's count tells, and it goes whole
+        assert reader.changes_to(graph, old.replace(b'"10999" .', b'"changed" .')) is None
+        assert len(reader.query(every + " LIMIT 5000 OFFSET 9000").rows) == 2000
+        small = b"".join(old.splitlines(keepends=True)[:9_000])
+        RemoteEndpoint(virtuoso.store_url).send_graph(graph, small)
+        changes = reader.changes_to(graph, small.replace(b'"0" .', b'"zero" .'))
+        assert changes is not None and [len(c) for c in changes] == [1, 1]
+    finally:
+        RemoteEndpoint(virtuoso.store_url).delete_graph(graph)
 
 
 def test_a_body_starts_at_its_first_short_line_with_every_line_kept():
@@ -835,6 +868,71 @@ def test_a_summary_changed_by_a_load_gets_only_its_changes_by_sparql_update(
     again = list(requests)
     refresh_summary(target, updates=updates, reader=reader)  # nothing changed: nothing sent
     assert requests == again and _summary_held(reader) == after
+
+
+def _second_document(server, tmp_path) -> None:
+    """The Russian corpus as a second document graph on ``server``: it changes
+    a part of the summary."""
+    russian = tmp_path / "ru.nt"
+    assert run_cli("build", str(RU_CLEAN), "-o", str(russian), "--no-store").returncode == 0
+    RemoteEndpoint(server.store_url).send_graph(
+        "https://w3id.org/kzbudget/graph/test-second", russian.read_bytes()
+    )
+
+
+def test_an_old_summary_that_cannot_be_read_back_goes_whole(
+    built, fresh_oxigraph, tmp_path, monkeypatch
+):
+    """Reading the old summary back writes nothing: where it fails, even
+    through the update endpoint the user named, the summary goes whole and
+    the load succeeds."""
+    from kzbudget_graph.store.summary import refresh_summary, summary_ntriples
+
+    trig, _ = built
+    assert run_cli("load", str(trig), "--endpoint", fresh_oxigraph.store_url).returncode == 0
+    _second_document(fresh_oxigraph, tmp_path)
+    target = RemoteEndpoint(fresh_oxigraph.base + "/update")
+    reader = RemoteEndpoint(fresh_oxigraph.query_url)
+    sent = _recorded_sends(target, monkeypatch)
+
+    def unreadable(name, data):
+        raise KzbudgetError(f"{reader.url}: HTTP 406, not acceptable")
+
+    monkeypatch.setattr(reader, "changes_to", unreadable)
+    refresh_summary(target, use_update=True, reader=reader)
+    expected, _ = summary_ntriples(reader.query)
+    assert sent[0][1] is True and sum(n for n, _ in sent) == expected.count(b"\n")
+    assert _summary_held(reader) == _triples_of(expected)
+
+
+def test_changes_refused_by_the_update_endpoint_the_user_named_remove_the_summary(
+    built, fresh_oxigraph, tmp_path, monkeypatch
+):
+    """A change the user's own update endpoint refuses is the load's
+    failure (no other way to write): the summary, a part of whose changes
+    may be in, is removed, and the error says so."""
+    from kzbudget_graph.store.summary import refresh_summary
+
+    trig, _ = built
+    assert run_cli("load", str(trig), "--endpoint", fresh_oxigraph.store_url).returncode == 0
+    _second_document(fresh_oxigraph, tmp_path)
+    target = RemoteEndpoint(fresh_oxigraph.base + "/update")
+    reader = RemoteEndpoint(fresh_oxigraph.query_url)
+    update = target.update
+
+    def refusing(text):
+        if text.startswith("DELETE DATA"):
+            raise KzbudgetError(f"{target.url}: HTTP 503")
+        update(text)
+
+    monkeypatch.setattr(target, "update", refusing)
+    with pytest.raises(KzbudgetError) as failed:
+        refresh_summary(target, use_update=True, reader=reader)
+    assert str(failed.value) == (
+        f"{target.url}: HTTP 503 (the summary graph of totals and ranks was not sent "
+        "whole and is removed: load again to recompute it)"
+    )
+    assert _summary_held(reader) == set()
 
 
 def test_kzbudget_load_removes_a_large_old_summary_through_the_update_endpoint_beside(

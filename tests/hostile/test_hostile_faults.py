@@ -569,8 +569,8 @@ def test_an_update_that_removes_too_little_is_an_error_not_a_loop(falls_by, remo
 )
 def test_a_graph_read_back_that_is_not_n_triples_is_one_error(answer):
     """The old summary a server gives back is parsed before it is compared:
-    an answer that is not N-Triples is one error, with nothing of it printed,
-    and no update is sent."""
+    an answer that is not N-Triples is one error, with nothing of it printed
+    (and the load then sends the summary whole)."""
     from kzbudget_graph.errors import KzbudgetError
     from kzbudget_graph.store.store import RemoteEndpoint
 
@@ -586,9 +586,41 @@ def test_a_graph_read_back_that_is_not_n_triples_is_one_error(answer):
     try:
         endpoint = RemoteEndpoint(server.url)
         with pytest.raises(KzbudgetError) as failed:
-            endpoint.send_changes("https://w3id.org/kzbudget/graph/summary", b"", endpoint)
+            endpoint.changes_to("https://w3id.org/kzbudget/graph/summary", b"")
         requests = server.requests
     finally:
         server.close()
     assert str(failed.value) == f"{server.url}: answered a graph that is not N-Triples"
     assert requests == 1  # the read alone
+
+
+def test_a_graph_read_back_short_without_a_word_is_replaced_whole():
+    """A server that cuts the graph it reads back and says nothing: the
+    graph's count tells, and its changes are None (it goes whole), where the
+    triples not read would have been kept."""
+    from kzbudget_graph.store.store import RemoteEndpoint
+
+    graph = b'<http://x/s> <http://x/p> "1" .\n<http://x/s> <http://x/p> "2" .\n'
+
+    def respond(h):
+        query = urllib.parse.parse_qs(h.rfile.read(int(h.headers["Content-Length"])).decode())
+        if query["query"][0].startswith("CONSTRUCT"):
+            body, kind = graph, "application/n-triples"
+        else:  # the count: three triples held, two read back
+            cell = {"type": "literal", "value": "3"}
+            answer = {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": cell}]}}
+            body, kind = json.dumps(answer).encode(), "application/sparql-results+json"
+        h.send_response(200)
+        h.send_header("Content-Type", kind)
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    server = FakeServer(respond)
+    try:
+        endpoint = RemoteEndpoint(server.url)
+        assert endpoint.changes_to("http://x/g", graph) is None
+        graph += b'<http://x/s> <http://x/p> "3" .\n'  # all three read back: no change
+        assert endpoint.changes_to("http://x/g", graph) == ([], [])
+    finally:
+        server.close()

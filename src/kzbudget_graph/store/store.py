@@ -517,7 +517,7 @@ class RemoteEndpoint:
         """
         graph = str(ox.NamedNode(check_iri(name, "graph name")))
         triples = f"GRAPH {graph} {{ ?s ?p ?o }}"
-        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ {triples} }}"
+        count = _count_query(graph)
         chunks = _Chunks(self, CHUNK_TRIPLES)
         first = held = _count(query(count), self.url)
         while held > leave:
@@ -533,33 +533,22 @@ class RemoteEndpoint:
             held = left
         return first - held
 
-    def send_changes(
-        self, name: str, data: bytes, reader: RemoteEndpoint
-    ) -> tuple[int, int] | None:
-        """SPARQL Update: replace graph ``name`` by the N-Triples ``data`` by
-        removing and adding only the triples that differ, as the embedded
-        store does (:meth:`EmbeddedStore.rewrite_graph`); the triples removed
-        and added, or None where the graph is to be replaced whole (the
-        changes outnumber half of ``data``, or a blank node is among them).
-
-        ``reader`` (a query endpoint) reads the graph back. Changes of one
-        chunk go in one update, which readers see whole or not at all; more
-        go in chunks, removals first."""
+    def send_changes(self, name: str, removed: list[ox.Triple], added: list[ox.Triple]) -> None:
+        """SPARQL Update: remove ``removed`` from graph ``name`` and add
+        ``added`` (:meth:`changes_to` tells them), as the embedded store
+        rewrites a graph (:meth:`EmbeddedStore.rewrite_graph`). Changes of
+        one chunk go in one update, which readers see whole or not at all;
+        more go in chunks, removals first."""
         graph = ox.NamedNode(check_iri(name, "graph name"))
-        changes, _ = _changed_lines(io.BytesIO(reader.read_graph(name)), data)
-        if changes is None:
-            return None
-        removed, added = changes
         chunks = _Chunks(self, CHUNK_TRIPLES)
         if len(removed) + len(added) <= chunks.size:
             if removed or added:
                 self.update(_diff_update(graph, removed, added))
-            return len(removed), len(added)
+            return
         for part in chunks.parts(removed):
             chunks.timed(self.update, _diff_update(graph, part, []))
         for part in chunks.parts(added):
             chunks.timed(self.update, _diff_update(graph, [], part))
-        return len(removed), len(added)
 
     def delete_graph(self, name: str) -> None:
         """Graph Store Protocol: remove graph ``name`` (HTTP DELETE)."""
@@ -590,6 +579,7 @@ class RemoteEndpoint:
                 _deadline(self.timeout),
                 self._opener().open(request, timeout=self.timeout) as response,
             ):
+                _check_whole(response, self.url)
                 return _read_limited(response, MAX_ANSWER_BYTES, self.url)
         except _DeadlineExpired:
             raise KzbudgetError(
@@ -660,20 +650,33 @@ class RemoteEndpoint:
 
     # -- querying ------------------------------------------------------------------
 
-    def read_graph(self, name: str) -> bytes:
-        """The triples of graph ``name`` (a ``CONSTRUCT`` to this query
-        endpoint), written again as pyoxigraph writes N-Triples: lines that
-        compare with the ones this package writes, however the server spells
-        them (Virtuoso separates terms by tabs)."""
+    def changes_to(self, name: str, data: bytes) -> tuple[list[ox.Triple], list[ox.Triple]] | None:
+        """Through this query endpoint: the triples graph ``name`` holds that
+        the N-Triples ``data`` lacks, and those it adds (see
+        :func:`_changed_lines`); None where the graph is to be replaced whole:
+        the changes outnumber half of ``data``, a blank node is among them,
+        or the graph read back is not all the server holds (Virtuoso cuts a
+        ``CONSTRUCT`` at its ``ResultSetMaxRows``, 10,000 by default). Reads
+        only: nothing is written."""
         graph = str(ox.NamedNode(check_iri(name, "graph name")))
+        changes, read = _changed_lines(self._read_graph(graph), data)
+        if changes is None or read != _count(self.query(_count_query(graph)), self.url):
+            return None
+        return changes
+
+    def _read_graph(self, graph: str) -> Iterator[bytes]:
+        """The lines of ``graph`` (a ``CONSTRUCT``), written again as
+        pyoxigraph writes N-Triples, a batch at a time: lines that compare
+        with the ones this package writes, however the server spells them
+        (Virtuoso separates terms by tabs)."""
         text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
         body = urllib.parse.urlencode({"query": text}).encode("utf-8")
         form = "application/x-www-form-urlencoded"
         raw = self._send("POST", self.url, body, form, accept="application/n-triples")
+        triples = ox.parse(raw, format=ox.RdfFormat.N_TRIPLES)
         try:
-            return ox.serialize(
-                ox.parse(raw, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES
-            )
+            while batch := list(itertools.islice(triples, 10_000)):
+                yield from ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES).splitlines()
         except (SyntaxError, ValueError):
             raise KzbudgetError(f"{self.url}: answered a graph that is not N-Triples") from None
 
@@ -747,6 +750,19 @@ def _deadline(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def _check_whole(response, url: str) -> None:
+    """Virtuoso cuts an answer at its ``ResultSetMaxRows`` (10,000 in the
+    packaged virtuoso.ini) and says so only in a header: a cut answer is an
+    error, not silently short totals, pages or graphs."""
+    cut = response.headers.get("X-SPARQL-MaxRows")
+    if cut is not None:
+        rows = cut if cut.isascii() and cut.isdigit() and len(cut) < 12 else "its limit of"
+        raise KzbudgetError(
+            f"{url}: the server cut its answer at {rows} rows "
+            "(Virtuoso: raise ResultSetMaxRows in virtuoso.ini, or ask for a smaller page)"
+        )
+
+
 def _read_limited(response, limit: int, url: str) -> bytes:
     chunks, size = [], 0
     while chunk := response.read(1 << 16):
@@ -812,6 +828,7 @@ def _changed_lines(
     found = dict.fromkeys((line for line in new.split(b"\n") if line), False)
     gone: list[bytes] = []
     held = 0
+    most = len(found) // 2  # more changes than this: None (and no more kept)
     for raw in old:
         line = raw.rstrip(b"\r\n")
         if not line:
@@ -819,10 +836,10 @@ def _changed_lines(
         held += 1
         if line in found:
             found[line] = True
-        else:
+        elif len(gone) <= most:
             gone.append(line)
     come = [line for line, seen in found.items() if not seen]
-    if len(gone) + len(come) > len(found) // 2:
+    if len(gone) + len(come) > most:
         return None, held
     # parsed, they are checked terms: the update is written from them, not from the bytes
     removed = list(ox.parse(b"\n".join(gone), format=ox.RdfFormat.N_TRIPLES))
@@ -979,6 +996,11 @@ class _Chunks:
         request(*args, **kwargs)
         if time.monotonic() - began > self.target.timeout / 3 and self.size > 1000:
             self.size //= 2
+
+
+def _count_query(graph: str) -> str:
+    """How many triples ``graph`` (an IRI written by pyoxigraph) holds."""
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
 
 
 def _count(result: Result, url: str) -> int:

@@ -755,8 +755,9 @@ def refresh_summary(
     Remotely, where the server takes SPARQL Update (``updates``, or
     ``target`` itself with ``use_update``) and ``reader`` (its query
     endpoint) can read the old summary back, only the triples that differ
-    are removed and added (:meth:`.RemoteEndpoint.send_changes`), as in
-    the embedded store: a load changes a part of the totals and ranks.
+    are removed and added (:meth:`.RemoteEndpoint.changes_to`,
+    :meth:`.RemoteEndpoint.send_changes`), as in the embedded store: a load
+    changes a part of the totals and ranks.
     Else the summary goes whole, in chunks (:meth:`.RemoteEndpoint.send_graph`);
     with an update endpoint, a large old summary is first removed in parts,
     down to one chunk (:meth:`.RemoteEndpoint.remove_in_parts`) that the
@@ -811,8 +812,14 @@ def _by_update(
     refuses this user), the summary goes whole, as it would without it."""
     from .store import CHUNK_TRIPLES  # (here: the store module imports this one)
 
+    changes = None
+    if reader is not None:
+        # nothing written yet: where the old summary cannot be read, it goes whole
+        with contextlib.suppress(KzbudgetError):
+            changes = reader.changes_to(SUMMARY_GRAPH, data)
     try:
-        if reader is not None and updates.send_changes(SUMMARY_GRAPH, data, reader) is not None:
+        if changes is not None:
+            updates.send_changes(SUMMARY_GRAPH, *changes)
             return True
         updates.remove_in_parts(SUMMARY_GRAPH, query, leave=CHUNK_TRIPLES)
     except KzbudgetError:
