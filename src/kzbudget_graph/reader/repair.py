@@ -741,37 +741,53 @@ def numbered_lines(
     """``pattern.finditer(text, pos, endpos)`` for a pattern that only matches at
     the start of a line opening with a number and a full stop (a field label).
 
-    Such lines are found first, from each number and full stop: the one whose
-    line holds only white space before it (after a line break at or after
-    ``pos``); the full pattern, tried at every offset, would cost far more over
-    a whole document.
+    Such lines are found first (:func:`_numbered_line_starts`); the full
+    pattern, tried at every offset, would cost far more over a whole document.
     """
     endpos = len(text) if endpos is None else endpos
     done = pos  # matches never overlap: none starts before the last one's end
     if m := pattern.match(text, pos, endpos):
         done = m.end()
         yield m
-    for hit in _DIGIT_STOP.finditer(text, pos, endpos):
-        digit = hit.start() - 1
-        line = text.rfind("\n", pos, digit) + 1
-        if (
-            line
-            and line >= done
-            and (line == digit or text[line:digit].isspace())
-            and (m := pattern.match(text, line, endpos))
-        ):
+    for line, _digit in _numbered_line_starts(text, pos, endpos):
+        if line >= done and (m := pattern.match(text, line, endpos)):
             done = m.end()
             yield m
 
 
+def _numbered_line_starts(text: str, pos: int, endpos: int) -> Iterator[tuple[int, int]]:
+    """``(line start, offset of its digit)`` of each line after a line break at
+    or after ``pos`` that holds only white space before a digit and a full
+    stop, found from each stop (a literal the engine skips to)."""
+    for hit in _DIGIT_STOP.finditer(text, pos, endpos):
+        digit = hit.start() - 1
+        line = text.rfind("\n", pos, digit) + 1
+        if line and (line == digit or text[line:digit].isspace()):
+            yield line, digit
+
+
 def field_regions(text: str, number: int) -> list[tuple[int, int]]:
-    """Regions of field ``number`` (from its label to the next numbered label)."""
-    labels = list(numbered_lines(_LABEL_LINE, text))
+    """Regions of field ``number`` (from its label to the next numbered label).
+
+    What :func:`numbered_lines` with ``_LABEL_LINE`` gives, but the label (of
+    any language, case-blind: the costly part) is matched only on a line
+    numbered ``number`` and, after its label, on the lines up to the next
+    label: a label of another field counts only as the end of a region. (No
+    numbered line starts inside a label's match, labels holding no digits:
+    skipping one changes no other.)
+    """
     regions = []
-    for k, m in enumerate(labels):
-        if int(m.group("num")) == number:
-            end = labels[k + 1].start() if k + 1 < len(labels) else len(text)
-            regions.append((m.end(), end))
+    value = -1  # the start of the open region's value (-1: none is open)
+    lines = [(0, -1), *_numbered_line_starts(text, 0, len(text))]  # (line 0's digit unknown)
+    for line, digit in lines:
+        if value < 0 and digit >= 0 and int(text[digit]) != number:
+            continue
+        if m := _LABEL_LINE.match(text, line):
+            if value >= 0:
+                regions.append((value, m.start()))
+            value = m.end() if int(m.group("num")) == number else -1
+    if value >= 0:
+        regions.append((value, len(text)))
     return regions
 
 
