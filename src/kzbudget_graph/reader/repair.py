@@ -594,6 +594,9 @@ _LABEL_ENDS_LINE = re.compile(
     rf"(?im)(?P<label>\d\.[^\S\n]*{_FIELD_LABEL})[^\S\n]*(?P<after>:)?[^\S\n]*$"
 )
 assert not any("." in lab for _, labs in lexicon.FIELD_LABELS.values() for lab in labs)
+# What _LABEL_ENDS_LINE matches after its label: white space, a colon, the line's end.
+_AFTER_LABEL = re.compile(r"(?m)[^\S\n]*(?P<after>:)?[^\S\n]*$")
+assert _LABEL_ENDS_LINE.pattern.endswith(_AFTER_LABEL.pattern[len("(?m)") :])
 # What _MOVED_LABEL matches before its value: white space and a colon.
 _LINE_PREFIX = re.compile(r"[^\S\n]*(?P<colon>:)?[^\S\n]*")
 
@@ -631,28 +634,34 @@ def _moved_labels(text: str) -> Iterable[_MovedLabel]:
     # stop, so no hit hides one), and it matches a line exactly when a hit on
     # it ends the line: the other hits are passed over without trying it.
     for hit in _ANY_LABEL.finditer(text):
-        if not (label := _LABEL_ENDS_LINE.match(text, hit.start() - 1)):
+        # The hit's label (the first alternative that matches there) followed
+        # by the line's end is what _LABEL_ENDS_LINE matches first: then the
+        # label is not matched again (the costly part); else another label
+        # may still end the line.
+        if end := _AFTER_LABEL.match(text, hit.end()):
+            label_end, match_end, after = hit.end(), end.end(), end
+        elif label := _LABEL_ENDS_LINE.match(text, hit.start() - 1):
+            label_end, match_end, after = label.end("label"), label.end(), label
+        else:
             continue
         line = text.rfind("\n", 0, hit.start()) + 1
         if line < done:
             continue
-        done = label.end()
+        done = match_end
         prefix = _LINE_PREFIX.match(text, line)
         value_start = prefix.end()  # type: ignore[union-attr]
-        label_start = label.start()
+        label_start = hit.start() - 1  # the label's number
         value_end = label_start
         while value_end > value_start and text[value_end - 1].isspace():
             value_end -= 1
         # a label alone on its line ("6. ... жоспары:") is already in place
         if prefix.group("colon") is not None:  # type: ignore[union-attr]
             colon = prefix.start("colon")  # type: ignore[union-attr]
-        elif value_end > value_start and label.group("after") is not None:
-            colon = label.start("after")
+        elif value_end > value_start and after.group("after") is not None:
+            colon = after.start("after")
         else:
             continue
-        yield _MovedLabel(
-            line, done, colon, value_start, value_end, label_start, label.end("label")
-        )
+        yield _MovedLabel(line, done, colon, value_start, value_end, label_start, label_end)
 
 
 def _move_labels(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
