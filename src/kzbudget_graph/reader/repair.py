@@ -594,6 +594,9 @@ _LABEL_ENDS_LINE = re.compile(
     rf"(?im)(?P<label>\d\.[^\S\n]*{_FIELD_LABEL})[^\S\n]*(?P<after>:)?[^\S\n]*$"
 )
 assert not any("." in lab for _, labs in lexicon.FIELD_LABELS.values() for lab in labs)
+# What _LABEL_ENDS_LINE matches after its label: white space, a colon, the line's end.
+_AFTER_LABEL = re.compile(r"(?m)[^\S\n]*(?P<after>:)?[^\S\n]*$")
+assert _LABEL_ENDS_LINE.pattern.endswith(_AFTER_LABEL.pattern[len("(?m)") :])
 # What _MOVED_LABEL matches before its value: white space and a colon.
 _LINE_PREFIX = re.compile(r"[^\S\n]*(?P<colon>:)?[^\S\n]*")
 
@@ -631,28 +634,34 @@ def _moved_labels(text: str) -> Iterable[_MovedLabel]:
     # stop, so no hit hides one), and it matches a line exactly when a hit on
     # it ends the line: the other hits are passed over without trying it.
     for hit in _ANY_LABEL.finditer(text):
-        if not (label := _LABEL_ENDS_LINE.match(text, hit.start() - 1)):
+        # The hit's label (the first alternative that matches there) followed
+        # by the line's end is what _LABEL_ENDS_LINE matches first: then the
+        # label is not matched again (the costly part); else another label
+        # may still end the line.
+        if end := _AFTER_LABEL.match(text, hit.end()):
+            label_end, match_end, after = hit.end(), end.end(), end
+        elif label := _LABEL_ENDS_LINE.match(text, hit.start() - 1):
+            label_end, match_end, after = label.end("label"), label.end(), label
+        else:
             continue
         line = text.rfind("\n", 0, hit.start()) + 1
         if line < done:
             continue
-        done = label.end()
+        done = match_end
         prefix = _LINE_PREFIX.match(text, line)
         value_start = prefix.end()  # type: ignore[union-attr]
-        label_start = label.start()
+        label_start = hit.start() - 1  # the label's number
         value_end = label_start
         while value_end > value_start and text[value_end - 1].isspace():
             value_end -= 1
         # a label alone on its line ("6. ... жоспары:") is already in place
         if prefix.group("colon") is not None:  # type: ignore[union-attr]
             colon = prefix.start("colon")  # type: ignore[union-attr]
-        elif value_end > value_start and label.group("after") is not None:
-            colon = label.start("after")
+        elif value_end > value_start and after.group("after") is not None:
+            colon = after.start("after")
         else:
             continue
-        yield _MovedLabel(
-            line, done, colon, value_start, value_end, label_start, label.end("label")
-        )
+        yield _MovedLabel(line, done, colon, value_start, value_end, label_start, label_end)
 
 
 def _move_labels(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
@@ -741,37 +750,53 @@ def numbered_lines(
     """``pattern.finditer(text, pos, endpos)`` for a pattern that only matches at
     the start of a line opening with a number and a full stop (a field label).
 
-    Such lines are found first, from each number and full stop: the one whose
-    line holds only white space before it (after a line break at or after
-    ``pos``); the full pattern, tried at every offset, would cost far more over
-    a whole document.
+    Such lines are found first (:func:`_numbered_line_starts`); the full
+    pattern, tried at every offset, would cost far more over a whole document.
     """
     endpos = len(text) if endpos is None else endpos
     done = pos  # matches never overlap: none starts before the last one's end
     if m := pattern.match(text, pos, endpos):
         done = m.end()
         yield m
-    for hit in _DIGIT_STOP.finditer(text, pos, endpos):
-        digit = hit.start() - 1
-        line = text.rfind("\n", pos, digit) + 1
-        if (
-            line
-            and line >= done
-            and (line == digit or text[line:digit].isspace())
-            and (m := pattern.match(text, line, endpos))
-        ):
+    for line, _digit in _numbered_line_starts(text, pos, endpos):
+        if line >= done and (m := pattern.match(text, line, endpos)):
             done = m.end()
             yield m
 
 
+def _numbered_line_starts(text: str, pos: int, endpos: int) -> Iterator[tuple[int, int]]:
+    """``(line start, offset of its digit)`` of each line after a line break at
+    or after ``pos`` that holds only white space before a digit and a full
+    stop, found from each stop (a literal the engine skips to)."""
+    for hit in _DIGIT_STOP.finditer(text, pos, endpos):
+        digit = hit.start() - 1
+        line = text.rfind("\n", pos, digit) + 1
+        if line and (line == digit or text[line:digit].isspace()):
+            yield line, digit
+
+
 def field_regions(text: str, number: int) -> list[tuple[int, int]]:
-    """Regions of field ``number`` (from its label to the next numbered label)."""
-    labels = list(numbered_lines(_LABEL_LINE, text))
+    """Regions of field ``number`` (from its label to the next numbered label).
+
+    What :func:`numbered_lines` with ``_LABEL_LINE`` gives, but the label (of
+    any language, case-blind: the costly part) is matched only on a line
+    numbered ``number`` and, after its label, on the lines up to the next
+    label: a label of another field counts only as the end of a region. (No
+    numbered line starts inside a label's match, labels holding no digits:
+    skipping one changes no other.)
+    """
     regions = []
-    for k, m in enumerate(labels):
-        if int(m.group("num")) == number:
-            end = labels[k + 1].start() if k + 1 < len(labels) else len(text)
-            regions.append((m.end(), end))
+    value = -1  # the start of the open region's value (-1: none is open)
+    lines = [(0, -1), *_numbered_line_starts(text, 0, len(text))]  # (line 0's digit unknown)
+    for line, digit in lines:
+        if value < 0 and digit >= 0 and int(text[digit]) != number:
+            continue
+        if m := _LABEL_LINE.match(text, line):
+            if value >= 0:
+                regions.append((value, m.start()))
+            value = m.end() if int(m.group("num")) == number else -1
+    if value >= 0:
+        regions.append((value, len(text)))
     return regions
 
 

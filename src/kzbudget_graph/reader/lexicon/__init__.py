@@ -339,7 +339,9 @@ _KAZAKH_LOW = bytes(
 _KAZAKH_SHARE = 0.01
 _ENOUGH_LETTERS = 200  # fewer Cyrillic letters tell no language reliably
 _SAMPLE = 20000  # characters looked at
-_HEAD = 2048  # characters looked at first when the answer is likely Kazakh
+# Heads looked at first in a Kazakh text (an annex is told from the first;
+# a whole file, whose head may be letter-spaced headings, from the second).
+_HEADS = (2048, 8192)
 
 
 def _letter_counts(text: str) -> tuple[int, int]:
@@ -357,6 +359,17 @@ def _letter_counts(text: str) -> tuple[int, int]:
     return is_cyrillic.count(1), kazakh
 
 
+def _has_kazakh_letter(text: str) -> bool:
+    """Whether ``text`` holds a Kazakh-only letter (its Kazakh count is not 0).
+
+    A Russian text has none, and one ``in`` per letter is a C scan that skips
+    to it (the scan looks for its low byte, which no Russian letter shares),
+    where the counts are several passes over the text's bytes; a Kazakh text
+    has one within its first words.
+    """
+    return any(c in text for c in KAZAKH_LETTERS_BOTH_CASES)
+
+
 def detect_language(text: str, default: str | None = None) -> str:
     """``"kk"`` or ``"ru"``: Russian's letters are all Kazakh letters too, so a
     text is Kazakh when enough of its letters are Kazakh-only. With a
@@ -367,15 +380,29 @@ def detect_language(text: str, default: str | None = None) -> str:
     ('kk', 'ru')
     """
     sample = text[:_SAMPLE]
-    if default == "kk" and len(sample) > 2 * _HEAD:
-        # A Kazakh text (the likely answer) is told from its head when the rest
-        # could not bring its share down to the threshold even if every other
-        # character were a Russian letter (a margin above it, for the division).
-        cyrillic, kazakh = _letter_counts(sample[:_HEAD])
-        rest = len(sample) - _HEAD  # at most one Cyrillic unit per character
+    if not _has_kazakh_letter(sample):
+        # No Kazakh-only letter: Russian, unless a default is to be taken for
+        # too few letters (only then are the Cyrillic letters counted).
+        if default is None or default == "ru":
+            return "ru"
+        cyrillic, _ = _letter_counts(sample)
+        return default if cyrillic < _ENOUGH_LETTERS else "ru"
+    # A Kazakh text is told from its head when the rest could not bring its
+    # share down to the threshold even if every other character were a
+    # Russian letter (a margin above it, for the division); the counts add up,
+    # so a head that cannot tell costs no second count. (Then the default
+    # cannot apply either: the whole has as many letters as the head or more.)
+    cyrillic = kazakh = counted = 0
+    for head in _HEADS:
+        if len(sample) <= 2 * head:
+            break
+        more_cyrillic, more_kazakh = _letter_counts(sample[counted:head])
+        cyrillic, kazakh, counted = cyrillic + more_cyrillic, kazakh + more_kazakh, head
+        rest = len(sample) - head  # at most one Cyrillic unit per character
         if cyrillic >= _ENOUGH_LETTERS and kazakh > (cyrillic + rest) * _KAZAKH_SHARE * 1.01:
             return "kk"
-    cyrillic, kazakh = _letter_counts(sample)
+    more_cyrillic, more_kazakh = _letter_counts(sample[counted:])
+    cyrillic, kazakh = cyrillic + more_cyrillic, kazakh + more_kazakh
     if default is not None and cyrillic < _ENOUGH_LETTERS:
         return default
     return "kk" if cyrillic and kazakh / cyrillic > _KAZAKH_SHARE else "ru"
