@@ -487,6 +487,15 @@ def test_a_ctrl_c_swallowed_where_python_ignores_exceptions_still_stops_the_buil
     assert "KeyboardInterrupt" in proc.stderr  # Python's "Exception ignored in ... __del__"
 
 
+def _reply(h, body: bytes, kind: str) -> None:
+    """Answer HTTP 200 with ``body`` of type ``kind``."""
+    h.send_response(200)
+    h.send_header("Content-Type", kind)
+    h.send_header("Content-Length", str(len(body)))
+    h.end_headers()
+    h.wfile.write(body)
+
+
 def _count_server(counts, updates: list[str], kind: str = "literal") -> FakeServer:
     """A server whose queries answer the count ``counts(number of updates so
     far)`` and which accepts updates (recorded) without removing anything;
@@ -502,12 +511,7 @@ def _count_server(counts, updates: list[str], kind: str = "literal") -> FakeServ
             return
         cell = {"type": kind, "value": counts(len(updates))}
         answer = {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": cell}]}}
-        raw = json.dumps(answer).encode()
-        h.send_response(200)
-        h.send_header("Content-Type", "application/sparql-results+json")
-        h.send_header("Content-Length", str(len(raw)))
-        h.end_headers()
-        h.wfile.write(raw)
+        _reply(h, json.dumps(answer).encode(), "application/sparql-results+json")
 
     return FakeServer(respond)
 
@@ -576,11 +580,7 @@ def test_a_graph_read_back_that_is_not_n_triples_is_one_error(answer):
 
     def respond(h):
         h.rfile.read(int(h.headers["Content-Length"]))
-        h.send_response(200)
-        h.send_header("Content-Type", "application/n-triples")
-        h.send_header("Content-Length", str(len(answer)))
-        h.end_headers()
-        h.wfile.write(answer)
+        _reply(h, answer, "application/n-triples")
 
     server = FakeServer(respond)
     try:
@@ -610,11 +610,7 @@ def test_a_graph_read_back_short_without_a_word_is_replaced_whole():
             cell = {"type": "literal", "value": "3"}
             answer = {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": cell}]}}
             body, kind = json.dumps(answer).encode(), "application/sparql-results+json"
-        h.send_response(200)
-        h.send_header("Content-Type", kind)
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        h.wfile.write(body)
+        _reply(h, body, kind)
 
     server = FakeServer(respond)
     try:
