@@ -102,7 +102,9 @@ def virtuoso_missing() -> str | None:
     return None
 
 
-def start_virtuoso(location: Path) -> Server:
+def start_virtuoso(location: Path, max_rows: int | None = None) -> Server:
+    """A Virtuoso on free ports, with the packaged virtuoso.ini's settings
+    (``max_rows``: its ``ResultSetMaxRows`` instead, where answers are cut)."""
     sql_port, http_port = free_port(), free_port()
     location.mkdir(parents=True, exist_ok=True)
     ini = Path(VIRTUOSO_INI).read_text()
@@ -119,6 +121,8 @@ def start_virtuoso(location: Path) -> Server:
             line = f"ServerPort = {http_port}"
         elif stripped.startswith("DefaultHost"):
             line = f"DefaultHost = localhost:{http_port}"
+        elif stripped.startswith("ResultSetMaxRows") and max_rows is not None:
+            line = f"ResultSetMaxRows = {max_rows}"
         lines.append(line)
     config = location / "virtuoso.ini"
     config.write_text("\n".join(lines) + "\n")

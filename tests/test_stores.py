@@ -583,6 +583,38 @@ def test_an_answer_virtuoso_cuts_short_is_an_error_not_short_totals(virtuoso, mo
         RemoteEndpoint(virtuoso.store_url).delete_graph(graph)
 
 
+def test_a_load_whose_totals_a_server_cuts_short_removes_them_and_says_so(built, tmp_path):
+    """A Virtuoso whose ``ResultSetMaxRows`` is below the rows of the
+    summary's queries: the totals cannot be recomputed, so the load fails
+    with one line naming the setting and removes the old summary (it would
+    lag the new graphs), where it used to write totals from cut answers."""
+    from kzbudget_graph.store.summary import SUMMARY_GRAPH
+
+    reason = virtuoso_missing()
+    if reason:
+        pytest.skip(reason)
+    server = start_virtuoso(tmp_path / "capped", max_rows=40)
+    env = {**os.environ, "KZBUDGET_ENDPOINT_USER": "dba", "KZBUDGET_ENDPOINT_PASSWORD": "dba"}
+    try:
+        stale = b'<http://x/stale> <http://x/p> "an older total" .\n'
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("KZBUDGET_ENDPOINT_USER", "dba")
+            patch.setenv("KZBUDGET_ENDPOINT_PASSWORD", "dba")
+            RemoteEndpoint(server.store_url).send_graph(SUMMARY_GRAPH, stale)
+        result = run_cli("load", str(built[0]), "--endpoint", server.store_url, env=env)
+        assert result.returncode == 2
+        assert result.stderr.strip().splitlines()[-1] == (
+            f"kzbudget: error: {server.base}/sparql-auth: the server cut its answer at 40 rows "
+            "(Virtuoso: raise ResultSetMaxRows in virtuoso.ini, or ask for a smaller page) "
+            "(the summary graph of totals and ranks could not be recomputed and is removed: "
+            "queries read no totals until a load recomputes it)"
+        )
+        assert graph_count(server.query_url, SUMMARY_GRAPH) == 0
+        assert graph_count(server.query_url, source_graph(built[0])) > 1000  # the data went in
+    finally:
+        server.stop()
+
+
 def test_a_body_starts_at_its_first_short_line_with_every_line_kept():
     """Lines of N-Triples come in any order: a body whose first lines are
     long starts at the first short one, the long ones after the rest; a body

@@ -765,7 +765,7 @@ def refresh_summary(
     (80 s at some 50,000 passports on Oxigraph server).
     """
     # the embedded store asked itself: its rows may be sorted here, as Oxigraph sorts
-    embedded = query is None and reader is None and hasattr(target, "rewrite_graph")
+    own = query is None and reader is None
     if query is None:
         if reader is not None:
             query = reader.query
@@ -773,27 +773,41 @@ def refresh_summary(
             query = target.query
         else:
             return None
-    data, totals = summary_ntriples(query, oxigraph_order=embedded)
-    if embedded:
+    if hasattr(target, "rewrite_graph"):  # the embedded store
+        data, totals = summary_ntriples(query, oxigraph_order=own)
         target.rewrite_graph(SUMMARY_GRAPH, data)
         return totals
     updates = updates or (target if use_update else None)
+    try:
+        data, totals = summary_ntriples(query)
+    except KzbudgetError as exc:
+        # (a server that cuts its answers): the old totals would lag the new
+        # graphs, so they are removed, as where no query endpoint is known
+        raise KzbudgetError(
+            f"{exc} (the summary graph of totals and ranks could not be recomputed and "
+            f"{_removed(target, use_update, updates, query)}: queries read no totals until "
+            "a load recomputes it)"
+        ) from None
     try:
         if updates is None or not _by_update(updates, data, query, reader, target=target):
             target.send_graph(SUMMARY_GRAPH, data, use_update=use_update)
     except KzbudgetError as exc:
         # sent in parts: a part of the new totals is worse than none (a
         # page would read wrong ranks), so none, and the user is told
-        try:
-            drop_summary(target, use_update=use_update, updates=updates, query=query)
-            removed = "is removed"
-        except KzbudgetError:
-            removed = "could not be removed either"
         raise KzbudgetError(
             f"{exc} (the summary graph of totals and ranks was not sent whole and "
-            f"{removed}: load again to recompute it)"
+            f"{_removed(target, use_update, updates, query)}: load again to recompute it)"
         ) from None
     return totals
+
+
+def _removed(target, use_update: bool, updates, query) -> str:
+    """Remove the summary (:func:`drop_summary`); what to tell the user."""
+    try:
+        drop_summary(target, use_update=use_update, updates=updates, query=query)
+    except KzbudgetError:
+        return "could not be removed either"
+    return "is removed"
 
 
 def _by_update(
