@@ -801,7 +801,12 @@ def refresh_summary(
     return totals
 
 
-def _removed(target, use_update: bool, updates, query) -> str:
+def _removed(
+    target: RemoteEndpoint,
+    use_update: bool,
+    updates: RemoteEndpoint | None,
+    query: Callable[[str], Result],
+) -> str:
     """Remove the summary (:func:`drop_summary`); what to tell the user."""
     try:
         drop_summary(target, use_update=use_update, updates=updates, query=query)
