@@ -540,15 +540,21 @@ class RemoteEndpoint:
         one chunk go in one update, which readers see whole or not at all;
         more go in chunks, removals first."""
         graph = ox.NamedNode(check_iri(name, "graph name"))
-        chunks = _Chunks(self, CHUNK_TRIPLES)
-        if len(removed) + len(added) <= chunks.size:
-            if removed or added:
-                self.update(_diff_update(graph, removed, added))
-            return
+        chunks = _Chunks(self, CHUNK_TRIPLES, use_update=True)
+        changed = len(removed) + len(added)
+        if changed <= chunks.size:
+            try:
+                if changed:
+                    self.update(_diff_update(graph, removed, added))
+                return
+            except _Refused as exc:  # too large for one update: in parts, below
+                if exc.status not in (400, 413) or changed <= SMALLEST_REFUSED:
+                    raise
+                chunks.size = changed // 2
         for part in chunks.parts(removed):
-            chunks.timed(self.update, _diff_update(graph, part, []))
+            chunks.halving(part, lambda part: self.update(_diff_update(graph, part, [])))
         for part in chunks.parts(added):
-            chunks.timed(self.update, _diff_update(graph, [], part))
+            chunks.halving(part, lambda part: self.update(_diff_update(graph, [], part)))
 
     def delete_graph(self, name: str) -> None:
         """Graph Store Protocol: remove graph ``name`` (HTTP DELETE)."""
@@ -586,7 +592,8 @@ class RemoteEndpoint:
                 f"{self.url}: no complete answer within {self.timeout:g} s"
             ) from None
         except urllib.error.HTTPError as exc:
-            raise KzbudgetError(_http_message(self.url, exc.code, _error_body(exc))) from None
+            message = _http_message(self.url, exc.code, _error_body(exc))
+            raise _Refused(message, exc.code) from None
         except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
             if isinstance(getattr(exc, "reason", exc), BrokenPipeError | ConnectionResetError):
                 self._refused(url)  # a server may refuse a large body before reading it
@@ -725,6 +732,14 @@ MAX_ERROR_BYTES = 64 << 10  # an error page: only its first words are shown
 
 class _DeadlineExpired(Exception):
     pass
+
+
+class _Refused(KzbudgetError):
+    """An HTTP error answer; ``status`` tells a request refused as too large."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @contextlib.contextmanager
@@ -967,6 +982,7 @@ def load_graphs(
 # --- streaming a graph file into a remote server ---------------------------------------
 
 CHUNK_TRIPLES = 100_000  # one request; halved while a request takes over a third of the timeout
+SMALLEST_REFUSED = 100  # triples of a request refused as too large, not halved again
 
 
 class _Chunks:
@@ -978,9 +994,35 @@ class _Chunks:
         self.target, self.use_update, self.size = target, use_update, max(1, size)
 
     def send(self, name: str, body: bytes, *, replace: bool) -> None:
-        self.timed(
-            self.target.send_triples, name, body, replace=replace, use_update=self.use_update
-        )
+        """Send the N-Triples ``body`` of graph ``name``: replacing it, or adding
+        to it (and so does every part after the first, where it is halved)."""
+        first = [replace]
+
+        def request(lines: list[bytes]) -> None:
+            self.target.send_triples(
+                name, b"".join(lines), replace=first[0], use_update=self.use_update
+            )
+            first[0] = False
+
+        self.halving(body.splitlines(keepends=True), request)
+
+    def halving(self, part: list, request: Callable[[list], object]) -> None:
+        """``request(part)``, timed. A part the server refuses as too large is
+        sent again in halves, down to :data:`SMALLEST_REFUSED`, and the next
+        parts are no larger: HTTP 413, and for an update HTTP 400 too
+        (Virtuoso refuses an update of more than some 1,000 triples, "SPARQL
+        compiler … memory exhausted"; a Graph Store request refused with 400
+        is refused whole, and its graph left as it was)."""
+        try:
+            self.timed(request, part)
+        except _Refused as exc:
+            too_large = exc.status == 413 or (exc.status == 400 and self.use_update)
+            if not too_large or len(part) <= SMALLEST_REFUSED:
+                raise
+            half = len(part) // 2
+            self.size = min(self.size, half)
+            self.halving(part[:half], request)
+            self.halving(part[half:], request)
 
     def parts(self, items: list[ox.Triple]) -> Iterator[list[ox.Triple]]:
         """``items`` in slices of the current size (a slow request halves the next)."""
