@@ -548,7 +548,7 @@ class RemoteEndpoint:
                     self.update(_diff_update(graph, removed, added))
                 return
             except _Refused as exc:  # too large for one update: in parts, below
-                if exc.status not in (400, 413) or changed <= SMALLEST_REFUSED:
+                if not chunks.too_large(exc) or changed <= SMALLEST_REFUSED:
                     raise
                 chunks.size = changed // 2
         for part in chunks.parts(removed):
@@ -677,9 +677,7 @@ class RemoteEndpoint:
         with the ones this package writes, however the server spells them
         (Virtuoso separates terms by tabs)."""
         text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
-        body = urllib.parse.urlencode({"query": text}).encode("utf-8")
-        form = "application/x-www-form-urlencoded"
-        raw = self._send("POST", self.url, body, form, accept="application/n-triples")
+        raw = self._ask(text, "application/n-triples")
         triples = ox.parse(raw, format=ox.RdfFormat.N_TRIPLES)
         try:
             while batch := list(itertools.islice(triples, 10_000)):
@@ -689,15 +687,13 @@ class RemoteEndpoint:
 
     def query(self, text: str) -> Result:
         """SPARQL 1.1 Protocol query by POST; the answer must be SPARQL JSON results."""
-        body = urllib.parse.urlencode({"query": text}).encode("utf-8")
-        raw = self._send(
-            "POST",
-            self.url,
-            body,
-            "application/x-www-form-urlencoded",
-            accept="application/sparql-results+json",
-        )
+        raw = self._ask(text, "application/sparql-results+json")
         return parse_json_results(raw, self.url)
+
+    def _ask(self, text: str, accept: str) -> bytes:
+        """SPARQL 1.1 Protocol: the answer to query ``text`` (POST, a form)."""
+        body = urllib.parse.urlencode({"query": text}).encode("utf-8")
+        return self._send("POST", self.url, body, "application/x-www-form-urlencoded", accept)
 
 
 # Virtuoso's Graph Store endpoint tells a body's type from its first 64 KB:
@@ -995,7 +991,8 @@ class _Chunks:
 
     def send(self, name: str, body: bytes, *, replace: bool) -> None:
         """Send the N-Triples ``body`` of graph ``name``: replacing it, or adding
-        to it (and so does every part after the first, where it is halved)."""
+        to it (and so does every part after the first, where it is halved).
+        The body is cut into lines only if it is refused (27 ms a chunk)."""
         first = [replace]
 
         def request(lines: list[bytes]) -> None:
@@ -1004,25 +1001,37 @@ class _Chunks:
             )
             first[0] = False
 
-        self.halving(body.splitlines(keepends=True), request)
+        try:
+            self.timed(request, [body])
+        except _Refused as exc:
+            lines = body.splitlines(keepends=True)
+            if not self.too_large(exc) or len(lines) <= SMALLEST_REFUSED:
+                raise
+            self._in_halves(lines, request)
 
     def halving(self, part: list, request: Callable[[list], object]) -> None:
         """``request(part)``, timed. A part the server refuses as too large is
         sent again in halves, down to :data:`SMALLEST_REFUSED`, and the next
-        parts are no larger: HTTP 413, and for an update HTTP 400 too
-        (Virtuoso refuses an update of more than some 1,000 triples, "SPARQL
-        compiler … memory exhausted"; a Graph Store request refused with 400
-        is refused whole, and its graph left as it was)."""
+        parts are no larger."""
         try:
             self.timed(request, part)
         except _Refused as exc:
-            too_large = exc.status == 413 or (exc.status == 400 and self.use_update)
-            if not too_large or len(part) <= SMALLEST_REFUSED:
+            if not self.too_large(exc) or len(part) <= SMALLEST_REFUSED:
                 raise
-            half = len(part) // 2
-            self.size = min(self.size, half)
-            self.halving(part[:half], request)
-            self.halving(part[half:], request)
+            self._in_halves(part, request)
+
+    def _in_halves(self, part: list, request: Callable[[list], object]) -> None:
+        half = len(part) // 2
+        self.size = min(self.size, half)
+        self.halving(part[:half], request)
+        self.halving(part[half:], request)
+
+    def too_large(self, refused: _Refused) -> bool:
+        """HTTP 413, and for an update HTTP 400 too (Virtuoso refuses an
+        update of more than some 1,000 triples, "SPARQL compiler … memory
+        exhausted"); a Graph Store request refused with 400 is refused whole,
+        and its graph left as it was."""
+        return refused.status == 413 or (refused.status == 400 and self.use_update)
 
     def parts(self, items: list[ox.Triple]) -> Iterator[list[ox.Triple]]:
         """``items`` in slices of the current size (a slow request halves the next)."""
