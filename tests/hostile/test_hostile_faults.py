@@ -208,6 +208,39 @@ def test_a_200_answer_that_is_not_query_results_is_one_line():
     assert_refused(query_against(respond, run_cli), "not SPARQL JSON query results")
 
 
+@pytest.mark.parametrize(
+    ("status", "headers"),
+    [
+        (206, {}),  # a newer Virtuoso's partial answer
+        (200, {"X-SQL-State": "S1TAT"}),  # an older one's, or HTTPAnytimeStatus = 200
+    ],
+)
+def test_a_partial_answer_is_an_error_not_short_rows(status, headers):
+    """Virtuoso's "anytime" query answers the rows found when its time ran
+    out, marked only in the status and headers: taken as whole, totals and
+    pages would be silently short."""
+    answer = {
+        "head": {"vars": ["n"]},
+        "results": {"bindings": [{"n": {"type": "literal", "value": "1"}}]},
+    }
+    body = json.dumps(answer).encode()
+
+    def respond(h):
+        h.send_response(status)
+        for name, value in headers.items():
+            h.send_header(name, value)
+        h.send_header("Content-Type", "application/sparql-results+json")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    assert_refused(
+        query_against(respond, run_cli),
+        "the server sent a partial answer",
+        "MaxQueryExecutionTime",
+    )
+
+
 def test_fifos_and_devices_are_refused_as_input(tmp_path):
     fifo = tmp_path / "in.fifo"
     os.mkfifo(fifo)

@@ -764,13 +764,23 @@ def _deadline(seconds: float) -> Iterator[None]:
 def _check_whole(response, url: str) -> None:
     """Virtuoso cuts an answer at its ``ResultSetMaxRows`` (10,000 in the
     packaged virtuoso.ini) and says so only in a header: a cut answer is an
-    error, not silently short totals, pages or graphs."""
+    error, not silently short totals, pages or graphs.
+
+    So is any other partial answer: HTTP 206 to a request that asked for no
+    range, or Virtuoso's mark of an "anytime" query stopped at its time limit
+    (``X-SQL-State: S1TAT``; a newer Virtuoso answers 206, or the status its
+    ``HTTPAnytimeStatus`` sets, with the rows found so far)."""
     cut = response.headers.get("X-SPARQL-MaxRows")
     if cut is not None:
         rows = cut if cut.isascii() and cut.isdigit() and len(cut) < 12 else "its limit of"
         raise KzbudgetError(
             f"{url}: the server cut its answer at {rows} rows "
             "(Virtuoso: raise ResultSetMaxRows in virtuoso.ini, or ask for a smaller page)"
+        )
+    if response.status == 206 or response.headers.get("X-SQL-State") == "S1TAT":
+        raise KzbudgetError(
+            f"{url}: the server sent a partial answer (Virtuoso: a query stopped at "
+            "MaxQueryExecutionTime in virtuoso.ini; raise it, or ask for a smaller page)"
         )
 
 
