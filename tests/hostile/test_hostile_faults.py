@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -239,6 +240,67 @@ def test_a_partial_answer_is_an_error_not_short_rows(status, headers):
         "the server sent a partial answer",
         "MaxQueryExecutionTime",
     )
+
+
+def _answering(rows_for) -> FakeServer:
+    """A server answering every query with the SPARQL JSON rows ``rows_for(query)``
+    gives (a dict of variable -> term per row)."""
+
+    def respond(h):
+        form = urllib.parse.parse_qs(h.rfile.read(int(h.headers["Content-Length"])).decode())
+        rows = rows_for(form.get("query", [""])[0])
+        names = sorted({name for row in rows for name in row})
+        answer = {"head": {"vars": names}, "results": {"bindings": rows}}
+        _reply(h, json.dumps(answer).encode(), "application/sparql-results+json")
+
+    return FakeServer(respond)
+
+
+def _paged_against(server: FakeServer):
+    try:
+        return run_cli("query", "program-costs", "--endpoint", server.url, "-p", "limit=5")
+    finally:
+        server.close()
+
+
+def test_a_server_answering_one_row_to_everything_ends_the_page_at_once():
+    """Every answer the same row, of no variable asked: the windows found no
+    node, and asking whether ranks go on past them was answered "yes" each
+    time, so the page asked forever (26,275 requests in two minutes)."""
+    server = _answering(lambda _query: [{"n": {"type": "literal", "value": "1"}}])
+    proc = _paged_against(server)
+    assert proc.returncode == 0, proc.stderr
+    assert server.requests <= 4
+
+
+def test_ranks_that_go_on_with_no_node_are_one_error_not_a_loop():
+    """A server that says a rank lies past every window, and names no node in
+    any window: the page stops at the first window it was sent to in vain."""
+
+    def rows_for(query):
+        since = re.search(r"\?rank >= ([0-9]+)", query)
+        if since is None:  # a window (VALUES ?rank): no node
+            return []
+        rank = {"type": "literal", "value": since.group(1)}
+        return [{"rank": rank, "next": rank}]
+
+    server = _answering(rows_for)
+    assert_refused(_paged_against(server), "not the ranks of a kzbudget summary graph")
+    assert server.requests <= 6
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"rank": {"type": "literal", "value": "abc"}},  # not a number
+        {"rank": {"type": "literal", "value": "0"}},  # a node's last rank missing
+        {"rank": {"type": "uri", "value": "urn:x:0"}},
+        {"rank": {"type": "literal", "value": "1" * 40}},
+    ],
+)
+def test_ranks_that_are_not_numbers_are_one_error(row):
+    server = _answering(lambda _query: [{"node": {"type": "uri", "value": "urn:x:a"}, **row}])
+    assert_refused(_paged_against(server), "not the ranks of a kzbudget summary graph")
 
 
 def test_fifos_and_devices_are_refused_as_input(tmp_path):

@@ -70,7 +70,7 @@ import pyoxigraph as ox
 from ..errors import KzbudgetError
 from ..iri import check_iri
 from .queries import CannedQuery, ParamTerm, bind, check_terms, integer, slot
-from .results import Result, plain_order
+from .results import Result, Row, Term, plain_order
 from .summary import LISTS, RANK_KEYS, SUMMARY, SUMMARY_GRAPH, oxigraph_term, rank_list
 
 __all__ = ["FIRST_WINDOW", "run_paged"]
@@ -188,6 +188,7 @@ def run_paged(
     if resume is not None and first_window is None:
         size = max(1, min(resume[3], MAX_WINDOW))  # sized by the previous page
     found = 0  # rows the windows so far gave (skipped ones included)
+    gap_end = None  # the rank the last gap in the ranks ended at
     # the window that fills the page (it ends the loop), and its rows up to the next page
     cursor = None
     while limit is None or len(rows) < limit:
@@ -202,8 +203,14 @@ def run_paged(
             nodes, reach = _window(select, ranking, start, size, reaches)
             size = reach - start
         if not nodes:
-            if candidates is None and _ranked(select, ranking, since=start + size):
-                start, size = start + size, min(size * 2, MAX_WINDOW)  # a gap in the ranks
+            if candidates is None and start == gap_end:
+                # the store named a node at this rank, then none: its answers
+                # disagree (else a hostile server kept the windows going forever)
+                raise KzbudgetError(_NOT_RANKS)
+            later = None if candidates is not None else _next_rank(select, ranking, start + size)
+            if later is not None:
+                start, gap_end = later, later  # past a gap in the ranks, to its end
+                size = min(size * 2, MAX_WINDOW)
                 continue
             if start == origin:  # no ranks in this store: the whole query
                 return select(bind(query, bound))
@@ -344,7 +351,7 @@ def _cursor_of_rows(
         f"SELECT ?node ?rank ?last WHERE {{ VALUES ?node {{ {values} }} {_rank_of(ranking)} "
         f"OPTIONAL {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node {last} ?last }} }} }}"
     )
-    rank = {row["node"].value: int(row["rank"].value) for row in result.rows if row.get("rank")}
+    rank = {_node_in(row): _rank_in(row) for row in result.rows if row.get("rank")}
     if len(rank) < len(asked) or any(row.get("last") for row in result.rows):
         return None  # a node whose rows run to a later rank: not where a window may start
     start, first = rank[trailing[0]], rank[named[0].value]
@@ -408,7 +415,7 @@ def _cursor_of_keys(
     )
     if len(result.rows) != 1 or result.rows[0].get("last") or result.rows[0].get("rank") is None:
         return None
-    start = int(result.rows[0]["rank"].value)
+    start = _rank_in(result.rows[0])
     # nor where a node of that rank states another key: a summary made before
     # every key had a rank of its own (a code misread as the next passport's
     # shared that rank), until a load computes it again
@@ -551,7 +558,7 @@ class _Reaches:
             result = self.select(
                 f"SELECT ?node ?last WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node <{prop}> ?last }} }}"
             )
-            self.last = {row["node"].value: int(row["last"].value) for row in result.rows}
+            self.last = {_node_in(row): _rank_in(row, "last") for row in result.rows}
         return max(rank, self.last.get(node, rank))
 
 
@@ -570,8 +577,8 @@ def _window(
             f"SELECT ?node ?rank WHERE {{ VALUES ?rank {{ {ranks} }} {_rank_of(ranking)} }}"
         )
         rows = [row for row in result.rows if row.get("node")]
-        nodes += [check_iri(row["node"].value, "ranked node") for row in rows]
-        reach = max((reaches(r["node"].value, int(r["rank"].value)) + 1 for r in rows), default=0)
+        nodes += [_node_in(row) for row in rows]
+        reach = max((reaches(_node_in(r), _rank_in(r)) + 1 for r in rows), default=0)
         start, end = end, max(end, reach)
     return nodes, end
 
@@ -805,8 +812,7 @@ class _Candidates:
                 return False
             self.scanned = None
             return self._more(count)
-        # SPARQL JSON booleans are "true"; some servers write xsd:boolean as "1"
-        relates = [row for row in result.rows if row["relates"].value in ("true", "1")]
+        relates = [row for row in result.rows if _true(row.get("relates"))]
         self._add(relates)
         self.scanned += size
         self.seen += len(result.rows)
@@ -835,8 +841,7 @@ class _Candidates:
 
     def _add(self, rows: list) -> None:
         for row in rows:
-            node = check_iri(row["node"].value, "ranked node")
-            rank = int(row["rank"].value)
+            node, rank = _node_in(row), _rank_in(row)
             self.items.append((node, rank, self.reaches(node, rank)))
 
     def _have(self, count: int) -> bool:
@@ -872,7 +877,53 @@ def _ranked(select: Callable[[str], Result], ranking: str, since: int = 0) -> bo
     (at all: its summary graph is there)."""
     text = f"SELECT ?rank WHERE {{ {_rank_of(ranking)} FILTER (?rank >= {since}) }} LIMIT 1"
     result = select(text)
-    return bool(result.rows)
+    return any(_rank_in(row) >= since for row in result.rows)
+
+
+def _next_rank(select: Callable[[str], Result], ranking: str, since: int) -> int | None:
+    """The first rank at ``since`` or later that a node of ``ranking`` holds
+    (None: none): the windows go on there, past a gap in the ranks."""
+    text = f"SELECT (MIN(?rank) AS ?next) WHERE {{ {_rank_of(ranking)} FILTER (?rank >= {since}) }}"
+    row = (select(text).rows or [{}])[0]
+    if row.get("next") is None:  # (an aggregate over no rank is one row, unbound)
+        return None
+    rank = _rank_in(row, "next")
+    if rank < since:
+        raise KzbudgetError(_NOT_RANKS)
+    return rank
+
+
+# what a page says of a store whose answers are not ranks as the summary writes
+# them: a hostile or broken server, or a summary graph another program wrote
+_NOT_RANKS = (
+    "the store's answers are not the ranks of a kzbudget summary graph "
+    "(one another program wrote? load again to recompute it)"
+)
+
+
+def _rank_in(row: Row, name: str = "rank") -> int:
+    """The rank ``?name`` of an answer's ``row``, a whole number as the summary
+    writes them; anything else is one error, not a traceback (a server's
+    answer is input like any other)."""
+    term = row.get(name)
+    if term is None or term.kind != "literal" or not _NUMBER.fullmatch(term.value):
+        raise KzbudgetError(_NOT_RANKS)
+    return int(term.value)
+
+
+def _node_in(row: Row, name: str = "node") -> str:
+    """The ranked node ``?name`` of an answer's ``row``: an IRI, checked (it goes
+    into the next query's text)."""
+    term = row.get(name)
+    if term is None or term.kind != "uri":
+        raise KzbudgetError(_NOT_RANKS)
+    return check_iri(term.value, "ranked node")
+
+
+def _true(term: Term | None) -> bool:
+    """An ASK-like boolean of an answer (SPARQL JSON writes "true"; some servers
+    write xsd:boolean as "1")."""
+    return term is not None and term.value in ("true", "1")
 
 
 def _states(select: Callable[[str], Result], ranking: str, fact: str) -> bool:
@@ -901,7 +952,7 @@ def _span(
         )
         if result.rows and result.rows[0].get("first") and result.rows[0].get("last"):
             row = result.rows[0]
-            return int(row["first"].value), int(row["last"].value) + 1
+            return _rank_in(row, "first"), _rank_in(row, "last") + 1
     values = " ".join(f"?node <{SUMMARY}{name}> {term} ." for name, term in keys.items())
     result = select(
         f"SELECT (MIN(?rank) AS ?first) (MAX(?rank) AS ?last) WHERE {{ "
@@ -910,7 +961,7 @@ def _span(
     row = result.rows[0] if result.rows else {}
     if row.get("first") is None or row.get("last") is None:
         return None
-    return int(row["first"].value), int(row["last"].value) + 1
+    return _rank_in(row, "first"), _rank_in(row, "last") + 1
 
 
 # the node of an empty window: an IRI no store holds (Virtuoso refuses a query
