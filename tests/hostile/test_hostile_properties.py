@@ -1,4 +1,5 @@
-"""Issue #9: any arguments, any file contents — exit 0, 1 or 2, no traceback, no partial output."""
+"""Issue #9: any arguments, any file contents — exit 0, 1 or 2, no traceback, no partial output;
+and (issue #14) any answer of a server to a page's questions — rows or one error."""
 
 from __future__ import annotations
 
@@ -8,6 +9,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kzbudget_graph.errors import KzbudgetError
+from kzbudget_graph.store.paging import run_paged
+from kzbudget_graph.store.queries import bindings, load_queries
+from kzbudget_graph.store.results import Result, Term, to_csv, to_json
+
 from conftest import CORPUS, run_cli
 
 HOSTILE_WORDS = [
@@ -16,6 +22,7 @@ HOSTILE_WORDS = [
     "act=Z990000453_", "lang=xx", "file:///etc/passwd", "\x00",
 ]  # fmt: skip
 CORPUS_BYTES = CORPUS.read_bytes()
+QUERIES = load_queries()
 
 
 def _mutated(data: st.DataObject) -> bytes:
@@ -65,3 +72,55 @@ def test_any_arguments_and_contents_end_cleanly(data):
         assert not leftovers, (args, leftovers)
         if proc.returncode != 0:
             assert not out.exists(), (args, proc.stderr)
+
+
+# What a server may answer a page's questions (its ranks, nodes, lists of ranks):
+# any variables, terms of any kind, numbers that are ranks or not.
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_ASKED = ["node", "rank", "last", "next", "first", "count", "ranks", "relates", "g", "n"]
+_ANSWER_TERMS = st.one_of(
+    st.none(),
+    st.builds(
+        Term,
+        st.just("uri"),
+        st.sampled_from(["urn:x:a", "urn:x:b", "bad iri>", "\x1b[31mred", "javascript:x"]),
+    ),
+    st.builds(Term, st.just("bnode"), st.just("b0")),
+    st.builds(
+        Term,
+        st.just("literal"),
+        st.sampled_from(["0", "1", "7", "1 3 5", "abc", "", "-3", "1e5", "9" * 40, "true"]),
+        st.sampled_from([None, _XSD + "integer", _XSD + "boolean", _XSD + "date"]),
+        st.sampled_from([None, "kk"]),
+    ),
+)
+_GIVEN = {"date": "2007-01-01", "act": "Z990000453_", "year": "2007", "program": "001"}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), name=st.sampled_from(sorted(n for n, q in QUERIES.items() if q.page_by)))
+def test_a_page_ends_cleanly_whatever_the_server_answers(data, name):
+    """A page asks the server its ranks, nodes and lists, and reads the
+    answers as input: whatever they hold, the page is rows or one error, in a
+    bounded number of requests (a server answering one row to everything
+    once kept a page asking forever; a rank that was no number was a
+    traceback)."""
+    query = QUERIES[name]
+    given = {k: v for k, v in _GIVEN.items() if any(p.name == k for p in query.params)}
+    asked: list[str] = []
+
+    def select(text: str) -> Result:
+        asked.append(text)
+        assert len(asked) <= 400, f"the page keeps asking: {text[:200]}"
+        names = data.draw(st.lists(st.sampled_from(_ASKED), max_size=4, unique=True))
+        rows = data.draw(
+            st.lists(st.fixed_dictionaries({n: _ANSWER_TERMS for n in names}), max_size=6)
+        )
+        return Result(names, rows)
+
+    try:
+        result = run_paged(select, query, bindings(query, {**given, "limit": "5"}))
+    except KzbudgetError:
+        return
+    to_json(result)
+    to_csv(result)
