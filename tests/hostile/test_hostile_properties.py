@@ -3,9 +3,11 @@ and (issue #14) any answer of a server to a page's questions — rows or one err
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
+import pyoxigraph as ox
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +15,7 @@ from kzbudget_graph.errors import KzbudgetError
 from kzbudget_graph.store.paging import run_paged
 from kzbudget_graph.store.queries import bindings, load_queries
 from kzbudget_graph.store.results import Result, Term, to_csv, to_json
+from kzbudget_graph.store.summary import SUMMARY, summary_ntriples
 
 from conftest import CORPUS, run_cli
 
@@ -124,3 +127,35 @@ def test_a_page_ends_cleanly_whatever_the_server_answers(data, name):
         return
     to_json(result)
     to_csv(result)
+
+
+_SELECTED = re.compile(r"\?(\w+)")
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_summary_is_triples_or_one_error_whatever_the_server_answers(data):
+    """A load into a server asks it the summary's totals and ranks: whatever
+    the answers hold (a literal where a node is asked, a malformed IRI or
+    language tag, a variable missing), the summary is N-Triples or one error
+    (it was a ValueError, KeyError or AttributeError)."""
+
+    def query(text: str) -> Result:
+        head = text[text.index("SELECT") : text.index("WHERE")]
+        names = list(dict.fromkeys(_SELECTED.findall(head)))
+        if data.draw(st.booleans()):
+            names = data.draw(st.lists(st.sampled_from([*names, "zz"]), max_size=3, unique=True))
+        rows = data.draw(
+            st.lists(st.fixed_dictionaries({n: _ANSWER_TERMS for n in names}), max_size=5)
+        )
+        return Result(names, rows)
+
+    try:
+        data_written, _totals = summary_ntriples(query)
+    except KzbudgetError as exc:
+        assert "is not as asked" in str(exc)
+        return
+    # what it wrote reads back as N-Triples of the summary's own vocabulary
+    predicates = {q.predicate.value for q in ox.parse(data_written, format=ox.RdfFormat.N_TRIPLES)}
+    assert all(p.startswith(SUMMARY) or p == RDF_TYPE for p in predicates), predicates

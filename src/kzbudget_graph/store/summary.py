@@ -109,7 +109,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ..errors import KzbudgetError
-from .results import Result, Term, plain_order
+from .results import Result, Row, Term, plain_order
 
 if TYPE_CHECKING:  # (the store module imports this one)
     from .store import RemoteEndpoint
@@ -531,21 +531,21 @@ def summary_ntriples(
         for row in query(_PREFIXES + text).rows:
             if row.get("node") is not None and row.get("name") is not None:
                 name = ox.Literal(row["name"].value, language=lang)
-                add(ox.Triple(ox.NamedNode(row["node"].value), _sum(prop), name))
+                add(ox.Triple(_node_of(row), _sum(prop), name))
         flush()
     for text in FACTS:
         result = query(_PREFIXES + text)
         facts = [v for v in result.variables if v != "node"]
         for row in result.rows:
-            node = ox.NamedNode(row["node"].value)
+            node = _node_of(row)
             for var in facts:
                 if (term := row.get(var)) is not None:
-                    value = ox.NamedNode(term.value) if var == "codeBasis" else oxigraph_term(term)
+                    value = _iri_of(term, var) if var == "codeBasis" else _term_of(term, var)
                     add(ox.Triple(node, _sum(var), value))
         flush()
     title = _sum("programTitle")
     for row in query(_PREFIXES + PROGRAM_TITLES).rows:
-        add(ox.Triple(ox.NamedNode(row["node"].value), title, oxigraph_term(row["title"])))
+        add(ox.Triple(_node_of(row), title, _term_of(row.get("title"), "title")))
     flush()
     for ranking, text in RANKS.items():
         result = _ordered(query, text, oxigraph_order)
@@ -556,7 +556,7 @@ def summary_ntriples(
         first: dict[str, int] = {}
         last: dict[str, int] = {}
         for row in result.rows:
-            node, key = row["node"].value, tuple(row.get(k) for k in keys)
+            node, key = _node_of(row).value, tuple(row.get(k) for k in keys)
             # every key its own rank, a node's second one too: a page placed by
             # its last row's keys (.paging) finds them at one rank alone
             if key != previous:
@@ -580,7 +580,7 @@ def summary_ntriples(
         named = _Names(f"{ROW_BASE}{name}/")
         for row in _ordered(query, text, oxigraph_order).rows:
             facts = [
-                (_sum(var), oxigraph_term(term)) for var, term in row.items() if term is not None
+                (_sum(var), _term_of(term, var)) for var, term in row.items() if term is not None
             ]
             node = named(facts)
             key = tuple(row.get(v) for v in keys)
@@ -607,9 +607,7 @@ def summary_ntriples(
         for row in result.rows:
             facts = [(_TYPE, _sum(kind))]
             facts += [
-                (_sum(v), oxigraph_term(t))
-                for v in result.variables
-                if (t := row.get(v)) is not None
+                (_sum(v), _term_of(t, v)) for v in result.variables if (t := row.get(v)) is not None
             ]
             node = named(facts)
             totals += 1
@@ -903,6 +901,39 @@ class _Names:
 @cache  # one term per property: the summary states them some 200,000 times
 def _sum(name: str) -> ox.NamedNode:
     return ox.NamedNode(f"{SUMMARY}{name}")
+
+
+def _node_of(row: Row, name: str = "node") -> ox.NamedNode:
+    """The IRI ``?name`` of a row of the store's answer (the answer is input:
+    anything else is one error, and the load removes the old summary)."""
+    term = row.get(name)
+    if term is None or term.kind != "uri":
+        raise KzbudgetError(_not_as_asked(name))
+    return _iri_of(term, name)
+
+
+def _iri_of(term: Term, name: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(term.value)
+    except ValueError:
+        raise KzbudgetError(_not_as_asked(name)) from None
+
+
+def _term_of(term: Term | None, name: str) -> _Object:
+    """:func:`oxigraph_term` of ``?name`` in the store's answer, or one error."""
+    try:
+        if term is not None:
+            return oxigraph_term(term)
+    except ValueError:
+        pass
+    raise KzbudgetError(_not_as_asked(name))
+
+
+def _not_as_asked(name: str) -> str:
+    return (
+        f"the store's answer to a query of the summary is not as asked (?{name} is not "
+        "an RDF term of its kind): is the endpoint a SPARQL endpoint of this dataset?"
+    )
 
 
 def oxigraph_term(term: Term) -> _Object:
