@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kzbudget_graph.errors import KzbudgetError
+from kzbudget_graph.store.consistency import check_store
 from kzbudget_graph.store.paging import run_paged
 from kzbudget_graph.store.queries import bindings, load_queries
 from kzbudget_graph.store.results import Result, Term, to_csv, to_json
@@ -159,3 +160,21 @@ def test_a_summary_is_triples_or_one_error_whatever_the_server_answers(data):
     # what it wrote reads back as N-Triples of the summary's own vocabulary
     predicates = {q.predicate.value for q in ox.parse(data_written, format=ox.RdfFormat.N_TRIPLES)}
     assert all(p.startswith(SUMMARY) or p == RDF_TYPE for p in predicates), predicates
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_whole_store_rules_read_any_answer(data):
+    """The whole-store rules run on the server a load wrote to: a row that
+    leaves out a variable a message names is a finding that says "?" (it was
+    a KeyError's traceback)."""
+
+    def query(text: str) -> Result:
+        names = data.draw(st.lists(st.sampled_from([*_ASKED, "program", "lang"]), unique=True))
+        rows = data.draw(
+            st.lists(st.fixed_dictionaries({n: _ANSWER_TERMS for n in names}), max_size=3)
+        )
+        return Result(names, rows)
+
+    for finding in check_store(query):
+        assert finding.shape.startswith("store:") and finding.message

@@ -14,6 +14,7 @@ Each broken rule is a :class:`~kzbudget_graph.graph.validate.Finding`
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -84,7 +85,9 @@ def check_store(query: Callable[[str], Result]) -> list[Finding]:
     for rule in RULES:
         result = query(rule.query)
         for row in result.rows:
-            values = {k: v.value for k, v in row.items() if v is not None}
+            # a server's answer is input: a variable it leaves out reads "?"
+            # in the message, not a KeyError
+            values = defaultdict(lambda: "?", {k: v.value for k, v in row.items() if v})
             findings.append(
                 Finding(
                     severity="Violation",
