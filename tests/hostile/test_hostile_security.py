@@ -250,6 +250,45 @@ def test_a_server_error_body_with_escapes_is_printed_clean():
     assert "\x1b" not in line and "\x07" not in line
 
 
+@pytest.mark.parametrize("variable", [ESCAPES, MARKUP, "", "a b"])
+def test_a_server_answer_whose_variable_is_no_name_is_refused(variable):
+    """A column's head is the answer's variable: one with a control sequence
+    or console markup reached the terminal raw (a cleared screen, a planted
+    hyperlink). A variable must be a name."""
+    answer = {"head": {"vars": [variable]}, "results": {"bindings": []}}
+
+    def respond(h):
+        body = json.dumps(answer).encode()
+        h.send_response(200)
+        h.send_header("Content-Type", "application/sparql-results+json")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    proc = query_against(respond, run_cli)
+    line = assert_refused(proc, "not SPARQL JSON query results")
+    assert "\x1b" not in proc.stdout + proc.stderr and "link=" not in line
+
+
+def test_a_table_shows_its_heads_as_text_not_markup():
+    """The table writer prints the heads it is given as text, whatever reached it."""
+    import io
+
+    from rich.console import Console
+
+    from kzbudget_graph.store.results import Result, Term, print_table
+
+    shown = io.StringIO()
+    heads = [f"a{ESCAPES}", MARKUP]
+    print_table(
+        Result(heads, [{heads[0]: Term("literal", "v")}]),
+        Console(file=shown, force_terminal=True, width=200),
+    )
+    text = shown.getvalue()
+    assert "\x1b[2J" not in text and "\x1b]8;" not in text  # no clear screen, no hyperlink
+    assert MARKUP in text  # the markup shown as it is
+
+
 def test_jsonld_with_a_remote_context_is_never_fetched(tmp_path):
     listener = SilentListener()
     doc = tmp_path / "remote.jsonld"

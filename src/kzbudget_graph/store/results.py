@@ -109,7 +109,9 @@ def print_table(result: Result, console: Console, title: str | None = None) -> N
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(*result.variables, title=Text(safe(title)) if title else None, expand=False)
+    table = Table(title=Text(safe(title)) if title else None, expand=False)
+    for variable in result.variables:
+        table.add_column(Text(safe(variable)))  # (Text: no markup is read in it)
     for row in result.rows:
         table.add_row(
             *[Text(safe("" if row.get(v) is None else _short(row[v]))) for v in result.variables]

@@ -895,7 +895,11 @@ def parse_json_results(raw: bytes, url: str) -> Result:
         data = json.loads(raw)
         variables = data["head"]["vars"]
         bindings = data["results"]["bindings"]
-        if not all(isinstance(v, str) for v in variables) or not isinstance(bindings, list):
+        # a variable is a name (it is printed as a column's head: no control
+        # sequence or console markup may come in with it)
+        if not all(isinstance(v, str) and _VARIABLE.fullmatch(v) for v in variables):
+            raise TypeError
+        if not isinstance(bindings, list):
             raise TypeError
         rows = [{v: _from_json(b.get(v)) for v in variables} for b in bindings]
     except (ValueError, KeyError, TypeError, AttributeError):
@@ -909,7 +913,14 @@ def _from_json(cell: dict | None) -> Term | None:
     kind = {"typed-literal": "literal"}.get(cell["type"], cell["type"])
     if kind not in ("uri", "bnode", "literal") or not isinstance(cell["value"], str):
         raise TypeError
-    return Term(kind, cell["value"], cell.get("datatype"), cell.get("xml:lang"))
+    datatype, lang = cell.get("datatype"), cell.get("xml:lang")
+    if not isinstance(datatype, str | None) or not isinstance(lang, str | None):
+        raise TypeError
+    return Term(kind, cell["value"], datatype, lang)
+
+
+# a SPARQL variable's name (VARNAME, near enough: letters, digits, underscore)
+_VARIABLE = re.compile(r"\w{1,200}")
 
 
 def _http_message(url: str, code: int, body: bytes) -> str:
