@@ -116,12 +116,14 @@ def test_a_page_ends_cleanly_whatever_the_server_answers(data, name):
     def select(text: str) -> Result:
         asked.append(text)
         assert len(asked) <= 400, f"the page keeps asking: {text[:200]}"
-        names = data.draw(st.lists(st.sampled_from(_ASKED), max_size=4, unique=True))
+        # (the page's own variable too: rows that name their node lead to a cursor)
+        names = data.draw(st.lists(st.sampled_from(asks), max_size=4, unique=True))
         rows = data.draw(
             st.lists(st.fixed_dictionaries({n: _ANSWER_TERMS for n in names}), max_size=6)
         )
         return Result(names, rows)
 
+    asks = [*_ASKED, query.page_by[0]]
     try:
         result = run_paged(select, query, bindings(query, {**given, "limit": "5"}))
     except KzbudgetError:
@@ -178,3 +180,17 @@ def test_the_whole_store_rules_read_any_answer(data):
 
     for finding in check_store(query):
         assert finding.shape.startswith("store:") and finding.message
+
+
+def test_a_cursor_asked_of_other_nodes_than_the_page_names_is_none():
+    """The ranks of a page's nodes, for its cursor: a server that answers the
+    ranks of other nodes (as many) gives no cursor (it was a KeyError)."""
+    from kzbudget_graph.store.paging import _cursor_of_rows
+
+    page = [{"passport": Term("uri", f"urn:x:{n}")} for n in "abc"]
+
+    def select(text: str) -> Result:  # the ranks of three nodes, none of the page
+        rows = [{"node": Term("uri", f"urn:y:{n}"), "rank": Term("literal", "1")} for n in "abc"]
+        return Result(["node", "rank", "last"], rows)
+
+    assert _cursor_of_rows(select, "passport", "passport", page, None, lambda r, s: 1) is None

@@ -352,7 +352,7 @@ def _cursor_of_rows(
         f"OPTIONAL {{ GRAPH <{SUMMARY_GRAPH}> {{ ?node {last} ?last }} }} }}"
     )
     rank = {_node_in(row): _rank_in(row) for row in result.rows if row.get("rank")}
-    if len(rank) < len(asked) or any(row.get("last") for row in result.rows):
+    if not rank.keys() >= set(asked) or any(row.get("last") for row in result.rows):
         return None  # a node whose rows run to a later rank: not where a window may start
     start, first = rank[trailing[0]], rank[named[0].value]
     skip = 0
