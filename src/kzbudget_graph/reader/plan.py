@@ -532,8 +532,13 @@ def split_executors(text: str, language: str = "kk") -> list[str]:
     ['Агентство по делам государственной службы', 'Академия государственного управления при \
 Президенте Республики Казахстан']
     """
+    return list(_executors(text, language))
+
+
+@functools.lru_cache(maxsize=4096)  # the same bodies carry out the plans of many passports
+def _executors(text: str, language: str) -> tuple[str, ...]:
     if ";" in text:  # a semicolon never occurs inside one organisation's name
-        return [n for part in text.split(";") for n in split_executors(part, language)]
+        return tuple(n for part in text.split(";") for n in _executors(part, language))
     words = _words(language)
     names, pos = [], 0
     for m in words.org_boundary.finditer(text):
@@ -553,4 +558,4 @@ def split_executors(text: str, language: str = "kk") -> list[str]:
             names.append(text[pos:cut])
             pos = m.end()
     names.append(text[pos:])
-    return [n.strip(" ,;") for n in names if n.strip(" ,;")]
+    return tuple(n.strip(" ,;") for n in names if n.strip(" ,;"))
