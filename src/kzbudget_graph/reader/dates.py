@@ -10,6 +10,7 @@ stem, the longest stem first. Amendment notes may write dates with dots:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from types import ModuleType
@@ -43,6 +44,7 @@ class DateReading:
     problem: str | None = None
 
 
+@functools.lru_cache(maxsize=4096)  # a month word recurs in every date of its month
 def month_number(word: str) -> int | None:
     """Month number of an inflected month word, or None.
 

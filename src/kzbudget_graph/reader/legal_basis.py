@@ -40,6 +40,7 @@ _NUMBER = re.compile(r"(?:N|№)\s*(?P<num>\d+(?:[-/]\d+)*)")
 _QUOTES = {'"': '"', "«": "»", "“": "”", "„": "“"}
 _OPENING_QUOTE = re.compile("[" + "".join(_QUOTES) + "]")
 _ISSUER_NOISE = re.compile(r"[\s.,;:]+")
+_ISSUER_WORD = re.compile(r"[^\s.,;:]")  # what _ISSUER_NOISE leaves
 _ENUMERATION = re.compile(r"(?:\d{1,2}[).]|[-–•])\s+")
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 _QUOTED = re.compile(r'"[^"]*"|«[^»]*»|“[^”]*”')
@@ -182,16 +183,11 @@ def _parse_reference(
     text = cut.text
     spans: dict[str, Span] = {}
     cleaned = clean(text[a:b])
-    where = f"{key}: {cleaned[:60]!r}"
     act_word = _act_word(lex.LANGUAGE, table)
     act_types = getattr(lex, table)
 
     title_region = _title_region(text, a, b)
     outside = [(a, b)] if title_region is None else [(a, title_region[0]), (title_region[1], b)]
-
-    def search(pattern: re.Pattern[str]) -> re.Match[str] | None:
-        found = [m for lo, hi in outside if (m := pattern.search(text, lo, hi))]
-        return found[0] if found else None
 
     # The act word where the language prints it: the last (Kazakh) or the first (Russian).
     words = [m for lo, hi in outside for m in act_word.finditer(text, lo, hi)]
@@ -200,7 +196,7 @@ def _parse_reference(
     if act_match:
         spans["act_type"] = cut.span(*act_match.span())
     else:
-        warnings.append(Warning(f"no act-type word in {where}", annex, key))
+        warnings.append(Warning(f"no act-type word in {_where(key, cleaned)}", annex, key))
 
     date = None
     date_reading = None
@@ -212,11 +208,16 @@ def _parse_reference(
         spans["date"] = cut.span(date_reading.start, date_reading.end)
         date = date_reading.date
         if date_reading.problem:
-            warnings.append(Warning(f"{date_reading.problem} in {where}", annex, key))
+            warnings.append(
+                Warning(f"{date_reading.problem} in {_where(key, cleaned)}", annex, key)
+            )
     else:
-        warnings.append(Warning(f"no date in {where}", annex, key))
+        warnings.append(Warning(f"no date in {_where(key, cleaned)}", annex, key))
 
-    number_match = search(_NUMBER)
+    number_match = None
+    for lo, hi in outside:
+        if number_match := _NUMBER.search(text, lo, hi):
+            break
     number = number_match.group("num") if number_match else None
     if number_match:
         spans["number"] = cut.span(*number_match.span("num"))
@@ -231,7 +232,7 @@ def _parse_reference(
         # "Бюджетный кодекс Республики Казахстан": the act is cited by its name.
         title, spans["title"] = cut.value(*named)
     else:
-        warnings.append(Warning(f"no quoted title in {where}", annex, key))
+        warnings.append(Warning(f"no quoted title in {_where(key, cleaned)}", annex, key))
 
     # The issuer phrase is what is left outside the title once date, number and
     # act word are taken out: "Қазақстан Республикасы Президентінің".
@@ -250,12 +251,13 @@ def _parse_reference(
         issuer_parts.append((pos, hi))
     words = []
     for lo, hi in issuer_parts:
+        if not _ISSUER_WORD.search(text, lo, hi):
+            continue  # white space and marks between the parts taken: no issuer word
         lo, hi = _without_prepositions(text, lo, hi, lex)
         piece = _ISSUER_NOISE.sub(" ", text[lo:hi]).strip()
         if piece:
             words.append(piece)
-            lo2, hi2 = trim(text, lo, hi, ".,;:")
-            s = cut.span(lo2, hi2)
+            s = cut.span(lo, hi)
             issuer_span = s if issuer_span is None else issuer_span.cover(s)
     issuer_text = clean(" ".join(words))
     if issuer_span:
@@ -267,7 +269,7 @@ def _parse_reference(
         warnings.append(
             Warning(
                 f"act type {act_type} is passed by the {issuer}, but the issuer is printed as "
-                f"{issuer_text!r} in {where}",
+                f"{issuer_text!r} in {_where(key, cleaned)}",
                 annex,
                 key,
             )
@@ -287,13 +289,20 @@ def _parse_reference(
 
 
 def _without_prepositions(text: str, lo: int, hi: int, lex: ModuleType) -> tuple[int, int]:
-    """``[lo, hi)`` less a date preposition at its end ("Республики Казахстан от")."""
+    """``[lo, hi)`` less a date preposition at its end ("Республики Казахстан от"),
+    trimmed of white space and the marks around words."""
     lo, hi = trim(text, lo, hi, ".,;:")
     for word in lex.DATE_PREPOSITIONS:
         k = hi - len(word)
         if k >= lo and text[k:hi].lower() == word and (k == lo or text[k - 1].isspace()):
-            return trim(text, lo, k)
+            return trim(text, lo, k, ".,;:")
     return lo, hi
+
+
+def _where(key: str, cleaned: str) -> str:
+    """A reference as a warning names it: its field and its first 60 characters
+    (written only for a warning: most references have none)."""
+    return f"{key}: {cleaned[:60]!r}"
 
 
 def _dated(date_reading, number: re.Match[str] | None) -> list[tuple[int, int]]:

@@ -8,6 +8,7 @@ language's lexicon.
 
 from __future__ import annotations
 
+import functools
 import re
 from types import ModuleType
 
@@ -35,7 +36,7 @@ def parse_number_words(words: str, lex: ModuleType = _KK) -> int | None:
     current = 0
     seen = False
     for token in _WORD.findall(words):
-        w = lexicon.fold(token)
+        w = _folded_word(token)
         if w in lex.CURRENCY_WORDS:
             continue
         if w in lex.NUMBER_WORDS:
@@ -51,6 +52,12 @@ def parse_number_words(words: str, lex: ModuleType = _KK) -> int | None:
     return total + current if seen else None
 
 
+# Number words and quantities repeat from amount to amount and from passport
+# to passport: each is worked out once (short strings, bounded caches).
+_folded_word = functools.lru_cache(maxsize=4096)(lexicon.fold)
+
+
+@functools.lru_cache(maxsize=4096)
 def parse_decimal(text: str) -> int | float:
     """``"19,5"`` → 19.5, ``"1 108 200"`` → 1108200; integers stay int."""
     cleaned = "".join(text.split()).replace(",", ".")  # (split: the white space \s matches)

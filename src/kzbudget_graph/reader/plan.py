@@ -31,6 +31,7 @@ import functools
 import operator
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -107,8 +108,11 @@ def _words(language: str) -> _Words:
 
 @dataclass(slots=True)
 class _Block:
-    lines: list[tuple[int, int]]  # (start, end) of each non-empty line, trimmed
-    texts: list[str]
+    """Lines of a cell with no blank line between them."""
+
+    start: int  # the first line's start
+    end: int  # the last line's end
+    texts: list[str]  # each non-empty line, trimmed
     width: int = 0  # the widest line
     _text: str | None = None
 
@@ -123,6 +127,14 @@ class _Block:
         return self._text
 
 
+# A stretch of a cell: (start, end, whole) where ``whole`` says it is whole
+# trimmed lines with only white space between them (a block, or its lines
+# after the first), not one cut of a line. A cell's value and, mostly, its
+# span are read from these stretches; its lines are listed only for a span
+# whose origins fall.
+_Stretch = tuple[int, int, bool]
+
+
 @dataclass(slots=True)
 class _Row:
     number: int
@@ -131,7 +143,7 @@ class _Row:
     start: int
     end: int
     name_start: int
-    cells: list[list[tuple[int, int]]] = field(default_factory=lambda: [[], [], [], []])
+    cells: list[list[_Stretch]] = field(default_factory=lambda: [[], [], [], []])
 
 
 def parse_plan(
@@ -289,12 +301,26 @@ def _blocks(text: str, start: int, end: int) -> list[_Block]:
     pos = start
     for m in [*_BLANK_LINE.finditer(text, start, end), None]:
         stop = m.start() if m else end
-        lines = [m.span() for m in _LINE_TEXT.finditer(text, pos, stop)]
-        texts = [text[a:b] for a, b in lines]
-        if lines:
-            blocks.append(_Block(lines, texts))
+        # the lines cut, trimmed and the empty ones dropped by C calls, not a
+        # Python step per line (str.strip drops what \s matches)
+        chunk = text[pos:stop]
+        texts = list(filter(None, map(str.strip, chunk.split("\n"))))
+        if texts:
+            first = stop - len(chunk.lstrip())
+            blocks.append(_Block(first, pos + len(chunk.rstrip()), texts))
         pos = m.end() - 1 if m else end
     return blocks
+
+
+def _lines(text: str, stretches: list[_Stretch]) -> list[tuple[int, int]]:
+    """The cuts of a cell, line by line (a whole stretch as its lines)."""
+    lines: list[tuple[int, int]] = []
+    for a, b, whole in stretches:
+        if whole:
+            lines.extend(m.span() for m in _LINE_TEXT.finditer(text, a, b))
+        else:
+            lines.append((a, b))
+    return lines
 
 
 def _begins(name: str, line: str) -> bool:
@@ -333,7 +359,8 @@ class _State:
         """The column's text so far (before this segment): read once per segment,
         not once per block scored."""
         if column not in self._cells:
-            self._cells[column] = clean(" ".join(self.text[a:b] for a, b in self.row.cells[column]))
+            text = self.text
+            self._cells[column] = clean(" ".join([text[a:b] for a, b, _ in self.row.cells[column]]))
         return self._cells[column]
 
     def name_norm(self) -> str:
@@ -436,15 +463,17 @@ def _norm_cached(text: str) -> str:
 
 def _put(text: str, row: _Row, block: _Block, column: int, words: _Words) -> None:
     if column != _MIXED:
-        row.cells[column].extend(block.lines)
+        row.cells[column].append((block.start, block.end, True))
         return
-    first_start, first_end = block.lines[0]
-    m = words.period_prefix.match(lexicon.fold(text[first_start:first_end]))
+    first_start = block.start
+    first_end = first_start + len(block.texts[0])
+    m = words.period_prefix.match(lexicon.fold(block.texts[0]))
     assert m is not None
     split = first_start + m.end("period")
-    row.cells[PERIOD].append((first_start, split))
-    row.cells[EXECUTORS].append(trim(text, split, first_end))
-    row.cells[EXECUTORS].extend(block.lines[1:])
+    row.cells[PERIOD].append((first_start, split, False))
+    row.cells[EXECUTORS].append((*trim(text, split, first_end), False))
+    if len(block.texts) > 1:  # the lines after the first, from the second's start
+        row.cells[EXECUTORS].append((*trim(text, first_end, block.end), True))
 
 
 def _to_model(cut: Cutter, row: _Row, words: _Words) -> ActionPlanRow:
@@ -452,11 +481,14 @@ def _to_model(cut: Cutter, row: _Row, words: _Words) -> ActionPlanRow:
     values: dict[str, str] = {}
     spans: dict[str, Span] = {}
     for column, key in enumerate(_COLUMN_KEYS):
-        pieces = row.cells[column]
-        if column == NAME:
-            pieces = [(row.name_start, pieces[0][1]), *pieces[1:]] if pieces else pieces
-        values[key] = clean(" ".join([text[a:b] for a, b in pieces]))
-        if (span := cut.cover(pieces)) is not None:
+        stretches = row.cells[column]
+        runs = [(a, b) for a, b, _ in stretches]
+        if column == NAME and runs:
+            runs[0] = (row.name_start, runs[0][1])
+        # whole lines with white space between: joined as the lines would be
+        # (clean makes any run of white space one space)
+        values[key] = clean(" ".join([text[a:b] for a, b in runs]))
+        if (span := cut.cover_runs(runs, _line_cuts(text, row, column))) is not None:
             spans[key] = span
     return ActionPlanRow(
         row=row.number,
@@ -469,6 +501,18 @@ def _to_model(cut: Cutter, row: _Row, words: _Words) -> ActionPlanRow:
         span=cut.span(row.start, row.end),
         spans=spans,
     )
+
+
+def _line_cuts(text: str, row: _Row, column: int) -> Callable[[], list[tuple[int, int]]]:
+    """The column's cuts line by line, the name's first from the row's name start."""
+
+    def cuts() -> list[tuple[int, int]]:
+        pieces = _lines(text, row.cells[column])
+        if column == NAME and pieces:
+            pieces[0] = (row.name_start, pieces[0][1])
+        return pieces
+
+    return cuts
 
 
 def split_executors(text: str, language: str = "kk") -> list[str]:
@@ -488,8 +532,13 @@ def split_executors(text: str, language: str = "kk") -> list[str]:
     ['Агентство по делам государственной службы', 'Академия государственного управления при \
 Президенте Республики Казахстан']
     """
+    return list(_executors(text, language))
+
+
+@functools.lru_cache(maxsize=4096)  # the same bodies carry out the plans of many passports
+def _executors(text: str, language: str) -> tuple[str, ...]:
     if ";" in text:  # a semicolon never occurs inside one organisation's name
-        return [n for part in text.split(";") for n in split_executors(part, language)]
+        return tuple(n for part in text.split(";") for n in _executors(part, language))
     words = _words(language)
     names, pos = [], 0
     for m in words.org_boundary.finditer(text):
@@ -509,4 +558,4 @@ def split_executors(text: str, language: str = "kk") -> list[str]:
             names.append(text[pos:cut])
             pos = m.end()
     names.append(text[pos:])
-    return [n.strip(" ,;") for n in names if n.strip(" ,;")]
+    return tuple(n.strip(" ,;") for n in names if n.strip(" ,;"))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -159,7 +160,7 @@ def result_parts(text: str, region: Region) -> list[tuple[str, Region]]:
     """Split field 7 into (kind, value region) by its sub-labels (``Тікелей нәтиже:``)."""
     start, end = region
     found = []
-    for m in _RESULT_LABEL.finditer(text, start, end):
+    for m in _result_labels(text, start, end):
         kind = _result_kind(m.group("label"))
         if kind:
             found.append((kind, m))
@@ -168,6 +169,41 @@ def result_parts(text: str, region: Region) -> list[tuple[str, Region]]:
         stop = found[i + 1][1].start() if i + 1 < len(found) else end
         parts.append((kind, (m.end(), stop)))
     return parts
+
+
+# The most words a result label has. A label ends at a colon, so it starts
+# within that many words before one; they are read backwards from it (the
+# words before it reversed), a few characters at most.
+_LABEL_WORDS = max(alt.count(r"\s+") + 1 for alt in lexicon.RESULT_LABEL_ALTERNATIVES)
+_WORDS_BEFORE = re.compile(rf"\s*(?:\S+\s+){{{_LABEL_WORDS - 1}}}\S+")
+_LOOK_BACK = 200  # characters read back from a colon (beyond: the words may go on)
+
+
+def _result_labels(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """``_RESULT_LABEL.finditer(text, start, end)``, searched only before each
+    colon (found by str.find, a C scan that skips to it): its pattern opens
+    with letters common in any text, a match attempt at each of them.
+
+    A label and its colon hold no other colon, so each label lies between two
+    colons, and its words are whole words of the text (white space between):
+    it starts no earlier than the last ``_LABEL_WORDS`` words before its colon.
+    """
+    lo = start  # no label starts before (the last colon's end)
+    colon = text.find(":", start, end)
+    while colon >= 0:
+        window = max(lo, colon - _LOOK_BACK)
+        before = text[window:colon][::-1]
+        words = _WORDS_BEFORE.match(before)
+        # the words found whole (white space before the first, or the search's
+        # start reached): the label starts within them
+        if words and (words.end() < len(before) or window == lo):
+            window = colon - words.end()
+        else:
+            window = lo
+        if m := _RESULT_LABEL.search(text, window, colon + 1):
+            yield m
+        lo = colon + 1
+        colon = text.find(":", lo, end)
 
 
 # Each result kind's labels, folded once (not once per label found).

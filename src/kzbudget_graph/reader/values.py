@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from ..model import Span
 from .repair import WHITE_SPACE, RepairedText
@@ -133,3 +134,28 @@ class Cutter:
             else:
                 low, high = min(low, lo), max(high, hi)
         return None if high < 0 else Span(low, high)
+
+    def cover_runs(
+        self, runs: list[tuple[int, int]], lines: Callable[[], list[tuple[int, int]]]
+    ) -> Span | None:
+        """``cover(lines())`` where each of ``runs`` is a cut of ``lines()`` or some
+        of them one after the other (the first's start to the last's end, only
+        white space between): when no run has white space at its ends and the
+        origins never fall, the runs hold the lines' extremes, and the lines
+        (many more than the runs) need not be listed."""
+        text, origin = self.text, self.repaired.origin
+        lo = hi = -1
+        for a, b in runs:
+            if b <= a:
+                continue
+            if text[a].isspace() or text[b - 1].isspace():
+                return self.cover(lines())
+            if lo < 0 or a < lo:
+                lo = a
+            if b > hi:
+                hi = b
+        if lo < 0:
+            return None
+        if origin.rising(lo, hi):
+            return Span(origin[lo], origin[hi - 1] + 1)
+        return self.cover(lines())
