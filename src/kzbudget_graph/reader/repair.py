@@ -225,6 +225,10 @@ _SPACED = re.compile(SPACE_SET + _SPACED_REST)
 _SPACED_AT_SPACE = re.compile(" " + _SPACED_REST.replace(r"[^\S\n]", " ").replace(r"\S", r"[^ \n]"))
 assert r"\S" not in _SPACED_AT_SPACE.pattern  # no class of white space is left
 _OTHER_SPACES = tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \n")
+_LOW_OTHER_SPACES = tuple(c for c in _OTHER_SPACES if c < "\u0100")
+_HIGH_OTHER_SPACES = tuple(c for c in _OTHER_SPACES if c >= "\u0100")
+# The high bytes of those above U+00FF (U+1680, U+2000 to U+205F, U+3000).
+_OTHER_SPACE_BLOCKS = bytes(sorted({ord(c) >> 8 for c in _HIGH_OTHER_SPACES}))
 # Two or more spaces: where a spaced run is cut into words.
 _WIDE_GAP = re.compile(r"[^\S\n]{2,}")
 _LONE_LETTER_GLUE = re.compile(r"[^\W\d_]")
@@ -260,8 +264,7 @@ def _join_letter_spacing(text: str) -> tuple[str, OriginMap]:
     chars: list[str] = []
     pieces: list[tuple[int, int, int]] = []
     pos = 0
-    # (each "in" is a C scan that skips to the character)
-    spaced = _SPACED if any(c in text for c in _OTHER_SPACES) else _SPACED_AT_SPACE
+    spaced = _SPACED if _has_other_spaces(text) else _SPACED_AT_SPACE
     for m in spaced.finditer(text):
         if m.group("letter") is not None:  # "жөніндег і" → "жөніндегі": drop the space
             if not _is_lone_tail_letter(text, m):
@@ -288,6 +291,24 @@ def _join_letter_spacing(text: str) -> tuple[str, OriginMap]:
     out = _Out(text, origin)
     out.add_pieces(chars, pieces)
     return out.result()
+
+
+def _has_other_spaces(text: str) -> bool:
+    """Whether ``text`` holds white space but plain spaces and line breaks.
+
+    Each ``in`` is a C scan that skips to the character by its low byte
+    (memchr), but U+2004 would stop at every Cyrillic letter (0x04 is their
+    high byte) and U+2000 or U+3000 (low byte 0) is read character by
+    character: those above U+00FF are looked for only in a text with a
+    character of their blocks (the high bytes of its UTF-16 form: one encoding
+    and three scans).
+    """
+    if any(c in text for c in _LOW_OTHER_SPACES):
+        return True
+    high_bytes = text.encode("utf-16-le", "surrogatepass")[1::2]
+    return any(b in high_bytes for b in _OTHER_SPACE_BLOCKS) and any(
+        c in text for c in _HIGH_OTHER_SPACES
+    )
 
 
 def _emit_spaced_run(text: str, start: int, end: int, out: _Pieces, plain: bool = False) -> None:
