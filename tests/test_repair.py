@@ -52,6 +52,18 @@ def test_plain_space_scan_finds_what_the_general_one_does(text):
     assert found(_SPACED_AT_SPACE) == found(_SPACED)
 
 
+@pytest.mark.parametrize(
+    "other", ["", *(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \n")]
+)
+def test_other_white_space_is_found_wherever_it_lies(other, corpus_text):
+    """The check that chooses the scan from plain spaces finds every other
+    white-space character, in a text with characters of its block or not."""
+    from kzbudget_graph.reader.repair import _has_other_spaces
+
+    for text in (corpus_text, corpus_text + "—", "\ud800 \U0001f600 д"):
+        assert _has_other_spaces(text[:500] + other + text[500:]) is bool(other)
+
+
 def test_single_letters_that_stand_alone_are_kept():
     assert repair("N р\n/с").text == "N р\n/с"
     assert repair("жылғы N 280 Жарлығы").text == "жылғы N 280 Жарлығы"

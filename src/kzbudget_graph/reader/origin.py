@@ -15,7 +15,7 @@ largest offset behind a stretch of text).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 __all__ = ["OriginBuilder", "OriginMap"]
 
@@ -134,35 +134,80 @@ class OriginBuilder:
 
     def keep(self, start: int, end: int) -> None:
         """Copy ``src[start:end]`` with its origins."""
-        if end <= start:
-            return
-        self._chars.append(self.src[start:end])
+        self.splice(((start, end),))
+
+    def splice(self, parts: Iterable[tuple[int, int] | tuple[str, int]]) -> None:
+        """Write ``parts`` in order, each a copy ``(start, end)`` of
+        ``src[start:end]`` with its origins, or an insertion ``(text, at)`` of
+        ``text`` whose characters all point at the origin of ``src[at]``.
+
+        A rewrite hands over all its parts at once: one loop here, not a
+        method call (and a search of the map for an inserted character's
+        origin) per part.
+        """
         m = self.src_map
-        starts = m._starts
-        k = bisect_right(starts, start) - 1
-        after = starts[k + 1] if k + 1 < len(starts) else m.length
-        delta = self.length - start  # src offset → offset in the new text
-        step = m._steps[k]
-        self._add(min(end, after) - start, m._bases[k] + step * (start - starts[k]), step)
-        if end > after:  # more pieces (most copies lie in one: no second search)
-            last = bisect_right(starts, end - 1, k) - 1  # the piece of the last character
-            # The whole pieces after the first are copied as they are: they
-            # cannot continue the one before them (the source map would have
-            # merged them), and their descents are the source's.
-            shift = len(self._starts) - (k + 1)
-            # (a comprehension: map(delta.__add__, ...) calls a method wrapper
-            # per piece, half again the instructions; a rewrite copies every
-            # piece it does not touch, and before its first edit they keep
-            # their offsets)
-            whole = starts[k + 1 : last + 1]
-            self._starts.extend([s + delta for s in whole] if delta else whole)
-            self._bases.extend(m._bases[k + 1 : last + 1])
-            self._steps.extend(m._steps[k + 1 : last + 1])
-            descents = m._descents
-            if descents:  # (none before labels are moved: no search)
-                lo, hi = bisect_right(descents, k), bisect_right(descents, last)
-                self._descents.extend([d + shift for d in descents[lo:hi]])
-        self.length = end + delta
+        src, src_length = self.src, m.length
+        src_starts, src_bases, src_steps, src_descents = m._starts, m._bases, m._steps, m._descents
+        last_piece = len(src_starts) - 1
+        chars, starts, bases, steps = self._chars, self._starts, self._bases, self._steps
+        descents = self._descents
+        length = self.length
+        for start, end in parts:
+            if isinstance(start, str):  # an insertion: (text, at)
+                if not start:
+                    continue
+                chars.append(start)
+                k = bisect_right(src_starts, end) - 1
+                n, base, step = len(start), src_bases[k] + src_steps[k] * (end - src_starts[k]), 0
+                after = end  # (one piece)
+            else:
+                if end <= start:
+                    continue
+                chars.append(src[start:end])
+                k = bisect_right(src_starts, start) - 1
+                after = src_starts[k + 1] if k < last_piece else src_length
+                step = src_steps[k]
+                base = src_bases[k] + step * (start - src_starts[k])
+                n = min(end, after) - start
+            # the (first) piece (n, base, step), as _add writes it
+            continued = False
+            if starts:
+                k_step = steps[-1]
+                k_length = length - starts[-1]
+                k_last = bases[-1] + k_step * (k_length - 1)
+                if k_length == 1:
+                    if base >= k_last and (n == 1 or step == base - k_last):
+                        steps[-1] = base - k_last  # a one-character piece takes any step
+                        continued = True
+                elif base == k_last + k_step and (n == 1 or step == k_step):
+                    continued = True
+                if not continued and base < k_last:
+                    descents.append(len(starts))
+            if not continued:
+                starts.append(length)
+                bases.append(base)
+                steps.append(step)
+            length += n
+            if end > after:  # a copy over more pieces (most lie in one: no second search)
+                delta = length - after  # src offset → offset in the new text
+                last = bisect_right(src_starts, end - 1, k) - 1  # the piece of its last character
+                # The whole pieces after the first are copied as they are: they
+                # cannot continue the one before them (the source map would have
+                # merged them), and their descents are the source's.
+                shift = len(starts) - (k + 1)
+                # (a comprehension: map(delta.__add__, ...) calls a method wrapper
+                # per piece, half again the instructions; a rewrite copies every
+                # piece it does not touch, and before its first edit they keep
+                # their offsets)
+                whole = src_starts[k + 1 : last + 1]
+                starts.extend([s + delta for s in whole] if delta else whole)
+                bases.extend(src_bases[k + 1 : last + 1])
+                steps.extend(src_steps[k + 1 : last + 1])
+                if src_descents:  # (none before labels are moved: no search)
+                    lo, hi = bisect_right(src_descents, k), bisect_right(src_descents, last)
+                    descents.extend([d + shift for d in src_descents[lo:hi]])
+                length = end + delta
+        self.length = length
 
     def keep_each(self, positions: Sequence[int]) -> None:
         """Copy the single characters ``src[p]`` for ``p`` in ``positions`` (ascending).

@@ -81,6 +81,10 @@ class RepairedText:
 
 
 _Out = OriginBuilder
+# What a rewrite writes in place of what it replaces (OriginBuilder.splice):
+# copies ``(start, end)`` of the text and insertions ``(text, at)`` whose
+# characters point at the origin of ``text[at]``.
+_Parts = list[tuple[int, int] | tuple[str, int]]
 
 
 class _Found(Protocol):
@@ -94,20 +98,32 @@ _F = TypeVar("_F", bound=_Found)
 
 
 def _rewrite(
-    text: str, origin: OriginMap, matches: Iterable[_F], fn: Callable[[_F, _Out], None]
+    text: str, origin: OriginMap, matches: Iterable[_F], fn: Callable[[_F], _Parts | None]
 ) -> tuple[str, OriginMap]:
-    """Apply ``fn`` to every (non-overlapping, ordered) match; keep the rest as is."""
-    out = _Out(text, origin)
+    """Write ``fn(m)`` in place of every (non-overlapping, ordered) match ``m``,
+    or leave it as it is where ``fn`` gives ``None``; keep the rest as is.
+
+    Nothing changed, the text and its map are returned as they are.
+    """
+    parts: _Parts = []
     pos = 0
-    matched = False
     for m in matches:
-        out.keep(pos, m.start())
-        fn(m, out)
+        written = fn(m)
+        if written is None:
+            continue
+        parts.append((pos, m.start()))
+        parts += written
         pos = m.end()
-        matched = True
-    if not matched:
+    if not parts:
         return text, origin
-    out.keep(pos, len(text))
+    parts.append((pos, len(text)))
+    return _spliced(text, origin, parts)
+
+
+def _spliced(text: str, origin: OriginMap, parts: _Parts) -> tuple[str, OriginMap]:
+    """The text ``parts`` write from ``text``, and its map."""
+    out = _Out(text, origin)
+    out.splice(parts)
     return out.result()
 
 
@@ -209,6 +225,10 @@ _SPACED = re.compile(SPACE_SET + _SPACED_REST)
 _SPACED_AT_SPACE = re.compile(" " + _SPACED_REST.replace(r"[^\S\n]", " ").replace(r"\S", r"[^ \n]"))
 assert r"\S" not in _SPACED_AT_SPACE.pattern  # no class of white space is left
 _OTHER_SPACES = tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \n")
+_LOW_OTHER_SPACES = tuple(c for c in _OTHER_SPACES if c < "\u0100")
+_HIGH_OTHER_SPACES = tuple(c for c in _OTHER_SPACES if c >= "\u0100")
+# The high bytes of those above U+00FF (U+1680, U+2000 to U+205F, U+3000).
+_OTHER_SPACE_BLOCKS = bytes(sorted({ord(c) >> 8 for c in _HIGH_OTHER_SPACES}))
 # Two or more spaces: where a spaced run is cut into words.
 _WIDE_GAP = re.compile(r"[^\S\n]{2,}")
 _LONE_LETTER_GLUE = re.compile(r"[^\W\d_]")
@@ -244,8 +264,7 @@ def _join_letter_spacing(text: str) -> tuple[str, OriginMap]:
     chars: list[str] = []
     pieces: list[tuple[int, int, int]] = []
     pos = 0
-    # (each "in" is a C scan that skips to the character)
-    spaced = _SPACED if any(c in text for c in _OTHER_SPACES) else _SPACED_AT_SPACE
+    spaced = _SPACED if _has_other_spaces(text) else _SPACED_AT_SPACE
     for m in spaced.finditer(text):
         if m.group("letter") is not None:  # "жөніндег і" → "жөніндегі": drop the space
             if not _is_lone_tail_letter(text, m):
@@ -272,6 +291,24 @@ def _join_letter_spacing(text: str) -> tuple[str, OriginMap]:
     out = _Out(text, origin)
     out.add_pieces(chars, pieces)
     return out.result()
+
+
+def _has_other_spaces(text: str) -> bool:
+    """Whether ``text`` holds white space but plain spaces and line breaks.
+
+    Each ``in`` is a C scan that skips to the character by its low byte
+    (memchr), but U+2004 would stop at every Cyrillic letter (0x04 is their
+    high byte) and U+2000 or U+3000 (low byte 0) is read character by
+    character: those above U+00FF are looked for only in a text with a
+    character of their blocks (the high bytes of its UTF-16 form: one encoding
+    and three scans).
+    """
+    if any(c in text for c in _LOW_OTHER_SPACES):
+        return True
+    high_bytes = text.encode("utf-16-le", "surrogatepass")[1::2]
+    return any(b in high_bytes for b in _OTHER_SPACE_BLOCKS) and any(
+        c in text for c in _HIGH_OTHER_SPACES
+    )
 
 
 def _emit_spaced_run(text: str, start: int, end: int, out: _Pieces, plain: bool = False) -> None:
@@ -561,8 +598,8 @@ _HYPHENATED = re.compile(rf"-(?<=[^\W\d_]-)[^\S\n]*\n[^\S\n]*(?=[^\W\d_{lexicon.
 
 
 def _join_hyphenation(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
-    def fn(m: re.Match[str], out: _Out) -> None:
-        out.keep(m.start(), m.start() + 1)  # the hyphen itself
+    def fn(m: re.Match[str]) -> _Parts:
+        return [(m.start(), m.start() + 1)]  # the hyphen itself
 
     return _rewrite(text, origin, _HYPHENATED.finditer(text), fn)
 
@@ -665,13 +702,11 @@ def _moved_labels(text: str) -> Iterable[_MovedLabel]:
 
 
 def _move_labels(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
-    def fn(m: _MovedLabel, out: _Out) -> None:
-        out.keep(m.label_start, m.label_end)
-        colon = origin[m.colon]  # the origin of both characters put in
-        out.put(":", colon)
+    def fn(m: _MovedLabel) -> _Parts:
+        # both characters put in point at the colon
         if m.value_end > m.value_start:
-            out.put(" ", colon)
-            out.keep(m.value_start, m.value_end)
+            return [(m.label_start, m.label_end), (": ", m.colon), (m.value_start, m.value_end)]
+        return [(m.label_start, m.label_end), (":", m.colon)]
 
     return _rewrite(text, origin, _moved_labels(text), fn)
 
@@ -713,24 +748,22 @@ def _annex_slot_lines(text: str) -> Iterable[re.Match[str]]:
 def _restore_annex_list(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
     """``, , сәйкес 1 2 3-қосымшаларға`` → ``1, 2, 3-қосымшаларға сәйкес``."""
 
-    def fn(m: re.Match[str], out: _Out) -> None:
+    def fn(m: re.Match[str]) -> _Parts | None:
         numbers = list(re.finditer(r"\d+", m.group("numbers")))
         commas = [m.start("commas") + i for i, c in enumerate(m.group("commas")) if c == ","]
         if len(numbers) != len(commas) + 1:
-            out.keep(m.start(), m.end())
-            return
+            return None
         base = m.start("numbers")
-        out.keep(*m.span("prefix"))
+        parts: _Parts = [m.span("prefix")]
         for k, num in enumerate(numbers):
-            out.keep(base + num.start(), base + num.end())
+            parts.append((base + num.start(), base + num.end()))
             if k < len(commas):
-                out.keep(commas[k], commas[k] + 1)
-                out.put(" ", origin[commas[k]])
+                parts += [(commas[k], commas[k] + 1), (" ", commas[k])]
         if m.group("suffix"):
-            out.keep(*m.span("suffix"))
+            parts.append(m.span("suffix"))
         if m.group("middle"):
-            out.put(" ", origin[m.end("numbers") - 1])
-            out.keep(*m.span("middle"))
+            parts += [(" ", m.end("numbers") - 1), m.span("middle")]
+        return parts
 
     return _rewrite(text, origin, _annex_slot_lines(text), fn)
 
@@ -843,19 +876,16 @@ def _act_words_to_end(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
             edits.append((sep, m.start(), m.end(), cut))
     if not edits:
         return text, origin
-    out = _Out(text, origin)
+    parts: _Parts = []
     pos = 0
     for sep, w_start, w_end, cut in sorted(edits):
         trim = sep
         while trim > pos and text[trim - 1] in " \t":
             trim -= 1
-        out.keep(pos, trim)
-        out.put(" ", origin[w_start])
-        out.keep(w_start, w_end)
-        out.keep(trim, cut)
+        parts += [(pos, trim), (" ", w_start), (w_start, w_end), (trim, cut)]
         pos = w_end
-    out.keep(pos, len(text))
-    return out.result()
+    parts.append((pos, len(text)))
+    return _spliced(text, origin, parts)
 
 
 _SEPARATOR = re.compile(r";|\.(?=\s*$)")
@@ -897,19 +927,16 @@ def _act_words_to_front(text: str, origin: OriginMap, lex: ModuleType) -> tuple[
                     break
     if not edits:
         return text, origin
-    out = _Out(text, origin)
+    parts: _Parts = []
     pos = 0
     for ref_start, w_start, w_end in edits:
-        out.keep(pos, ref_start)
-        out.keep(w_start, w_end)
-        out.put(" ", origin[w_start])
         cut = w_start
         while cut > ref_start and text[cut - 1] in " \t":
             cut -= 1
-        out.keep(ref_start, cut)
+        parts += [(pos, ref_start), (w_start, w_end), (" ", w_start), (ref_start, cut)]
         pos = w_end
-    out.keep(pos, len(text))
-    return out.result()
+    parts.append((pos, len(text)))
+    return _spliced(text, origin, parts)
 
 
 # White space, the label's colon, a list marker ("1)", "-") before a reference.
@@ -963,17 +990,10 @@ def _relocate_basis_phrase(text: str, origin: OriginMap, lex: ModuleType) -> tup
     pattern = _basis_phrase_pattern(lex.LANGUAGE)
     after = lex.BASIS_PHRASE_POSITION == "after"
 
-    def fn(m: re.Match[str], out: _Out) -> None:
+    def fn(m: re.Match[str]) -> _Parts:
         if after:
-            out.keep(*m.span("act"))
-            out.keep(*m.span("gap"))
-            out.keep(*m.span("phrase"))
-            return
-        out.keep(*m.span("phrase"))
-        out.keep(*m.span("gap"))
-        out.keep(*m.span("act"))
-        out.keep(*m.span("gap2"))
-        out.keep(*m.span("cited"))
+            return [m.span("act"), m.span("gap"), m.span("phrase")]
+        return [m.span("phrase"), m.span("gap"), m.span("act"), m.span("gap2"), m.span("cited")]
 
     return _rewrite(text, origin, pattern.finditer(text, 0, decides.start()), fn)
 
@@ -1018,11 +1038,8 @@ def _note_act_words(text: str) -> Iterator[re.Match[str]]:
 
 
 def _relocate_note_act_words(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
-    def fn(m: re.Match[str], out: _Out) -> None:
-        out.keep(*m.span("number"))
-        out.put(" ", origin[m.start("word")])
-        out.keep(*m.span("word"))
-        out.keep(*m.span("dot"))
+    def fn(m: re.Match[str]) -> _Parts:
+        return [m.span("number"), (" ", m.start("word")), m.span("word"), m.span("dot")]
 
     return _rewrite(text, origin, _note_act_words(text), fn)
 
@@ -1042,10 +1059,9 @@ def _close_page_breaks(text: str, origin: OriginMap) -> tuple[str, OriginMap]:
         k = bisect.bisect_right(starts, pos) - 1
         return k >= 0 and pos < tables[k][1]
 
-    def fn(m: re.Match[str], out: _Out) -> None:
+    def fn(m: re.Match[str]) -> _Parts | None:
         if in_table(m.start()):
-            out.keep(m.start(), m.end())
-        else:
-            out.keep(m.start(), m.start() + 1)
+            return None  # kept
+        return [(m.start(), m.start() + 1)]
 
     return _rewrite(text, origin, PAGE_BREAK.finditer(text), fn)
