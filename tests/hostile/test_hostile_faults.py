@@ -242,12 +242,18 @@ def test_a_partial_answer_is_an_error_not_short_rows(status, headers):
     )
 
 
-def _answering(rows_for) -> FakeServer:
+def _answering(rows_for, cap: int = 60) -> FakeServer:
     """A server answering every query with the SPARQL JSON rows ``rows_for(query)``
-    gives (a dict of variable -> term per row)."""
+    gives (a dict of variable -> term per row); after ``cap`` requests, HTTP
+    500, so a client that would ask forever fails at once, not at a timeout."""
 
     def respond(h):
         form = urllib.parse.parse_qs(h.rfile.read(int(h.headers["Content-Length"])).decode())
+        if h.server.requests > cap:
+            h.send_response(500)
+            h.send_header("Content-Length", "0")
+            h.end_headers()
+            return
         rows = rows_for(form.get("query", [""])[0])
         names = sorted({name for row in rows for name in row})
         answer = {"head": {"vars": names}, "results": {"bindings": rows}}
@@ -287,6 +293,100 @@ def test_ranks_that_go_on_with_no_node_are_one_error_not_a_loop():
     server = _answering(rows_for)
     assert_refused(_paged_against(server), "not the ranks of a kzbudget summary graph")
     assert server.requests <= 6
+
+
+def _ranks_asked(query: str) -> list[str]:
+    """The ranks of a window's ``VALUES ?rank { … }``."""
+    m = re.search(r"VALUES \?rank \{ ([0-9 ]+) \}", query)
+    return m.group(1).split() if m else []
+
+
+def _literal(value: str) -> dict:
+    return {"type": "literal", "value": value}
+
+
+def test_windows_that_always_name_a_node_end_at_the_request_budget():
+    """Every window names a node, no page query has a row: the page would go
+    on through windows forever (4,717 requests in 40 s); a page has a budget."""
+    from kzbudget_graph.store.paging import MAX_REQUESTS
+
+    def rows_for(query):
+        if ranks := _ranks_asked(query):
+            return [{"node": {"type": "uri", "value": "urn:x:a"}, "rank": _literal(ranks[0])}]
+        return []
+
+    server = _answering(rows_for, cap=MAX_REQUESTS + 10)
+    assert_refused(_paged_against(server), f"a page took more than {MAX_REQUESTS} requests")
+    assert server.requests <= MAX_REQUESTS + 1
+
+
+def test_a_node_whose_rows_reach_a_far_rank_is_asked_in_bounded_windows():
+    """A server's ``RankLast`` of 999,999,999: the window was one VALUES list of
+    a billion ranks (a MemoryError after 36 s and ~4 GB); windows are asked
+    MAX_WINDOW ranks at a time, and the page stops at its budget."""
+    from kzbudget_graph.store.paging import MAX_REQUESTS
+
+    def rows_for(query):
+        if ranks := _ranks_asked(query):
+            return [{"node": {"type": "uri", "value": "urn:x:a"}, "rank": _literal(ranks[0])}]
+        if "RankLast" in query:
+            return [{"node": {"type": "uri", "value": "urn:x:a"}, "last": _literal("999999999")}]
+        return []
+
+    server = _answering(rows_for, cap=MAX_REQUESTS + 10)
+    assert_refused(_paged_against(server), f"a page took more than {MAX_REQUESTS} requests")
+
+
+def test_a_window_answered_with_ranks_not_asked_is_one_error():
+    """Every window names a node at rank 0, whatever ranks it asked: the
+    windows never learn where they are, and would go on forever."""
+    server = _answering(
+        lambda query: (
+            [{"node": {"type": "uri", "value": "urn:x:a"}, "rank": _literal("0")}]
+            if _ranks_asked(query)
+            else []
+        )
+    )
+    assert_refused(_paged_against(server), "not the ranks of a kzbudget summary graph")
+    assert server.requests <= 4
+
+
+def test_a_list_of_ranks_answered_without_its_ranks_is_no_traceback():
+    """The ranks a programme code's list holds, asked after its count and span:
+    an answer without ``?ranks`` (or with it unbound) was a KeyError's or an
+    AttributeError's traceback; the page is found by ranges instead."""
+
+    def rows_for(query):
+        if "?count ?first ?last" in query:
+            return [{"count": _literal("1"), "first": _literal("0"), "last": _literal("100000")}]
+        if "SELECT ?ranks" in query:
+            return [{"other": _literal("1")}]
+        return []
+
+    server = _answering(rows_for)
+    try:
+        proc = run_cli(
+            "query", "program-acts", "-p", "program=003", "-p", "limit=5", "--endpoint", server.url
+        )
+    finally:
+        server.close()
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 0, proc.stderr
+    assert "0 row(s)" in proc.stdout
+
+
+def test_a_first_rank_after_a_gap_below_it_is_one_error():
+    """Asked for the first rank at 5 or later, a server answers 3: the windows
+    would go back, and could go round forever."""
+    from kzbudget_graph.errors import KzbudgetError
+    from kzbudget_graph.store.paging import _next_rank
+    from kzbudget_graph.store.results import Result, Term
+
+    def select(_text):
+        return Result(["next"], [{"next": Term("literal", "3")}])
+
+    with pytest.raises(KzbudgetError, match="not the ranks of a kzbudget summary graph"):
+        _next_rank(select, "passport", 5)
 
 
 @pytest.mark.parametrize(

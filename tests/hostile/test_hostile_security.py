@@ -270,6 +270,22 @@ def test_a_server_answer_whose_variable_is_no_name_is_refused(variable):
     assert "\x1b" not in proc.stdout + proc.stderr and "link=" not in line
 
 
+@pytest.mark.parametrize("cell", [{"datatype": 5}, {"xml:lang": ["kk"]}])
+def test_a_server_answer_whose_datatype_or_language_is_no_string_is_refused(cell):
+    value = {"type": "literal", "value": "1", **cell}
+    answer = {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": value}]}}
+
+    def respond(h):
+        body = json.dumps(answer).encode()
+        h.send_response(200)
+        h.send_header("Content-Type", "application/sparql-results+json")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    assert_refused(query_against(respond, run_cli), "not SPARQL JSON query results")
+
+
 def test_a_table_shows_its_heads_as_text_not_markup():
     """The table writer prints the heads it is given as text, whatever reached it."""
     import io

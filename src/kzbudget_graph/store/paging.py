@@ -130,6 +130,7 @@ def run_paged(
     page would start with: tests walk the windows and chunks one node at a
     time."""
     check_terms(bound)  # the windows paste them too, before bind() would look
+    select = _Budget(select)
     resume = _read_cursor(after) if after is not None else None
     if query.page_by is None or query.page_by[0] in bound:
         return select(bind(query, bound))
@@ -572,14 +573,18 @@ def _window(
     nodes: list[str] = []
     end = start + size
     while start < end:
-        ranks = " ".join(str(n) for n in range(start, end))
+        # (at most MAX_WINDOW ranks a request: a node's last rank may lie far on)
+        stop = min(end, start + MAX_WINDOW)
+        ranks = " ".join(str(n) for n in range(start, stop))
         result = select(
             f"SELECT ?node ?rank WHERE {{ VALUES ?rank {{ {ranks} }} {_rank_of(ranking)} }}"
         )
         rows = [row for row in result.rows if row.get("node")]
+        if not all(start <= _rank_in(row) < stop for row in rows):
+            raise KzbudgetError(_NOT_RANKS)  # ranks it was not asked for
         nodes += [_node_in(row) for row in rows]
         reach = max((reaches(_node_in(r), _rank_in(r)) + 1 for r in rows), default=0)
-        start, end = end, max(end, reach)
+        start, end = stop, max(end, reach)
     return nodes, end
 
 
@@ -735,7 +740,8 @@ class _Candidates:
             f"SELECT ?ranks WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ "
             f"{listed} <{SUMMARY}ranks> ?ranks }} }}"
         )
-        text = result.rows[0]["ranks"].value if len(result.rows) == 1 else ""
+        term = result.rows[0].get("ranks") if len(result.rows) == 1 else None
+        text = term.value if term is not None else ""
         if not _RANKS.fullmatch(text):
             return None  # not as this version writes them: by ranges
         ranks = list(map(int, text.split()))  # in order, each once
@@ -896,9 +902,31 @@ def _next_rank(select: Callable[[str], Result], ranking: str, since: int) -> int
 # what a page says of a store whose answers are not ranks as the summary writes
 # them: a hostile or broken server, or a summary graph another program wrote
 _NOT_RANKS = (
-    "the store's answers are not the ranks of a kzbudget summary graph "
-    "(one another program wrote? load again to recompute it)"
+    "the store's answers are not the ranks of a kzbudget summary graph: they changed "
+    "while the page was read (ask again), or another program wrote them"
 )
+
+
+# requests one page may make (a deep page of 50,000 passports without a cursor
+# makes some tens): a store whose answers would keep it asking is stopped here
+MAX_REQUESTS = 500
+
+
+class _Budget:
+    """``select``, allowed :data:`MAX_REQUESTS` requests: a server's answers
+    are input, and answers that never let a page end (a window always named
+    a node, a candidate list never ends) must not keep it asking forever."""
+
+    def __init__(self, select: Callable[[str], Result]) -> None:
+        self.select, self.left = select, MAX_REQUESTS
+
+    def __call__(self, text: str) -> Result:
+        self.left -= 1
+        if self.left < 0:
+            raise KzbudgetError(
+                f"a page took more than {MAX_REQUESTS} requests of the store: {_NOT_RANKS}"
+            )
+        return self.select(text)
 
 
 def _rank_in(row: Row, name: str = "rank") -> int:
