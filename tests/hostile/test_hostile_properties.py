@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from kzbudget_graph.errors import KzbudgetError
 from kzbudget_graph.store.consistency import check_store
-from kzbudget_graph.store.paging import run_paged
+from kzbudget_graph.store.paging import MAX_REQUESTS, run_paged
 from kzbudget_graph.store.queries import bindings, load_queries
 from kzbudget_graph.store.results import Result, Term, to_csv, to_json
 from kzbudget_graph.store.summary import SUMMARY, summary_ntriples
@@ -115,7 +115,7 @@ def test_a_page_ends_cleanly_whatever_the_server_answers(data, name):
 
     def select(text: str) -> Result:
         asked.append(text)
-        assert len(asked) <= 400, f"the page keeps asking: {text[:200]}"
+        assert len(asked) <= MAX_REQUESTS, f"the page keeps asking: {text[:200]}"
         # (the page's own variable too: rows that name their node lead to a cursor)
         names = data.draw(st.lists(st.sampled_from(asks), max_size=4, unique=True))
         rows = data.draw(
