@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import json
 import socket
 import socketserver
 import threading
@@ -107,6 +108,23 @@ def distinct_resolutions(folder: Path, corpus: Path, n: int) -> list[str]:
         copy.write_text(text.replace("N 1220", f"N {3000 + i}"), encoding="utf-8")
         paths.append(str(copy))
     return paths
+
+
+def reply(h, body: bytes, kind: str, status: int = 200, headers: dict | None = None) -> None:
+    """Answer HTTP ``status`` with ``body`` of type ``kind`` (and ``headers``)."""
+    h.send_response(status)
+    for name, value in (headers or {}).items():
+        h.send_header(name, value)
+    h.send_header("Content-Type", kind)
+    h.send_header("Content-Length", str(len(body)))
+    h.end_headers()
+    h.wfile.write(body)
+
+
+def answering(answer: dict) -> Callable[[http.server.BaseHTTPRequestHandler], None]:
+    """A FakeServer's ``respond`` that answers every request with the SPARQL
+    JSON results ``answer``."""
+    return lambda h: reply(h, json.dumps(answer).encode(), "application/sparql-results+json")
 
 
 def query_against(respond: Callable[[http.server.BaseHTTPRequestHandler], None], run_cli):

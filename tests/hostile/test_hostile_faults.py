@@ -15,7 +15,7 @@ import urllib.parse
 import pytest
 
 from conftest import CORPUS, RU_CLEAN, SCRATCH, run_cli
-from hostile import FakeServer, assert_refused, distinct_resolutions, query_against, snapshot
+from hostile import FakeServer, assert_refused, distinct_resolutions, query_against, reply, snapshot
 
 HEADER = "act_type,date,number,title_kk,title_ru,code\n"
 
@@ -199,12 +199,7 @@ def test_an_endless_error_body_is_cut_and_a_trickle_meets_the_deadline():
 
 def test_a_200_answer_that_is_not_query_results_is_one_line():
     def respond(h):
-        body = b'{"hello": "world"}'
-        h.send_response(200)
-        h.send_header("Content-Type", "application/json")
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        h.wfile.write(body)
+        reply(h, b'{"hello": "world"}', "application/json")
 
     assert_refused(query_against(respond, run_cli), "not SPARQL JSON query results")
 
@@ -227,13 +222,7 @@ def test_a_partial_answer_is_an_error_not_short_rows(status, headers):
     body = json.dumps(answer).encode()
 
     def respond(h):
-        h.send_response(status)
-        for name, value in headers.items():
-            h.send_header(name, value)
-        h.send_header("Content-Type", "application/sparql-results+json")
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        h.wfile.write(body)
+        reply(h, body, "application/sparql-results+json", status, headers)
 
     assert_refused(
         query_against(respond, run_cli),
@@ -257,7 +246,7 @@ def _answering(rows_for, cap: int = 60) -> FakeServer:
         rows = rows_for(form.get("query", [""])[0])
         names = sorted({name for row in rows for name in row})
         answer = {"head": {"vars": names}, "results": {"bindings": rows}}
-        _reply(h, json.dumps(answer).encode(), "application/sparql-results+json")
+        reply(h, json.dumps(answer).encode(), "application/sparql-results+json")
 
     return FakeServer(respond)
 
@@ -682,15 +671,6 @@ def test_a_ctrl_c_swallowed_where_python_ignores_exceptions_still_stops_the_buil
     assert "KeyboardInterrupt" in proc.stderr  # Python's "Exception ignored in ... __del__"
 
 
-def _reply(h, body: bytes, kind: str) -> None:
-    """Answer HTTP 200 with ``body`` of type ``kind``."""
-    h.send_response(200)
-    h.send_header("Content-Type", kind)
-    h.send_header("Content-Length", str(len(body)))
-    h.end_headers()
-    h.wfile.write(body)
-
-
 def _count_server(counts, updates: list[str], kind: str = "literal") -> FakeServer:
     """A server whose queries answer the count ``counts(number of updates so
     far)`` and which accepts updates (recorded) without removing anything;
@@ -706,7 +686,7 @@ def _count_server(counts, updates: list[str], kind: str = "literal") -> FakeServ
             return
         cell = {"type": kind, "value": counts(len(updates))}
         answer = {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": cell}]}}
-        _reply(h, json.dumps(answer).encode(), "application/sparql-results+json")
+        reply(h, json.dumps(answer).encode(), "application/sparql-results+json")
 
     return FakeServer(respond)
 
@@ -775,7 +755,7 @@ def test_a_graph_read_back_that_is_not_n_triples_is_one_error(answer):
 
     def respond(h):
         h.rfile.read(int(h.headers["Content-Length"]))
-        _reply(h, answer, "application/n-triples")
+        reply(h, answer, "application/n-triples")
 
     server = FakeServer(respond)
     try:
@@ -805,7 +785,7 @@ def test_a_graph_read_back_short_without_a_word_is_replaced_whole():
             cell = {"type": "literal", "value": "3"}
             answer = {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": cell}]}}
             body, kind = json.dumps(answer).encode(), "application/sparql-results+json"
-        _reply(h, body, kind)
+        reply(h, body, kind)
 
     server = FakeServer(respond)
     try:

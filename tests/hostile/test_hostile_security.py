@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 
 from conftest import CORPUS, read_terminal, run_cli
-from hostile import FakeServer, SilentListener, assert_refused, query_against
+from hostile import FakeServer, SilentListener, answering, assert_refused, query_against
 from servers import free_port, start_oxigraph, wait_http
 
 
@@ -257,15 +257,7 @@ def test_a_server_answer_whose_variable_is_no_name_is_refused(variable):
     hyperlink). A variable must be a name."""
     answer = {"head": {"vars": [variable]}, "results": {"bindings": []}}
 
-    def respond(h):
-        body = json.dumps(answer).encode()
-        h.send_response(200)
-        h.send_header("Content-Type", "application/sparql-results+json")
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        h.wfile.write(body)
-
-    proc = query_against(respond, run_cli)
+    proc = query_against(answering(answer), run_cli)
     line = assert_refused(proc, "not SPARQL JSON query results")
     assert "\x1b" not in proc.stdout + proc.stderr and "link=" not in line
 
@@ -275,15 +267,7 @@ def test_a_server_answer_whose_datatype_or_language_is_no_string_is_refused(cell
     value = {"type": "literal", "value": "1", **cell}
     answer = {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": value}]}}
 
-    def respond(h):
-        body = json.dumps(answer).encode()
-        h.send_response(200)
-        h.send_header("Content-Type", "application/sparql-results+json")
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        h.wfile.write(body)
-
-    assert_refused(query_against(respond, run_cli), "not SPARQL JSON query results")
+    assert_refused(query_against(answering(answer), run_cli), "not SPARQL JSON query results")
 
 
 def test_a_table_shows_its_heads_as_text_not_markup():
