@@ -24,21 +24,23 @@ def _apply(src: str, origin: OriginMap, naive: list[int], edits) -> tuple[str, O
     for kind, a, b in edits:
         if kind == "keep":
             a, b = sorted((a % (len(src) + 1), b % (len(src) + 1)))
-            out.keep(a, b)
+            out.splice([(a, b)])
             chars.append(src[a:b])
             offsets.extend(naive[a:b])
         elif kind == "each":
-            # every other character, as a letter-spaced word is joined
+            # every other character, as the letter-spacing join writes a
+            # letter-spaced word: one piece per character, its origin known
             positions = list(range(*sorted((a % (len(src) + 1), b % (len(src) + 1))), 2))
             if positions:
-                out.keep_each(positions)
+                out.add_pieces([src[p] for p in positions], [(1, naive[p], 0) for p in positions])
                 chars.append("".join(src[p] for p in positions))
                 offsets.extend(naive[p] for p in positions)
         elif len(src):
-            at = naive[b % len(src)]
-            out.put(" " * a, at)
+            # an insertion pointing at the origin of a source character, as a rewrite makes one
+            at = b % len(src)
+            out.splice([(" " * a, at)])
             chars.append(" " * a)
-            offsets.extend([at] * a)
+            offsets.extend([naive[at]] * a)
     text, new = out.result()
     assert text == "".join(chars)
     return text, new, offsets
@@ -64,9 +66,8 @@ def test_a_clean_text_is_one_piece_and_a_moved_word_two_descents():
     src = "Құны: 419926 мың теңге"
     origin = OriginMap.identity(len(src))
     out = OriginBuilder(src, origin)
-    out.keep(6, len(src))  # the value first ...
-    out.put(" ", 5)
-    out.keep(0, 5)  # ... then the label the conversion printed after it
+    # the value first, then the label the conversion printed after it
+    out.splice([(6, len(src)), (" ", 5), (0, 5)])
     text, moved = out.result()
     assert text == "419926 мың теңге Құны:"
     assert moved.bounds(0, 6) == (6, 11)  # "419926": inside one piece

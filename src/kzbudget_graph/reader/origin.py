@@ -15,7 +15,7 @@ largest offset behind a stretch of text).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
 __all__ = ["OriginBuilder", "OriginMap"]
 
@@ -56,10 +56,15 @@ class OriginMap:
         out = OriginBuilder("", cls.identity(0))
         for offset, part in parts:
             ends = [*part._starts[1:], part.length]
-            for start, end, base, step in zip(
-                part._starts, ends, part._bases, part._steps, strict=True
-            ):
-                out._add(end - start, base + offset, step)
+            out.add_pieces(
+                [],
+                [
+                    (end - start, base + offset, step)
+                    for start, end, base, step in zip(
+                        part._starts, ends, part._bases, part._steps, strict=True
+                    )
+                ],
+            )
         return out.result()[1]
 
     def __len__(self) -> int:
@@ -132,10 +137,6 @@ class OriginBuilder:
         self._descents: list[int] = []
         self.length = 0
 
-    def keep(self, start: int, end: int) -> None:
-        """Copy ``src[start:end]`` with its origins."""
-        self.splice(((start, end),))
-
     def splice(self, parts: Iterable[tuple[int, int] | tuple[str, int]]) -> None:
         """Write ``parts`` in order, each a copy ``(start, end)`` of
         ``src[start:end]`` with its origins, or an insertion ``(text, at)`` of
@@ -169,7 +170,7 @@ class OriginBuilder:
                 step = src_steps[k]
                 base = src_bases[k] + step * (start - src_starts[k])
                 n = min(end, after) - start
-            # the (first) piece (n, base, step), as _add writes it
+            # the (first) piece (n, base, step), as add_pieces writes one
             continued = False
             if starts:
                 k_step = steps[-1]
@@ -209,48 +210,16 @@ class OriginBuilder:
                 length = end + delta
         self.length = length
 
-    def keep_each(self, positions: Sequence[int]) -> None:
-        """Copy the single characters ``src[p]`` for ``p`` in ``positions`` (ascending).
-
-        A ``range`` is evenly spaced by itself: its characters are one slice,
-        with no check that they are.
-        """
-        src, m = self.src, self.src_map
-        starts, bases, steps = m._starts, m._bases, m._steps
-        first, n = positions[0], len(positions)
-        if isinstance(positions, range):
-            self._chars.append(src[first : positions.stop : positions.step])
-            gap = positions.step if n > 1 else 1
-            evenly = True
-        else:
-            self._chars.append("".join([src[p] for p in positions]))
-            gap = (positions[-1] - first) // (n - 1) if n > 1 else 1
-            evenly = positions == list(range(first, positions[-1] + 1, gap))
-        k = bisect_right(starts, first) - 1
-        last = len(starts) - 1
-        if evenly and (k == last or starts[k + 1] > positions[-1]):
-            # evenly spaced inside one piece (a letter-spaced word): one new piece
-            self._add(n, bases[k] + steps[k] * (first - starts[k]), steps[k] * gap)
-            return
-        for p in positions:
-            while k < last and starts[k + 1] <= p:
-                k += 1
-            self._add(1, bases[k] + steps[k] * (p - starts[k]), 0)
-
-    def put(self, text: str, origin: int) -> None:
-        """Insert ``text``; all its characters point at ``origin``."""
-        if text:
-            self._chars.append(text)
-            self._add(len(text), origin, 0)
-
     def add_pieces(self, texts: list[str], pieces: list[tuple[int, int, int]]) -> None:
         """Append ``texts``, whose characters' origins are ``pieces`` in order,
-        each ``(length, first origin, step)``: :meth:`_add` for each piece, in
-        one loop (a writer that knows its origins calls no method per piece)."""
+        each ``(length, first origin, step)``, in one loop (a writer that knows
+        its origins calls no method per piece). A piece that continues the last
+        one extends it; a one-character piece takes any step ("Қ а з" → "Қаз"
+        is one piece)."""
         self._chars.extend(texts)
         starts, bases, steps, descents = self._starts, self._bases, self._steps, self._descents
         length = self.length
-        for n, base, step in pieces:  # the body of _add
+        for n, base, step in pieces:
             if starts:
                 k_step = steps[-1]
                 k_length = length - starts[-1]
@@ -270,30 +239,6 @@ class OriginBuilder:
             steps.append(step)
             length += n
         self.length = length
-
-    def _add(self, n: int, base: int, step: int) -> None:
-        starts = self._starts
-        if starts:
-            steps = self._steps
-            k_step = steps[-1]
-            k_length = self.length - starts[-1]
-            k_last = self._bases[-1] + k_step * (k_length - 1)
-            if k_length == 1:
-                if base >= k_last and (n == 1 or step == base - k_last):
-                    # a one-character piece takes any step: "Қ а з" → "Қаз" is one piece
-                    steps[-1] = base - k_last
-                    self.length += n
-                    return
-                # (nor can it be continued: steps are never negative)
-            elif base == k_last + k_step and (n == 1 or step == k_step):  # it continues
-                self.length += n
-                return
-            if base < k_last:
-                self._descents.append(len(starts))
-        starts.append(self.length)
-        self._bases.append(base)
-        self._steps.append(step)
-        self.length += n
 
     def result(self) -> tuple[str, OriginMap]:
         text = "".join(self._chars)
