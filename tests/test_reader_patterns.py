@@ -161,6 +161,22 @@ def test_each_comparator_and_unit(language, text, expected):
     assert [(i.value, i.unit, i.comparator) for i in found] == expected
 
 
+def test_folding_keeps_every_offset():
+    # the reader cuts the original text at offsets it finds in the folded one
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert len(lexicon.fold(every)) == len(every)
+    assert len(lexicon.fold("İ" + "a" * 10)) == 11  # look-alike path and plain path
+
+
+def test_an_indicator_after_a_letter_whose_lower_case_is_two():
+    # "İ" lowers to "i" + a combining dot: the clause's words after "кейін" were
+    # cut one character late per "İ" before it ("арлығы 42 ...")
+    text = "İİzmir қаласында оқудан кейін барлығы 42 адамнан кем емес қызметшілерді оқыту."
+    (found,) = _indicators(text, "kk")
+    assert found.text == "барлығы 42 адамнан кем емес қызметшілерді оқыту"
+    assert text[found.span.start : found.span.end] == found.text
+
+
 def test_a_number_with_an_unknown_unit_is_a_warning():
     warnings: list = []
     assert _indicators("приобретение 15 автомобилей.", "ru", warnings) == []

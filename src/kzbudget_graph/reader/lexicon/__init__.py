@@ -306,12 +306,20 @@ def _headings_before_marks(
                 break
 
 
-_FOLD = str.maketrans(LATIN_TO_CYRILLIC)
-_LOOKALIKE = re.compile("[" + re.escape("".join(LATIN_TO_CYRILLIC)) + "]")
+# The one character whose lower case is two (U+0130 İ -> "i" + U+0307): folded
+# as the capital I it looks like, so that a folded text keeps every character's
+# offset (the reader cuts the original text at offsets found in the folded one;
+# a test checks every code point).
+_LONGER_IN_LOWER_CASE: Final = {"\u0130": LATIN_TO_CYRILLIC.get("I", "I")}
+_FOLD = str.maketrans(LATIN_TO_CYRILLIC | _LONGER_IN_LOWER_CASE)
+_LOOKALIKE = re.compile(
+    "[" + re.escape("".join(LATIN_TO_CYRILLIC) + "".join(_LONGER_IN_LOWER_CASE)) + "]"
+)
 
 
 def fold(text: str) -> str:
-    """Lower-case and map look-alike Latin letters to Cyrillic, for matching.
+    """Lower-case and map look-alike Latin letters to Cyrillic, for matching;
+    one character for one, so an offset in the folded text is one in ``text``.
 
     >>> fold("Бюджеттiк")
     'бюджеттік'
