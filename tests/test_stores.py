@@ -460,6 +460,81 @@ def test_virtuoso_gives_the_embedded_answers_loaded_by_sparql_update(
     check_server(virtuoso, built[0], embedded_answers, env, "--update-endpoint", updates)
 
 
+VIRTUOSO_DBA = {"KZBUDGET_ENDPOINT_USER": "dba", "KZBUDGET_ENDPOINT_PASSWORD": "dba"}
+
+
+@pytest.fixture
+def fresh_virtuoso(tmp_path):
+    reason = virtuoso_missing()
+    if reason:
+        pytest.skip(reason)
+    server = start_virtuoso(tmp_path / "virtuoso")
+    yield server
+    server.stop()
+
+
+def test_virtuoso_bulk_load_gives_the_embedded_answers(built, fresh_virtuoso, embedded_answers):
+    """--bulk into a Virtuoso on this machine: its own bulk loader reads the
+    N-Quads file (in a directory it may read: its own), a second load replaces
+    the file's graph, and the answers are the embedded ones."""
+    env = {**os.environ, **VIRTUOSO_DBA}
+    server = fresh_virtuoso
+    name = source_graph(built[0])
+    nq = server.location / "graph_1.nq"  # "_": any character in a file mask, not here
+    assert run_cli("build", str(CORPUS), "-o", str(nq), "--no-store").returncode == 0
+    lines = len(nq.read_bytes().splitlines())
+    for _ in range(2):
+        result = run_cli("load", str(nq), "--endpoint", server.store_url, "--bulk", env=env)
+        assert result.returncode == 0, result.stderr
+        assert f"loaded 1 named graph(s), {lines} triples" in result.stderr
+        assert graph_count(server.query_url, name) == lines
+    ontology = run_cli(
+        "load", str(ROOT / "ontology" / "kzbudget.ttl"), "--endpoint", server.store_url,
+        "--graph", ONTOLOGY_GRAPH, env=env,
+    )  # fmt: skip
+    assert ontology.returncode == 0, ontology.stderr
+    assert answers(RemoteEndpoint(server.query_url)) == embedded_answers
+
+
+def test_virtuoso_bulk_load_errors_are_one_line_and_leave_nothing(built, fresh_virtuoso):
+    """A path the requests cannot carry, a file that is no N-Quads, and a file
+    the loader stops in (it tells only its load_list: read back, and the part
+    it loaded removed)."""
+    import pyoxigraph as ox
+
+    from kzbudget_graph.errors import KzbudgetError
+    from kzbudget_graph.store import store as store_module
+
+    env = {**os.environ, **VIRTUOSO_DBA}
+    server = fresh_virtuoso
+    name = source_graph(built[0])
+    quoted = server.location / "it's.nq"
+    assert run_cli("build", str(CORPUS), "-o", str(quoted), "--no-store").returncode == 0
+    refused = run_cli("load", str(quoted), "--endpoint", server.store_url, "--bulk", env=env)
+    assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
+    assert "needs a path without quotes" in refused.stderr
+    trig = run_cli("load", str(built[0]), "--endpoint", server.store_url, "--bulk", env=env)
+    assert trig.returncode == 2 and "reads an N-Quads file (.nq)" in trig.stderr
+    assert graph_count(server.query_url, name) == 0
+    # the file changes after it was checked: the loader reads a part, then stops
+    nq = server.location / "graph.nq"
+    nq.write_bytes(quoted.read_bytes())
+    plan = store_module.plan_load(nq, ox.RdfFormat.N_QUADS)
+    nq.write_bytes(nq.read_bytes() + b'<http://a> <http://b> "unterminated .\n')
+    os.environ.update(VIRTUOSO_DBA)
+    try:
+        target = RemoteEndpoint(server.store_url)
+        sql = RemoteEndpoint(server.base + "/sparql-auth")
+        with pytest.raises(KzbudgetError) as stopped:
+            store_module.virtuoso_bulk_load(target, sql, nq, plan, set())
+    finally:
+        for key in VIRTUOSO_DBA:
+            os.environ.pop(key)
+    assert "Virtuoso's bulk loader stopped" in str(stopped.value)
+    assert "line" in str(stopped.value) and "were removed" in str(stopped.value)
+    assert graph_count(server.query_url, name) == 0
+
+
 def test_virtuoso_refuses_wrong_credentials_with_one_line(built, virtuoso):
     trig, _ = built
     env = {**os.environ, "KZBUDGET_ENDPOINT_USER": "dba", "KZBUDGET_ENDPOINT_PASSWORD": "wrong"}

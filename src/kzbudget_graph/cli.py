@@ -514,8 +514,10 @@ def load(
         bool,
         typer.Option(
             "--bulk",
-            help="Oxigraph's bulk loader over HTTP (no_transaction): faster, not atomic — "
-            "for a server nobody queries during the load.",
+            help="The server's bulk loader: Oxigraph's over HTTP (no_transaction); "
+            "Virtuoso's (ld_add, rdf_loader_run) for a server on this machine that may read "
+            "the .nq file (DirsAllowed). Faster, not atomic — for a server nobody queries "
+            "during the load.",
         ),
     ] = False,
 ) -> None:
@@ -527,8 +529,8 @@ def load(
     with the source file of the version it replaced; then the whole-store
     rules (one act per adilet code, one passport per programme, year and
     language, no graph left from an older version) run on the server.
-    For a local server's first load of a large graph, its own bulk loader is
-    faster (README: `oxigraph load`, Virtuoso `ld_dir`).
+    For a large load, --bulk uses the server's own bulk loader (faster, not
+    atomic); for a stopped Oxigraph, `oxigraph load` (README).
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -540,11 +542,13 @@ def load(
         RemoteEndpoint,
         bulk_load,
         document_sources,
-        named_graphs,
+        held_graphs,
+        is_virtuoso_store,
         plan_load,
         query_url_of,
         stream_load,
         update_url_of,
+        virtuoso_bulk_load,
     )
     from .store.summary import drop_summary, refresh_summary
 
@@ -557,7 +561,10 @@ def load(
         reader = RemoteEndpoint(query_url, timeout=timeout) if query_url else None
         before = document_sources(reader) if reader else {}
         if bulk and (reader is None or update_endpoint):
-            raise KzbudgetError("--bulk needs Oxigraph's /store endpoint (or --query-endpoint)")
+            raise KzbudgetError(
+                "--bulk needs Oxigraph's /store or Virtuoso's /sparql-graph-crud-auth "
+                "endpoint, without --update-endpoint (or with --query-endpoint)"
+            )
         if reader is None:
             # totals and ranks that cannot be recomputed would lag the new graphs
             # (a page would miss their rows): removed, not left out of date
@@ -573,8 +580,12 @@ def load(
         with bar as progress:
             task = progress.add_task("loading", total=plan.triples)
             advance = lambda n: progress.advance(task, n)  # noqa: E731
-            if bulk:
-                existing = named_graphs(reader)
+            if bulk and is_virtuoso_store(endpoint) and (sql_url := update_url_of(endpoint)):
+                sql = RemoteEndpoint(sql_url, timeout=timeout)
+                existing = held_graphs(reader, plan.graphs)
+                triples = virtuoso_bulk_load(target, sql, path, plan, existing, on_progress=advance)
+            elif bulk:
+                existing = held_graphs(reader, plan.graphs)
                 triples = bulk_load(target, path, fmt, plan, existing, on_progress=advance)
             else:
                 triples = stream_load(

@@ -52,7 +52,7 @@ import pyoxigraph as ox
 
 from ..errors import KzbudgetError
 from ..iri import check_iri
-from ..terminal import safe
+from ..terminal import one_line, safe
 from .results import Result, Term
 from .summary import refresh_summary
 
@@ -1266,10 +1266,22 @@ def stream_load(
 BULK_BYTES = 8 << 20  # one bulk request: some 50,000 quads, a second or two for Oxigraph
 
 
-def named_graphs(target: RemoteEndpoint | EmbeddedStore) -> set[str]:
-    """The names of the named graphs ``target`` holds (one query)."""
-    result = target.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-    return {row["g"].value for row in result.rows if row.get("g") is not None}
+HELD_BATCH = 200  # graph names asked about in one query
+
+
+def held_graphs(target: RemoteEndpoint | EmbeddedStore, names: Iterable[str]) -> set[str]:
+    """Those of the graphs ``names`` that ``target`` holds, asked by name (a
+    query a batch of names): not by listing every graph of the server, which
+    scans every quad (and which a Virtuoso that planned it on an empty store
+    still ran so after a bulk load: past 60 s at 751,608 quads)."""
+    held: set[str] = set()
+    names = [str(ox.NamedNode(check_iri(n, "graph name"))) for n in names]
+    for start in range(0, len(names), HELD_BATCH):
+        values = " ".join(names[start : start + HELD_BATCH])
+        exists = "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } }"
+        result = target.query(f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} {exists} }}")
+        held |= {row["g"].value for row in result.rows if row.get("g") is not None}
+    return held
 
 
 def bulk_load(
@@ -1297,6 +1309,115 @@ def bulk_load(
         _send_blocks(target, _raw_blocks(Path(path)), on_progress)
         return plan.triples  # the checking pass counted them
     return _send_blocks(target, _quad_blocks(Path(path), fmt, plan), on_progress)
+
+
+# Virtuoso's authenticated Graph Store endpoint: a load given it with --bulk
+# goes to Virtuoso's own bulk loader, asked through the SPARQL endpoint beside it
+VIRTUOSO_STORE_PATH = "/sparql-graph-crud-auth"
+# A bulk load is one request that lasts as long as the server parses: it may
+# wait a second a megabyte of the file (Virtuoso parsed some 30 MB a second
+# here), if that is longer than --timeout.
+BULK_SECONDS_PER_MB = 1.0
+# the mark of the loader's error, raised by the query that reads it back
+_LOADER_ERROR = "KZBLD"
+# the graph the loader is given, for triples outside a named graph (refused
+# before: every quad of the file names its graph)
+_LOADER_GRAPH = "https://w3id.org/kzbudget/graph/default"
+
+
+def is_virtuoso_store(store_url: str) -> bool:
+    """Whether ``store_url`` is Virtuoso's authenticated Graph Store endpoint."""
+    return store_url.partition("?")[0].rstrip("/").endswith(VIRTUOSO_STORE_PATH)
+
+
+def virtuoso_bulk_load(
+    target: RemoteEndpoint,
+    sql: RemoteEndpoint,
+    path: str | Path,
+    plan: LoadPlan,
+    existing: set[str],
+    *,
+    on_progress: Callable[[int], None] | None = None,
+) -> int:
+    """Virtuoso's bulk loader (``ld_add``, ``rdf_loader_run``, ``checkpoint``),
+    run by SPARQL requests to the authenticated endpoint ``sql`` (the loader's
+    procedures called as ``sql:`` functions; a ``dba`` account). The server
+    reads the N-Quads file itself, so it must run on this machine with the
+    file's directory in ``DirsAllowed``: checked first (the size the server
+    sees). The graphs of the file that ``existing`` holds are deleted first
+    (Graph Store ``DELETE`` on ``target``). Some 3× as fast as a load through
+    the Graph Store endpoint, and *not atomic*: a reader may see graphs
+    half-loaded. The loader tells a parse error only in its ``load_list``
+    table: read back, the file's graphs removed (a part of them was loaded)
+    and the error raised. The path is written into the requests only if it
+    holds no quote, backslash or control character."""
+    path = Path(path).resolve()
+    text = str(path)
+    if not text.isprintable() or any(c in text for c in "'\"\\"):
+        raise KzbudgetError(
+            f"{one_line(path)}: --bulk into Virtuoso needs a path without quotes, "
+            "backslashes or control characters (the server is told the path)"
+        )
+    if not path.name.endswith(".nq") or plan.default_triples:
+        raise KzbudgetError(
+            f"{one_line(path)}: --bulk into Virtuoso reads an N-Quads file (.nq), every "
+            "triple in a named graph (kzbudget build -o graph.nq)"
+        )
+    size = path.stat().st_size
+    try:
+        seen = _sql_value(sql, f'bif:file_stat("{text}", 1)')
+    except _Refused:
+        seen = None
+    if seen != str(size):
+        raise KzbudgetError(
+            f"{sql.url}: the server cannot read {one_line(path)} (Virtuoso's bulk loader "
+            "reads the file itself: the server must run on this machine, with the "
+            "file's directory in DirsAllowed in virtuoso.ini)"
+        )
+    for name in plan.graphs:
+        if name in existing:
+            target.delete_graph(name)
+    # ld_add skips a file its load_list already names: a file loaded before
+    # is named there, so its row goes first
+    row = f"DB.DBA.load_list where ll_file = '{text}'"
+    _sql_value(sql, f'bif:exec("delete from {row}")')
+    _sql_value(sql, f'sql:ld_add("{text}", "{_LOADER_GRAPH}")')
+    loader = RemoteEndpoint(sql.url, timeout=max(sql.timeout, size / 1e6 * BULK_SECONDS_PER_MB))
+    _sql_value(loader, "sql:rdf_loader_run()")
+    try:
+        _sql_value(
+            sql,
+            f"bif:exec(\"select count(signal('{_LOADER_ERROR}', ll_error)) from "
+            f'{row} and ll_error is not null")',
+        )
+    except _Refused as exc:
+        _drop_silently(sql, plan.graphs)  # the loader may have stopped before some
+        cause = str(exc).partition(f"{_LOADER_ERROR} Error ")[2].partition(" SPARQL query:")[0]
+        raise KzbudgetError(
+            f"{one_line(path)}: Virtuoso's bulk loader stopped: {cause or exc}; the "
+            "file's graphs were removed (a part of them was loaded)"
+        ) from None
+    # the loader writes no transaction log: a checkpoint makes the load durable
+    _sql_value(sql, 'bif:exec("checkpoint")')
+    if on_progress is not None:
+        on_progress(plan.triples)
+    return plan.triples
+
+
+def _drop_silently(endpoint: RemoteEndpoint, names: Iterable[str]) -> None:
+    """SPARQL Update ``DROP SILENT GRAPH`` of each of ``names``, held or not."""
+    names = [str(ox.NamedNode(check_iri(n, "graph name"))) for n in names]
+    for start in range(0, len(names), HELD_BATCH):
+        batch = names[start : start + HELD_BATCH]
+        endpoint.update(" ;\n".join(f"DROP SILENT GRAPH {name}" for name in batch))
+
+
+def _sql_value(endpoint: RemoteEndpoint, call: str) -> str | None:
+    """The value of one function ``call`` (written by this package), asked as a
+    SPARQL ``SELECT``: how Virtuoso's endpoint runs a procedure."""
+    rows = endpoint.query(f"SELECT ({call} AS ?value) {{}}").rows
+    term = rows[0].get("value") if len(rows) == 1 else None
+    return term.value if term is not None else None
 
 
 def _raw_blocks(path: Path) -> Iterator[tuple[bytes, int]]:
