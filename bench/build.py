@@ -14,7 +14,9 @@ made one at a time; per document, as ``kzbudget build`` does it:
 
 then the remote load: the N-Quads of the same graphs streamed by
 ``kzbudget load``'s code into a real Oxigraph server on loopback, and, for
-comparison, the server's own bulk loader (``oxigraph load``) on the same file.
+comparison, the server's own bulk loader (``oxigraph load``) on the same file;
+and, where Virtuoso is installed, the same file into fresh Virtuoso servers
+through its Graph Store endpoint and with ``--bulk`` (its own loader).
 Wall seconds and CPU seconds of this process are given for each step; the
 remote figures add the server's CPU (a child process).
 """
@@ -150,6 +152,7 @@ def remote_load(nq: Path, tmp: Path, triples: int) -> dict:
         out[f"{label}_client_cpu_s"] = round(cpu, 2)
         # the servers are children: their CPU so far, cumulated
         out[f"{label}_servers_cpu_s"] = round(children.ru_utime + children.ru_stime, 2)
+    out.update(virtuoso_load(nq, tmp, plan, triples))
     out["remote_peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     started = time.perf_counter()
     subprocess.run(
@@ -159,6 +162,41 @@ def remote_load(nq: Path, tmp: Path, triples: int) -> dict:
     )
     out["bulk_s"] = round(time.perf_counter() - started, 2)
     out["bulk_triples_per_s"] = round(triples / out["bulk_s"])
+    return out
+
+
+def virtuoso_load(nq: Path, tmp: Path, plan, triples: int) -> dict:
+    """``kzbudget load``'s two paths into fresh Virtuoso servers (chunks through
+    the Graph Store endpoint, and ``--bulk``: Virtuoso's own loader reads the
+    file, linked into the server's directory), if Virtuoso is installed."""
+    import pyoxigraph as ox
+
+    from kzbudget_graph.store.store import RemoteEndpoint, stream_load, virtuoso_bulk_load
+
+    from servers import start_virtuoso, virtuoso_missing
+
+    if virtuoso_missing():
+        return {}
+    os.environ.update({"KZBUDGET_ENDPOINT_USER": "dba", "KZBUDGET_ENDPOINT_PASSWORD": "dba"})
+    out = {}
+    for label in ("virtuoso", "virtuoso_bulk"):
+        server = start_virtuoso(tmp / label)
+        try:
+            target = RemoteEndpoint(server.store_url, timeout=600)
+            started = time.perf_counter()
+            if label == "virtuoso":
+                sent = stream_load(target, nq, ox.RdfFormat.N_QUADS, plan)
+            else:
+                linked = server.location / nq.name
+                os.link(nq, linked)
+                sql = RemoteEndpoint(server.base + "/sparql-auth", timeout=600)
+                sent = virtuoso_bulk_load(sql, linked, plan, set())
+            wall = time.perf_counter() - started
+        finally:
+            server.stop()
+        assert sent == triples
+        out[f"{label}_s"] = round(wall, 2)
+        out[f"{label}_triples_per_s"] = round(triples / wall)
     return out
 
 
@@ -198,6 +236,10 @@ def main() -> None:
                     f"client CPU {r[label + '_client_cpu_s']} s, "
                     f"servers' CPU so far {r[label + '_servers_cpu_s']} s"
                 )
+            for label, how in (("virtuoso", "Graph Store"), ("virtuoso_bulk", "--bulk")):
+                if label + "_s" in r:
+                    rate = f"{r[label + '_triples_per_s']:,}"
+                    print(f"  virtuoso  {r[label + '_s']} s, {rate} triples/s ({how})")
             print(f"  client    peak {r['remote_peak_mb']} MB")
             rate = f"{r['bulk_triples_per_s']:,}"
             print(f"  offline   oxigraph load: {r['bulk_s']} s, {rate} triples/s")

@@ -523,10 +523,9 @@ def test_virtuoso_bulk_load_errors_are_one_line_and_leave_nothing(built, fresh_v
     nq.write_bytes(nq.read_bytes() + b'<http://a> <http://b> "unterminated .\n')
     os.environ.update(VIRTUOSO_DBA)
     try:
-        target = RemoteEndpoint(server.store_url)
         sql = RemoteEndpoint(server.base + "/sparql-auth")
         with pytest.raises(KzbudgetError) as stopped:
-            store_module.virtuoso_bulk_load(target, sql, nq, plan, set())
+            store_module.virtuoso_bulk_load(sql, nq, plan, set())
     finally:
         for key in VIRTUOSO_DBA:
             os.environ.pop(key)

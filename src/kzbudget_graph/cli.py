@@ -583,7 +583,7 @@ def load(
             if bulk and is_virtuoso_store(endpoint) and (sql_url := update_url_of(endpoint)):
                 sql = RemoteEndpoint(sql_url, timeout=timeout)
                 existing = held_graphs(reader, plan.graphs)
-                triples = virtuoso_bulk_load(target, sql, path, plan, existing, on_progress=advance)
+                triples = virtuoso_bulk_load(sql, path, plan, existing, on_progress=advance)
             elif bulk:
                 existing = held_graphs(reader, plan.graphs)
                 triples = bulk_load(target, path, fmt, plan, existing, on_progress=advance)

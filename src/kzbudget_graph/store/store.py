@@ -1331,7 +1331,6 @@ def is_virtuoso_store(store_url: str) -> bool:
 
 
 def virtuoso_bulk_load(
-    target: RemoteEndpoint,
     sql: RemoteEndpoint,
     path: str | Path,
     plan: LoadPlan,
@@ -1344,10 +1343,10 @@ def virtuoso_bulk_load(
     procedures called as ``sql:`` functions; a ``dba`` account). The server
     reads the N-Quads file itself, so it must run on this machine with the
     file's directory in ``DirsAllowed``: checked first (the size the server
-    sees). The graphs of the file that ``existing`` holds are deleted first
-    (Graph Store ``DELETE`` on ``target``). Some 3× as fast as a load through
-    the Graph Store endpoint, and *not atomic*: a reader may see graphs
-    half-loaded. The loader tells a parse error only in its ``load_list``
+    sees). The graphs of the file that ``existing`` holds are dropped first.
+    About twice as fast as a load through the Graph Store endpoint (the whole
+    ``kzbudget load`` of 1,001 passports), and *not atomic*: a reader may see
+    graphs half-loaded. The loader tells a parse error only in its ``load_list``
     table: read back, the file's graphs removed (a part of them was loaded)
     and the error raised. The path is written into the requests only if it
     holds no quote, backslash or control character."""
@@ -1374,9 +1373,7 @@ def virtuoso_bulk_load(
             "reads the file itself: the server must run on this machine, with the "
             "file's directory in DirsAllowed in virtuoso.ini)"
         )
-    for name in plan.graphs:
-        if name in existing:
-            target.delete_graph(name)
+    _drop_silently(sql, [name for name in plan.graphs if name in existing])
     # ld_add skips a file its load_list already names: a file loaded before
     # is named there, so its row goes first
     row = f"DB.DBA.load_list where ll_file = '{text}'"
