@@ -480,7 +480,9 @@ def test_virtuoso_bulk_load_gives_the_embedded_answers(built, fresh_virtuoso, em
     env = {**os.environ, **VIRTUOSO_DBA}
     server = fresh_virtuoso
     name = source_graph(built[0])
-    nq = server.location / "graph_1.nq"  # "_": any character in a file mask, not here
+    # a Cyrillic path: Virtuoso's file functions are given its UTF-8 bytes
+    nq = server.location / "Құжаттар" / "граф_1.nq"
+    nq.parent.mkdir()
     assert run_cli("build", str(CORPUS), "-o", str(nq), "--no-store").returncode == 0
     lines = len(nq.read_bytes().splitlines())
     for _ in range(2):
@@ -508,11 +510,11 @@ def test_virtuoso_bulk_load_errors_are_one_line_and_leave_nothing(built, fresh_v
     env = {**os.environ, **VIRTUOSO_DBA}
     server = fresh_virtuoso
     name = source_graph(built[0])
-    quoted = server.location / "it's.nq"
+    quoted = server.location / 'the "graph".nq'
     assert run_cli("build", str(CORPUS), "-o", str(quoted), "--no-store").returncode == 0
     refused = run_cli("load", str(quoted), "--endpoint", server.store_url, "--bulk", env=env)
     assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
-    assert "needs a path without quotes" in refused.stderr
+    assert "needs a path without double quotes" in refused.stderr
     trig = run_cli("load", str(built[0]), "--endpoint", server.store_url, "--bulk", env=env)
     assert trig.returncode == 2 and "reads an N-Quads file (.nq)" in trig.stderr
     assert graph_count(server.query_url, name) == 0

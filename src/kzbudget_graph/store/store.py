@@ -1348,13 +1348,13 @@ def virtuoso_bulk_load(
     ``kzbudget load`` of 1,001 passports), and *not atomic*: a reader may see
     graphs half-loaded. The loader tells a parse error only in its ``load_list``
     table: read back, the file's graphs removed (a part of them was loaded)
-    and the error raised. The path is written into the requests only if it
-    holds no quote, backslash or control character."""
+    and the error raised. The path is written into the requests (a SPARQL
+    string) only if it holds no double quote, backslash or control character."""
     path = Path(path).resolve()
     text = str(path)
-    if not text.isprintable() or any(c in text for c in "'\"\\"):
+    if not text.isprintable() or any(c in text for c in '"\\'):
         raise KzbudgetError(
-            f"{one_line(path)}: --bulk into Virtuoso needs a path without quotes, "
+            f"{one_line(path)}: --bulk into Virtuoso needs a path without double quotes, "
             "backslashes or control characters (the server is told the path)"
         )
     if not path.name.endswith(".nq") or plan.default_triples:
@@ -1362,9 +1362,14 @@ def virtuoso_bulk_load(
             f"{one_line(path)}: --bulk into Virtuoso reads an N-Quads file (.nq), every "
             "triple in a named graph (kzbudget build -o graph.nq)"
         )
+    # the server's file functions take the path's UTF-8 bytes: a Cyrillic name
+    # is a wide string there, which they convert to the server's own character
+    # set (it does not survive); an ASCII one is those bytes already (and
+    # charset_recode refuses it). SQL gets it as a parameter, never in its text.
+    file = f'"{text}"' if text.isascii() else f'bif:charset_recode("{text}", "_WIDE_", "UTF-8")'
     size = path.stat().st_size
     try:
-        seen = _sql_value(sql, f'bif:file_stat("{text}", 1)')
+        seen = _sql_value(sql, f"bif:file_stat({file}, 1)")
     except _Refused:
         seen = None
     if seen != str(size):
@@ -1376,16 +1381,14 @@ def virtuoso_bulk_load(
     _drop_silently(sql, [name for name in plan.graphs if name in existing])
     # ld_add skips a file its load_list already names: a file loaded before
     # is named there, so its row goes first
-    row = f"DB.DBA.load_list where ll_file = '{text}'"
-    _sql_value(sql, f'bif:exec("delete from {row}")')
-    _sql_value(sql, f'sql:ld_add("{text}", "{_LOADER_GRAPH}")')
+    _sql_value(sql, _sql_exec("delete from DB.DBA.load_list where ll_file = ?", file))
+    _sql_value(sql, f'sql:ld_add({file}, "{_LOADER_GRAPH}")')
     loader = RemoteEndpoint(sql.url, timeout=max(sql.timeout, size / 1e6 * BULK_SECONDS_PER_MB))
     _sql_value(loader, "sql:rdf_loader_run()")
+    errors = "DB.DBA.load_list where ll_file = ? and ll_error is not null"
     try:
         _sql_value(
-            sql,
-            f"bif:exec(\"select count(signal('{_LOADER_ERROR}', ll_error)) from "
-            f'{row} and ll_error is not null")',
+            sql, _sql_exec(f"select count(signal('{_LOADER_ERROR}', ll_error)) from {errors}", file)
         )
     except _Refused as exc:
         _drop_silently(sql, plan.graphs)  # the loader may have stopped before some
@@ -1407,6 +1410,12 @@ def _drop_silently(endpoint: RemoteEndpoint, names: Iterable[str]) -> None:
     for start in range(0, len(names), HELD_BATCH):
         batch = names[start : start + HELD_BATCH]
         endpoint.update(" ;\n".join(f"DROP SILENT GRAPH {name}" for name in batch))
+
+
+def _sql_exec(statement: str, parameter: str) -> str:
+    """A call of Virtuoso's ``exec`` running SQL ``statement`` (written by this
+    package) with one parameter (``?``), the SPARQL expression ``parameter``."""
+    return f'bif:exec("{statement}", 0, 0, bif:vector({parameter}))'
 
 
 def _sql_value(endpoint: RemoteEndpoint, call: str) -> str | None:
