@@ -560,6 +560,9 @@ def load(
         query_url = query_endpoint or query_url_of(endpoint)
         reader = RemoteEndpoint(query_url, timeout=timeout) if query_url else None
         before = document_sources(reader) if reader else {}
+        if bulk and graph_name and len(plan.graphs) == 1 and not plan.default_triples:
+            # the loaders keep the file's own graph name: the old graph would stay
+            raise KzbudgetError("--graph names the graph of a file without one; not with --bulk")
         if bulk and (reader is None or update_endpoint):
             raise KzbudgetError(
                 "--bulk needs Oxigraph's /store or Virtuoso's /sparql-graph-crud-auth "

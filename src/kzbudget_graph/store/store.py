@@ -29,6 +29,7 @@ from __future__ import annotations
 import base64
 import collections
 import contextlib
+import copy
 import fcntl
 import io
 import ipaddress
@@ -1145,7 +1146,7 @@ def plan_load(path: str | Path, fmt: ox.RdfFormat, graph_name: str | None = None
                 graphs[g.value] = graphs.get(g.value, 0) + 1
             else:
                 raise KzbudgetError(f"{safe(path)}: a graph named by a blank node cannot be loaded")
-    except (SyntaxError, ValueError) as exc:
+    except (SyntaxError, ValueError, MemoryError) as exc:  # MemoryError: a term over 16 MiB
         raise _unparsable(path, exc) from None
     plan = LoadPlan(graphs, default, sorted(set(documents)))
     if graph_name is not None:
@@ -1284,6 +1285,24 @@ def held_graphs(target: RemoteEndpoint | EmbeddedStore, names: Iterable[str]) ->
     return held
 
 
+def graph_sizes(target: RemoteEndpoint | EmbeddedStore, names: Iterable[str]) -> dict[str, int]:
+    """The triples ``target`` holds in each of the graphs ``names`` (a query a
+    batch of names; a graph it does not hold is left out)."""
+    sizes: dict[str, int] = {}
+    names = [str(ox.NamedNode(check_iri(n, "graph name"))) for n in names]
+    for start in range(0, len(names), HELD_BATCH):
+        values = " ".join(names[start : start + HELD_BATCH])
+        result = target.query(
+            f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+            "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        )
+        where = target.url if isinstance(target, RemoteEndpoint) else "the store"
+        for row in result.rows:
+            if row.get("g") is not None:
+                sizes[row["g"].value] = _count(Result(["n"], [row]), where)
+    return sizes
+
+
 def bulk_load(
     target: RemoteEndpoint,
     path: str | Path,
@@ -1318,8 +1337,13 @@ VIRTUOSO_STORE_PATH = "/sparql-graph-crud-auth"
 # wait a second a megabyte of the file (Virtuoso parsed some 30 MB a second
 # here), if that is longer than --timeout.
 BULK_SECONDS_PER_MB = 1.0
-# the mark of the loader's error, raised by the query that reads it back
-_LOADER_ERROR = "KZBLD"
+# marks of the errors the queries that read the loader's queue raise: the
+# file stopped in, another file queued
+_STOPPED = "KZBLD"
+_QUEUED = "KZBQD"
+_OTHERS = "DB.DBA.load_list where ll_state <> 2 and ll_file <> ?"
+# the loader's queue keys a file by its path (an index key of at most 1,900 bytes)
+MAX_LOADER_PATH_BYTES = 1_800
 # the graph the loader is given, for triples outside a named graph (refused
 # before: every quad of the file names its graph)
 _LOADER_GRAPH = "https://w3id.org/kzbudget/graph/default"
@@ -1340,22 +1364,34 @@ def virtuoso_bulk_load(
 ) -> int:
     """Virtuoso's bulk loader (``ld_add``, ``rdf_loader_run``, ``checkpoint``),
     run by SPARQL requests to the authenticated endpoint ``sql`` (the loader's
-    procedures called as ``sql:`` functions; a ``dba`` account). The server
-    reads the N-Quads file itself, so it must run on this machine with the
-    file's directory in ``DirsAllowed``: checked first (the size the server
-    sees). The graphs of the file that ``existing`` holds are dropped first.
-    About twice as fast as a load through the Graph Store endpoint (the whole
-    ``kzbudget load`` of 1,001 passports), and *not atomic*: a reader may see
-    graphs half-loaded. The loader tells a parse error only in its ``load_list``
-    table: read back, the file's graphs removed (a part of them was loaded)
-    and the error raised. The path is written into the requests (a SPARQL
-    string) only if it holds no double quote, backslash or control character."""
+    procedures called as ``sql:`` functions; the ``dba`` account). The server
+    reads the N-Quads file itself, so it must run on this machine and may read
+    only the directories ``DirsAllowed`` names.
+
+    Everything that can be checked is checked before a graph is touched: the
+    server may read the file and sees its size, the account may queue it, and
+    no other file waits in the loader's queue (``rdf_loader_run`` loads every
+    queued file). Only then are the file's graphs that ``existing`` holds
+    dropped and the loader run. The loader tells a file it stopped in only in
+    its ``load_list``, and drops a triple it cannot store without a word: both
+    are read back (the state of the file's row, each graph's triple count), and
+    on either the file's graphs are dropped (a part of them was loaded) and the
+    error raised. About twice as fast as a load through the Graph Store
+    endpoint (the whole ``kzbudget load`` of 1,001 passports), and *not
+    atomic*: a reader may see graphs half-loaded. The path is written into the
+    requests (a SPARQL string) only if it holds no double quote, backslash or
+    character that is not printable; SQL gets it as a parameter."""
     path = Path(path).resolve()
     text = str(path)
     if not text.isprintable() or any(c in text for c in '"\\'):
         raise KzbudgetError(
             f"{one_line(path)}: --bulk into Virtuoso needs a path without double quotes, "
-            "backslashes or control characters (the server is told the path)"
+            "backslashes or characters that are not printable (the server is told the path)"
+        )
+    if len(text.encode("utf-8")) > MAX_LOADER_PATH_BYTES:
+        raise KzbudgetError(
+            f"{one_line(path)}: --bulk into Virtuoso needs a path of at most "
+            f"{MAX_LOADER_PATH_BYTES} bytes (the loader's queue keys files by it)"
         )
     if not path.name.endswith(".nq") or plan.default_triples:
         raise KzbudgetError(
@@ -1365,38 +1401,67 @@ def virtuoso_bulk_load(
     # the server's file functions take the path's UTF-8 bytes: a Cyrillic name
     # is a wide string there, which they convert to the server's own character
     # set (it does not survive); an ASCII one is those bytes already (and
-    # charset_recode refuses it). SQL gets it as a parameter, never in its text.
+    # charset_recode refuses it)
     file = f'"{text}"' if text.isascii() else f'bif:charset_recode("{text}", "_WIDE_", "UTF-8")'
-    size = path.stat().st_size
-    try:
-        seen = _sql_value(sql, f"bif:file_stat({file}, 1)")
-    except _Refused:
-        seen = None
-    if seen != str(size):
-        raise KzbudgetError(
-            f"{sql.url}: the server cannot read {one_line(path)} (Virtuoso's bulk loader "
-            "reads the file itself: the server must run on this machine, with the "
-            "file's directory in DirsAllowed in virtuoso.ini)"
-        )
-    _drop_silently(sql, [name for name in plan.graphs if name in existing])
-    # ld_add skips a file its load_list already names: a file loaded before
-    # is named there, so its row goes first
-    _sql_value(sql, _sql_exec("delete from DB.DBA.load_list where ll_file = ?", file))
-    _sql_value(sql, f'sql:ld_add({file}, "{_LOADER_GRAPH}")')
-    loader = RemoteEndpoint(sql.url, timeout=max(sql.timeout, size / 1e6 * BULK_SECONDS_PER_MB))
-    _sql_value(loader, "sql:rdf_loader_run()")
-    errors = "DB.DBA.load_list where ll_file = ? and ll_error is not null"
+    _check_readable(sql, path, file)
     try:
         _sql_value(
-            sql, _sql_exec(f"select count(signal('{_LOADER_ERROR}', ll_error)) from {errors}", file)
+            sql, _sql_exec(f"select count(signal('{_QUEUED}', ll_file)) from {_OTHERS}", file)
+        )
+        # ld_add skips a file the queue names already (loaded before): its row goes
+        _sql_value(sql, _sql_exec("delete from DB.DBA.load_list where ll_file = ?", file))
+        _sql_value(sql, f'sql:ld_add({file}, "{_LOADER_GRAPH}")')
+    except _Refused as exc:
+        if exc.status in (401, 403):
+            raise
+        if f"{_QUEUED} Error" in str(exc):
+            raise KzbudgetError(
+                f"{sql.url}: Virtuoso's bulk loader has other files queued or loading "
+                "(DB.DBA.load_list), which it would load too: let them finish, or remove "
+                "their rows, first"
+            ) from None
+        raise KzbudgetError(
+            f"--bulk into Virtuoso needs an account that may run its bulk loader (dba): {exc}"
+        ) from None
+    _drop_silently(sql, {g: plan.graphs[g] for g in plan.graphs if g in existing})
+    loader = copy.copy(sql)  # the same server and account, a longer wait
+    loader.timeout = max(sql.timeout, path.stat().st_size / 1e6 * BULK_SECONDS_PER_MB)
+    try:
+        _sql_value(loader, "sql:rdf_loader_run()")
+    except _Refused:
+        raise
+    except KzbudgetError as exc:  # no answer in time: the server goes on
+        raise KzbudgetError(
+            f"{exc}; the server may go on loading {one_line(path)} (DB.DBA.load_list): "
+            "load the file again once it is done"
+        ) from None
+    unfinished = "(ll_state <> 2 or ll_error is not null)"
+    try:
+        _sql_value(
+            sql,
+            _sql_exec(
+                f"select count(signal('{_STOPPED}', coalesce(ll_error, 'not finished'))) "
+                f"from DB.DBA.load_list where ll_file = ? and {unfinished}",
+                file,
+            ),
         )
     except _Refused as exc:
         _drop_silently(sql, plan.graphs)  # the loader may have stopped before some
-        cause = str(exc).partition(f"{_LOADER_ERROR} Error ")[2].partition(" SPARQL query:")[0]
+        cause = str(exc).partition(f"{_STOPPED} Error ")[2].partition(" SPARQL query:")[0]
         raise KzbudgetError(
             f"{one_line(path)}: Virtuoso's bulk loader stopped: {cause or exc}; the "
             "file's graphs were removed (a part of them was loaded)"
         ) from None
+    held = graph_sizes(sql, plan.graphs)
+    for name, triples in plan.graphs.items():
+        if held.get(name, 0) != triples:
+            _drop_silently(sql, plan.graphs)
+            raise KzbudgetError(
+                f"{one_line(path)}: Virtuoso's bulk loader stored {held.get(name, 0)} of the "
+                f"{triples} triples of graph {safe(name)}; the file's graphs were removed "
+                "(a triple the file repeats counts once there: load such a file without --bulk)"
+            )
+    _sql_value(sql, _sql_exec("delete from DB.DBA.load_list where ll_file = ?", file))
     # the loader writes no transaction log: a checkpoint makes the load durable
     _sql_value(sql, 'bif:exec("checkpoint")')
     if on_progress is not None:
@@ -1404,12 +1469,39 @@ def virtuoso_bulk_load(
     return plan.triples
 
 
-def _drop_silently(endpoint: RemoteEndpoint, names: Iterable[str]) -> None:
-    """SPARQL Update ``DROP SILENT GRAPH`` of each of ``names``, held or not."""
-    names = [str(ox.NamedNode(check_iri(n, "graph name"))) for n in names]
-    for start in range(0, len(names), HELD_BATCH):
-        batch = names[start : start + HELD_BATCH]
-        endpoint.update(" ;\n".join(f"DROP SILENT GRAPH {name}" for name in batch))
+def _check_readable(sql: RemoteEndpoint, path: Path, file: str) -> None:
+    """Whether the server may read the file (``file_to_string_output`` obeys
+    ``DirsAllowed``; ``file_stat`` does not) and sees it as large as it is."""
+    size = path.stat().st_size
+    try:
+        start = f"bif:string_output_string(bif:file_to_string_output({file}, 0, 1))"
+        readable = _sql_value(sql, f"bif:length({start})")
+        seen = _sql_value(sql, f"bif:file_stat({file}, 1)")
+    except _Refused as exc:
+        if exc.status in (401, 403):
+            raise
+        readable = seen = None
+    if seen != str(size) or readable != str(min(size, 1)):
+        raise KzbudgetError(
+            f"{sql.url}: the server cannot read {one_line(path)} (Virtuoso's bulk loader "
+            "reads the file itself: the server must run on this machine, with the "
+            "file's directory in DirsAllowed in virtuoso.ini)"
+        )
+
+
+def _drop_silently(endpoint: RemoteEndpoint, graphs: dict[str, int]) -> None:
+    """SPARQL Update ``DROP SILENT GRAPH`` of each of ``graphs`` (name → its
+    triples), held or not, in requests of some :data:`CHUNK_TRIPLES` triples."""
+    batch: list[str] = []
+    size = 0
+    for name, triples in graphs.items():
+        batch.append(f"DROP SILENT GRAPH {ox.NamedNode(check_iri(name, 'graph name'))}")
+        size += triples
+        if size >= CHUNK_TRIPLES or len(batch) >= HELD_BATCH:
+            endpoint.update(" ;\n".join(batch))
+            batch, size = [], 0
+    if batch:
+        endpoint.update(" ;\n".join(batch))
 
 
 def _sql_exec(statement: str, parameter: str) -> str:
@@ -1451,7 +1543,7 @@ def _quad_blocks(path: Path, fmt: ox.RdfFormat, plan: LoadPlan) -> Iterator[tupl
             if len(chunk) >= CHUNK_TRIPLES:
                 yield ox.serialize(chunk, format=ox.RdfFormat.N_QUADS), len(chunk)
                 chunk = []
-    except (SyntaxError, ValueError) as exc:
+    except (SyntaxError, ValueError, MemoryError) as exc:  # MemoryError: a term over 16 MiB
         raise _unparsable(path, exc) from None
     if chunk:
         yield ox.serialize(chunk, format=ox.RdfFormat.N_QUADS), len(chunk)
