@@ -1276,9 +1276,7 @@ def held_graphs(target: RemoteEndpoint | EmbeddedStore, names: Iterable[str]) ->
     scans every quad (and which a Virtuoso that planned it on an empty store
     still ran so after a bulk load: past 60 s at 751,608 quads)."""
     held: set[str] = set()
-    names = [str(ox.NamedNode(check_iri(n, "graph name"))) for n in names]
-    for start in range(0, len(names), HELD_BATCH):
-        values = " ".join(names[start : start + HELD_BATCH])
+    for values in _named_in_batches(names):
         exists = "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } }"
         result = target.query(f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} {exists} }}")
         held |= {row["g"].value for row in result.rows if row.get("g") is not None}
@@ -1289,9 +1287,7 @@ def graph_sizes(target: RemoteEndpoint | EmbeddedStore, names: Iterable[str]) ->
     """The triples ``target`` holds in each of the graphs ``names`` (a query a
     batch of names; a graph it does not hold is left out)."""
     sizes: dict[str, int] = {}
-    names = [str(ox.NamedNode(check_iri(n, "graph name"))) for n in names]
-    for start in range(0, len(names), HELD_BATCH):
-        values = " ".join(names[start : start + HELD_BATCH])
+    for values in _named_in_batches(names):
         result = target.query(
             f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
             "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -1301,6 +1297,14 @@ def graph_sizes(target: RemoteEndpoint | EmbeddedStore, names: Iterable[str]) ->
             if row.get("g") is not None:
                 sizes[row["g"].value] = _count(Result(["n"], [row]), where)
     return sizes
+
+
+def _named_in_batches(names: Iterable[str]) -> Iterator[str]:
+    """Graph names, each checked and written as an IRI, :data:`HELD_BATCH` to a
+    ``VALUES`` list."""
+    written = [str(ox.NamedNode(check_iri(n, "graph name"))) for n in names]
+    for start in range(0, len(written), HELD_BATCH):
+        yield " ".join(written[start : start + HELD_BATCH])
 
 
 def bulk_load(
@@ -1404,25 +1408,7 @@ def virtuoso_bulk_load(
     # charset_recode refuses it)
     file = f'"{text}"' if text.isascii() else f'bif:charset_recode("{text}", "_WIDE_", "UTF-8")'
     _check_readable(sql, path, file)
-    try:
-        _sql_value(
-            sql, _sql_exec(f"select count(signal('{_QUEUED}', ll_file)) from {_OTHERS}", file)
-        )
-        # ld_add skips a file the queue names already (loaded before): its row goes
-        _sql_value(sql, _sql_exec("delete from DB.DBA.load_list where ll_file = ?", file))
-        _sql_value(sql, f'sql:ld_add({file}, "{_LOADER_GRAPH}")')
-    except _Refused as exc:
-        if exc.status in (401, 403):
-            raise
-        if f"{_QUEUED} Error" in str(exc):
-            raise KzbudgetError(
-                f"{sql.url}: Virtuoso's bulk loader has other files queued or loading "
-                "(DB.DBA.load_list), which it would load too: let them finish, or remove "
-                "their rows, first"
-            ) from None
-        raise KzbudgetError(
-            f"--bulk into Virtuoso needs an account that may run its bulk loader (dba): {exc}"
-        ) from None
+    _queue(sql, file)
     _drop_silently(sql, {g: plan.graphs[g] for g in plan.graphs if g in existing})
     loader = copy.copy(sql)  # the same server and account, a longer wait
     loader.timeout = max(sql.timeout, path.stat().st_size / 1e6 * BULK_SECONDS_PER_MB)
@@ -1467,6 +1453,30 @@ def virtuoso_bulk_load(
     if on_progress is not None:
         on_progress(plan.triples)
     return plan.triples
+
+
+def _queue(sql: RemoteEndpoint, file: str) -> None:
+    """Put ``file`` (a SPARQL expression) alone in the loader's queue: refused
+    if another file waits there, or the account may not run the loader."""
+    try:
+        _sql_value(
+            sql, _sql_exec(f"select count(signal('{_QUEUED}', ll_file)) from {_OTHERS}", file)
+        )
+        # ld_add skips a file the queue names already (loaded before): its row goes
+        _sql_value(sql, _sql_exec("delete from DB.DBA.load_list where ll_file = ?", file))
+        _sql_value(sql, f'sql:ld_add({file}, "{_LOADER_GRAPH}")')
+    except _Refused as exc:
+        if exc.status in (401, 403):
+            raise
+        if f"{_QUEUED} Error" in str(exc):
+            raise KzbudgetError(
+                f"{sql.url}: Virtuoso's bulk loader has other files queued or loading "
+                "(DB.DBA.load_list), which it would load too: let them finish, or remove "
+                "their rows, first"
+            ) from None
+        raise KzbudgetError(
+            f"--bulk into Virtuoso needs an account that may run its bulk loader (dba): {exc}"
+        ) from None
 
 
 def _check_readable(sql: RemoteEndpoint, path: Path, file: str) -> None:
