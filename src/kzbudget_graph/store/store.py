@@ -1268,6 +1268,7 @@ BULK_BYTES = 8 << 20  # one bulk request: some 50,000 quads, a second or two for
 
 
 HELD_BATCH = 200  # graph names asked about in one query
+COUNT_BATCH = 50  # graphs counted in one query
 
 
 def held_graphs(target: RemoteEndpoint | EmbeddedStore, names: Iterable[str]) -> set[str]:
@@ -1276,35 +1277,36 @@ def held_graphs(target: RemoteEndpoint | EmbeddedStore, names: Iterable[str]) ->
     scans every quad (and which a Virtuoso that planned it on an empty store
     still ran so after a bulk load: past 60 s at 751,608 quads)."""
     held: set[str] = set()
-    for values in _named_in_batches(names):
+    for batch in _named_in_batches(names, HELD_BATCH):
         exists = "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } }"
-        result = target.query(f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} {exists} }}")
+        result = target.query(f"SELECT ?g WHERE {{ VALUES ?g {{ {' '.join(batch)} }} {exists} }}")
         held |= {row["g"].value for row in result.rows if row.get("g") is not None}
     return held
 
 
 def graph_sizes(target: RemoteEndpoint | EmbeddedStore, names: Iterable[str]) -> dict[str, int]:
-    """The triples ``target`` holds in each of the graphs ``names`` (a query a
-    batch of names; a graph it does not hold is left out)."""
+    """The triples ``target`` holds in each of the graphs ``names`` (a graph it
+    does not hold is left out). Each graph is counted by its own name, a union
+    of :data:`COUNT_BATCH` counts a query: Virtuoso counted 200 graphs named in
+    a ``VALUES`` list in 16 s at 10,000 passports, 50 named in a union in 0.4 s."""
     sizes: dict[str, int] = {}
-    for values in _named_in_batches(names):
-        result = target.query(
-            f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
-            "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    where = target.url if isinstance(target, RemoteEndpoint) else "the store"
+    for batch in _named_in_batches(names, COUNT_BATCH):
+        counts = " UNION ".join(
+            f"{{ SELECT ({g} AS ?g) (COUNT(*) AS ?n) WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }} }}"
+            for g in batch
         )
-        where = target.url if isinstance(target, RemoteEndpoint) else "the store"
-        for row in result.rows:
-            if row.get("g") is not None:
-                sizes[row["g"].value] = _count(Result(["n"], [row]), where)
+        for row in target.query(f"SELECT ?g ?n WHERE {{ {counts} }}").rows:
+            if row.get("g") is not None and (n := _count(Result(["n"], [row]), where)):
+                sizes[row["g"].value] = n
     return sizes
 
 
-def _named_in_batches(names: Iterable[str]) -> Iterator[str]:
-    """Graph names, each checked and written as an IRI, :data:`HELD_BATCH` to a
-    ``VALUES`` list."""
+def _named_in_batches(names: Iterable[str], size: int) -> Iterator[list[str]]:
+    """Graph names, each checked and written as an IRI, ``size`` at a time."""
     written = [str(ox.NamedNode(check_iri(n, "graph name"))) for n in names]
-    for start in range(0, len(written), HELD_BATCH):
-        yield " ".join(written[start : start + HELD_BATCH])
+    for start in range(0, len(written), size):
+        yield written[start : start + size]
 
 
 def bulk_load(
