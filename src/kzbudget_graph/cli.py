@@ -583,12 +583,11 @@ def load(
         with bar as progress:
             task = progress.add_task("loading", total=plan.triples)
             advance = lambda n: progress.advance(task, n)  # noqa: E731
+            existing = held_graphs(reader, plan.graphs) if bulk and reader else set()
             if bulk and is_virtuoso_store(endpoint) and (sql_url := update_url_of(endpoint)):
                 sql = RemoteEndpoint(sql_url, timeout=timeout)
-                existing = held_graphs(reader, plan.graphs)
                 triples = virtuoso_bulk_load(sql, path, plan, existing, on_progress=advance)
             elif bulk:
-                existing = held_graphs(reader, plan.graphs)
                 triples = bulk_load(target, path, fmt, plan, existing, on_progress=advance)
             else:
                 triples = stream_load(
